@@ -1,0 +1,5 @@
+export * from './schema';
+export * from './json-source';
+export * from './migrations';
+export * from './validate';
+export * from './tables';

@@ -1,0 +1,4 @@
+export * from './tokens';
+export * from './routes';
+export * from './neighbours';
+export * from './hosts';

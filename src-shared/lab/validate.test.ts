@@ -1,0 +1,115 @@
+import { describe, it, expect } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { loadLabText, formatIssue } from './validate';
+import { parseJsonSource, locate } from './json-source';
+
+const twoLans = readFileSync(fileURLToPath(new URL('../../topologies/two-lans.json', import.meta.url)), 'utf8');
+
+function minimal(extra = ''): string {
+  return `{
+  "version": 2,
+  "devices": [
+    { "name": "pc1", "type": "host", "position": { "x": 0, "y": 0 },
+      "interfaces": [{ "name": "eth0", "ipv4": "192.0.2.10/24" }] }${extra}
+  ],
+  "links": []
+}`;
+}
+
+describe('JSON positions', () => {
+  it('maps paths to line:col and reports syntax errors with positions', () => {
+    const r = parseJsonSource('{\n  "a": [1,\n    {"b": "x"}]\n}');
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(locate(r.source, ['a', 1, 'b'])).toEqual({ line: 3, col: 11 });
+    expect(locate(r.source, ['a', 1, 'missing'])).toEqual({ line: 3, col: 5 });
+    const bad = parseJsonSource('{\n  "a": 1,\n  "b": tru\n}');
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.error).toMatchObject({ line: 3, col: 8 });
+    const dup = parseJsonSource('{"a":1,"a":2}');
+    expect(!dup.ok && dup.error.message).toMatch(/duplicate key "a"/);
+    const deep = parseJsonSource('['.repeat(5000));
+    expect(!deep.ok && deep.error.message).toMatch(/nesting deeper/);
+  });
+
+  it('keeps keys such as __proto__ as plain data', () => {
+    const r = parseJsonSource('{"__proto__": {"polluted": true}}');
+    expect(r.ok && Object.keys(r.source.value as object)).toEqual(['__proto__']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe('lab validation', () => {
+  it('accepts the two-LAN sample lab', () => {
+    const r = loadLabText(twoLans);
+    expect(r.ok ? 'ok' : r.errors).toBe('ok');
+  });
+
+  it('reports structure errors at the offending value', () => {
+    const text = minimal().replace('"ipv4": "192.0.2.10/24"', '"ipv4": "192.0.2.10", "speed": 3');
+    const r = loadLabText(text);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors.map((e) => formatIssue('lab.json', e))).toEqual([
+      'lab.json:5:48: expected an address with prefix length, like 192.0.2.10/24 (at devices[0].interfaces[0].ipv4)',
+      'lab.json:5:71: unknown property "speed" (at devices[0].interfaces[0].speed)',
+    ]);
+  });
+
+  it('reports missing properties and unknown action types', () => {
+    const text = `{"version": 2, "devices": [], "links": [{"a": {"device": "x", "interface": "y"}}],
+ "scenarios": [{"name": "s", "actions": [{"type": "teleport", "atMs": 0}]}]}`;
+    const r = loadLabText(text);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    const msgs = r.errors.map((e) => formatIssue('f', e));
+    expect(msgs).toContain('f:1:41: missing required property "b" (at links[0].b)');
+    expect(msgs).toContain('f:2:51: unknown action type (expected ping, traceroute, udp-echo or link) (at scenarios[0].actions[0].type)');
+  });
+
+  it('points table errors at the character inside the JSON string', () => {
+    const asArray = minimal().replace('}] }', '}],\n      "tables": { "routes": ["default via 192.0.2.1 dev eth0", "10.0.0.0/8 via 10.0.0.999"] } }');
+    const r = loadLabText(asArray);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(formatIssue('lab.json', r.errors[0])).toBe(
+      "lab.json:6:87: line 2, column 23: bad gateway '10.0.0.999': IPv4 octet 999 is greater than 255 (at devices[0].tables.routes[1])",
+    );
+    const asString = minimal().replace('}] }', '}],\n      "tables": { "routes": "default via 192.0.2.1 dev eth0\\n10.0.0.0/8 dev eth9" } }');
+    const s = loadLabText(asString);
+    expect(s.ok).toBe(false);
+    if (!s.ok) expect(formatIssue('lab.json', s.errors[0])).toBe('lab.json:6:29: route to 10.0.0.0/8 uses unknown interface "eth9" on pc1 (at devices[0].tables.routes)');
+    const badLine = minimal().replace('}] }', '}],\n      "tables": { "arp": "192.0.2.1 dev eth0\\n192.0.2.2 lladdr zz dev eth0" } }');
+    const b = loadLabText(badLine);
+    expect(!b.ok && formatIssue('lab.json', b.errors[0])).toMatch(/^lab\.json:6:45: line 1, column 19: an entry needs 'lladdr MAC'/);
+  });
+
+  it('checks references between records', () => {
+    const lab = JSON.parse(twoLans);
+    lab.links[0].b.interface = 'p9';
+    lab.links[1].b.interface = 'p1';
+    lab.links[2].a.device = 'sw1';
+    lab.links[2].a.interface = 'p1';
+    lab.devices.push({ ...lab.devices[0] });
+    lab.scenarios[0].actions[0].from = 'nobody';
+    lab.scenarios[1].actions[0].to = '198.51.100.300';
+    const r = loadLabText(JSON.stringify(lab, null, 2));
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    const msgs = r.errors.map((e) => e.message);
+    expect(msgs).toContain('sw1 has no interface "p9" (it has p1, p2, p3)');
+    expect(msgs).toContain('sw1 p1 is already connected by link 2');
+    expect(msgs).toContain('duplicate device name "pc1"');
+    expect(msgs).toContain('MAC 02:00:00:00:01:0a is already used by pc1 eth0');
+    expect(msgs).toContain('unknown device "nobody"');
+    expect(msgs.some((m) => m.startsWith('bad IPv4 address "198.51.100.300"'))).toBe(true);
+    expect(r.errors.every((e) => typeof e.line === 'number' && typeof e.col === 'number')).toBe(true);
+  });
+
+  it('rejects documents of unknown versions clearly', () => {
+    expect(loadLabText('{"version": 9, "devices": [], "links": []}')).toMatchObject({ ok: false, errors: [{ line: 1, col: 13, message: expect.stringMatching(/newer than this PacketLab/) }] });
+    expect(loadLabText('[]')).toMatchObject({ ok: false, errors: [{ message: 'a lab file must be a JSON object' }] });
+    expect(loadLabText('{"devices": []}')).toMatchObject({ ok: false, errors: [{ message: expect.stringMatching(/missing "version"/) }] });
+  });
+});
