@@ -1,5 +1,6 @@
 // Registry of CLI commands. Each command lives in its own module beside this file.
 import type { CliCommand } from '../command';
 import { serveCommand } from './serve';
+import { dissectCommand } from './dissect';
 
-export const commands: CliCommand[] = [serveCommand];
+export const commands: CliCommand[] = [serveCommand, dissectCommand];

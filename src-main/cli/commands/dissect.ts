@@ -1,0 +1,216 @@
+// `packetlab dissect FILE`: tshark-like summaries, `-e` field rows, `-Y` filters, `-d` Decode As
+// and `--json` trees, from PacketLab's own dissectors (src-shared/net/dissect).
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { indexCapture } from '../../../src-shared/capture';
+import {
+  createPacket,
+  createSession,
+  DECODE_AS_PROTOCOLS,
+  lookupField,
+  type DecodeAsEntry,
+  type FieldValue,
+  type ProtoNode,
+} from '../../../src-shared/net/dissect';
+import { fieldColumns, fieldsRow, summaryLine } from '../../../src-shared/net/dissect/summary';
+import { bytesToHex, formatFieldValue } from '../../../src-shared/net/dissect/format';
+import { compileFallbackFilter, type CompiledFilter } from '../../../src-shared/net/dissect/mini-filter';
+import { UsageError, type CliCommand, type CliIO } from '../command';
+
+const usage = `Usage: packetlab dissect FILE [-Y FILTER] [-e FIELD]... [-d tcp.port==N,PROTO]... [--json]
+
+Dissects a pcap or pcapng file with PacketLab's dissectors and prints, like tshark:
+  (default)   one summary line per frame (tshark -r FILE)
+  -e FIELD    tab-separated field values per frame (tshark -T fields -e FIELD); repeatable
+  -Y FILTER   keep only frames matching a display filter
+  -d tcp.port==N,PROTO | udp.port==N,PROTO
+              Decode As (repeatable); PROTO is one of ${DECODE_AS_PROTOCOLS.join(', ')}
+  -o ip.check_checksum:TRUE (also udp., tcp.)   verify checksums (off by default, like tshark)
+  -c N        stop after N frames
+  --json      protocol trees with byte offsets, one JSON array`;
+
+interface Options {
+  file: string;
+  filter?: string;
+  fields: string[];
+  decodeAs: DecodeAsEntry[];
+  json: boolean;
+  checksums: boolean;
+  count: number;
+}
+
+function parse(args: string[]): Options {
+  const o: Options = { file: '', fields: [], decodeAs: [], json: false, checksums: false, count: Infinity };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const value = (): string => {
+      const v = args[++i];
+      if (v === undefined) throw new UsageError(`option ${a} needs a value`);
+      return v;
+    };
+    if (a === '-Y' || a === '-R') o.filter = value();
+    else if (a === '-e') o.fields.push(value());
+    else if (a === '-d') o.decodeAs.push(parseDecodeAs(value()));
+    else if (a === '--json') o.json = true;
+    else if (a === '-T') {
+      const t = value();
+      if (t === 'json') o.json = true;
+      else if (t !== 'fields' && t !== 'text') throw new UsageError(`unsupported output format -T ${t}`);
+    } else if (a === '-o') {
+      const v = value();
+      const m = /^(ip|udp|tcp)\.check_checksum:(TRUE|FALSE)$/i.exec(v);
+      if (!m) throw new UsageError(`unsupported preference -o ${v}`);
+      if (m[2].toUpperCase() === 'TRUE') o.checksums = true;
+    } else if (a === '-c') {
+      const n = Number(value());
+      if (!Number.isInteger(n) || n <= 0) throw new UsageError('-c needs a positive integer');
+      o.count = n;
+    } else if (a === '-r') o.file = value();
+    else if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
+    else if (!o.file) o.file = a;
+    else throw new UsageError(`unexpected argument ${a}`);
+  }
+  if (!o.file) throw new UsageError('missing FILE');
+  return o;
+}
+
+function parseDecodeAs(spec: string): DecodeAsEntry {
+  const m = /^(tcp|udp)\.port==(\d+),([a-z0-9.-]+)$/i.exec(spec);
+  if (!m) throw new UsageError(`bad -d "${spec}": expected tcp.port==N,PROTO or udp.port==N,PROTO`);
+  const port = Number(m[2]);
+  const proto = m[3].toLowerCase();
+  if (port > 65535) throw new UsageError(`bad -d "${spec}": port ${port} is out of range`);
+  if (!DECODE_AS_PROTOCOLS.includes(proto) && proto !== 'ssl' && proto !== 'bootp') {
+    throw new UsageError(`bad -d "${spec}": unknown protocol "${proto}" (known: ${DECODE_AS_PROTOCOLS.join(', ')})`);
+  }
+  return { table: m[1].toLowerCase() === 'tcp' ? 'tcp.port' : 'udp.port', port, protocol: proto };
+}
+
+function jsonValue(v: FieldValue | undefined, field: string): unknown {
+  if (v === undefined) return undefined;
+  if (v instanceof Uint8Array) {
+    const info = lookupField(field);
+    return info && (info.type === 'ether' || info.type === 'ipv6') ? formatFieldValue(info, v) : bytesToHex(v);
+  }
+  const info = lookupField(field);
+  if (info && info.type === 'ipv4') return formatFieldValue(info, v);
+  return v;
+}
+
+function jsonTree(nodes: ProtoNode[]): unknown[] {
+  return nodes.map((n) => {
+    const o: Record<string, unknown> = { field: n.field, label: n.label, offset: n.offset, length: n.length };
+    const v = jsonValue(n.value, n.field);
+    if (v !== undefined) o.value = v;
+    if (n.generated) o.generated = true;
+    if (n.expert) o.expert = n.expert;
+    if (n.children?.length) o.children = jsonTree(n.children);
+    return o;
+  });
+}
+
+/** Buffers output so a million lines do not mean a million writes. */
+class Out {
+  private parts: string[] = [];
+  private size = 0;
+  constructor(private readonly io: CliIO) {}
+  line(s: string): void {
+    this.parts.push(s);
+    this.size += s.length;
+    if (this.size > 1 << 16) this.flush();
+  }
+  flush(): void {
+    if (this.parts.length) this.io.out(this.parts.join('\n') + '\n');
+    this.parts = [];
+    this.size = 0;
+  }
+}
+
+export async function runDissect(args: string[], io: CliIO): Promise<number> {
+  const o = parse(args);
+  for (const f of o.fields) {
+    if (!lookupField(f)) {
+      io.err(`packetlab dissect: Some fields aren't valid:\n\t${f}\n`);
+      return 1;
+    }
+  }
+  let filter: CompiledFilter | undefined;
+  if (o.filter !== undefined) {
+    const compiled = compileFallbackFilter(o.filter, lookupField);
+    if (!compiled.ok) {
+      const { message, start, end } = compiled.error;
+      io.err(`packetlab dissect: invalid display filter at ${start + 1}-${end}: ${message}\n    ${o.filter}\n    ${' '.repeat(start)}${'^'.repeat(Math.max(1, end - start))}\n`);
+      return 2;
+    }
+    filter = compiled.filter;
+  }
+  const file = path.resolve(io.cwd, o.file);
+  let bytes: Uint8Array;
+  try {
+    if (!statSync(file).isFile()) throw new Error('not a file');
+    bytes = new Uint8Array(readFileSync(file));
+  } catch {
+    io.err(`packetlab dissect: The file "${o.file}" doesn't exist or is not a readable file.\n`);
+    return 2;
+  }
+  const index = indexCapture(bytes);
+  if (!index.format) {
+    io.err(`packetlab dissect: The file "${o.file}" isn't a capture file in a format PacketLab understands (${index.error?.message ?? 'unknown format'}).\n`);
+    return 2;
+  }
+
+  // What to compute: the fast path collects only the -e fields and the filter's fields.
+  let wanted: Set<string> | null = null;
+  if (!o.json && o.fields.length) {
+    wanted = new Set(o.fields);
+    if (filter) for (const f of filter.fields) wanted.add(f);
+  } else if (!o.json && filter) {
+    wanted = new Set(filter.fields);
+  }
+  const needColumns = !o.json && o.fields.length === 0;
+  const packet = createPacket({ tree: o.json, columns: needColumns || o.json, wanted });
+  const session = createSession({ decodeAs: o.decodeAs, checkChecksums: o.checksums });
+  const columns = fieldColumns(o.fields);
+  const out = new Out(io);
+  const timeDigits = (iface: number): number => {
+    const tsr = index.interfaces[iface]?.tsUnitsPerSecond ?? 1e6;
+    return Math.max(0, Math.min(9, Math.round(Math.log10(tsr))));
+  };
+  const frameDigits = timeDigits(0);
+  let jsonFirst = true;
+  if (o.json) io.out('[\n');
+  const limit = Math.min(index.count, o.count);
+  for (let i = 0; i < limit; i++) {
+    const start = index.dataOffset[i];
+    const data = bytes.subarray(start, start + index.capturedLength[i]);
+    const iface = index.interfaceId ? index.interfaceId[i] : 0;
+    const linkType = index.interfaces[iface]?.linkType ?? 1;
+    session.dissect(packet, data, i + 1, index.originalLength[i], index.seconds[i], index.nanoseconds[i], linkType);
+    if (filter && !filter.matches(packet)) continue;
+    if (o.json) {
+      const entry = {
+        frame: i + 1,
+        columns: { protocol: packet.protocol, info: packet.info, source: packet.src, destination: packet.dst },
+        layers: packet.layers.join(':'),
+        tree: jsonTree(packet.roots),
+      };
+      io.out((jsonFirst ? '' : ',\n') + JSON.stringify(entry, null, 1));
+      jsonFirst = false;
+    } else if (o.fields.length) out.line(fieldsRow(packet, columns));
+    else out.line(summaryLine(packet, iface === 0 ? frameDigits : timeDigits(iface)));
+  }
+  out.flush();
+  if (o.json) io.out('\n]\n');
+  if (index.error) {
+    io.err(`packetlab dissect: The file "${o.file}" appears to be damaged or corrupt: ${index.error.message}\n`);
+    return 2;
+  }
+  return 0;
+}
+
+export const dissectCommand: CliCommand = {
+  name: 'dissect',
+  summary: 'dissect a pcap/pcapng file like tshark (-Y, -e, -d, --json)',
+  usage,
+  run: runDissect,
+};

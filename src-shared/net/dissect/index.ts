@@ -1,0 +1,116 @@
+// Public entry of the dissection framework: builds the dispatch tables from the protocol modules
+// and exposes sessions, the field registry and frame summaries.
+import { allFields, lookupField, registerFields } from './registry';
+import { DissectSession, type DatagramProtocol, type Registries, type SessionOptions, type StreamProtocol } from './session';
+import { Packet, type PacketMode } from './packet';
+import { DATA_FIELDS, LINK_FIELDS, dissectArp, dissectData, dissectEthernet, dissectFrame } from './proto/link';
+import { IP_FIELDS, dissectIpv4, dissectIpv6 } from './proto/ip';
+import { ICMP_FIELDS, dissectIcmp, dissectIcmpv6 } from './proto/icmp';
+import { UDP_FIELDS, dissectUdp } from './proto/udp';
+import { TCP_FIELDS, dissectTcp } from './proto/tcp';
+import { DNS_FIELDS, dnsDatagram, dnsStream } from './proto/dns';
+import { DHCP_FIELDS, dhcpDatagram } from './proto/dhcp';
+import { HTTP_FIELDS, httpStream } from './proto/http';
+import { TLS_FIELDS, tlsStream } from './proto/tls';
+
+export { Packet, type PacketMode } from './packet';
+export { DissectSession, type SessionOptions, type DecodeAsEntry } from './session';
+export { lookupField, allFields } from './registry';
+export { formatFieldValue } from './format';
+export * from './types';
+
+registerFields(LINK_FIELDS);
+registerFields(DATA_FIELDS);
+registerFields(IP_FIELDS);
+registerFields(ICMP_FIELDS);
+registerFields(UDP_FIELDS);
+registerFields(TCP_FIELDS);
+registerFields(DNS_FIELDS);
+registerFields(DHCP_FIELDS);
+registerFields(HTTP_FIELDS);
+registerFields(TLS_FIELDS);
+
+/** Protocols that Decode As (`-d tcp.port==N,PROTO`) can name. */
+export const DECODE_AS_PROTOCOLS = ['dns', 'http', 'tls', 'dhcp', 'data'];
+
+function registries(): Registries {
+  const dataDatagram: DatagramProtocol = { name: 'data', dissect: (p, _s, b, o, e) => dissectData(p, b, o, e) };
+  const dataStream: StreamProtocol = {
+    name: 'data',
+    dissect: (p, _s, b, o, e) => {
+      dissectData(p, b, o, e);
+      return e - o;
+    },
+  };
+  const udpPort = new Map<number, DatagramProtocol>([
+    [53, dnsDatagram],
+    [5353, dnsDatagram],
+    [67, dhcpDatagram],
+    [68, dhcpDatagram],
+  ]);
+  const tcpPort = new Map<number, StreamProtocol>([[53, dnsStream]]);
+  // tshark 4.0's default HTTP and TLS port ranges
+  for (const port of [80, 3128, 3132, 5985, 8080, 8088, 11371, 1900, 2869, 2710]) tcpPort.set(port, httpStream);
+  for (const port of [443, 465, 563, 585, 636, 989, 990, 992, 993, 994, 995, 3389, 5061, 8443]) tcpPort.set(port, tlsStream);
+  return {
+    frame: dissectFrame,
+    linkType: new Map([
+      [1, dissectEthernet],
+      [101, ipByVersion],
+      [228, dissectIpv4],
+      [229, dissectIpv6],
+    ]),
+    ethertype: new Map([
+      [0x0800, dissectIpv4],
+      [0x0806, dissectArp],
+      [0x86dd, dissectIpv6],
+    ]),
+    ipProto: new Map([
+      [1, dissectIcmp],
+      [6, dissectTcp],
+      [17, dissectUdp],
+      [58, dissectIcmpv6],
+    ]),
+    udpPort,
+    tcpPort,
+    udpHeuristics: [],
+    tcpHeuristics: [httpStream, tlsStream],
+    streamByName: new Map([
+      ['dns', dnsStream],
+      ['http', httpStream],
+      ['tls', tlsStream],
+      ['ssl', tlsStream],
+      ['data', dataStream],
+    ]),
+    datagramByName: new Map([
+      ['dns', dnsDatagram],
+      ['dhcp', dhcpDatagram],
+      ['bootp', dhcpDatagram],
+      ['data', dataDatagram],
+    ]),
+  };
+}
+
+function ipByVersion(p: Packet, s: DissectSession, buf: Uint8Array, off: number, end: number): void {
+  if (end > off && buf[off] >> 4 === 6) dissectIpv6(p, s, buf, off, end);
+  else dissectIpv4(p, s, buf, off, end);
+}
+
+export function createSession(options: SessionOptions = {}): DissectSession {
+  return new DissectSession(registries(), options);
+}
+
+export function createPacket(mode: PacketMode): Packet {
+  return new Packet(mode);
+}
+
+/** Field lookup for display filters and `-e`. Protocol names (`dns`, `tcp`) are fields too. */
+export function fieldLookup(name: string) {
+  return lookupField(name);
+}
+
+export function fieldCount(): number {
+  let n = 0;
+  for (const _ of allFields()) n++;
+  return n;
+}

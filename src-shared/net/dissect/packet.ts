@@ -1,0 +1,183 @@
+// Per-frame dissection context: what dissectors write into. One Packet object is reused for every
+// frame of a capture, so the fast path (few wanted fields, no tree) allocates almost nothing.
+import type { ExpertGroup, ExpertSeverity, FieldValue, ProtoNode } from './types';
+import { fieldLabel } from './registry';
+
+export interface PacketMode {
+  /** Build ProtoNode trees (details pane, --json). Implies collecting every field. */
+  tree: boolean;
+  /** Compute Protocol/Info/Source/Destination columns. */
+  columns: boolean;
+  /** Fields (and protocols) whose values are collected; null = all of them. */
+  wanted: ReadonlySet<string> | null;
+}
+
+const EMPTY: readonly FieldValue[] = [];
+
+export class Packet {
+  data: Uint8Array = new Uint8Array(0);
+  number = 0;
+  /** Original (wire) length of the frame. */
+  length = 0;
+  /** Relative time in seconds and nanoseconds (kept apart to keep ns precision). */
+  relSec = 0;
+  relNs = 0;
+  absSec = 0;
+  absNs = 0;
+
+  readonly tree: boolean;
+  readonly columns: boolean;
+  private readonly all: boolean;
+  private readonly wanted: ReadonlySet<string> | null;
+
+  /** Top-level nodes of the tree (one per protocol layer). */
+  roots: ProtoNode[] = [];
+  private stack: ProtoNode[] = [];
+
+  private readonly store = new Map<string, FieldValue[]>();
+  private touched: FieldValue[][] = [];
+
+  protocol = '';
+  info = '';
+  src = '';
+  dst = '';
+  /** frame.protocols, colon-joined at the end. */
+  layers: string[] = [];
+  malformed = false;
+  /** Set by a TCP-carried dissector that needs more bytes (Wireshark's desegment_len). */
+  desegmentLen = 0;
+
+  constructor(mode: PacketMode) {
+    this.tree = mode.tree;
+    this.columns = mode.columns || mode.tree;
+    this.wanted = mode.wanted;
+    this.all = mode.tree || mode.wanted === null;
+  }
+
+  reset(data: Uint8Array, number: number, length: number): void {
+    this.data = data;
+    this.number = number;
+    this.length = length;
+    if (this.tree) {
+      this.roots = [];
+      this.stack.length = 0;
+    }
+    for (let i = 0; i < this.touched.length; i++) this.touched[i].length = 0;
+    this.touched.length = 0;
+    this.protocol = '';
+    this.info = '';
+    this.src = '';
+    this.dst = '';
+    this.layers.length = 0;
+    this.malformed = false;
+    this.desegmentLen = 0;
+  }
+
+  /** True when the value of `field` is needed (tree, all fields, or in the wanted set). */
+  want(field: string): boolean {
+    return this.all || this.wanted!.has(field);
+  }
+
+  /** Values collected for `field` in this frame, in tree order. */
+  values(field: string): readonly FieldValue[] {
+    return this.store.get(field) ?? EMPTY;
+  }
+
+  private record(field: string, value: FieldValue): void {
+    let list = this.store.get(field);
+    if (list === undefined) {
+      list = [];
+      this.store.set(field, list);
+    }
+    if (list.length === 0) this.touched.push(list);
+    list.push(value);
+  }
+
+  /** A leaf item. `value` undefined for FT_NONE items. */
+  add(field: string, offset: number, length: number, value?: FieldValue, label?: string, generated?: boolean): void {
+    if (!(this.all || this.wanted!.has(field))) return;
+    this.record(field, value === undefined ? true : value);
+    if (this.tree) {
+      const node: ProtoNode = { field, label: label ?? fieldLabel(field, value), offset, length };
+      if (value !== undefined) node.value = value;
+      if (generated) node.generated = true;
+      this.attach(node);
+    }
+  }
+
+  /** A generated item (computed, not on the wire): stream index, relative numbers, status. */
+  gen(field: string, value: FieldValue, label?: string, offset = 0, length = 0): void {
+    this.add(field, offset, length, value, label, true);
+  }
+
+  /** Opens a subtree (a protocol layer or a header group); close() ends it. */
+  open(field: string, offset: number, length: number, label?: string, value?: FieldValue): void {
+    if (this.all || this.wanted!.has(field)) {
+      this.record(field, value === undefined ? true : value);
+    }
+    if (this.tree) {
+      const node: ProtoNode = { field, label: label ?? fieldLabel(field, value), offset, length, children: [] };
+      if (value !== undefined) node.value = value;
+      this.attach(node);
+      this.stack.push(node);
+    }
+  }
+
+  /** Opens a protocol layer: recorded in frame.protocols and as a presence value. */
+  proto(name: string, offset: number, length: number, label?: string): void {
+    this.layers.push(name);
+    this.open(name, offset, length, label);
+  }
+
+  close(length?: number): void {
+    if (!this.tree) return;
+    const node = this.stack.pop();
+    if (node && length !== undefined) node.length = length;
+  }
+
+  /** Ends every open subtree (used after a guarded dissector failed midway). */
+  closeTo(depth: number): void {
+    if (this.tree) this.stack.length = Math.min(depth, this.stack.length);
+  }
+
+  get depth(): number {
+    return this.stack.length;
+  }
+
+  /** Expert info: a node named `field` (e.g. tcp.analysis.retransmission) carrying severity + message. */
+  expert(field: string, offset: number, length: number, severity: ExpertSeverity, group: ExpertGroup, message: string): void {
+    if (this.all || this.wanted!.has(field)) this.record(field, true);
+    if (this.all || this.wanted!.has('_ws.expert')) this.record('_ws.expert', true);
+    if (this.tree) {
+      this.attach({ field, label: message, offset, length, generated: true, expert: { severity, group, message } });
+    }
+  }
+
+  /** Wireshark's "[Malformed Packet]": a node under the frame, never an exception. */
+  malformedAt(protocol: string, offset: number): void {
+    if (this.malformed) return;
+    this.malformed = true;
+    this.closeTo(0);
+    this.layers.push('_ws.malformed');
+    this.expert('_ws.malformed', offset, 0, 'error', 'malformed', `[Malformed Packet: ${protocol}]`);
+    if (this.columns) this.info += ` [Malformed Packet]`;
+  }
+
+  setProtocol(name: string): void {
+    this.protocol = name;
+  }
+
+  setInfo(text: string): void {
+    this.info = text;
+  }
+
+  appendInfo(text: string): void {
+    this.info += text;
+  }
+
+  private attach(node: ProtoNode): void {
+    const parent = this.stack[this.stack.length - 1];
+    if (parent) parent.children!.push(node);
+    else this.roots.push(node);
+  }
+}

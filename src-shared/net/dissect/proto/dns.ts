@@ -1,0 +1,356 @@
+// DNS over UDP and over TCP (2-byte length prefix). Names are decoded with guards against pointer
+// loops, over-long names and records running past the message.
+import type { FieldInfo } from '../types';
+import type { DatagramProtocol, DissectSession, StreamProtocol } from '../session';
+import type { Packet } from '../packet';
+import { field, hexField, protoField, uintField } from '../registry';
+import { ascii, need, u16, u32 } from '../bytes';
+import { hex, ipv4ToString, ipv6ToString } from '../format';
+
+export const DNS_TYPES: Record<number, string> = {
+  1: 'A', 2: 'NS', 5: 'CNAME', 6: 'SOA', 12: 'PTR', 13: 'HINFO', 15: 'MX', 16: 'TXT', 28: 'AAAA', 33: 'SRV',
+  35: 'NAPTR', 39: 'DNAME', 41: 'OPT', 43: 'DS', 46: 'RRSIG', 47: 'NSEC', 48: 'DNSKEY', 50: 'NSEC3', 51: 'NSEC3PARAM',
+  52: 'TLSA', 64: 'SVCB', 65: 'HTTPS', 99: 'SPF', 249: 'TKEY', 250: 'TSIG', 251: 'IXFR', 252: 'AXFR', 255: 'ANY', 257: 'CAA',
+};
+const RCODES: Record<number, string> = {
+  0: 'No error', 1: 'Format error', 2: 'Server failure', 3: 'No such name', 4: 'Not implemented', 5: 'Refused',
+  6: 'Name exists', 7: 'RRset exists', 8: 'RRset does not exist', 9: 'Not authoritative', 10: 'Name out of zone',
+};
+const OPCODES: Record<number, string> = { 0: 'Standard query', 1: 'Inverse query', 2: 'Server status request', 4: 'Zone change notification', 5: 'Dynamic update' };
+const CLASSES: Record<number, string> = { 1: 'IN', 3: 'CH', 4: 'HS', 254: 'NONE', 255: 'ANY' };
+
+export const DNS_FIELDS: FieldInfo[] = [
+  protoField('dns', 'Domain Name System'),
+  uintField('dns.length', 'Length', 16),
+  hexField('dns.id', 'Transaction ID', 16),
+  hexField('dns.flags', 'Flags', 16),
+  field('dns.flags.response', 'Response', 'bool'),
+  uintField('dns.flags.opcode', 'Opcode', 16, OPCODES),
+  field('dns.flags.authoritative', 'Authoritative', 'bool'),
+  field('dns.flags.truncated', 'Truncated', 'bool'),
+  field('dns.flags.recdesired', 'Recursion desired', 'bool'),
+  field('dns.flags.recavail', 'Recursion available', 'bool'),
+  field('dns.flags.z', 'Z', 'bool'),
+  field('dns.flags.authenticated', 'Answer authenticated', 'bool'),
+  field('dns.flags.checkdisable', 'Non-authenticated data', 'bool'),
+  uintField('dns.flags.rcode', 'Reply code', 16, RCODES),
+  uintField('dns.count.queries', 'Questions', 16),
+  uintField('dns.count.answers', 'Answer RRs', 16),
+  uintField('dns.count.auth_rr', 'Authority RRs', 16),
+  uintField('dns.count.add_rr', 'Additional RRs', 16),
+  field('dns.qry.name', 'Name', 'string'),
+  uintField('dns.qry.name.len', 'Name Length', 16),
+  uintField('dns.count.labels', 'Label Count', 16),
+  uintField('dns.qry.type', 'Type', 16, DNS_TYPES),
+  hexField('dns.qry.class', 'Class', 16, CLASSES),
+  field('dns.resp.name', 'Name', 'string'),
+  uintField('dns.resp.type', 'Type', 16, DNS_TYPES),
+  hexField('dns.resp.class', 'Class', 16, CLASSES),
+  uintField('dns.resp.ttl', 'Time to live', 32),
+  uintField('dns.resp.len', 'Data length', 16),
+  field('dns.a', 'Address', 'ipv4'),
+  field('dns.aaaa', 'AAAA Address', 'ipv6'),
+  field('dns.cname', 'CNAME', 'string'),
+  field('dns.ns', 'Name Server', 'string'),
+  field('dns.ptr.domain_name', 'Domain Name', 'string'),
+  uintField('dns.mx.preference', 'Preference', 16),
+  field('dns.mx.mail_exchange', 'Mail Exchange', 'string'),
+  field('dns.txt', 'TXT', 'string'),
+  uintField('dns.txt.length', 'TXT Length', 8),
+  field('dns.soa.mname', 'Primary name server', 'string'),
+  field('dns.soa.rname', 'Responsible authority\'s mailbox', 'string'),
+  uintField('dns.soa.serial_number', 'Serial Number', 32),
+  uintField('dns.soa.refresh_interval', 'Refresh Interval', 32),
+  uintField('dns.soa.retry_interval', 'Retry Interval', 32),
+  uintField('dns.soa.expire_limit', 'Expire limit', 32),
+  uintField('dns.soa.minimum_ttl', 'Minimum TTL', 32),
+  uintField('dns.srv.priority', 'Priority', 16),
+  uintField('dns.srv.weight', 'Weight', 16),
+  uintField('dns.srv.port', 'Port', 16),
+  field('dns.srv.target', 'Target', 'string'),
+  uintField('dns.rr.udp_payload_size', 'UDP payload size', 16),
+  hexField('dns.resp.ext_rcode', 'Higher bits in extended RCODE', 8),
+  uintField('dns.resp.edns0_version', 'EDNS0 version', 8),
+  field('dns.resp.z.do', 'DO bit', 'bool'),
+  field('dns.response_in', 'Response In', 'framenum'),
+  field('dns.response_to', 'Request In', 'framenum'),
+  field('dns.time', 'Time', 'reltime'),
+  field('dns.unsolicited', 'Unsolicited', 'none'),
+  field('dns.retransmission', 'Retransmission', 'bool'),
+];
+
+/** Decoded name and where the name's bytes end in the record (not following pointers). */
+interface Name {
+  text: string;
+  end: number;
+}
+
+const MAX_NAME = 255;
+
+/** Reads a (possibly compressed) name at `off`; message bounds [base, end). Throws Truncated when cut short. */
+function readName(b: Uint8Array, base: number, off: number, end: number): Name {
+  let o = off;
+  let after = -1;
+  let text = '';
+  let jumps = 0;
+  let total = 0;
+  for (;;) {
+    need(b, o, 1, end);
+    const len = b[o];
+    if (len === 0) {
+      o++;
+      break;
+    }
+    if ((len & 0xc0) === 0xc0) {
+      need(b, o, 2, end);
+      const ptr = base + (((len & 0x3f) << 8) | b[o + 1]);
+      if (after < 0) after = o + 2;
+      if (++jumps > 64 || ptr >= end) {
+        text += text ? '.<Name contains a pointer that loops>' : '<Name contains a pointer that loops>';
+        break;
+      }
+      o = ptr;
+      continue;
+    }
+    if ((len & 0xc0) !== 0) {
+      text += '<Unknown extended label>';
+      o++;
+      break;
+    }
+    need(b, o + 1, len, end);
+    total += len + 1;
+    if (total > MAX_NAME) {
+      text += '<Name too long>';
+      break;
+    }
+    if (text) text += '.';
+    for (let i = o + 1; i <= o + len; i++) {
+      const c = b[i];
+      text += c === 0x2e ? '\\.' : c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : '\\' + c.toString(8).padStart(3, '0');
+    }
+    o += len + 1;
+  }
+  return { text: text === '' ? '<Root>' : text, end: after >= 0 ? after : o };
+}
+
+interface DnsState {
+  pending: Map<string, number>;
+}
+
+/** Dissects one DNS message in [off, end); returns nothing (UDP) — used by both transports. */
+function dissectMessage(p: Packet, s: DissectSession, b: Uint8Array, off: number, end: number, tcpLen: number): void {
+  need(b, off, 12, end);
+  const start = tcpLen >= 0 ? off - 2 : off;
+  p.proto('dns', start, end - start);
+  if (tcpLen >= 0) p.add('dns.length', start, 2, tcpLen);
+  const id = u16(b, off);
+  const flags = u16(b, off + 2);
+  const isResp = (flags & 0x8000) !== 0;
+  const opcode = (flags >> 11) & 15;
+  const rcode = flags & 15;
+  const qd = u16(b, off + 4);
+  const an = u16(b, off + 6);
+  const ns = u16(b, off + 8);
+  const ar = u16(b, off + 10);
+  p.add('dns.id', off, 2, id);
+  if (p.want('dns.flags') || p.want('dns.flags.response') || p.want('dns.flags.rcode') || p.want('dns.flags.opcode')) {
+    p.open('dns.flags', off + 2, 2, undefined, flags);
+    p.add('dns.flags.response', off + 2, 2, isResp);
+    p.add('dns.flags.opcode', off + 2, 2, opcode);
+    if (isResp) p.add('dns.flags.authoritative', off + 2, 2, (flags & 0x0400) !== 0);
+    p.add('dns.flags.truncated', off + 2, 2, (flags & 0x0200) !== 0);
+    p.add('dns.flags.recdesired', off + 2, 2, (flags & 0x0100) !== 0);
+    if (isResp) p.add('dns.flags.recavail', off + 2, 2, (flags & 0x0080) !== 0);
+    p.add('dns.flags.z', off + 2, 2, (flags & 0x0040) !== 0);
+    if (isResp) p.add('dns.flags.authenticated', off + 2, 2, (flags & 0x0020) !== 0);
+    p.add('dns.flags.checkdisable', off + 2, 2, (flags & 0x0010) !== 0);
+    if (isResp) p.add('dns.flags.rcode', off + 2, 2, rcode);
+    p.close();
+  }
+  p.add('dns.count.queries', off + 4, 2, qd);
+  p.add('dns.count.answers', off + 6, 2, an);
+  p.add('dns.count.auth_rr', off + 8, 2, ns);
+  p.add('dns.count.add_rr', off + 10, 2, ar);
+  const cols = p.columns && !s.net.inError;
+  let info = cols ? `${OPCODES[opcode] ?? 'Unknown operation'}${isResp ? ' response' : ''} 0x${hex(id, 4)}` : '';
+  if (cols && isResp && rcode !== 0) info += ' ' + (RCODES[rcode] ?? 'Unknown error');
+
+  // Request/response tracking (single pass: a response points back at its query).
+  if (!s.net.inError) {
+    const st = s.get<DnsState>('dns', () => ({ pending: new Map() }));
+    const net = s.net;
+    const client = isResp ? `${net.dstPort}` : `${net.srcPort}`;
+    const key = `${id}:${client}`;
+    if (!isResp) st.pending.set(key, p.number);
+    else {
+      const q = st.pending.get(key);
+      if (q !== undefined) {
+        p.gen('dns.response_to', q);
+        st.pending.delete(key);
+      } else if (p.tree) p.expert('dns.unsolicited', off, 0, 'warn', 'protocol', 'Unsolicited response');
+    }
+  }
+
+  let o = off + 12;
+  if (qd) p.open('dns.qry', o, 0, 'Queries');
+  for (let i = 0; i < qd && i < 512; i++) {
+    const name = readName(b, off, o, end);
+    need(b, name.end, 4, end);
+    const type = u16(b, name.end);
+    const cls = u16(b, name.end + 2);
+    const q0 = o;
+    if (p.tree) p.open('dns.query', o, name.end + 4 - o, `${name.text}: type ${DNS_TYPES[type] ?? type}, class ${CLASSES[cls & 0x7fff] ?? cls}`);
+    p.add('dns.qry.name', q0, name.end - q0, name.text);
+    if (p.tree) {
+      p.gen('dns.qry.name.len', name.text === '<Root>' ? 0 : name.text.length);
+      p.gen('dns.count.labels', name.text === '<Root>' ? 0 : name.text.split('.').length);
+    }
+    p.add('dns.qry.type', name.end, 2, type);
+    p.add('dns.qry.class', name.end + 2, 2, cls);
+    if (p.tree) p.close();
+    if (cols) info += ` ${DNS_TYPES[type] ?? `Unknown (${type})`} ${name.text}`;
+    o = name.end + 4;
+  }
+  if (qd) p.close();
+  const sections: [number, string][] = [
+    [an, 'Answers'],
+    [ns, 'Authoritative nameservers'],
+    [ar, 'Additional records'],
+  ];
+  for (const [count, title] of sections) {
+    if (!count) continue;
+    p.open('dns.rrs', o, 0, title);
+    for (let i = 0; i < count && i < 4096; i++) {
+      const name = readName(b, off, o, end);
+      need(b, name.end, 10, end);
+      const type = u16(b, name.end);
+      const cls = u16(b, name.end + 2);
+      const ttl = u32(b, name.end + 4);
+      const rdlen = u16(b, name.end + 8);
+      const rd = name.end + 10;
+      need(b, rd, rdlen, end);
+      const rdEnd = rd + rdlen;
+      const typeName = DNS_TYPES[type] ?? `Unknown (${type})`;
+      if (p.tree) p.open('dns.rr', o, rdEnd - o, `${name.text}: type ${typeName}, class ${CLASSES[cls] ?? cls}`);
+      p.add('dns.resp.name', o, name.end - o, name.text);
+      p.add('dns.resp.type', name.end, 2, type);
+      if (type === 41) {
+        p.add('dns.rr.udp_payload_size', name.end + 2, 2, cls);
+        p.add('dns.resp.ext_rcode', name.end + 4, 1, b[name.end + 4]);
+        p.add('dns.resp.edns0_version', name.end + 5, 1, b[name.end + 5]);
+        p.add('dns.resp.z.do', name.end + 6, 2, (b[name.end + 6] & 0x80) !== 0);
+      } else {
+        p.add('dns.resp.class', name.end + 2, 2, cls);
+        p.add('dns.resp.ttl', name.end + 4, 4, ttl);
+      }
+      p.add('dns.resp.len', name.end + 8, 2, rdlen);
+      let summary = '';
+      switch (type) {
+        case 1:
+          if (rdlen === 4) {
+            const a = u32(b, rd);
+            p.add('dns.a', rd, 4, a);
+            if (cols) summary = ipv4ToString(a);
+          }
+          break;
+        case 28:
+          if (rdlen === 16) {
+            if (p.want('dns.aaaa')) p.add('dns.aaaa', rd, 16, b.slice(rd, rd + 16));
+            if (cols) summary = ipv6ToString(b, rd);
+          }
+          break;
+        case 2:
+        case 5:
+        case 12: {
+          const n = readName(b, off, rd, rdEnd > end ? end : end);
+          p.add(type === 2 ? 'dns.ns' : type === 5 ? 'dns.cname' : 'dns.ptr.domain_name', rd, rdlen, n.text);
+          summary = n.text;
+          break;
+        }
+        case 15: {
+          need(b, rd, 3, rdEnd);
+          const pref = u16(b, rd);
+          const n = readName(b, off, rd + 2, end);
+          p.add('dns.mx.preference', rd, 2, pref);
+          p.add('dns.mx.mail_exchange', rd + 2, rdlen - 2, n.text);
+          summary = `${pref} ${n.text}`;
+          break;
+        }
+        case 6: {
+          const m = readName(b, off, rd, end);
+          const r = readName(b, off, m.end, end);
+          p.add('dns.soa.mname', rd, m.end - rd, m.text);
+          p.add('dns.soa.rname', m.end, r.end - m.end, r.text);
+          need(b, r.end, 20, rdEnd);
+          p.add('dns.soa.serial_number', r.end, 4, u32(b, r.end));
+          p.add('dns.soa.refresh_interval', r.end + 4, 4, u32(b, r.end + 4));
+          p.add('dns.soa.retry_interval', r.end + 8, 4, u32(b, r.end + 8));
+          p.add('dns.soa.expire_limit', r.end + 12, 4, u32(b, r.end + 12));
+          p.add('dns.soa.minimum_ttl', r.end + 16, 4, u32(b, r.end + 16));
+          summary = m.text;
+          break;
+        }
+        case 16: {
+          let t = rd;
+          while (t < rdEnd) {
+            const l = b[t];
+            need(b, t + 1, l, rdEnd);
+            p.add('dns.txt.length', t, 1, l);
+            if (p.want('dns.txt')) p.add('dns.txt', t + 1, l, ascii(b, t + 1, t + 1 + l));
+            t += 1 + l;
+          }
+          break;
+        }
+        case 33: {
+          need(b, rd, 7, rdEnd);
+          const prio = u16(b, rd);
+          const weight = u16(b, rd + 2);
+          const port = u16(b, rd + 4);
+          const n = readName(b, off, rd + 6, end);
+          p.add('dns.srv.priority', rd, 2, prio);
+          p.add('dns.srv.weight', rd + 2, 2, weight);
+          p.add('dns.srv.port', rd + 4, 2, port);
+          p.add('dns.srv.target', rd + 6, rdlen - 6, n.text);
+          summary = `${prio} ${weight} ${port} ${n.text}`;
+          break;
+        }
+      }
+      if (p.tree) p.close();
+      if (cols) info += summary ? ` ${typeName} ${summary}` : ` ${typeName}`;
+      o = rdEnd;
+    }
+    p.close();
+  }
+  p.close();
+  if (cols) {
+    if (p.protocol === 'DNS' && p.info) p.appendInfo(' , ' + info);
+    else {
+      p.setProtocol('DNS');
+      p.setInfo(info);
+    }
+  }
+}
+
+export const dnsDatagram: DatagramProtocol = {
+  name: 'dns',
+  dissect(p, s, b, off, end) {
+    dissectMessage(p, s, b, off, end, -1);
+  },
+};
+
+export const dnsStream: StreamProtocol = {
+  name: 'dns',
+  dissect(p, s, b, off, end) {
+    if (end - off < 2) {
+      p.desegmentLen = 2 - (end - off);
+      return 0;
+    }
+    const len = u16(b, off);
+    if (off + 2 + len > end) {
+      p.desegmentLen = off + 2 + len - end;
+      return 0;
+    }
+    dissectMessage(p, s, b, off + 2, off + 2 + len, len);
+    return 2 + len;
+  },
+};

@@ -1,0 +1,254 @@
+// HTTP/1.x over (reassembled) TCP: request/status line, headers, Content-Length and chunked
+// bodies. Asks TCP for more bytes (desegmentation) until a whole message is there.
+import type { FieldInfo } from '../types';
+import type { DissectSession, StreamProtocol } from '../session';
+import type { Packet } from '../packet';
+import { field, protoField, uintField } from '../registry';
+import { ascii } from '../bytes';
+
+export const HTTP_FIELDS: FieldInfo[] = [
+  protoField('http', 'Hypertext Transfer Protocol'),
+  field('http.request', 'Request', 'bool'),
+  field('http.response', 'Response', 'bool'),
+  field('http.request.method', 'Request Method', 'string'),
+  field('http.request.uri', 'Request URI', 'string'),
+  field('http.request.version', 'Request Version', 'string'),
+  field('http.request.line', 'Request line', 'string'),
+  field('http.request.full_uri', 'Full request URI', 'string'),
+  field('http.response.version', 'Response Version', 'string'),
+  uintField('http.response.code', 'Status Code', 16),
+  field('http.response.code.desc', 'Status Code Description', 'string'),
+  field('http.response.phrase', 'Response Phrase', 'string'),
+  field('http.response.line', 'Response line', 'string'),
+  field('http.host', 'Host', 'string'),
+  field('http.user_agent', 'User-Agent', 'string'),
+  field('http.accept', 'Accept', 'string'),
+  field('http.accept_encoding', 'Accept Encoding', 'string'),
+  field('http.content_type', 'Content-Type', 'string'),
+  field('http.content_length_header', 'Content-Length', 'string'),
+  uintField('http.content_length', 'Content length', 64),
+  field('http.content_encoding', 'Content-Encoding', 'string'),
+  field('http.transfer_encoding', 'Transfer-Encoding', 'string'),
+  field('http.location', 'Location', 'string'),
+  field('http.cache_control', 'Cache-Control', 'string'),
+  field('http.server', 'Server', 'string'),
+  field('http.date', 'Date', 'string'),
+  field('http.connection', 'Connection', 'string'),
+  field('http.last_modified', 'Last-Modified', 'string'),
+  field('http.cookie', 'Cookie', 'string'),
+  field('http.set_cookie', 'Set-Cookie', 'string'),
+  field('http.referer', 'Referer', 'string'),
+  field('http.authorization', 'Authorization', 'string'),
+  field('http.file_data', 'File Data', 'string'),
+  field('http.request_in', 'Request in frame', 'framenum'),
+  field('http.response_in', 'Response in frame', 'framenum'),
+  protoField('data-text-lines', 'Line-based text data'),
+  protoField('json', 'JavaScript Object Notation'),
+];
+
+const HEADER_FIELDS: Record<string, string> = {
+  host: 'http.host',
+  'user-agent': 'http.user_agent',
+  accept: 'http.accept',
+  'accept-encoding': 'http.accept_encoding',
+  'content-type': 'http.content_type',
+  'content-length': 'http.content_length_header',
+  'content-encoding': 'http.content_encoding',
+  'transfer-encoding': 'http.transfer_encoding',
+  location: 'http.location',
+  'cache-control': 'http.cache_control',
+  server: 'http.server',
+  date: 'http.date',
+  connection: 'http.connection',
+  'last-modified': 'http.last_modified',
+  cookie: 'http.cookie',
+  'set-cookie': 'http.set_cookie',
+  referer: 'http.referer',
+  authorization: 'http.authorization',
+};
+
+const METHODS = ['GET', 'POST', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'CONNECT', 'TRACE'];
+
+function startsWith(b: Uint8Array, off: number, end: number, text: string): boolean {
+  if (end - off < text.length) return false;
+  for (let i = 0; i < text.length; i++) if (b[off + i] !== text.charCodeAt(i)) return false;
+  return true;
+}
+
+/** Does [off,end) begin like an HTTP request or response line? (tshark's http heuristic) */
+export function looksLikeHttp(b: Uint8Array, off: number, end: number): boolean {
+  if (startsWith(b, off, end, 'HTTP/1.')) return true;
+  for (const m of METHODS) if (startsWith(b, off, end, m + ' ')) return true;
+  return false;
+}
+
+function findCrlfCrlf(b: Uint8Array, off: number, end: number): number {
+  for (let i = off; i + 3 < end; i++) {
+    if (b[i] === 13 && b[i + 1] === 10 && b[i + 2] === 13 && b[i + 3] === 10) return i;
+  }
+  return -1;
+}
+
+function lineEnd(b: Uint8Array, off: number, end: number): number {
+  for (let i = off; i < end; i++) if (b[i] === 10) return i;
+  return end;
+}
+
+interface HttpState {
+  /** Per TCP-direction-agnostic key: URIs of requests waiting for answers, and HEAD flags. */
+  pending: Map<string, { frame: number; method: string }[]>;
+}
+
+/** Length of a chunked body starting at `off`, or -1 if incomplete. */
+function chunkedLength(b: Uint8Array, off: number, end: number): number {
+  let o = off;
+  for (let guard = 0; guard < 100000; guard++) {
+    const le = lineEnd(b, o, end);
+    if (le >= end) return -1;
+    const size = parseInt(ascii(b, o, le).trim().split(';')[0], 16);
+    if (!Number.isFinite(size) || size < 0) return end - off;
+    o = le + 1;
+    if (size === 0) {
+      // trailer headers until an empty line
+      for (;;) {
+        const te = lineEnd(b, o, end);
+        if (te >= end) return -1;
+        const empty = te === o || (te === o + 1 && b[o] === 13);
+        o = te + 1;
+        if (empty) return o - off;
+      }
+    }
+    if (o + size + 2 > end) return -1;
+    o += size + 2;
+  }
+  return end - off;
+}
+
+function dissectHttp(p: Packet, s: DissectSession, b: Uint8Array, off: number, end: number): number {
+  const isResponse = startsWith(b, off, end, 'HTTP/');
+  if (!isResponse && !looksLikeHttp(b, off, end)) {
+    // Continuation data in an HTTP conversation
+    p.proto('http', off, end - off);
+    p.close();
+    if (p.columns) {
+      p.setProtocol('HTTP');
+      p.setInfo('Continuation');
+    }
+    return end - off;
+  }
+  const firstEnd = lineEnd(b, off, end);
+  const firstLine = ascii(b, off, firstEnd > off && b[firstEnd - 1] === 13 ? firstEnd - 1 : firstEnd);
+  const hdrEnd = findCrlfCrlf(b, off, end);
+  if (hdrEnd < 0) {
+    p.desegmentLen = Infinity;
+    return 0;
+  }
+  const bodyStart = hdrEnd + 4;
+  // Parse headers
+  const headers: [string, string, number, number][] = [];
+  let o = firstEnd + 1;
+  while (o < hdrEnd + 2) {
+    const le = lineEnd(b, o, hdrEnd + 2);
+    const text = ascii(b, o, le > o && b[le - 1] === 13 ? le - 1 : le);
+    const colon = text.indexOf(':');
+    if (colon > 0) headers.push([text.slice(0, colon).toLowerCase(), text.slice(colon + 1).trim(), o, le + 1 - o]);
+    o = le + 1;
+  }
+  let contentLength = -1;
+  let chunked = false;
+  let contentType = '';
+  for (const [name, value] of headers) {
+    if (name === 'content-length') contentLength = parseInt(value, 10);
+    else if (name === 'transfer-encoding' && value.toLowerCase().includes('chunked')) chunked = true;
+    else if (name === 'content-type') contentType = value;
+  }
+  const parts = firstLine.split(' ');
+  const code = isResponse ? parseInt(parts[1], 10) : 0;
+  const st = s.get<HttpState>('http', () => ({ pending: new Map() }));
+  let bodyLen = 0;
+  const noBody = isResponse && (code === 204 || code === 304 || (code >= 100 && code < 200));
+  if (!noBody) {
+    if (chunked) {
+      const n = chunkedLength(b, bodyStart, end);
+      if (n < 0) {
+        if (p.columns) p.setInfo(firstLine + ' ');
+        p.desegmentLen = Infinity;
+        return 0;
+      }
+      bodyLen = n;
+    } else if (contentLength >= 0) {
+      if (bodyStart + contentLength > end) {
+        if (p.columns) p.setInfo(firstLine + ' ');
+        p.desegmentLen = bodyStart + contentLength - end;
+        return 0;
+      }
+      bodyLen = contentLength;
+    } else if (isResponse) {
+      bodyLen = end - bodyStart; // until the connection closes
+    }
+  }
+  const msgEnd = bodyStart + bodyLen;
+  p.proto('http', off, msgEnd - off);
+  p.open(isResponse ? 'http.response.line' : 'http.request.line', off, firstEnd + 1 - off, firstLine, firstLine);
+  if (p.tree) p.close();
+  else p.close();
+  const key = `${s.net.ipVersion === 4 ? Math.min(s.net.src4, s.net.dst4) : ''}:${Math.min(s.net.srcPort, s.net.dstPort)}:${Math.max(s.net.srcPort, s.net.dstPort)}`;
+  if (isResponse) {
+    p.add('http.response', off, 0, true);
+    p.add('http.response.version', off, parts[0].length, parts[0]);
+    p.add('http.response.code', off + parts[0].length + 1, 3, code);
+    p.add('http.response.phrase', off, firstLine.length, parts.slice(2).join(' '));
+    const q = st.pending.get(key);
+    const req = q?.shift();
+    if (req) p.gen('http.request_in', req.frame);
+  } else {
+    p.add('http.request', off, 0, true);
+    p.add('http.request.method', off, parts[0].length, parts[0]);
+    p.add('http.request.uri', off + parts[0].length + 1, (parts[1] ?? '').length, parts[1] ?? '');
+    p.add('http.request.version', off, 0, parts[2] ?? '');
+    let q = st.pending.get(key);
+    if (!q) st.pending.set(key, (q = []));
+    if (q.length < 64) q.push({ frame: p.number, method: parts[0] });
+  }
+  let host = '';
+  for (const [name, value, ho, hl] of headers) {
+    const f = HEADER_FIELDS[name];
+    if (name === 'host') host = value;
+    if (f) p.add(f, ho, hl, value);
+  }
+  if (contentLength >= 0) p.gen('http.content_length', contentLength);
+  if (!isResponse && host && p.want('http.request.full_uri')) p.gen('http.request.full_uri', `http://${host}${parts[1] ?? ''}`);
+  let info = firstLine + ' ';
+  let protocol = 'HTTP';
+  if (bodyLen > 0) {
+    const media = contentType.split(';')[0].trim().toLowerCase();
+    if (media === 'application/json') {
+      p.proto('json', bodyStart, bodyLen, 'JavaScript Object Notation: ' + media);
+      p.close();
+      protocol = 'HTTP/JSON';
+      info += `, JavaScript Object Notation (${media})`;
+    } else if (media.startsWith('text/') || media === '') {
+      if (!chunked || media) {
+        p.proto('data-text-lines', bodyStart, bodyLen, 'Line-based text data: ' + media);
+        p.close();
+        info += ` (${media})`;
+      }
+    } else {
+      p.proto('media', bodyStart, bodyLen, 'Media Type');
+      p.close();
+      info += ` (${media})`;
+    }
+  }
+  p.close();
+  if (p.columns) {
+    p.setProtocol(protocol);
+    p.setInfo(info);
+  }
+  return msgEnd - off;
+}
+
+export const httpStream: StreamProtocol = {
+  name: 'http',
+  dissect: dissectHttp,
+  heuristic: looksLikeHttp,
+};

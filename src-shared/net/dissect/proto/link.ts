@@ -1,0 +1,206 @@
+// frame, Ethernet II (+802.1Q VLAN), ARP.
+import type { FieldInfo } from '../types';
+import type { DissectSession } from '../session';
+import type { Packet } from '../packet';
+import { field, hexField, protoField, uintField } from '../registry';
+import { need, u16, u32 } from '../bytes';
+import { etherToString, hex, ipv4ToString } from '../format';
+
+export const ETHERTYPE_NAMES: Record<number, string> = {
+  0x0800: 'IPv4',
+  0x0806: 'ARP',
+  0x86dd: 'IPv6',
+  0x8100: '802.1Q Virtual LAN',
+  0x88cc: '802.1 Link Layer Discovery Protocol (LLDP)',
+};
+
+export const LINK_FIELDS: FieldInfo[] = [
+  protoField('frame', 'Frame'),
+  field('frame.number', 'Frame Number', 'framenum'),
+  uintField('frame.len', 'Frame Length', 32),
+  uintField('frame.cap_len', 'Capture Length', 32),
+  field('frame.time_relative', 'Time since reference or first frame', 'reltime'),
+  field('frame.time_epoch', 'Epoch Time', 'time'),
+  field('frame.protocols', 'Protocols in frame', 'string'),
+  protoField('eth', 'Ethernet II'),
+  field('eth.dst', 'Destination', 'ether'),
+  field('eth.src', 'Source', 'ether'),
+  field('eth.addr', 'Address', 'ether'),
+  field('eth.dst.lg', 'LG bit', 'bool'),
+  field('eth.dst.ig', 'IG bit', 'bool'),
+  field('eth.src.lg', 'LG bit', 'bool'),
+  field('eth.src.ig', 'IG bit', 'bool'),
+  hexField('eth.type', 'Type', 16, ETHERTYPE_NAMES),
+  field('eth.padding', 'Padding', 'bytes'),
+  field('eth.trailer', 'Trailer', 'bytes'),
+  protoField('vlan', '802.1Q Virtual LAN'),
+  field('vlan.priority', 'Priority', 'uint', { bits: 16, bitmask: 0xe000 }),
+  field('vlan.dei', 'DEI', 'uint', { bits: 16, bitmask: 0x1000 }),
+  field('vlan.id', 'ID', 'uint', { bits: 16, bitmask: 0x0fff }),
+  hexField('vlan.etype', 'Type', 16, ETHERTYPE_NAMES),
+  protoField('arp', 'Address Resolution Protocol'),
+  uintField('arp.hw.type', 'Hardware type', 16, { 1: 'Ethernet' }),
+  hexField('arp.proto.type', 'Protocol type', 16, ETHERTYPE_NAMES),
+  uintField('arp.hw.size', 'Hardware size', 8),
+  uintField('arp.proto.size', 'Protocol size', 8),
+  uintField('arp.opcode', 'Opcode', 16, { 1: 'request', 2: 'reply', 3: 'reverse request', 4: 'reverse reply' }),
+  field('arp.isgratuitous', 'Is gratuitous', 'bool'),
+  field('arp.src.hw_mac', 'Sender MAC address', 'ether'),
+  field('arp.src.proto_ipv4', 'Sender IP address', 'ipv4'),
+  field('arp.dst.hw_mac', 'Target MAC address', 'ether'),
+  field('arp.dst.proto_ipv4', 'Target IP address', 'ipv4'),
+];
+
+function pad9(n: number): string {
+  let s = String(n);
+  while (s.length < 9) s = '0' + s;
+  return s;
+}
+
+export function dissectFrame(p: Packet, _s: DissectSession, buf: Uint8Array): void {
+  p.open('frame', 0, buf.length, p.tree ? `Frame ${p.number}: ${p.length} bytes on wire (${p.length * 8} bits), ${buf.length} bytes captured (${buf.length * 8} bits)` : undefined);
+  if (p.want('frame.time_epoch')) p.gen('frame.time_epoch', p.absSec + p.absNs / 1e9, `Epoch Time: ${p.absSec}.${pad9(p.absNs)} seconds`);
+  if (p.want('frame.time_relative')) p.gen('frame.time_relative', p.relSec + p.relNs / 1e9, `Time since reference or first frame: ${p.relSec}.${pad9(p.relNs)} seconds`);
+  p.gen('frame.number', p.number);
+  p.gen('frame.len', p.length);
+  p.gen('frame.cap_len', buf.length);
+  p.close();
+}
+
+/** MAC address as the Source/Destination columns show it. */
+export function macColumn(b: Uint8Array, o: number): string {
+  if ((b[o] & b[o + 1] & b[o + 2] & b[o + 3] & b[o + 4] & b[o + 5]) === 255) return 'Broadcast';
+  return etherToString(b, o);
+}
+
+function macFields(p: Packet, buf: Uint8Array, o: number, which: 'dst' | 'src'): void {
+  const f = which === 'dst' ? 'eth.dst' : 'eth.src';
+  if (p.want(f) || p.want('eth.addr')) {
+    const mac = buf.slice(o, o + 6);
+    if (p.tree) {
+      p.open(f, o, 6, `${which === 'dst' ? 'Destination' : 'Source'}: ${etherToString(mac)}`, mac);
+      p.add('eth.addr', o, 6, mac);
+      p.add(`${f}.lg`, o, 3, (buf[o] & 2) !== 0);
+      p.add(`${f}.ig`, o, 3, (buf[o] & 1) !== 0);
+      p.close();
+    } else {
+      p.add(f, o, 6, mac);
+      p.add('eth.addr', o, 6, mac);
+    }
+  }
+}
+
+export function dissectEthernet(p: Packet, s: DissectSession, buf: Uint8Array, off: number, end: number): void {
+  need(buf, off, 14, end);
+  p.proto('eth', off, 14, p.tree ? `Ethernet II, Src: ${etherToString(buf, off + 6)}, Dst: ${etherToString(buf, off)}` : undefined);
+  macFields(p, buf, off, 'dst');
+  macFields(p, buf, off + 6, 'src');
+  let type = u16(buf, off + 12);
+  p.add('eth.type', off + 12, 2, type);
+  p.close();
+  if (p.columns) {
+    p.src = macColumn(buf, off + 6);
+    p.dst = macColumn(buf, off);
+    p.setProtocol('Ethernet');
+  }
+  let o = off + 14;
+  while (type === 0x8100 || type === 0x88a8) {
+    need(buf, o, 4, end);
+    const tci = u16(buf, o);
+    p.layers.push('ethertype');
+    p.proto('vlan', o, 4, p.tree ? `802.1Q Virtual LAN, PRI: ${tci >> 13}, DEI: ${(tci >> 12) & 1}, ID: ${tci & 0xfff}` : undefined);
+    p.add('vlan.priority', o, 2, tci >> 13);
+    p.add('vlan.dei', o, 2, (tci >> 12) & 1);
+    p.add('vlan.id', o, 2, tci & 0xfff);
+    type = u16(buf, o + 2);
+    p.add('vlan.etype', o + 2, 2, type);
+    p.close();
+    if (p.columns) p.setProtocol('802.1Q');
+    o += 4;
+  }
+  dispatchEthertype(p, s, buf, o, end, type);
+}
+
+export function dispatchEthertype(p: Packet, s: DissectSession, buf: Uint8Array, off: number, end: number, type: number): void {
+  const next = s.ethertype.get(type);
+  p.layers.push('ethertype');
+  if (!next) {
+    dissectData(p, buf, off, end);
+    return;
+  }
+  s.net.l3End = 0;
+  s.guard(ETHERTYPE_NAMES[type] ?? 'eth', p, buf, off, end, next);
+  // Bytes after the network layer's end: Ethernet padding (short frames) or a trailer.
+  const used = s.net.l3End;
+  if (used > 0 && used < end && !p.malformed && buf === p.data) {
+    const f = end <= 60 ? 'eth.padding' : 'eth.trailer';
+    if (p.want(f)) p.add(f, used, end - used, buf.slice(used, end));
+  }
+}
+
+export const DATA_FIELDS: FieldInfo[] = [
+  protoField('data', 'Data'),
+  field('data.data', 'Data', 'bytes'),
+  uintField('data.len', 'Length', 32),
+];
+
+export function dissectData(p: Packet, buf: Uint8Array, off: number, end: number): void {
+  if (end <= off) return;
+  p.proto('data', off, end - off, `Data (${end - off} bytes)`);
+  if (p.want('data.data')) p.add('data.data', off, end - off, buf.slice(off, end));
+  p.gen('data.len', end - off);
+  p.close();
+}
+
+export function dissectArp(p: Packet, _s: DissectSession, buf: Uint8Array, off: number, end: number): void {
+  need(buf, off, 8, end);
+  const hwType = u16(buf, off);
+  const protoType = u16(buf, off + 2);
+  const hs = buf[off + 4];
+  const ps = buf[off + 5];
+  const op = u16(buf, off + 6);
+  const total = 8 + 2 * hs + 2 * ps;
+  p.proto('arp', off, total, p.tree ? `Address Resolution Protocol (${op === 1 ? 'request' : op === 2 ? 'reply' : 'opcode ' + op})` : undefined);
+  p.add('arp.hw.type', off, 2, hwType);
+  p.add('arp.proto.type', off + 2, 2, protoType);
+  p.add('arp.hw.size', off + 4, 1, hs);
+  p.add('arp.proto.size', off + 5, 1, ps);
+  p.add('arp.opcode', off + 6, 2, op);
+  need(buf, off, total, end);
+  const isEthIp = hwType === 1 && protoType === 0x0800 && hs === 6 && ps === 4;
+  if (!isEthIp) {
+    p.close();
+    if (p.columns) {
+      p.setProtocol('ARP');
+      p.setInfo(`${op === 1 ? 'request' : op === 2 ? 'reply' : 'opcode ' + op}`);
+    }
+    return;
+  }
+  const sha = off + 8;
+  const spa = sha + 6;
+  const tha = spa + 4;
+  const tpa = tha + 6;
+  const sip = u32(buf, spa);
+  const tip = u32(buf, tpa);
+  const gratuitous = sip === tip && sip !== 0;
+  if (p.tree && gratuitous) p.gen('arp.isgratuitous', true);
+  if (p.want('arp.src.hw_mac')) p.add('arp.src.hw_mac', sha, 6, buf.slice(sha, sha + 6));
+  p.add('arp.src.proto_ipv4', spa, 4, sip);
+  if (p.want('arp.dst.hw_mac')) p.add('arp.dst.hw_mac', tha, 6, buf.slice(tha, tha + 6));
+  p.add('arp.dst.proto_ipv4', tpa, 4, tip);
+  p.close();
+  if (!p.columns) return;
+  p.setProtocol('ARP');
+  const t = ipv4ToString(tip);
+  const sIp = ipv4ToString(sip);
+  if (op === 1) {
+    if (gratuitous) p.setInfo(`Gratuitous ARP for ${sIp} (Request)`);
+    else if (sip === 0) p.setInfo(`Who has ${t}? (ARP Probe)`);
+    else p.setInfo(`Who has ${t}? Tell ${sIp}`);
+  } else if (op === 2) {
+    if (gratuitous) p.setInfo(`Gratuitous ARP for ${sIp} (Reply)`);
+    else p.setInfo(`${sIp} is at ${etherToString(buf, sha)}`);
+  } else {
+    p.setInfo(`Unknown ARP opcode 0x${hex(op, 4)}`);
+  }
+}

@@ -1,0 +1,624 @@
+// TCP: header and options, conversations (tcp.stream), relative sequence numbers, window
+// scaling, sequence analysis (retransmissions, dup ACKs, zero window, …) and stream reassembly
+// for the protocols above (Wireshark's desegmentation), all in one ordered pass.
+import type { FieldInfo } from '../types';
+import type { DissectSession, StreamProtocol } from '../session';
+import type { Packet } from '../packet';
+import { field, hexField, protoField, uintField } from '../registry';
+import { need, onesSum, u16, u32 } from '../bytes';
+import { hex } from '../format';
+import { dissectData } from './link';
+import { CHECKSUM_STATUS } from './ip';
+import { pseudoSum } from './udp';
+
+const TCP_OPTS: Record<number, string> = {
+  0: 'End of Option List (EOL)',
+  1: 'No-Operation (NOP)',
+  2: 'Maximum segment size',
+  3: 'Window scale',
+  4: 'SACK permitted',
+  5: 'SACK',
+  8: 'Timestamps',
+  30: 'Multipath TCP',
+  34: 'TCP Fast Open Cookie',
+};
+
+export const TCP_FIELDS: FieldInfo[] = [
+  protoField('tcp', 'Transmission Control Protocol'),
+  uintField('tcp.srcport', 'Source Port', 16),
+  uintField('tcp.dstport', 'Destination Port', 16),
+  uintField('tcp.port', 'Source or Destination Port', 16),
+  uintField('tcp.stream', 'Stream index', 32),
+  uintField('tcp.len', 'TCP Segment Len', 32),
+  uintField('tcp.seq', 'Sequence Number', 32),
+  uintField('tcp.seq_raw', 'Sequence Number (raw)', 32),
+  uintField('tcp.nxtseq', 'Next Sequence Number', 32),
+  uintField('tcp.ack', 'Acknowledgment Number', 32),
+  uintField('tcp.ack_raw', 'Acknowledgment number (raw)', 32),
+  uintField('tcp.hdr_len', 'Header Length', 8),
+  hexField('tcp.flags', 'Flags', 16),
+  field('tcp.flags.res', 'Reserved', 'bool'),
+  field('tcp.flags.ns', 'Nonce', 'bool'),
+  field('tcp.flags.cwr', 'Congestion Window Reduced (CWR)', 'bool'),
+  field('tcp.flags.ecn', 'ECN-Echo', 'bool'),
+  field('tcp.flags.urg', 'Urgent', 'bool'),
+  field('tcp.flags.ack', 'Acknowledgment', 'bool'),
+  field('tcp.flags.push', 'Push', 'bool'),
+  field('tcp.flags.reset', 'Reset', 'bool'),
+  field('tcp.flags.syn', 'Syn', 'bool'),
+  field('tcp.flags.fin', 'Fin', 'bool'),
+  field('tcp.flags.str', 'TCP Flags', 'string'),
+  uintField('tcp.window_size_value', 'Window', 16),
+  uintField('tcp.window_size', 'Calculated window size', 32),
+  field('tcp.window_size_scalefactor', 'Window size scaling factor', 'int'),
+  hexField('tcp.checksum', 'Checksum', 16),
+  uintField('tcp.checksum.status', 'Checksum Status', 8, CHECKSUM_STATUS),
+  field('tcp.checksum_bad.expert', 'Bad checksum', 'none'),
+  uintField('tcp.urgent_pointer', 'Urgent Pointer', 16),
+  field('tcp.options', 'Options', 'bytes'),
+  uintField('tcp.option_kind', 'Kind', 8, TCP_OPTS),
+  uintField('tcp.option_len', 'Length', 8),
+  uintField('tcp.options.mss_val', 'MSS Value', 16),
+  uintField('tcp.options.wscale.shift', 'Shift count', 8),
+  uintField('tcp.options.wscale.multiplier', 'Multiplier', 16),
+  field('tcp.options.sack_perm', 'TCP SACK Permitted Option', 'none'),
+  uintField('tcp.options.sack_le', 'left edge', 32),
+  uintField('tcp.options.sack_re', 'right edge', 32),
+  uintField('tcp.options.timestamp.tsval', 'Timestamp value', 32),
+  uintField('tcp.options.timestamp.tsecr', 'Timestamp echo reply', 32),
+  field('tcp.payload', 'TCP payload', 'bytes'),
+  field('tcp.analysis', 'SEQ/ACK analysis', 'none'),
+  field('tcp.analysis.flags', 'TCP Analysis Flags', 'none'),
+  field('tcp.analysis.retransmission', 'Retransmission', 'none'),
+  field('tcp.analysis.fast_retransmission', 'Fast retransmission', 'none'),
+  field('tcp.analysis.spurious_retransmission', 'Spurious retransmission', 'none'),
+  field('tcp.analysis.out_of_order', 'Out-Of-Order segment', 'none'),
+  field('tcp.analysis.lost_segment', 'Previous segment(s) not captured', 'none'),
+  field('tcp.analysis.ack_lost_segment', "ACKed segment that wasn't captured", 'none'),
+  field('tcp.analysis.duplicate_ack', 'Duplicate ACK', 'none'),
+  uintField('tcp.analysis.duplicate_ack_num', 'Duplicate ACK #', 32),
+  field('tcp.analysis.duplicate_ack_frame', 'Duplicate to the ACK in frame', 'framenum'),
+  field('tcp.analysis.window_update', 'Window update', 'none'),
+  field('tcp.analysis.window_full', 'Window full', 'none'),
+  field('tcp.analysis.zero_window', 'Zero window', 'none'),
+  field('tcp.analysis.zero_window_probe', 'Zero window probe', 'none'),
+  field('tcp.analysis.zero_window_probe_ack', 'Zero window probe ACK', 'none'),
+  field('tcp.analysis.keep_alive', 'Keep-Alive', 'none'),
+  field('tcp.analysis.keep_alive_ack', 'Keep-Alive ACK', 'none'),
+  field('tcp.analysis.initial_rtt', 'iRTT', 'reltime'),
+  field('tcp.connection.syn', 'Connection establish request (SYN)', 'none'),
+  field('tcp.connection.sack', 'Connection establish acknowledge (SYN+ACK)', 'none'),
+  field('tcp.connection.fin', 'Connection finish (FIN)', 'none'),
+  field('tcp.connection.rst', 'Connection reset (RST)', 'none'),
+  field('tcp.segment_data', 'TCP segment data', 'bytes'),
+  field('tcp.reassembled.length', 'Reassembled TCP length', 'uint'),
+];
+
+const FIN = 1;
+const SYN = 2;
+const RST = 4;
+const PSH = 8;
+const ACK = 16;
+const URG = 32;
+const ECE = 64;
+const CWR = 128;
+const NS = 256;
+const FLAG_NAMES = ['FIN', 'SYN', 'RST', 'PSH', 'ACK', 'URG', 'ECE', 'CWR', 'NS'];
+
+// Sequence analysis flags (Wireshark's TCP_A_*)
+const A_RETRANSMISSION = 1;
+const A_LOST_PACKET = 2;
+const A_ACK_LOST_PACKET = 4;
+const A_KEEP_ALIVE = 8;
+const A_DUPLICATE_ACK = 16;
+const A_ZERO_WINDOW = 32;
+const A_ZERO_WINDOW_PROBE = 64;
+const A_ZERO_WINDOW_PROBE_ACK = 128;
+const A_KEEP_ALIVE_ACK = 256;
+const A_OUT_OF_ORDER = 512;
+const A_FAST_RETRANSMISSION = 1024;
+const A_WINDOW_UPDATE = 2048;
+const A_WINDOW_FULL = 4096;
+const A_SPURIOUS = 8192;
+
+/** One direction of a conversation. Sequence numbers are kept raw (uint32). */
+class Flow {
+  base = 0;
+  baseSet = false;
+  nextSeq = 0;
+  nextSeqSet = false;
+  nextSeqTime = 0;
+  maxSeqToBeAcked = 0;
+  maxSet = false;
+  lastAck = 0;
+  lastAckSet = false;
+  lastAckTime = 0;
+  window = -1;
+  /** -1 unknown, -2 no scaling, else shift count. */
+  winScale = -1;
+  dupAckNum = 0;
+  lastNonDupAck = 0;
+  lastSegFlags = 0;
+  synWs = -1;
+  /** Pending multi-segment PDU: bytes so far, raw seq where they end, bytes wanted in total. */
+  msp: Uint8Array | null = null;
+  mspLen = 0;
+  mspNextSeq = 0;
+  mspWant = 0;
+}
+
+class Conversation {
+  readonly a: Flow = new Flow();
+  readonly b: Flow = new Flow();
+  app: StreamProtocol | null = null;
+  firstSynTime = -1;
+  irtt = 0;
+  constructor(
+    readonly stream: number,
+    readonly aKey: string,
+  ) {}
+}
+
+interface TcpState {
+  convs: Map<string, Conversation>;
+  next: number;
+}
+
+// Sequence-space comparisons (mod 2^32)
+function lt(a: number, b: number): boolean {
+  return ((a - b) | 0) < 0;
+}
+function gt(a: number, b: number): boolean {
+  return ((a - b) | 0) > 0;
+}
+
+export function dissectTcp(p: Packet, s: DissectSession, buf: Uint8Array, off: number, end: number): void {
+  need(buf, off, 20, end);
+  const net = s.net;
+  const sport = u16(buf, off);
+  const dport = u16(buf, off + 2);
+  const seq = u32(buf, off + 4);
+  const ack = u32(buf, off + 8);
+  const hf = u16(buf, off + 12);
+  const hl = (hf >> 12) * 4;
+  const flags = hf & 0x0fff;
+  const win = u16(buf, off + 14);
+  const ck = u16(buf, off + 16);
+  const urg = u16(buf, off + 18);
+  p.proto('tcp', off, hl);
+  p.add('tcp.srcport', off, 2, sport);
+  p.add('tcp.dstport', off + 2, 2, dport);
+  p.add('tcp.port', off, 2, sport);
+  p.add('tcp.port', off + 2, 2, dport);
+  net.srcPort = sport;
+  net.dstPort = dport;
+  if (hl < 20) {
+    p.add('tcp.hdr_len', off + 12, 1, hl);
+    p.close();
+    if (p.columns && !net.inError) {
+      p.setProtocol('TCP');
+      p.setInfo(`${sport} → ${dport} [Bogus TCP header length (${hl}, must be at least 20)]`);
+    }
+    return;
+  }
+  const inError = net.inError;
+  const captured = Math.min(end, buf.length);
+  const seglen = Math.max(0, end - off - hl);
+  const now = p.absSec + p.absNs / 1e9;
+
+  // Conversation and direction
+  const st = s.get<TcpState>('tcp', () => ({ convs: new Map(), next: 0 }));
+  const srcKey = `${net.ipVersion === 4 ? net.src4 : net.addrKey().split('>')[0]}:${sport}`;
+  const dstKey = `${net.ipVersion === 4 ? net.dst4 : net.addrKey().split('>')[1]}:${dport}`;
+  const key = srcKey < dstKey ? srcKey + '|' + dstKey : dstKey + '|' + srcKey;
+  let conv = st.convs.get(key);
+  let fwd: Flow;
+  let rev: Flow;
+  if (conv && !inError && (flags & (SYN | ACK)) === SYN) {
+    const f = conv.aKey === srcKey ? conv.a : conv.b;
+    if (f.baseSet && f.base !== seq) conv = undefined; // port reuse: a new connection
+  }
+  if (!conv) {
+    conv = new Conversation(st.next++, srcKey);
+    if (!inError) st.convs.set(key, conv);
+  }
+  if (conv.aKey === srcKey) {
+    fwd = conv.a;
+    rev = conv.b;
+  } else {
+    fwd = conv.b;
+    rev = conv.a;
+  }
+  p.gen('tcp.stream', conv.stream);
+
+  // Relative sequence numbers: base is the ISN (SYN) or the first sequence number seen minus one.
+  if (!fwd.baseSet) {
+    fwd.base = flags & SYN ? seq : (seq - 1) >>> 0;
+    fwd.baseSet = true;
+  }
+  if (flags & ACK && !rev.baseSet) {
+    rev.base = (ack - 1) >>> 0;
+    rev.baseSet = true;
+  }
+  const relSeq = (seq - fwd.base) >>> 0;
+  const relAck = flags & ACK ? (ack - rev.base) >>> 0 : ack;
+  const synFin = (flags & SYN ? 1 : 0) + (flags & FIN ? 1 : 0);
+  p.gen('tcp.len', seglen);
+  p.add('tcp.seq', off + 4, 4, relSeq);
+  p.add('tcp.seq_raw', off + 4, 4, seq);
+  if (seglen || synFin) p.gen('tcp.nxtseq', (relSeq + seglen + synFin) >>> 0);
+  p.add('tcp.ack', off + 8, 4, relAck);
+  p.add('tcp.ack_raw', off + 8, 4, ack);
+  p.add('tcp.hdr_len', off + 12, 1, hl);
+  if (p.want('tcp.flags') || p.want('tcp.flags.syn') || p.want('tcp.flags.str')) {
+    p.open('tcp.flags', off + 12, 2, undefined, flags);
+    p.add('tcp.flags.res', off + 12, 1, (flags & 0xe00) !== 0);
+    p.add('tcp.flags.ns', off + 12, 1, (flags & NS) !== 0);
+    p.add('tcp.flags.cwr', off + 13, 1, (flags & CWR) !== 0);
+    p.add('tcp.flags.ecn', off + 13, 1, (flags & ECE) !== 0);
+    p.add('tcp.flags.urg', off + 13, 1, (flags & URG) !== 0);
+    p.add('tcp.flags.ack', off + 13, 1, (flags & ACK) !== 0);
+    p.add('tcp.flags.push', off + 13, 1, (flags & PSH) !== 0);
+    p.add('tcp.flags.reset', off + 13, 1, (flags & RST) !== 0);
+    p.add('tcp.flags.syn', off + 13, 1, (flags & SYN) !== 0);
+    p.add('tcp.flags.fin', off + 13, 1, (flags & FIN) !== 0);
+    if (p.want('tcp.flags.str')) {
+      const letters = 'RRRNCEUAPRSF';
+      let str = '';
+      for (let i = 11; i >= 0; i--) str += flags & (1 << i) ? letters[11 - i] : '·';
+      p.gen('tcp.flags.str', str);
+    }
+    p.close();
+  }
+  p.add('tcp.window_size_value', off + 14, 2, win);
+
+  // Options (parsed first: window scale affects the calculated window)
+  need(buf, off, hl, captured);
+  let optInfo = '';
+  let ws = -1;
+  if (hl > 20) optInfo = dissectOptions(p, buf, off + 20, off + hl, rev, (shift) => (ws = shift));
+  if (flags & SYN && !inError) {
+    fwd.synWs = ws;
+    if (flags & ACK) {
+      // SYN+ACK: scaling is on only when both sides offered it
+      if (ws >= 0 && rev.synWs >= 0) {
+        fwd.winScale = ws;
+        rev.winScale = rev.synWs;
+      } else {
+        fwd.winScale = -2;
+        rev.winScale = -2;
+      }
+    }
+  }
+  let scaled = win;
+  if (!(flags & SYN) && fwd.winScale >= 0) scaled = win * (1 << fwd.winScale);
+  p.gen('tcp.window_size', scaled);
+  p.gen('tcp.window_size_scalefactor', flags & SYN ? -1 : fwd.winScale >= 0 ? 1 << fwd.winScale : fwd.winScale);
+  p.add('tcp.checksum', off + 16, 2, ck);
+  if (s.checkChecksums && !inError && end <= buf.length) {
+    const len = end - off;
+    const ok = onesSum(buf, off, end, pseudoSum(s, 6, len)) === 0xffff;
+    p.gen('tcp.checksum.status', ok ? 1 : 0);
+    if (!ok) {
+      const should = 0xffff - onesSum(buf, off, end, pseudoSum(s, 6, len) + (0xffff - ck));
+      p.expert('tcp.checksum_bad.expert', off + 16, 2, 'error', 'checksum', `Bad checksum [should be 0x${hex(should, 4)}]`);
+    }
+  } else p.gen('tcp.checksum.status', 2);
+  p.add('tcp.urgent_pointer', off + 18, 2, urg);
+
+  // Sequence analysis
+  let aflags = 0;
+  let dupNum = 0;
+  let dupFrame = 0;
+  if (!inError) {
+    if (flags & SYN && !(flags & ACK)) conv.firstSynTime = now;
+    if (flags & ACK && !(flags & SYN) && conv.irtt === 0 && conv.firstSynTime >= 0 && fwd === conv.a) conv.irtt = now - conv.firstSynTime;
+    aflags = analyze(fwd, rev, seq, ack, seglen, flags, win, now, conv.irtt, p.number);
+    if (aflags & A_DUPLICATE_ACK) {
+      dupNum = fwd.dupAckNum;
+      dupFrame = fwd.lastNonDupAck;
+    }
+    if (aflags) addAnalysis(p, aflags, dupNum, dupFrame);
+  }
+  if (p.tree && flags & SYN) p.expert(flags & ACK ? 'tcp.connection.sack' : 'tcp.connection.syn', off + 13, 1, 'chat', 'sequence', flags & ACK ? 'Connection establish acknowledge (SYN+ACK): server port ' + sport : 'Connection establish request (SYN): server port ' + dport);
+  p.close();
+
+  if (p.columns && !inError) {
+    let names = '';
+    for (let i = 0; i < 9; i++) {
+      if (flags & (1 << i)) names += (names ? ', ' : '') + FLAG_NAMES[i];
+    }
+    let info = `${sport} → ${dport} [${names || '<None>'}] Seq=${relSeq}`;
+    if (flags & ACK) info += ` Ack=${relAck}`;
+    info += ` Win=${scaled} Len=${seglen}`;
+    if (flags & URG) info += ` Urg=${urg}`;
+    info += optInfo;
+    p.setProtocol('TCP');
+    p.setInfo(analysisPrefix(aflags, dupNum, dupFrame) + info);
+  }
+
+  const start = off + hl;
+  if (seglen === 0 || start >= captured) return;
+  if (p.want('tcp.payload')) p.add('tcp.payload', start, captured - start, buf.slice(start, captured));
+  if (inError) return;
+  const payEnd = Math.min(end, captured);
+  if (aflags & (A_RETRANSMISSION | A_FAST_RETRANSMISSION | A_SPURIOUS)) {
+    // Data already seen: Wireshark shows it as a retransmission, not a second PDU.
+    if (fwd.msp) p.appendInfo(' [TCP segment of a reassembled PDU]');
+    return;
+  }
+  deliver(p, s, conv, fwd, buf, start, payEnd, seq, sport, dport);
+}
+
+function dissectOptions(p: Packet, buf: Uint8Array, off: number, end: number, rev: Flow, onWs: (shift: number) => void): string {
+  let info = '';
+  if (p.want('tcp.options')) p.add('tcp.options', off, end - off, buf.slice(off, end));
+  let o = off;
+  let guard = 0;
+  while (o < end && guard++ < 40) {
+    const kind = buf[o];
+    if (kind === 0) {
+      p.add('tcp.option_kind', o, 1, kind);
+      break;
+    }
+    if (kind === 1) {
+      p.add('tcp.option_kind', o, 1, kind);
+      o++;
+      continue;
+    }
+    if (o + 1 >= end) break;
+    const len = buf[o + 1];
+    if (len < 2 || o + len > end) {
+      p.malformedAt('tcp', o);
+      break;
+    }
+    p.open('tcp.option', o, len, `TCP Option - ${TCP_OPTS[kind] ?? 'Unknown'}`);
+    p.add('tcp.option_kind', o, 1, kind);
+    p.add('tcp.option_len', o + 1, 1, len);
+    if (kind === 2 && len === 4) {
+      const mss = u16(buf, o + 2);
+      p.add('tcp.options.mss_val', o + 2, 2, mss);
+      info += ` MSS=${mss}`;
+    } else if (kind === 3 && len === 3) {
+      const shift = buf[o + 2];
+      p.add('tcp.options.wscale.shift', o + 2, 1, shift);
+      const mult = 1 << Math.min(shift, 14);
+      p.gen('tcp.options.wscale.multiplier', mult);
+      info += ` WS=${mult}`;
+      onWs(Math.min(shift, 14));
+    } else if (kind === 4 && len === 2) {
+      p.add('tcp.options.sack_perm', o, 2);
+      info += ' SACK_PERM';
+    } else if (kind === 5) {
+      for (let e = o + 2; e + 8 <= o + len; e += 8) {
+        const le = (u32(buf, e) - rev.base) >>> 0;
+        const re = (u32(buf, e + 4) - rev.base) >>> 0;
+        p.add('tcp.options.sack_le', e, 4, le);
+        p.add('tcp.options.sack_re', e + 4, 4, re);
+        info += ` SLE=${le} SRE=${re}`;
+      }
+    } else if (kind === 8 && len === 10) {
+      const tsval = u32(buf, o + 2);
+      const tsecr = u32(buf, o + 6);
+      p.add('tcp.options.timestamp.tsval', o + 2, 4, tsval);
+      p.add('tcp.options.timestamp.tsecr', o + 6, 4, tsecr);
+      info += ` TSval=${tsval} TSecr=${tsecr}`;
+    }
+    p.close();
+    o += len;
+  }
+  return info;
+}
+
+/** Wireshark's tcp_analyze_sequence_number, reduced to the flags it shows. */
+function analyze(fwd: Flow, rev: Flow, seq: number, ack: number, seglen: number, flags: number, win: number, now: number, irtt: number, frame: number): number {
+  let a = 0;
+  const noCtl = (flags & (SYN | FIN | RST)) === 0;
+  let skipToFinished = false;
+  if (seglen === 1 && fwd.nextSeqSet && seq === fwd.nextSeq && rev.window === 0) {
+    a |= A_ZERO_WINDOW_PROBE;
+    skipToFinished = true;
+  }
+  if (!skipToFinished) {
+    if (win === 0 && noCtl) a |= A_ZERO_WINDOW;
+    if (fwd.nextSeqSet && gt(seq, fwd.nextSeq) && !(flags & RST)) a |= A_LOST_PACKET;
+    if (seglen <= 1 && noCtl && fwd.nextSeqSet && seq === ((fwd.nextSeq - 1) >>> 0)) a |= A_KEEP_ALIVE;
+    const sameAck = fwd.lastAckSet && ack === fwd.lastAck;
+    if (seglen === 0 && win !== 0 && win !== fwd.window && fwd.nextSeqSet && seq === fwd.nextSeq && sameAck && noCtl) a |= A_WINDOW_UPDATE;
+    if (seglen > 0 && rev.winScale !== -1 && rev.lastAckSet && noCtl) {
+      const shift = rev.winScale === -2 ? 0 : rev.winScale;
+      if (((seq + seglen) >>> 0) === ((rev.lastAck + rev.window * (1 << shift)) >>> 0)) a |= A_WINDOW_FULL;
+    }
+    if (seglen === 0 && win !== 0 && win === fwd.window && fwd.nextSeqSet && seq === fwd.nextSeq && sameAck && rev.lastSegFlags & A_KEEP_ALIVE && noCtl) {
+      a |= A_KEEP_ALIVE_ACK;
+      skipToFinished = true;
+    } else if (seglen === 0 && win === 0 && win === fwd.window && fwd.nextSeqSet && seq === fwd.nextSeq && sameAck && rev.lastSegFlags & A_ZERO_WINDOW_PROBE && noCtl) {
+      a |= A_ZERO_WINDOW_PROBE_ACK;
+      skipToFinished = true;
+    } else if (seglen === 0 && win !== 0 && win === fwd.window && fwd.nextSeqSet && seq === fwd.nextSeq && sameAck && noCtl) {
+      fwd.dupAckNum++;
+      a |= A_DUPLICATE_ACK;
+    }
+  }
+  if (!(a & A_DUPLICATE_ACK)) {
+    fwd.lastNonDupAck = frame;
+    fwd.dupAckNum = 0;
+  }
+  if (!skipToFinished) {
+    if (flags & ACK && rev.maxSet && gt(ack, rev.maxSeqToBeAcked)) {
+      a |= A_ACK_LOST_PACKET;
+      rev.maxSeqToBeAcked = rev.nextSeq;
+    }
+    if ((seglen > 0 || flags & (SYN | FIN)) && fwd.nextSeqSet && lt(seq, fwd.nextSeq)) {
+      if (now - rev.lastAckTime < 0.02 && rev.dupAckNum >= 2 && rev.lastAck === seq) a |= A_FAST_RETRANSMISSION;
+      else {
+        const thres = irtt > 0 ? irtt : 0.003;
+        if (now - fwd.nextSeqTime < thres && fwd.nextSeq !== ((seq + seglen) >>> 0)) a |= A_OUT_OF_ORDER;
+        else if (seglen > 0 && rev.lastAckSet && !gt((seq + seglen) >>> 0, rev.lastAck)) a |= A_SPURIOUS;
+        else a |= A_RETRANSMISSION;
+      }
+    }
+  }
+  const nextSeq = (seq + seglen + (flags & (SYN | FIN) ? 1 : 0)) >>> 0;
+  if (!fwd.nextSeqSet || gt(nextSeq, fwd.nextSeq)) {
+    if (!(a & A_ZERO_WINDOW_PROBE)) {
+      fwd.nextSeq = nextSeq;
+      fwd.nextSeqSet = true;
+      fwd.nextSeqTime = now;
+    }
+  }
+  if (!fwd.maxSet || seq === fwd.maxSeqToBeAcked) {
+    if (!(a & A_ZERO_WINDOW_PROBE)) {
+      fwd.maxSeqToBeAcked = fwd.nextSeq;
+      fwd.maxSet = true;
+    }
+  }
+  fwd.window = win;
+  fwd.lastAck = ack;
+  fwd.lastAckSet = (flags & ACK) !== 0 || fwd.lastAckSet;
+  fwd.lastAckTime = now;
+  fwd.lastSegFlags = a;
+  return a;
+}
+
+const EXPERTS: [number, string, 'note' | 'warn' | 'chat', string][] = [
+  [A_RETRANSMISSION, 'tcp.analysis.retransmission', 'note', 'This frame is a (suspected) retransmission'],
+  [A_FAST_RETRANSMISSION, 'tcp.analysis.fast_retransmission', 'note', 'This frame is a (suspected) fast retransmission'],
+  [A_SPURIOUS, 'tcp.analysis.spurious_retransmission', 'note', 'This frame is a (suspected) spurious retransmission'],
+  [A_OUT_OF_ORDER, 'tcp.analysis.out_of_order', 'warn', 'This frame is a (suspected) out-of-order segment'],
+  [A_LOST_PACKET, 'tcp.analysis.lost_segment', 'warn', 'Previous segment(s) not captured (common at capture start)'],
+  [A_ACK_LOST_PACKET, 'tcp.analysis.ack_lost_segment', 'warn', "ACKed segment that wasn't captured (common at capture start)"],
+  [A_WINDOW_UPDATE, 'tcp.analysis.window_update', 'chat', 'TCP window update'],
+  [A_WINDOW_FULL, 'tcp.analysis.window_full', 'warn', 'TCP window specified by the receiver is now completely full'],
+  [A_KEEP_ALIVE, 'tcp.analysis.keep_alive', 'note', 'TCP keep-alive segment'],
+  [A_KEEP_ALIVE_ACK, 'tcp.analysis.keep_alive_ack', 'note', 'ACK to a TCP keep-alive segment'],
+  [A_ZERO_WINDOW, 'tcp.analysis.zero_window', 'warn', 'TCP Zero Window segment'],
+  [A_ZERO_WINDOW_PROBE, 'tcp.analysis.zero_window_probe', 'note', 'TCP Zero Window Probe'],
+  [A_ZERO_WINDOW_PROBE_ACK, 'tcp.analysis.zero_window_probe_ack', 'note', 'ACK to a TCP Zero Window Probe'],
+];
+
+function addAnalysis(p: Packet, a: number, dupNum: number, dupFrame: number): void {
+  p.open('tcp.analysis', 0, 0, '[SEQ/ACK analysis]');
+  p.open('tcp.analysis.flags', 0, 0, '[TCP Analysis Flags]');
+  for (const [bit, name, sev, msg] of EXPERTS) if (a & bit) p.expert(name, 0, 0, sev, 'sequence', msg);
+  if (a & A_DUPLICATE_ACK) p.expert('tcp.analysis.duplicate_ack', 0, 0, 'note', 'sequence', `Duplicate ACK (#${dupNum})`);
+  p.close();
+  if (a & A_DUPLICATE_ACK) {
+    p.gen('tcp.analysis.duplicate_ack_num', dupNum);
+    p.gen('tcp.analysis.duplicate_ack_frame', dupFrame);
+  }
+  p.close();
+}
+
+/** The Info prefixes, in the order tshark's col_prepend_fence calls leave them. */
+function analysisPrefix(a: number, dupNum: number, dupFrame: number): string {
+  if (!a) return '';
+  const parts: string[] = [];
+  if (a & A_RETRANSMISSION) parts.push('[TCP Retransmission] ');
+  if (a & A_LOST_PACKET) parts.push('[TCP Previous segment not captured] ');
+  if (a & A_ACK_LOST_PACKET) parts.push('[TCP ACKed unseen segment] ');
+  if (a & A_KEEP_ALIVE) parts.push('[TCP Keep-Alive] ');
+  if (a & A_WINDOW_UPDATE) parts.push('[TCP Window Update] ');
+  if (a & A_WINDOW_FULL) parts.push('[TCP Window Full] ');
+  if (a & A_KEEP_ALIVE_ACK) parts.push('[TCP Keep-Alive ACK] ');
+  if (a & A_DUPLICATE_ACK) parts.push(`[TCP Dup ACK ${dupFrame}#${dupNum}] `);
+  if (a & A_ZERO_WINDOW_PROBE) parts.push('[TCP ZeroWindowProbe] ');
+  if (a & A_ZERO_WINDOW_PROBE_ACK) parts.push('[TCP ZeroWindowProbeAck] ');
+  if (a & A_ZERO_WINDOW) parts.push('[TCP ZeroWindow] ');
+  if (a & A_OUT_OF_ORDER) parts.push('[TCP Out-Of-Order] ');
+  if (a & A_FAST_RETRANSMISSION) parts.push('[TCP Fast Retransmission] ');
+  if (a & A_SPURIOUS) parts.push('[TCP Spurious Retransmission] ');
+  return parts.reverse().join('');
+}
+
+/** Picks the protocol for a conversation: Decode As / port (low port first), then heuristics. */
+function chooseApp(s: DissectSession, conv: Conversation, buf: Uint8Array, off: number, end: number, sport: number, dport: number): StreamProtocol | null {
+  if (conv.app) return conv.app;
+  const low = sport < dport ? sport : dport;
+  const high = sport < dport ? dport : sport;
+  let app = s.tcpPort.get(low) ?? s.tcpPort.get(high) ?? null;
+  if (!app) {
+    for (const h of s.tcpHeuristics) {
+      if (h.heuristic && h.heuristic(buf, off, end)) {
+        app = h;
+        break;
+      }
+    }
+    if (app) conv.app = app;
+  }
+  return app;
+}
+
+/** Hands in-order payload to the protocol above, reassembling PDUs that span segments. */
+function deliver(p: Packet, s: DissectSession, conv: Conversation, fwd: Flow, buf: Uint8Array, off: number, end: number, seq: number, sport: number, dport: number): void {
+  if (fwd.msp) {
+    if (seq !== fwd.mspNextSeq) {
+      // Not the continuation we wait for (a gap or an overlap): it stays part of the pending PDU.
+      p.appendInfo(' [TCP segment of a reassembled PDU]');
+      return;
+    }
+    const add = end - off;
+    if (fwd.mspLen + add > fwd.msp.length) {
+      const grown = new Uint8Array(Math.max(fwd.msp.length * 2, fwd.mspLen + add));
+      grown.set(fwd.msp.subarray(0, fwd.mspLen));
+      fwd.msp = grown;
+    }
+    fwd.msp.set(buf.subarray(off, end), fwd.mspLen);
+    fwd.mspLen += add;
+    fwd.mspNextSeq = (fwd.mspNextSeq + add) >>> 0;
+    if (fwd.mspLen < fwd.mspWant) {
+      p.appendInfo(' [TCP segment of a reassembled PDU]');
+      return;
+    }
+    const whole = fwd.msp.slice(0, fwd.mspLen);
+    fwd.msp = null;
+    p.gen('tcp.reassembled.length', whole.length);
+    runApp(p, s, conv, fwd, whole, 0, whole.length, (seq + add - whole.length) >>> 0, sport, dport, true);
+    return;
+  }
+  runApp(p, s, conv, fwd, buf, off, end, seq, sport, dport, false);
+}
+
+function runApp(p: Packet, s: DissectSession, conv: Conversation, fwd: Flow, buf: Uint8Array, off: number, end: number, seq: number, sport: number, dport: number, reassembled: boolean): void {
+  const app = chooseApp(s, conv, buf, off, end, sport, dport);
+  if (!app) {
+    dissectData(p, buf, off, end);
+    return;
+  }
+  let o = off;
+  let rounds = 0;
+  while (o < end && rounds++ < 1000) {
+    p.desegmentLen = 0;
+    let used: number;
+    const depth = p.depth;
+    try {
+      used = app.dissect(p, s, buf, o, end, reassembled);
+    } catch {
+      p.closeTo(depth);
+      p.malformedAt(app.name, o);
+      return;
+    }
+    if (used < 0) {
+      if (o === off) dissectData(p, buf, o, end);
+      return;
+    }
+    if (p.desegmentLen > 0) {
+      // Keep the unfinished PDU's bytes and wait for the rest.
+      const startPdu = o + used;
+      const have = end - startPdu;
+      const want = p.desegmentLen === Infinity ? have + 1 : have + p.desegmentLen;
+      fwd.msp = new Uint8Array(Math.max(want, 64));
+      fwd.msp.set(buf.subarray(startPdu, end));
+      fwd.mspLen = have;
+      fwd.mspWant = want;
+      fwd.mspNextSeq = (seq + (end - off)) >>> 0;
+      p.desegmentLen = 0;
+      if (p.columns) {
+        p.appendInfo(' [TCP segment of a reassembled PDU]');
+      }
+      return;
+    }
+    if (used === 0) break;
+    o += used;
+  }
+}

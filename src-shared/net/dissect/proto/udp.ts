@@ -1,0 +1,107 @@
+// UDP: ports, length, checksum status, stream index; dispatch by udp.port (low port first, as
+// Wireshark does), then heuristics, then data.
+import type { FieldInfo } from '../types';
+import type { DatagramProtocol, DissectSession } from '../session';
+import type { Packet } from '../packet';
+import { field, hexField, protoField, uintField } from '../registry';
+import { need, onesSum, u16 } from '../bytes';
+import { hex } from '../format';
+import { dissectData } from './link';
+import { CHECKSUM_STATUS } from './ip';
+
+export const UDP_FIELDS: FieldInfo[] = [
+  protoField('udp', 'User Datagram Protocol'),
+  uintField('udp.srcport', 'Source Port', 16),
+  uintField('udp.dstport', 'Destination Port', 16),
+  uintField('udp.port', 'Source or Destination Port', 16),
+  uintField('udp.length', 'Length', 16),
+  hexField('udp.checksum', 'Checksum', 16),
+  uintField('udp.checksum.status', 'Checksum Status', 8, { ...CHECKSUM_STATUS, 3: 'Not present' }),
+  field('udp.checksum_bad.expert', 'Bad checksum', 'none'),
+  uintField('udp.stream', 'Stream index', 32),
+  field('udp.payload', 'Payload', 'bytes'),
+  field('udp.length.bad', 'Bad length value', 'none'),
+];
+
+/** Pseudo-header sum for UDP/TCP checksums. */
+export function pseudoSum(s: DissectSession, proto: number, len: number): number {
+  const net = s.net;
+  let sum = 0;
+  if (net.ipVersion === 4) {
+    sum = (net.src4 >>> 16) + (net.src4 & 0xffff) + (net.dst4 >>> 16) + (net.dst4 & 0xffff);
+  } else {
+    sum = onesSum(net.addrBuf, net.src6Off, net.src6Off + 16);
+    sum = onesSum(net.addrBuf, net.dst6Off, net.dst6Off + 16, sum);
+  }
+  return sum + proto + (len >>> 16) + (len & 0xffff);
+}
+
+interface UdpState {
+  streams: Map<string, number>;
+}
+
+export function dissectUdp(p: Packet, s: DissectSession, buf: Uint8Array, off: number, end: number): void {
+  need(buf, off, 8, end);
+  const sport = u16(buf, off);
+  const dport = u16(buf, off + 2);
+  const len = u16(buf, off + 4);
+  const ck = u16(buf, off + 6);
+  const net = s.net;
+  p.proto('udp', off, 8, p.tree ? `User Datagram Protocol, Src Port: ${sport}, Dst Port: ${dport}` : undefined);
+  p.add('udp.srcport', off, 2, sport);
+  p.add('udp.dstport', off + 2, 2, dport);
+  p.add('udp.port', off, 2, sport);
+  p.add('udp.port', off + 2, 2, dport);
+  p.add('udp.length', off + 4, 2, len);
+  p.add('udp.checksum', off + 6, 2, ck);
+  let payloadEnd = off + len;
+  const badLen = len < 8 || (payloadEnd > end && !net.inError);
+  if (badLen) p.expert('udp.length.bad', off + 4, 2, 'error', 'malformed', `Bad length value ${len} > IP payload length`);
+  if (len < 8 || payloadEnd > end) payloadEnd = end;
+  if (ck === 0 && net.ipVersion === 4) p.gen('udp.checksum.status', 3);
+  else if (s.checkChecksums && !net.inError && !badLen) {
+    const sum = onesSum(buf, off, off + len, pseudoSum(s, 17, len));
+    const ok = sum === 0xffff;
+    p.gen('udp.checksum.status', ok ? 1 : 0);
+    if (!ok) {
+      const should = 0xffff - onesSum(buf, off, off + len, pseudoSum(s, 17, len) + (0xffff - ck)) || 0xffff;
+      p.expert('udp.checksum_bad.expert', off + 6, 2, 'error', 'checksum', `Bad checksum [should be 0x${hex(should, 4)}]`);
+    }
+  } else p.gen('udp.checksum.status', 2);
+  if (p.want('udp.stream')) {
+    const st = s.get<UdpState>('udp', () => ({ streams: new Map() }));
+    const a = `${net.ipVersion === 4 ? net.src4 : net.addrKey()}:${sport}`;
+    const b = `${net.ipVersion === 4 ? net.dst4 : net.addrKey()}:${dport}`;
+    const key = net.ipVersion === 4 ? (a < b ? a + '|' + b : b + '|' + a) : [net.addrKey(), sport, dport].join('|');
+    let idx = st.streams.get(key);
+    if (idx === undefined) {
+      idx = st.streams.size;
+      st.streams.set(key, idx);
+    }
+    p.gen('udp.stream', idx);
+  }
+  if (p.want('udp.payload') && payloadEnd > off + 8) p.add('udp.payload', off + 8, payloadEnd - off - 8, buf.slice(off + 8, payloadEnd));
+  p.close();
+  if (p.columns && !net.inError) {
+    p.setProtocol('UDP');
+    p.setInfo(`${sport} → ${dport} Len=${payloadEnd - off - 8}`);
+  }
+  net.srcPort = sport;
+  net.dstPort = dport;
+  const start = off + 8;
+  if (start >= payloadEnd) return;
+  const low = sport < dport ? sport : dport;
+  const high = sport < dport ? dport : sport;
+  let app: DatagramProtocol | undefined = low ? s.udpPort.get(low) : undefined;
+  if (!app && high) app = s.udpPort.get(high);
+  if (!app) {
+    for (const h of s.udpHeuristics) {
+      if (h.heuristic && h.heuristic(buf, start, payloadEnd)) {
+        app = h;
+        break;
+      }
+    }
+  }
+  if (app) s.guard(app.name, p, buf, start, payloadEnd, app.dissect);
+  else dissectData(p, buf, start, payloadEnd);
+}
