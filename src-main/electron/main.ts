@@ -139,6 +139,19 @@ async function start(): Promise<void> {
     },
   });
   if (saved?.maximized) mainWindow.maximize();
+  // The renderer asks to keep the window open (beforeunload) while the lab has unsaved changes.
+  mainWindow.webContents.on('will-prevent-unload', (event) => {
+    const choice = dialog.showMessageBoxSync(mainWindow!, {
+      type: 'warning',
+      buttons: ['Discard changes and close', 'Keep editing'],
+      defaultId: 1,
+      cancelId: 1,
+      title: 'Unsaved changes',
+      message: 'This lab has unsaved changes.',
+      detail: 'An autosaved copy is kept and offered again at the next start.',
+    });
+    if (choice === 0) event.preventDefault();
+  });
   mainWindow.once('ready-to-show', () => mainWindow?.show());
 
   const saveState = async () => {

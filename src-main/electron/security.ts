@@ -1,6 +1,6 @@
 // Electron's security checklist, applied to every web contents the app creates: no navigation, no new
 // windows, no webviews, every permission denied.
-import { app, session, shell, type WebContents } from 'electron';
+import { app, session, type WebContents } from 'electron';
 
 export function hardenAllWebContents(isAppUrl: (url: string) => boolean): void {
   app.on('web-contents-created', (_event, contents: WebContents) => {
@@ -11,11 +11,8 @@ export function hardenAllWebContents(isAppUrl: (url: string) => boolean): void {
       if (!isAppUrl(url)) event.preventDefault();
     });
     contents.on('will-attach-webview', (event) => event.preventDefault());
-    contents.setWindowOpenHandler(({ url }) => {
-      // Links to documentation open in the user's browser, never inside the app.
-      if (url.startsWith('https://')) void shell.openExternal(url);
-      return { action: 'deny' };
-    });
+    // PacketLab opens no windows of its own and never hands URLs to the OS (no remote content).
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   });
 }
 
