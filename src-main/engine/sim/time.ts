@@ -21,3 +21,9 @@ export function formatTime(t: Micros): string {
   const frac = t - whole * SECOND;
   return `${whole}.${String(frac).padStart(6, '0')}`;
 }
+
+/**
+ * Wall-clock instant that virtual time 0 stands for in captures and in ping's timestamps:
+ * 2026-01-01T00:00:00Z. Fixed, so the same lab and seed always give the same bytes.
+ */
+export const VIRTUAL_EPOCH_SECONDS = 1_767_225_600;

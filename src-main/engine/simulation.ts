@@ -1,0 +1,222 @@
+// Builds a running network from a validated lab and drives it: scenarios, stop conditions,
+// device state at any frame. This is the engine's public entry point.
+import { parseIpv4Cidr } from '../../src-shared/net/addr';
+import { parseDeviceTables, type Lab, type LabScenario } from '../../src-shared/lab';
+import { Link } from './model/link';
+import { Network } from './model/network';
+import { NetInterface, type Device } from './model/node';
+import { deriveRng, fnv1a32 } from './sim/rng';
+import type { RunResult } from './sim/scheduler';
+import type { Micros } from './sim/time';
+import { ms } from './sim/time';
+import type { DeviceState } from './state/state-log';
+import { IpDevice } from './stack/ip-device';
+import { computeLinkState, type LsRouter } from './stack/link-state';
+import { Nat } from './stack/nat';
+import { Switch, DEFAULT_MAC_AGING } from './stack/switch';
+import { startPing } from './apps/ping';
+import { startTraceroute } from './apps/traceroute';
+import { startUdpEchoClient, startUdpEchoServer } from './apps/udp-echo';
+
+export const DEFAULT_EVENT_BUDGET = 20_000_000;
+const DEFAULTS = { latencyMs: 1, bandwidthMbps: 100, lossPercent: 0, cost: 10, mtu: 1500 };
+
+export interface SimulationOptions {
+  /** Overrides the lab's seed. */
+  seed?: number;
+}
+
+export class Simulation {
+  readonly net: Network;
+  private readonly domains = new Map<string, IpDevice[]>();
+
+  constructor(readonly lab: Lab, options: SimulationOptions = {}) {
+    const seed = (options.seed ?? lab.seed ?? 1) >>> 0;
+    this.net = new Network(seed);
+    this.build();
+  }
+
+  device(name: string): Device | undefined {
+    return this.net.devices.get(name);
+  }
+
+  ipDevice(name: string): IpDevice {
+    const d = this.net.devices.get(name);
+    if (!(d instanceof IpDevice)) throw new Error(`${name} is not a host or router`);
+    return d;
+  }
+
+  /** Schedules the actions of a scenario (default: the lab's first); returns it. */
+  startScenario(name?: string, offset: Micros = this.net.now): LabScenario {
+    const scenarios = this.lab.scenarios ?? [];
+    const scenario = name === undefined ? scenarios[0] : scenarios.find((s) => s.name === name);
+    if (!scenario) {
+      const known = scenarios.map((s) => s.name).join(', ') || 'none';
+      throw new Error(name === undefined ? 'the lab has no scenarios' : `no scenario "${name}" (the lab has: ${known})`);
+    }
+    for (const action of scenario.actions) {
+      this.net.scheduler.at(offset + ms(action.atMs), `scenario ${scenario.name}: ${action.type}`, () => {
+        switch (action.type) {
+          case 'ping':
+            startPing(this.ipDevice(action.from), action);
+            break;
+          case 'traceroute':
+            startTraceroute(this.ipDevice(action.from), action);
+            break;
+          case 'udp-echo':
+            startUdpEchoClient(this.ipDevice(action.from), action);
+            break;
+          case 'link':
+            this.net.links.get(action.link)?.setUp(action.up);
+            break;
+        }
+      });
+    }
+    return scenario;
+  }
+
+  /** Runs until `until` (µs), until idle, or until the event budget is spent. */
+  run(options: { until?: Micros; budget?: number } = {}): RunResult {
+    const result = this.net.scheduler.run({ until: options.until, budget: options.budget ?? DEFAULT_EVENT_BUDGET });
+    if (result.diagnostic && result.reason === 'budget') this.net.log.add(this.net.now, 'error', 'engine', result.diagnostic);
+    return result;
+  }
+
+  /** Tables of `device` as they were when frame `frameNo` crossed the wire (0: before any frame). */
+  stateAt(device: string, frameNo: number): DeviceState {
+    const cap = this.net.capture;
+    const no = Math.min(Math.max(0, Math.floor(frameNo)), cap.count + 1);
+    const time = no >= 1 && no <= cap.count ? cap.timeOf(no) : no === 0 ? 0 : this.net.now;
+    return this.net.state.stateAt(device, no, time);
+  }
+
+  private build(): void {
+    const net = this.net;
+    const lab = this.lab;
+    const usedMacs = new Set<string>();
+    for (const d of lab.devices) {
+      const device: Device =
+        d.type === 'switch'
+          ? new Switch(net, d.name, d.macAgingSeconds !== undefined ? d.macAgingSeconds * 1_000_000 : DEFAULT_MAC_AGING)
+          : new IpDevice(net, d.name, d.type, deriveRng(net.seed, `device:${d.name}`));
+      d.interfaces.forEach((i, index) => {
+        const mac = i.mac ? macBytes(i.mac) : derivedMac(d.name, i.name, index, usedMacs);
+        usedMacs.add(hex(mac));
+        const cidr = i.ipv4 ? parseIpv4Cidr(i.ipv4) : null;
+        const ipv4 = cidr && cidr.ok ? { address: cidr.value.address, prefixLength: cidr.value.prefixLength } : null;
+        device.addInterface(new NetInterface(device, i.name, mac, ipv4, i.mtu ?? DEFAULTS.mtu));
+      });
+      net.devices.set(d.name, device);
+    }
+    lab.links.forEach((l, index) => {
+      const id = l.id ?? `L${index + 1}`;
+      const a = net.devices.get(l.a.device)?.iface(l.a.interface);
+      const b = net.devices.get(l.b.device)?.iface(l.b.interface);
+      if (!a || !b) throw new Error(`link ${id}: unknown endpoint (validate the lab first)`);
+      const link = new Link(
+        net,
+        {
+          id,
+          latency: ms(l.latencyMs ?? DEFAULTS.latencyMs),
+          bandwidthBps: (l.bandwidthMbps ?? DEFAULTS.bandwidthMbps) * 1_000_000,
+          lossPercent: l.lossPercent ?? DEFAULTS.lossPercent,
+          up: l.up ?? true,
+          cost: l.cost ?? DEFAULTS.cost,
+        },
+        a,
+        b,
+        deriveRng(net.seed, `link:${id}`),
+      );
+      net.links.set(id, link);
+      a.capturePoint = net.capture.addPoint(a.device.name, a.name, id);
+      b.capturePoint = net.capture.addPoint(b.device.name, b.name, id);
+    });
+    for (const d of lab.devices) {
+      const device = net.devices.get(d.name);
+      if (!(device instanceof IpDevice)) continue;
+      device.addConnectedRoutes();
+      const { tables } = parseDeviceTables(d);
+      for (const r of tables.routes) device.routing.add({ ...r, proto: r.proto ?? 'static', origin: r.proto === 'kernel' ? 'connected' : 'static' });
+      for (const n of tables.arp) {
+        const iface = device.iface(n.dev);
+        if (iface && n.lladdr) device.addStaticArp(iface, n.address, n.lladdr);
+      }
+      device.hosts = tables.hosts;
+      for (const s of d.services ?? []) if (s === 'udp-echo') startUdpEchoServer(device);
+      if (d.nat) {
+        const outside = device.iface(d.nat.outside);
+        if (outside) device.nat = new Nat(net, d.name, outside);
+      }
+      if (d.linkState) {
+        let members = this.domains.get(d.linkState.domain);
+        if (!members) this.domains.set(d.linkState.domain, (members = []));
+        members.push(device);
+      }
+    }
+    this.recomputeLinkState();
+    net.onTopologyChange = () => this.recomputeLinkState();
+  }
+
+  /** Runs SPF for every routing domain (centrally, on the lab graph) and installs the routes. */
+  recomputeLinkState(): void {
+    if (this.domains.size === 0) return;
+    const segment = segmentsOf(this.net);
+    for (const [domain, members] of this.domains) {
+      const routers: LsRouter[] = [...members]
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+        .map((dev) => ({
+          name: dev.name,
+          interfaces: dev.interfaces
+            .filter((i) => i.ipv4 !== null)
+            .map((i) => ({ name: i.name, address: i.ipv4!.address, prefixLength: i.ipv4!.prefixLength, segment: i.up ? (segment.get(i) ?? -1) : -1, cost: i.link?.cost ?? DEFAULTS.cost })),
+        }));
+      const result = computeLinkState(routers);
+      for (const dev of members) dev.routing.replaceOrigin('linkstate', result.routes.get(dev.name) ?? []);
+      this.net.log.add(this.net.now, 'info', 'engine', `link-state domain ${domain}: SPF computed for ${members.length} routers`);
+    }
+  }
+}
+
+/** Broadcast domains: interfaces joined by up links and by switches. */
+function segmentsOf(net: Network): Map<NetInterface, number> {
+  const all: NetInterface[] = [];
+  for (const d of net.devices.values()) all.push(...d.interfaces);
+  const index = new Map(all.map((i, k) => [i, k]));
+  const parent = all.map((_, k) => k);
+  const find = (x: number): number => {
+    while (parent[x] !== x) x = parent[x] = parent[parent[x]];
+    return x;
+  };
+  const union = (a: number, b: number): void => {
+    const ra = find(a);
+    const rb = find(b);
+    if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
+  };
+  for (const link of net.links.values()) if (link.up) union(index.get(link.ends[0])!, index.get(link.ends[1])!);
+  for (const d of net.devices.values()) {
+    if (!(d instanceof Switch)) continue;
+    const ports = d.interfaces.filter((p) => p.up);
+    for (let k = 1; k < ports.length; k++) union(index.get(ports[0])!, index.get(ports[k])!);
+  }
+  const out = new Map<NetInterface, number>();
+  for (const i of all) out.set(i, find(index.get(i)!));
+  return out;
+}
+
+function macBytes(text: string): Uint8Array {
+  return Uint8Array.from(text.split(/[:-]/).map((h) => parseInt(h, 16)));
+}
+
+function hex(mac: Uint8Array): string {
+  return [...mac].map((b) => b.toString(16).padStart(2, '0')).join(':');
+}
+
+/** A locally administered unicast MAC from the names: 02:xx:xx:xx:xx:<interface index>. */
+function derivedMac(device: string, iface: string, index: number, used: Set<string>): Uint8Array {
+  let h = fnv1a32(`${device}/${iface}`);
+  for (;;) {
+    const mac = Uint8Array.of(0x02, h >>> 24, (h >>> 16) & 0xff, (h >>> 8) & 0xff, h & 0xff, index & 0xff);
+    if (!used.has(hex(mac))) return mac;
+    h = (h + 1) >>> 0;
+  }
+}
