@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { pcapngFrames } from './fixtures/pcapng';
 import { emitIcmp, icmpQuote, IcmpUnreachableCode, parseIcmp, type IcmpRepr } from './icmp';
 import { parseIpv4 } from './ipv4';
 import { parseUdp } from './udp';
@@ -83,5 +85,30 @@ describe('ICMP', () => {
     const corrupt = ICMP_ECHO_REQUEST.slice();
     corrupt[50] ^= 0xff;
     expect(icmpOf(corrupt).checksumValid).toBe(false);
+  });
+});
+
+describe('ICMP fragmentation needed from a real router', () => {
+  // ipv6-ndp-errors.pcapng frame 31: ping -M do -s 1400; frame 32: r1's reply for its 1280-byte link.
+  const frames = pcapngFrames(new Uint8Array(readFileSync(new URL('./fixtures/ipv6-ndp-errors.pcapng', import.meta.url))));
+  const offending = frames[30].subarray(14);
+  const reply = frames[31];
+
+  it('deconstructs code 4 with the next-hop MTU', () => {
+    const ip = parseIpv4(reply, 14);
+    if (!ip.ok) throw new Error(ip.error.message);
+    const m = parseIcmp(reply, ip.payloadOffset, ip.payloadLength);
+    expect(m.ok && m.repr).toMatchObject({ kind: 'destUnreachable', code: 4, nextHopMtu: 1280, checksumValid: true });
+    if (!m.ok || m.repr.kind !== 'destUnreachable') throw new Error();
+    const quoted = parseIpv4(m.repr.quote, 0, undefined, { allowTruncated: true });
+    expect(quoted.ok && quoted.repr).toMatchObject({ dontFragment: true, totalLength: 1428 });
+  });
+
+  it('constructs it from the offending packet (Linux fills 576 bytes)', () => {
+    const ip = parseIpv4(reply, 14);
+    if (!ip.ok) throw new Error(ip.error.message);
+    const quote = icmpQuote(offending, 576 - 20 - 8 - 20);
+    const out = emitIcmp({ kind: 'destUnreachable', code: 4, nextHopMtu: 1280, quote });
+    expect(out).toEqual(reply.subarray(ip.payloadOffset, ip.payloadOffset + ip.payloadLength));
   });
 });

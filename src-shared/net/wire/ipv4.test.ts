@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { formatIpv4, ipv4 } from '../addr/ipv4';
 import { readU16 } from './checksum';
+import { pcapngFrames } from './fixtures/pcapng';
 import { ICMP_ECHO_REQUEST, UDP_DHCP_DISCOVER, UDP_SMALL, UDP_TRACEROUTE_PROBE } from './fixtures/ipv4-frames';
 import {
   emitIpv4,
@@ -164,5 +166,32 @@ describe('IPv4 fragmentation', () => {
     expect(expired).toEqual([frags[0]]);
     expect(partial.pendingCount).toBe(0);
     expect(partial.add(UDP_SMALL.subarray(14), 0)).toEqual(UDP_SMALL.subarray(14));
+  });
+});
+
+describe('IPv4 fragments from a real capture', () => {
+  // ipv6-ndp-errors.pcapng frames 33/34: a 2008-byte echo request fragmented by Linux after
+  // learning a 1280-byte path MTU (fixtures/src/make-captures.sh).
+  const frames = pcapngFrames(new Uint8Array(readFileSync(new URL('./fixtures/ipv6-ndp-errors.pcapng', import.meta.url))));
+  const first = frames[32].subarray(14);
+  const last = frames[33].subarray(14);
+
+  it('deconstructs both fragments', () => {
+    const a = parsed(first, 0);
+    const b = parsed(last, 0);
+    expect(a.repr).toMatchObject({ identification: 0xbe18, moreFragments: true, fragmentOffset: 0, dontFragment: false, checksumValid: true });
+    expect(b.repr).toMatchObject({ identification: 0xbe18, moreFragments: false, fragmentOffset: 1256, checksumValid: true });
+    expect(a.payloadLength + b.payloadLength).toBe(2008);
+  });
+
+  it('reassembles them and fragments the datagram back into the same bytes', () => {
+    const re = new Ipv4Reassembler(30_000_000);
+    expect(re.add(last, 0)).toBeNull();
+    const whole = re.add(first, 5);
+    if (!whole) throw new Error('not reassembled');
+    const w = parsed(whole, 0);
+    expect(w.payloadLength).toBe(2008);
+    expect(whole[20]).toBe(8); // ICMP echo request
+    expect(fragmentIpv4(w.repr, whole.subarray(20), 1280)).toEqual([first, last]);
   });
 });
