@@ -2,7 +2,7 @@
 // device state at any frame. This is the engine's public entry point.
 import { parseIpv4Cidr } from '../../src-shared/net/addr';
 import { parseDeviceTables, type Lab, type LabScenario } from '../../src-shared/lab';
-import { Link } from './model/link';
+import { Link, type LinkParams } from './model/link';
 import { Network } from './model/network';
 import { NetInterface, type Device } from './model/node';
 import { deriveRng, fnv1a32 } from './sim/rng';
@@ -155,6 +155,20 @@ export class Simulation {
     }
     this.recomputeLinkState();
     net.onTopologyChange = () => this.recomputeLinkState();
+  }
+
+  /** Connects a device built outside the lab (a test script) to an interface of the lab. */
+  attach(device: Device, port: string, to: { device: string; interface: string }, params: Partial<Omit<LinkParams, 'id'>> & { id: string }): Link {
+    const peer = this.net.devices.get(to.device)?.iface(to.interface);
+    const own = device.iface(port);
+    if (!peer || !own) throw new Error(`cannot attach ${device.name} ${port} to ${to.device} ${to.interface}`);
+    if (peer.link) throw new Error(`${to.device} ${to.interface} is already connected`);
+    this.net.devices.set(device.name, device);
+    const link = new Link(this.net, { latency: 0, bandwidthBps: 100_000_000, lossPercent: 0, up: true, cost: DEFAULTS.cost, ...params }, own, peer, deriveRng(this.net.seed, `link:${params.id}`));
+    this.net.links.set(params.id, link);
+    own.capturePoint = this.net.capture.addPoint(device.name, own.name, params.id);
+    peer.capturePoint = this.net.capture.addPoint(to.device, to.interface, params.id);
+    return link;
   }
 
   /** Runs SPF for every routing domain (centrally, on the lab graph) and installs the routes. */

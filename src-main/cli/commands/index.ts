@@ -2,5 +2,7 @@
 import type { CliCommand } from '../command';
 import { serveCommand } from './serve';
 import { dissectCommand } from './dissect';
+import { validateCommand } from './validate';
+import { runCommand } from './run';
 
-export const commands: CliCommand[] = [serveCommand, dissectCommand];
+export const commands: CliCommand[] = [serveCommand, dissectCommand, validateCommand, runCommand];
