@@ -1,8 +1,13 @@
 // DHCPv4 / BOOTP messages (RFC 951, 2131, 2132, 3046 relay agent, 3396 long options): bytes <->
 // typed records. Options are kept as raw TLVs in wire order (unknown ones too); typed accessors
-// decode the common ones. Addresses are dotted-quad strings. Parsing never throws.
+// decode the common ones. Addresses are ../addr's Ipv4Address (uint32). Parsing never throws.
 
-export type DhcpResult<T> = { ok: true; value: T } | { ok: false; error: string; offset: number };
+import type { ParseError, ParseResult } from '../addr/result';
+import { readIpv4, writeIpv4, type Ipv4Address } from '../addr/ipv4';
+
+export type DhcpResult<T> = ParseResult<T>;
+type Fail = { ok: false; error: ParseError };
+const fail = (message: string, offset: number): Fail => ({ ok: false, error: { message, offset } });
 
 /** Byte offsets of the fixed BOOTP header. */
 export const BOOTP = {
@@ -71,10 +76,10 @@ export interface DhcpRepr {
   broadcast: boolean;
   /** The 15 reserved flag bits, kept as seen. */
   reservedFlags: number;
-  ciaddr: string;
-  yiaddr: string;
-  siaddr: string;
-  giaddr: string;
+  ciaddr: Ipv4Address;
+  yiaddr: Ipv4Address;
+  siaddr: Ipv4Address;
+  giaddr: Ipv4Address;
   /** The first min(hlen,16) bytes of chaddr (the MAC for Ethernet). */
   chaddr: Uint8Array;
   /** Server host name and boot file name (NUL-terminated latin1 text). */
@@ -100,24 +105,7 @@ export interface ParsedDhcp {
 
 // ---------------------------------------------------------------------------------------------
 
-const fail = (error: string, offset: number): { ok: false; error: string; offset: number } => ({ ok: false, error, offset });
-
-function ipv4At(b: Uint8Array, o: number): string {
-  return `${b[o]}.${b[o + 1]}.${b[o + 2]}.${b[o + 3]}`;
-}
-
-/** Private dotted-quad parser (src-shared/net/addr was not there yet). */
-function ipv4Bytes(text: string): Uint8Array | null {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
-  if (!m) return null;
-  const out = new Uint8Array(4);
-  for (let i = 0; i < 4; i++) {
-    const v = Number(m[i + 1]);
-    if (v > 255) return null;
-    out[i] = v;
-  }
-  return out;
-}
+const ipv4At = readIpv4;
 
 function cString(b: Uint8Array, start: number, len: number): string {
   let s = '';
@@ -127,7 +115,7 @@ function cString(b: Uint8Array, start: number, len: number): string {
 
 /** Reads TLVs from [start, end). Returns the position after End, or an error. */
 function readOptions(b: Uint8Array, start: number, end: number, out: DhcpOption[], offsets: number[], recordOffsets: boolean):
-  { endSeen: boolean } | { ok: false; error: string; offset: number } {
+  { endSeen: boolean } | Fail {
   let o = start;
   while (o < end) {
     const code = b[o];
@@ -200,18 +188,13 @@ export function emitDhcp(repr: DhcpRepr, opts: DhcpEmitOptions = {}): Uint8Array
   }
   const bodyLen = (repr.dhcp ? BOOTP.OPTIONS : BOOTP.COOKIE) + optLen;
   const b = new Uint8Array(Math.max(bodyLen, opts.minLength ?? BOOTP_MIN_LENGTH));
-  const put = (o: number, text: string, what: string) => {
-    const a = ipv4Bytes(text);
-    if (!a) throw new DhcpEmitError(`bad ${what} address "${text}"`);
-    b.set(a, o);
-  };
   b[0] = repr.op; b[1] = repr.htype; b[2] = repr.hlen; b[3] = repr.hops;
   b[4] = repr.xid >>> 24; b[5] = repr.xid >>> 16; b[6] = repr.xid >>> 8; b[7] = repr.xid;
   b[8] = repr.secs >> 8; b[9] = repr.secs;
   const flags = (repr.broadcast ? BOOTP_BROADCAST_FLAG : 0) | (repr.reservedFlags & 0x7fff);
   b[10] = flags >> 8; b[11] = flags;
-  put(BOOTP.CIADDR, repr.ciaddr, 'ciaddr'); put(BOOTP.YIADDR, repr.yiaddr, 'yiaddr');
-  put(BOOTP.SIADDR, repr.siaddr, 'siaddr'); put(BOOTP.GIADDR, repr.giaddr, 'giaddr');
+  writeIpv4(b, BOOTP.CIADDR, repr.ciaddr); writeIpv4(b, BOOTP.YIADDR, repr.yiaddr);
+  writeIpv4(b, BOOTP.SIADDR, repr.siaddr); writeIpv4(b, BOOTP.GIADDR, repr.giaddr);
   if (repr.chaddr.length > CHADDR_LEN) throw new DhcpEmitError('chaddr longer than 16 bytes');
   b.set(repr.chaddr, BOOTP.CHADDR);
   const text = (o: number, s: string, max: number, what: string) => {
@@ -248,16 +231,16 @@ export interface RelaySubOption {
 
 export interface DhcpOptionValues {
   messageType?: number;
-  subnetMask?: string;
-  routers?: string[];
-  dnsServers?: string[];
+  subnetMask?: Ipv4Address;
+  routers?: Ipv4Address[];
+  dnsServers?: Ipv4Address[];
   hostname?: string;
   domainName?: string;
-  broadcast?: string;
-  requestedIp?: string;
+  broadcast?: Ipv4Address;
+  requestedIp?: Ipv4Address;
   leaseTime?: number;
   overload?: number;
-  serverId?: string;
+  serverId?: Ipv4Address;
   parameterRequestList?: number[];
   message?: string;
   maxSize?: number;
@@ -309,7 +292,7 @@ export function decodeDhcpOptions(options: readonly DhcpOption[]): DhcpResult<Dh
       case C.SERVER_ID: err = need(d.length === 4, 'must be 4 bytes'); v.serverId = ipv4At(d, 0); break;
       case C.ROUTER: case C.DNS_SERVERS: {
         err = need(d.length > 0 && d.length % 4 === 0, 'must be a non-empty multiple of 4 bytes');
-        const list: string[] = [];
+        const list: Ipv4Address[] = [];
         for (let o = 0; o + 4 <= d.length; o += 4) list.push(ipv4At(d, o));
         if (code === C.ROUTER) v.routers = list; else v.dnsServers = list;
         break;
@@ -336,7 +319,7 @@ export function decodeDhcpOptions(options: readonly DhcpOption[]): DhcpResult<Dh
         break;
       }
     }
-    if (err) return { ok: false, error: err, offset: i };
+    if (err) return fail(err, i);
   }
   return { ok: true, value: v };
 }
@@ -358,11 +341,7 @@ const KEY_CODES: Record<keyof DhcpOptionValues, number> = {
 export function encodeDhcpOptions(v: DhcpOptionValues, order: (keyof DhcpOptionValues)[] = ENCODE_ORDER): DhcpOption[] {
   const out: DhcpOption[] = [];
   const keys = [...order, ...ENCODE_ORDER.filter((k) => !order.includes(k))];
-  const ip = (s: string) => {
-    const a = ipv4Bytes(s);
-    if (!a) throw new DhcpEmitError(`bad IPv4 address "${s}"`);
-    return a;
-  };
+  const ip = (a: Ipv4Address) => Uint8Array.of(a >>> 24, a >>> 16, a >>> 8, a);
   const be32 = (n: number) => Uint8Array.of(n >>> 24, n >>> 16, n >>> 8, n);
   const text = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0) & 0xff);
   for (const k of keys) {
@@ -371,9 +350,9 @@ export function encodeDhcpOptions(v: DhcpOptionValues, order: (keyof DhcpOptionV
     let data: Uint8Array;
     switch (k) {
       case 'messageType': case 'overload': data = Uint8Array.of(val as number); break;
-      case 'subnetMask': case 'broadcast': case 'requestedIp': case 'serverId': data = ip(val as string); break;
+      case 'subnetMask': case 'broadcast': case 'requestedIp': case 'serverId': data = ip(val as Ipv4Address); break;
       case 'routers': case 'dnsServers': {
-        const list = val as string[];
+        const list = val as Ipv4Address[];
         data = new Uint8Array(list.length * 4);
         list.forEach((a, i) => data.set(ip(a), i * 4));
         break;

@@ -1,9 +1,17 @@
 // DNS messages (RFC 1035, 3596 AAAA, 2782 SRV, 6891 EDNS(0)): bytes <-> typed records.
 // Names are kept in presentation form (RFC 1035 §5.1 escaping, no trailing dot, root = ""), so the
-// engine and the zone-file parser compare and print them as text. Unknown types and classes are kept.
-// Parsing never throws: every malformed input gives { ok: false, error, offset }.
+// engine and the zone-file parser compare and print them as text; addresses use ../addr's types
+// (IPv4 = uint32, IPv6 = Uint8Array(16)). Unknown types and classes are kept. Parsing never throws:
+// malformed input gives { ok: false, error: { message, offset } }.
 
-export type DnsResult<T> = { ok: true; value: T } | { ok: false; error: string; offset: number };
+import type { ParseError, ParseResult } from '../addr/result';
+import { formatIpv4, readIpv4, type Ipv4Address } from '../addr/ipv4';
+import { formatIpv6, type Ipv6Address } from '../addr/ipv6';
+
+/** The shared result shape of src-shared/net/addr: errors carry a message and a byte (or character) offset. */
+export type DnsResult<T> = ParseResult<T>;
+type Fail = { ok: false; error: ParseError };
+const fail = (message: string, offset: number): Fail => ({ ok: false, error: { message, offset } });
 
 /** Byte offsets of the fixed header (smoltcp style named fields). */
 export const DNS_HEADER = { ID: 0, FLAGS: 2, QDCOUNT: 4, ANCOUNT: 6, NSCOUNT: 8, ARCOUNT: 10, LENGTH: 12 } as const;
@@ -39,8 +47,8 @@ export interface DnsQuestion {
 
 /** RDATA by type. Byte strings (TXT) are held as latin1 strings: one char per byte, lossless. */
 export type DnsRData =
-  | { kind: 'A'; address: string }
-  | { kind: 'AAAA'; address: string }
+  | { kind: 'A'; address: Ipv4Address }
+  | { kind: 'AAAA'; address: Ipv6Address }
   | { kind: 'NS'; target: string }
   | { kind: 'CNAME'; target: string }
   | { kind: 'PTR'; target: string }
@@ -170,7 +178,7 @@ function readName(buf: Uint8Array, off: number): ParsedName | NameError {
 /** Reads a (possibly compressed) name; exported for other codecs and dissectors. */
 export function parseDnsName(buf: Uint8Array, offset: number): DnsResult<ParsedName> {
   const r = readName(buf, offset);
-  return r instanceof NameError ? { ok: false, error: r.error, offset: r.offset } : { ok: true, value: r };
+  return r instanceof NameError ? fail(r.error, r.offset) : { ok: true, value: r };
 }
 
 /**
@@ -197,25 +205,25 @@ export function nameFromText(text: string): DnsResult<Uint8Array[]> {
       const d = text.slice(i + 1, i + 4);
       if (/^[0-9]{3}$/.test(d)) {
         const v = Number(d);
-        if (v > 255) return { ok: false, error: `escape \\${d} out of range`, offset: i };
+        if (v > 255) return fail(`escape \\${d} out of range`, i);
         cur.push(v);
         i += 3;
       } else if (i + 1 < text.length) {
         cur.push(text.charCodeAt(i + 1) & 0xff);
         i += 1;
-      } else return { ok: false, error: 'dangling backslash', offset: i };
+      } else return fail('dangling backslash', i);
     } else if (ch === 0x2e) {
       if (i === text.length - 1 && cur.length > 0) break;
       const e = finish();
-      if (e) return { ok: false, error: e, offset: i };
+      if (e) return fail(e, i);
     } else {
-      if (ch > 0xff) return { ok: false, error: 'non-latin1 character in name (use punycode)', offset: i };
+      if (ch > 0xff) return fail('non-latin1 character in name (use punycode)', i);
       cur.push(ch);
     }
   }
   if (cur.length) {
     const e = finish();
-    if (e) return { ok: false, error: e, offset: text.length };
+    if (e) return fail(e, text.length);
   }
   return { ok: true, value: labels };
 }
@@ -289,68 +297,6 @@ export function opcodeName(opcode: number): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Private address helpers (src-shared/net/addr did not exist yet when this was written).
-
-function ipv4ToText(b: Uint8Array, o: number): string {
-  return `${b[o]}.${b[o + 1]}.${b[o + 2]}.${b[o + 3]}`;
-}
-
-/** RFC 5952 text for 16 bytes at `o`. */
-function ipv6ToText(b: Uint8Array, o: number): string {
-  const g: number[] = [];
-  for (let i = 0; i < 8; i++) g.push((b[o + 2 * i] << 8) | b[o + 2 * i + 1]);
-  let bestAt = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (g[i] !== 0) { i++; continue; }
-    let j = i;
-    while (j < 8 && g[j] === 0) j++;
-    if (j - i > bestLen) { bestAt = i; bestLen = j - i; }
-    i = j;
-  }
-  const hex = (a: number[]) => a.map((x) => x.toString(16)).join(':');
-  if (bestAt < 0) return hex(g);
-  return hex(g.slice(0, bestAt)) + '::' + hex(g.slice(bestAt + bestLen));
-}
-
-function ipv4FromText(text: string): Uint8Array | null {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
-  if (!m) return null;
-  const out = new Uint8Array(4);
-  for (let i = 0; i < 4; i++) {
-    const v = Number(m[i + 1]);
-    if (v > 255) return null;
-    out[i] = v;
-  }
-  return out;
-}
-
-function ipv6FromText(text: string): Uint8Array | null {
-  let t = text;
-  const tail: number[] = [];
-  if (t.includes('.')) {
-    const cut = t.lastIndexOf(':');
-    const b = ipv4FromText(t.slice(cut + 1));
-    if (!b || cut < 0) return null;
-    tail.push((b[0] << 8) | b[1], (b[2] << 8) | b[3]);
-    t = t.slice(0, cut + 1);
-    if (t.endsWith(':') && !t.endsWith('::')) t = t.slice(0, -1);
-  }
-  const parts = t.split('::');
-  if (parts.length > 2) return null;
-  const parse = (s: string) => (s === '' ? [] : s.split(':').map((h) => (/^[0-9a-fA-F]{1,4}$/.test(h) ? parseInt(h, 16) : NaN)));
-  const head = parse(parts[0]);
-  const rest = parts.length === 2 ? parse(parts[1]) : [];
-  const groups = head.length + rest.length + tail.length;
-  if (groups > 8 || (parts.length === 1 && groups !== 8) || (parts.length === 2 && groups > 7)) return null;
-  const all = [...head, ...new Array<number>(8 - groups).fill(0), ...rest, ...tail];
-  if (all.some((x) => Number.isNaN(x))) return null;
-  const out = new Uint8Array(16);
-  all.forEach((x, i) => { out[2 * i] = x >> 8; out[2 * i + 1] = x & 0xff; });
-  return out;
-}
-
-// ---------------------------------------------------------------------------------------------
 // Parse
 
 function latin1(buf: Uint8Array, start: number, end: number): string {
@@ -359,8 +305,6 @@ function latin1(buf: Uint8Array, start: number, end: number): string {
   return s;
 }
 
-type Fail = { ok: false; error: string; offset: number };
-const fail = (error: string, offset: number): Fail => ({ ok: false, error, offset });
 
 function parseRData(buf: Uint8Array, type: number, start: number, len: number): DnsRData | Fail {
   const end = start + len;
@@ -376,10 +320,10 @@ function parseRData(buf: Uint8Array, type: number, start: number, len: number): 
   switch (type) {
     case DnsType.A:
       if (len !== 4) return fail(`A record with RDLENGTH ${len} (expected 4)`, start);
-      return { kind: 'A', address: ipv4ToText(buf, start) };
+      return { kind: 'A', address: readIpv4(buf, start) };
     case DnsType.AAAA:
       if (len !== 16) return fail(`AAAA record with RDLENGTH ${len} (expected 16)`, start);
-      return { kind: 'AAAA', address: ipv6ToText(buf, start) };
+      return { kind: 'AAAA', address: buf.slice(start, start + 16) };
     case DnsType.NS:
     case DnsType.CNAME:
     case DnsType.PTR: {
@@ -498,7 +442,7 @@ export function parseDns(buf: Uint8Array): DnsResult<ParsedDnsMessage> {
   for (let s = 0; s < 3; s++) {
     for (let i = 0; i < counts[s + 1]; i++) {
       const r = parseDnsRecord(buf, off);
-      if (!r.ok) return fail(`${names[s]} ${i + 1}: ${r.error}`, r.offset);
+      if (!r.ok) return fail(`${names[s]} ${i + 1}: ${r.error.message}`, r.error.offset);
       const rec = r.value.record;
       if (s === 2 && rec.type === DnsType.OPT && rec.data.kind === 'OPT' && !message.edns) {
         message.edns = {
@@ -550,7 +494,7 @@ class NameWriter {
   constructor(private w: Writer) {}
   write(name: string, compress: boolean) {
     const parsed = nameFromText(name);
-    if (!parsed.ok) throw new DnsEmitError(`bad name "${name}": ${parsed.error}`);
+    if (!parsed.ok) throw new DnsEmitError(`bad name "${name}": ${parsed.error.message}`);
     const labels = parsed.value;
     for (let i = 0; i < labels.length; i++) {
       const key = suffixKey(labels, i);
@@ -583,18 +527,11 @@ function suffixKey(labels: Uint8Array[], from: number): string {
 
 function writeRData(w: Writer, nw: NameWriter, d: DnsRData, compress: boolean) {
   switch (d.kind) {
-    case 'A': {
-      const b = ipv4FromText(d.address);
-      if (!b) throw new DnsEmitError(`bad IPv4 address "${d.address}"`);
-      w.bytes(b);
+    case 'A': w.u32(d.address); return;
+    case 'AAAA':
+      if (d.address.length !== 16) throw new DnsEmitError('AAAA address must be 16 bytes');
+      w.bytes(d.address);
       return;
-    }
-    case 'AAAA': {
-      const b = ipv6FromText(d.address);
-      if (!b) throw new DnsEmitError(`bad IPv6 address "${d.address}"`);
-      w.bytes(b);
-      return;
-    }
     case 'NS': case 'CNAME': case 'PTR': nw.write(d.target, compress); return;
     case 'MX': w.u16(d.preference); nw.write(d.exchange, compress); return;
     case 'SOA':
@@ -711,7 +648,8 @@ const fqdn = (n: string) => (n === '' ? '.' : n + '.');
 /** RDATA as dig prints it (names fully qualified with a trailing dot; RFC 3597 \# form for unknown). */
 export function rdataToText(d: DnsRData): string {
   switch (d.kind) {
-    case 'A': case 'AAAA': return d.address;
+    case 'A': return formatIpv4(d.address);
+    case 'AAAA': return formatIpv6(d.address);
     case 'NS': case 'CNAME': case 'PTR': return fqdn(d.target);
     case 'MX': return `${d.preference} ${fqdn(d.exchange)}`;
     case 'SOA': return `${fqdn(d.mname)} ${fqdn(d.rname)} ${d.serial} ${d.refresh} ${d.retry} ${d.expire} ${d.minimum}`;

@@ -30,11 +30,11 @@ function feed(dir: TcpDirection, parser: HttpStreamParser, beforeEach?: (m: Http
   const out: { frame: number; msg: HttpMessage }[] = [];
   for (const c of dir.chunks) {
     const r = parser.push(dir.bytes.subarray(c.offset, c.offset + c.length));
-    if (r.error) throw new Error(`${r.error.error} at ${r.error.offset}`);
+    if (r.error) throw new Error(`${r.error.message} at ${r.error.offset}`);
     for (const m of r.messages) { out.push({ frame: c.frame, msg: m }); beforeEach?.(m); }
   }
   const e = parser.end();
-  if (e.error) throw new Error(e.error.error);
+  if (e.error) throw new Error(e.error.message);
   for (const m of e.messages) out.push({ frame: dir.chunks[dir.chunks.length - 1].frame, msg: m });
   return out;
 }
@@ -112,7 +112,7 @@ describe('http: deconstruct nginx/curl captures and compare with tshark', () => 
     const syn = fs.find((f) => f.data[47] === 0x02)!;
     const port = (syn.data[34] << 8) | syn.data[35];
     const res = parseHttpMessage(tcpStream(fs, 18080, port).bytes, 'response', { requestMethod: 'GET' });
-    if (!res.ok) throw new Error(res.error);
+    if (!res.ok) throw new Error(res.error.message);
     expect(res.value.framing).toBe('chunked');
     expect(res.value.body.length).toBe(434); // tshark frame 6: http.chunk_size 434, 0
     expect(Array.from(res.value.body.subarray(0, 2))).toEqual([0x1f, 0x8b]);
@@ -144,7 +144,7 @@ describe('http: incremental parsing', () => {
 
   it('case-insensitive lookup keeps order and case', () => {
     const r = parseHttpMessage(text('HTTP/1.1 200 OK\r\nSet-Cookie: a=1\r\nset-cookie: b=2\r\nContent-Length: 0\r\n\r\n'), 'response');
-    if (!r.ok) throw new Error(r.error);
+    if (!r.ok) throw new Error(r.error.message);
     expect(headerValues(r.value.headers, 'SET-COOKIE')).toEqual(['a=1', 'b=2']);
     expect(r.value.headers.map((h) => h.name)).toEqual(['Set-Cookie', 'set-cookie', 'Content-Length']);
   });
@@ -177,13 +177,13 @@ describe('http: malformed input gives errors with offsets', () => {
   };
   it('bad chunk size', () => {
     const s = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n';
-    expect(err(s, 'response')).toEqual({ ok: false, error: 'bad chunk size "zz"', offset: s.indexOf('zz') });
-    expect(err('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffffffffff\r\n', 'response')?.error).toMatch(/too large/);
-    expect(err('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n', 'response')?.error).toMatch(/not followed by CRLF/);
+    expect(err(s, 'response')).toEqual({ ok: false, error: { message: 'bad chunk size "zz"', offset: s.indexOf('zz') } });
+    expect(err('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffffffffff\r\n', 'response')?.error.message).toMatch(/too large/);
+    expect(err('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n', 'response')?.error.message).toMatch(/not followed by CRLF/);
   });
   it('obs-fold rejected by default, unfolded with a warning on request', () => {
     const s = 'GET / HTTP/1.1\r\nX-A: one\r\n  two\r\n\r\n';
-    expect(err(s)).toEqual({ ok: false, error: 'obsolete line folding (obs-fold) in header field', offset: s.indexOf('  two') });
+    expect(err(s)).toEqual({ ok: false, error: { message: 'obsolete line folding (obs-fold) in header field', offset: s.indexOf('  two') } });
     const r = parseHttpMessage(text(s), 'request', { obsFold: 'unfold' });
     expect(r.ok && [r.value.headers[0].value, r.value.headers[0].range.length, r.value.warnings]).toEqual(['one two', 17, ['obs-fold unfolded']]);
   });
@@ -193,18 +193,18 @@ describe('http: malformed input gives errors with offsets', () => {
     let r = p.push(text('X: ' + 'a'.repeat(600) + '\r\n'));
     expect(r.error).toBeUndefined();
     r = p.push(text('Y: ' + 'a'.repeat(600) + '\r\n'));
-    expect(r.error).toEqual({ error: 'header section larger than 1024 bytes', offset: 0 });
+    expect(r.error).toEqual({ message: 'header section larger than 1024 bytes', offset: 0 });
     expect(p.push(text('\r\n')).error).toEqual(r.error);
   });
   it('bad start lines, names, lengths', () => {
-    expect(err('GET /\r\n\r\n')?.error).toMatch(/malformed request line/);
-    expect(err('HTTP/1.1 2000 OK\r\n\r\n', 'response')?.error).toMatch(/malformed status line/);
-    expect(err('GET / HTTP/1.1\r\nBad Name: x\r\n\r\n')?.error).toMatch(/invalid header field name/);
-    expect(err('GET / HTTP/1.1\r\nNoColon\r\n\r\n')?.error).toMatch(/without a colon/);
-    expect(err('POST / HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd')?.error).toMatch(/conflicting Content-Length/);
-    expect(err('POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n')?.error).toMatch(/invalid Content-Length/);
-    expect(err('POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n')?.error).toMatch(/does not end in chunked/);
-    expect(err('POST / HTTP/1.1\r\nContent-Length: 10\r\n\r\nabc')?.error).toMatch(/connection closed inside a message/);
+    expect(err('GET /\r\n\r\n')?.error.message).toMatch(/malformed request line/);
+    expect(err('HTTP/1.1 2000 OK\r\n\r\n', 'response')?.error.message).toMatch(/malformed status line/);
+    expect(err('GET / HTTP/1.1\r\nBad Name: x\r\n\r\n')?.error.message).toMatch(/invalid header field name/);
+    expect(err('GET / HTTP/1.1\r\nNoColon\r\n\r\n')?.error.message).toMatch(/without a colon/);
+    expect(err('POST / HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd')?.error.message).toMatch(/conflicting Content-Length/);
+    expect(err('POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n')?.error.message).toMatch(/invalid Content-Length/);
+    expect(err('POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n')?.error.message).toMatch(/does not end in chunked/);
+    expect(err('POST / HTTP/1.1\r\nContent-Length: 10\r\n\r\nabc')?.error.message).toMatch(/connection closed inside a message/);
   });
 
   it('property: random bytes in random pieces never throw and finish fast', () => {

@@ -4,6 +4,8 @@
 // plus emitters. Header text is latin1 (one char per byte, lossless). Never throws on stream data:
 // errors carry the stream offset; limits make oversized input an error, not a hang.
 
+import type { ParseError, ParseResult } from '../addr/result';
+
 export interface ByteRange {
   /** Offset in the stream (counted from the first byte ever pushed into the parser). */
   offset: number;
@@ -63,10 +65,8 @@ export interface HttpMessage {
   warnings: string[];
 }
 
-export interface HttpError {
-  error: string;
-  offset: number;
-}
+/** { message, offset }: offset is the stream offset of the offending byte. */
+export type HttpError = ParseError;
 
 export interface HttpParserOptions {
   /** Maximum size of start line + header section (and of the trailer section). Default 64 KiB. */
@@ -174,7 +174,7 @@ export class HttpStreamParser {
       this.finish(messages, this.base + this.buf.length);
     } else if (this.state !== 'head' || this.pos < this.buf.length) {
       const at = this.base + this.buf.length;
-      if (!(this.state === 'head' && this.onlyBlankLines())) this.err = { error: `connection closed inside a message (${this.state})`, offset: at };
+      if (!(this.state === 'head' && this.onlyBlankLines())) this.err = { message: `connection closed inside a message (${this.state})`, offset: at };
     }
     return this.err ? { messages, error: this.err } : { messages };
   }
@@ -210,7 +210,7 @@ export class HttpStreamParser {
   }
 
   private fail(error: string, at: number): false {
-    this.err = { error, offset: this.base + at };
+    this.err = { message: error, offset: this.base + at };
     this.state = 'error';
     return false;
   }
@@ -282,7 +282,7 @@ export class HttpStreamParser {
       const c = this.buf[o];
       if (c === 0x20 || c === 0x09) {
         // obs-fold: continuation of the previous field line.
-        if (this.obsFold === 'reject' || into.length === 0) { this.err = { error: 'obsolete line folding (obs-fold) in header field', offset: this.base + o }; return this.err.error; }
+        if (this.obsFold === 'reject' || into.length === 0) { this.err = { message: 'obsolete line folding (obs-fold) in header field', offset: this.base + o }; return this.err.message; }
         const prev = into[into.length - 1];
         prev.value = (prev.value + ' ' + latin1(this.buf, o, lineEnd).trim()).trim();
         prev.range.length = this.base + lf + 1 - prev.range.offset;
@@ -291,11 +291,11 @@ export class HttpStreamParser {
         continue;
       }
       const colon = this.buf.indexOf(0x3a, o);
-      if (colon < 0 || colon >= lineEnd) { this.err = { error: 'header field line without a colon', offset: this.base + o }; return this.err.error; }
+      if (colon < 0 || colon >= lineEnd) { this.err = { message: 'header field line without a colon', offset: this.base + o }; return this.err.message; }
       const name = latin1(this.buf, o, colon);
       if (!TCHAR.test(name)) {
-        this.err = { error: `invalid header field name "${name}"`, offset: this.base + o };
-        return this.err.error;
+        this.err = { message: `invalid header field name "${name}"`, offset: this.base + o };
+        return this.err.message;
       }
       let vs = colon + 1;
       let ve = lineEnd;
@@ -303,7 +303,7 @@ export class HttpStreamParser {
       while (ve > vs && (this.buf[ve - 1] === 0x20 || this.buf[ve - 1] === 0x09)) ve--;
       for (let i = vs; i < ve; i++) {
         const b = this.buf[i];
-        if (b === 0 || b === 0x0d || b === 0x0a) { this.err = { error: 'NUL, CR or LF inside a header field value', offset: this.base + i }; return this.err.error; }
+        if (b === 0 || b === 0x0d || b === 0x0a) { this.err = { message: 'NUL, CR or LF inside a header field value', offset: this.base + i }; return this.err.message; }
       }
       into.push({ name, value: latin1(this.buf, vs, ve), range: { offset: this.base + o, length: lf + 1 - o } });
       o = lf + 1;
@@ -488,16 +488,16 @@ export class HttpStreamParser {
 
 /** Parses one complete message held in `bytes` (a response with read-until-close body ends at the end of bytes). */
 export function parseHttpMessage(bytes: Uint8Array, kind: 'request' | 'response', options?: HttpParserOptions & { requestMethod?: string }):
-  { ok: true; value: HttpMessage } | { ok: false; error: string; offset: number } {
+  ParseResult<HttpMessage> {
   const p = new HttpStreamParser(kind, options);
   if (options?.requestMethod) p.expectResponseTo(options.requestMethod);
   const r = p.push(bytes);
-  if (r.error) return { ok: false, ...r.error };
+  if (r.error) return { ok: false, error: r.error };
   if (r.messages.length > 0) return { ok: true, value: r.messages[0] };
   const e = p.end();
-  if (e.error) return { ok: false, ...e.error };
+  if (e.error) return { ok: false, error: e.error };
   if (e.messages.length > 0) return { ok: true, value: e.messages[0] };
-  return { ok: false, error: 'no HTTP message', offset: 0 };
+  return { ok: false, error: { message: 'no HTTP message', offset: 0 } };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -46,7 +46,7 @@ function readDirection(dir: TcpDirection): { frame: number; ev: TlsStreamEvent }
   const out: { frame: number; ev: TlsStreamEvent }[] = [];
   for (const c of dir.chunks) {
     const r = reader.push(dir.bytes.subarray(c.offset, c.offset + c.length));
-    if (r.error) throw new Error(`${r.error.error} at ${r.error.offset}`);
+    if (r.error) throw new Error(`${r.error.message} at ${r.error.offset}`);
     for (const ev of r.events) out.push({ frame: c.frame, ev });
   }
   expect(reader.end()).toEqual({});
@@ -71,14 +71,14 @@ function clientHelloOf(conn: Conn) {
   const ev = readDirection(conn.up)[0].ev;
   expect(ev.handshakes[0].type).toBe(HandshakeType.CLIENT_HELLO);
   const ch = parseClientHello(ev.handshakes[0].body);
-  if (!ch.ok) throw new Error(ch.error);
+  if (!ch.ok) throw new Error(ch.error.message);
   return { body: ev.handshakes[0].body, hello: ch.value, event: ev };
 }
 
 function serverHelloOf(conn: Conn) {
   const ev = readDirection(conn.down)[0].ev;
   const sh = parseServerHello(ev.handshakes[0].body);
-  if (!sh.ok) throw new Error(sh.error);
+  if (!sh.ok) throw new Error(sh.error.message);
   return { body: ev.handshakes[0].body, hello: sh.value };
 }
 
@@ -186,7 +186,7 @@ describe('tls: ClientHello and ServerHello from curl/nginx', () => {
       for (const [h, ctx] of [[ch.hello, 'client_hello'], [sh.hello, 'server_hello']] as const) {
         for (const e of h.extensions) {
           const v = decodeExtension(e, ctx);
-          if (!v.ok) throw new Error(`${file} ext ${e.type}: ${v.error}`);
+          if (!v.ok) throw new Error(`${file} ext ${e.type}: ${v.error.message}`);
           expect({ type: e.type, data: hex(encodeExtension(v.value).data) }).toEqual({ type: e.type, data: hex(e.data) });
         }
       }
@@ -206,7 +206,7 @@ describe('tls: ClientHello and ServerHello from curl/nginx', () => {
     };
     const bytes = emitClientHello(hello);
     const back = splitHandshakes(bytes);
-    if (!back.ok) throw new Error(back.error);
+    if (!back.ok) throw new Error(back.error.message);
     const p = parseClientHello(back.value[0].body);
     expect(p.ok && p.value).toEqual(hello);
     expect(cipherSuiteName(0x0a0a)).toBe('Reserved (GREASE)');
@@ -261,9 +261,9 @@ describe('tls: TLS 1.3 encrypted handshake messages (decrypted by tshark) and TL
       'tls.handshake.session_ticket_age_add', 'tls.handshake.session_ticket_nonce', 'tls.handshake.session_ticket_length'], keylog);
     for (const [i, frame] of [[1, 9], [2, 10]]) {
       const s = splitHandshakes(fx(`NewSessionTicket ${i}`));
-      if (!s.ok) throw new Error(s.error);
+      if (!s.ok) throw new Error(s.error.message);
       const nst = parseNewSessionTicket(s.value[0].body);
-      if (!nst.ok) throw new Error(nst.error);
+      if (!nst.ok) throw new Error(nst.error.message);
       expect([[String(nst.value.lifetime)], [String(nst.value.ageAdd)], [hex(nst.value.nonce)], [String(nst.value.ticket.length)]]).toEqual(t.get(frame));
       expect(hex(emitNewSessionTicket(nst.value))).toBe(hex(fx(`NewSessionTicket ${i}`)));
     }
@@ -275,7 +275,7 @@ describe('tls: TLS 1.3 encrypted handshake messages (decrypted by tshark) and TL
     const c = connection('https-tls12.pcapng');
     const alerts = [...readDirection(c.up), ...readDirection(c.down)].filter(({ ev }) => ev.record.type === TlsContentType.ALERT);
     expect(alerts.map(({ frame, ev }) => [frame, ev.record.fragment.length])).toEqual([[12, 26]]); // tshark: frame 12, record length 26
-    expect(parseAlert(alerts[0].ev.record.fragment)).toMatchObject({ ok: false, error: expect.stringMatching(/encrypted/) });
+    expect(parseAlert(alerts[0].ev.record.fragment)).toMatchObject({ ok: false, error: { message: expect.stringMatching(/encrypted/) } });
   });
 
   it('TLS 1.2 Certificate form and ChangeCipherSpec', () => {
@@ -290,12 +290,12 @@ describe('tls: TLS 1.3 encrypted handshake messages (decrypted by tshark) and TL
 
 describe('tls: malformed input gives errors, never throws', () => {
   it('record checks', () => {
-    expect(parseTlsRecord(Uint8Array.of(22, 3, 1, 0x48, 0x01))).toMatchObject({ ok: false, error: 'record length 18433 exceeds 2^14+256', offset: 3 });
-    expect(parseTlsRecord(Uint8Array.of(99, 3, 1, 0, 1, 0))).toMatchObject({ ok: false, error: 'unknown record content type 99' });
+    expect(parseTlsRecord(Uint8Array.of(22, 3, 1, 0x48, 0x01))).toEqual({ ok: false, error: { message: 'record length 18433 exceeds 2^14+256', offset: 3 } });
+    expect(parseTlsRecord(Uint8Array.of(99, 3, 1, 0, 1, 0))).toMatchObject({ ok: false, error: { message: 'unknown record content type 99' } });
     expect(parseTlsRecord(Uint8Array.of(22, 3, 1, 0, 10, 1))).toMatchObject({ ok: false, incomplete: true });
     expect(parseTlsRecord(Uint8Array.of(0x47, 0x45, 0x54, 0x20, 0x2f)).ok).toBe(false); // "GET /" is not TLS
     const r = new TlsStreamReader();
-    expect(r.push(Uint8Array.of(22, 3, 1, 0x48, 0x01)).error?.error).toMatch(/exceeds/);
+    expect(r.push(Uint8Array.of(22, 3, 1, 0x48, 0x01)).error?.message).toMatch(/exceeds/);
   });
 
   it('truncated handshake: at the end of the stream and inside a record', () => {
@@ -303,22 +303,22 @@ describe('tls: malformed input gives errors, never throws', () => {
     const msg = emitHandshake(1, body);
     const r = new TlsStreamReader();
     expect(r.push(emitTlsRecord(22, 0x0301, msg.subarray(0, 300))).error).toBeUndefined();
-    expect(r.end().error?.error).toBe('stream ends inside a handshake message');
-    expect(splitHandshakes(msg.subarray(0, 300))).toEqual({ ok: false, error: `handshake message of ${body.length} bytes is truncated`, offset: 0 });
-    expect(parseClientHello(body.subarray(0, 70))).toMatchObject({ ok: false, error: 'cipher_suites truncated' });
+    expect(r.end().error).toEqual({ message: 'stream ends inside a handshake message', offset: 5 });
+    expect(splitHandshakes(msg.subarray(0, 300))).toEqual({ ok: false, error: { message: `handshake message of ${body.length} bytes is truncated`, offset: 0 } });
+    expect(parseClientHello(body.subarray(0, 70))).toEqual({ ok: false, error: { message: 'cipher_suites truncated', offset: 69 } });
     const r2 = new TlsStreamReader();
     r2.push(emitTlsRecord(22, 0x0301, msg).subarray(0, 50));
-    expect(r2.end().error?.error).toMatch(/inside a record/);
+    expect(r2.end().error?.message).toMatch(/inside a record/);
   });
 
   it('extension and vector overruns, wrong sizes', () => {
-    expect(decodeExtension({ type: 16, data: Uint8Array.of(0, 5, 4, 0x68, 0x32) }, 'client_hello')).toMatchObject({ ok: false, error: 'ALPN list truncated' });
-    expect(decodeExtension({ type: 43, data: Uint8Array.of(3, 3, 4, 3) }, 'client_hello')).toMatchObject({ ok: false, error: 'supported versions has an odd length' });
-    expect(decodeExtension({ type: 43, data: Uint8Array.of(3, 4, 0) }, 'server_hello')).toMatchObject({ ok: false, error: '1 unexpected bytes after supported_versions' });
+    expect(decodeExtension({ type: 16, data: Uint8Array.of(0, 5, 4, 0x68, 0x32) }, 'client_hello')).toMatchObject({ ok: false, error: { message: 'ALPN list truncated' } });
+    expect(decodeExtension({ type: 43, data: Uint8Array.of(3, 3, 4, 3) }, 'client_hello')).toMatchObject({ ok: false, error: { message: 'supported versions has an odd length' } });
+    expect(decodeExtension({ type: 43, data: Uint8Array.of(3, 4, 0) }, 'server_hello')).toEqual({ ok: false, error: { message: '1 unexpected bytes after supported_versions', offset: 2 } });
     expect(parseAlert(Uint8Array.of(1))).toMatchObject({ ok: false });
     expect(parseFinished(new Uint8Array(0))).toMatchObject({ ok: false });
     const big = new TlsStreamReader({ maxHandshake: 1000 });
-    expect(big.push(emitTlsRecord(22, 0x0303, Uint8Array.of(11, 0, 0x10, 0))).error?.error).toMatch(/exceeds the 1000-byte limit/);
+    expect(big.push(emitTlsRecord(22, 0x0303, Uint8Array.of(11, 0, 0x10, 0))).error?.message).toMatch(/exceeds the 1000-byte limit/);
   });
 
   it('property: random and mutated bytes never throw', () => {

@@ -3,8 +3,10 @@
 // ChangeCipherSpec, plus IANA name tables as Wireshark shows them. No cryptography here: encrypted
 // records stay opaque. Parsing never throws; unknown code points are kept.
 
-export type TlsResult<T> = { ok: true; value: T } | { ok: false; error: string; offset: number };
-const fail = (error: string, offset: number): { ok: false; error: string; offset: number } => ({ ok: false, error, offset });
+import type { ParseError, ParseResult } from '../addr/result';
+
+export type TlsResult<T> = ParseResult<T>;
+const fail = (message: string, offset: number): { ok: false; error: ParseError } => ({ ok: false, error: { message, offset } });
 
 export const TlsContentType = { CHANGE_CIPHER_SPEC: 20, ALERT: 21, HANDSHAKE: 22, APPLICATION_DATA: 23, HEARTBEAT: 24 } as const;
 export const TlsVersion = { SSL3: 0x0300, TLS10: 0x0301, TLS11: 0x0302, TLS12: 0x0303, TLS13: 0x0304 } as const;
@@ -143,21 +145,21 @@ export interface TlsRecord {
   offset: number;
 }
 
-export type RecordRead = { ok: true; value: { record: TlsRecord; end: number } } | { ok: false; error: string; offset: number; incomplete?: boolean };
+export type RecordRead = { ok: true; value: { record: TlsRecord; end: number } } | { ok: false; error: ParseError; incomplete?: boolean };
 
 /**
  * Reads one record at `off`. A record cut short is `incomplete: true` (wait for more bytes);
  * a bad header is a plain error. `base` is added to reported offsets (stream position of buf[0]).
  */
 export function parseTlsRecord(buf: Uint8Array, off = 0, base = 0): RecordRead {
-  if (buf.length - off < RECORD.HEADER_LEN) return { ok: false, error: 'record header incomplete', offset: base + off, incomplete: true };
+  if (buf.length - off < RECORD.HEADER_LEN) return { ...fail('record header incomplete', base + off), incomplete: true };
   const type = buf[off];
   const version = (buf[off + 1] << 8) | buf[off + 2];
   const length = (buf[off + 3] << 8) | buf[off + 4];
   if (type < 20 || type > 63) return fail(`unknown record content type ${type}`, base + off);
   if (buf[off + 1] !== 3) return fail(`record version ${hex4(version)} is not SSL 3.x/TLS`, base + off + 1);
   if (length > MAX_RECORD_LENGTH) return fail(`record length ${length} exceeds 2^14+256`, base + off + 3);
-  if (buf.length - off - RECORD.HEADER_LEN < length) return { ok: false, error: `record of ${length} bytes incomplete`, offset: base + off, incomplete: true };
+  if (buf.length - off - RECORD.HEADER_LEN < length) return { ...fail(`record of ${length} bytes incomplete`, base + off), incomplete: true };
   const start = off + RECORD.HEADER_LEN;
   return { ok: true, value: { record: { type, version, fragment: buf.subarray(start, start + length), offset: base + off }, end: start + length } };
 }
@@ -235,14 +237,14 @@ export class TlsStreamReader {
   private hs = new Uint8Array(0);
   private hsFrags: ByteRange[] = [];
   private cipherOn = false;
-  private err: { error: string; offset: number } | undefined;
+  private err: ParseError | undefined;
   private readonly maxHandshake: number;
 
   constructor(options: TlsStreamOptions = {}) {
     this.maxHandshake = options.maxHandshake ?? 1 << 18;
   }
 
-  push(data: Uint8Array): { events: TlsStreamEvent[]; error?: { error: string; offset: number } } {
+  push(data: Uint8Array): { events: TlsStreamEvent[]; error?: ParseError } {
     if (this.err) return { events: [], error: this.err };
     if (data.length) {
       const next = new Uint8Array(this.buf.length + data.length);
@@ -255,7 +257,7 @@ export class TlsStreamReader {
     for (;;) {
       const r = parseTlsRecord(this.buf, off, this.base);
       if (!r.ok) {
-        if (!r.incomplete) this.err = { error: r.error, offset: r.offset };
+        if (!r.incomplete) this.err = r.error;
         break;
       }
       const rec = { ...r.value.record, fragment: r.value.record.fragment.slice() };
@@ -278,16 +280,16 @@ export class TlsStreamReader {
   }
 
   /** The stream ended: leftover bytes mean a truncated record or handshake message. */
-  end(): { error?: { error: string; offset: number } } {
+  end(): { error?: ParseError } {
     if (this.err) return { error: this.err };
-    if (this.buf.length) return { error: { error: `stream ends inside a record (${this.buf.length} bytes left)`, offset: this.base } };
-    if (this.hs.length) return { error: { error: 'stream ends inside a handshake message', offset: this.hsFrags[0]?.offset ?? this.base } };
+    if (this.buf.length) return { error: { message: `stream ends inside a record (${this.buf.length} bytes left)`, offset: this.base } };
+    if (this.hs.length) return { error: { message: 'stream ends inside a handshake message', offset: this.hsFrags[0]?.offset ?? this.base } };
     return {};
   }
 
-  private addHandshake(rec: TlsRecord, out: HandshakeMessage[]): { error: string; offset: number } | null {
+  private addHandshake(rec: TlsRecord, out: HandshakeMessage[]): ParseError | null {
     const data = rec.fragment;
-    if (data.length === 0) return { error: 'empty handshake record', offset: rec.offset };
+    if (data.length === 0) return { message: 'empty handshake record', offset: rec.offset };
     let pos = 0;
     const fragStart = rec.offset + RECORD.HEADER_LEN;
     while (pos < data.length) {
@@ -309,7 +311,7 @@ export class TlsStreamReader {
         if (this.hs.length < HANDSHAKE_HEADER_LEN) return null;
       }
       const len = (this.hs[1] << 16) | (this.hs[2] << 8) | this.hs[3];
-      if (len > this.maxHandshake) return { error: `handshake message of ${len} bytes exceeds the ${this.maxHandshake}-byte limit`, offset: this.hsFrags[0].offset };
+      if (len > this.maxHandshake) return { message: `handshake message of ${len} bytes exceeds the ${this.maxHandshake}-byte limit`, offset: this.hsFrags[0].offset };
       const missing = HANDSHAKE_HEADER_LEN + len - this.hs.length;
       take(Math.min(missing, data.length - pos));
       if (this.hs.length === HANDSHAKE_HEADER_LEN + len) {
