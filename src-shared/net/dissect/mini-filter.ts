@@ -80,7 +80,7 @@ function parseIpv4(text: string): { addr: number; mask: number } | null {
   const bits = m[5] === undefined ? 32 : Number(m[5]);
   if (bits > 32) return null;
   const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-  return { addr: (((parts[0] << 24) | (parts[1] << 16) | (parts[2] << 8) | parts[3]) >>> 0) & mask, mask };
+  return { addr: ((((parts[0] << 24) | (parts[1] << 16) | (parts[2] << 8) | parts[3]) & mask) >>> 0), mask };
 }
 
 export function compileFallbackFilter(text: string, lookup: (name: string) => FieldInfo | undefined): FilterResult {
@@ -152,7 +152,10 @@ export function compileFallbackFilter(text: string, lookup: (name: string) => Fi
     if (!vt || (vt.kind !== 'word' && vt.kind !== 'str')) throw new FilterError(`missing value after "${opTok!.text}"`, opTok!.start, opTok!.end);
     pos++;
     const test = valueTest(info, op, vt);
-    if (op === '!=') return (f) => !f.values(name).some(test);
+    if (op === '!=') return (f) => {
+      const vs = f.values(name);
+      return vs.length > 0 && !vs.some(test);
+    };
     return (f) => f.values(name).some(test);
   }
   function valueTest(info: FieldInfo, op: string, vt: Token): (v: FieldValue) => boolean {

@@ -234,9 +234,8 @@ function dissectHttp(p: Packet, s: DissectSession, b: Uint8Array, off: number, e
         info += ` (${media})`;
       }
     } else {
-      p.proto('media', bodyStart, bodyLen, 'Media Type');
+      p.proto('data', bodyStart, bodyLen, 'Data');
       p.close();
-      info += ` (${media})`;
     }
   }
   p.close();

@@ -179,7 +179,7 @@ export function dissectIcmp(p: Packet, s: DissectSession, buf: Uint8Array, off: 
     p.add('icmp.seq', off + 6, 2, seq);
     const seqLe = ((seq & 255) << 8) | (seq >> 8);
     p.add('icmp.seq_le', off + 6, 2, seqLe);
-    info = `${typeName}  id=0x${hex(id, 4)}, seq=${seq}/${seqLe}, ttl=${s.net.ipTtl}`;
+    info = `${typeName.padEnd(21)}id=0x${hex(id, 4)}, seq=${seq}/${seqLe}, ttl=${s.net.ipTtl}`;
     if (!inError && s.net.ipVersion === 4) {
       const table = echoTable(s, 'icmp.echo');
       if (type === 8) {

@@ -140,11 +140,8 @@ class Flow {
   lastNonDupAck = 0;
   lastSegFlags = 0;
   synWs = -1;
-  /** Pending multi-segment PDU: bytes so far, raw seq where they end, bytes wanted in total. */
-  msp: Uint8Array | null = null;
-  mspLen = 0;
-  mspNextSeq = 0;
-  mspWant = 0;
+  /** Pending multi-segment PDU: raw seq of its first byte, bytes wanted, pieces by offset. */
+  msp: { start: number; want: number; parts: [number, Uint8Array][] } | null = null;
 }
 
 class Conversation {
@@ -342,9 +339,8 @@ export function dissectTcp(p: Packet, s: DissectSession, buf: Uint8Array, off: n
   if (p.want('tcp.payload')) p.add('tcp.payload', start, captured - start, buf.slice(start, captured));
   if (inError) return;
   const payEnd = Math.min(end, captured);
-  if (aflags & (A_RETRANSMISSION | A_FAST_RETRANSMISSION | A_SPURIOUS)) {
+  if (aflags & (A_RETRANSMISSION | A_FAST_RETRANSMISSION | A_SPURIOUS) && !fwd.msp) {
     // Data already seen: Wireshark shows it as a retransmission, not a second PDU.
-    if (fwd.msp) p.appendInfo(' [TCP segment of a reassembled PDU]');
     return;
   }
   deliver(p, s, conv, fwd, buf, start, payEnd, seq, sport, dport);
@@ -500,6 +496,8 @@ const EXPERTS: [number, string, 'note' | 'warn' | 'chat', string][] = [
 function addAnalysis(p: Packet, a: number, dupNum: number, dupFrame: number): void {
   p.open('tcp.analysis', 0, 0, '[SEQ/ACK analysis]');
   p.open('tcp.analysis.flags', 0, 0, '[TCP Analysis Flags]');
+  // Fast and spurious retransmissions are retransmissions too (both items, as in Wireshark).
+  if (a & (A_FAST_RETRANSMISSION | A_SPURIOUS) && !(a & A_RETRANSMISSION)) p.expert('tcp.analysis.retransmission', 0, 0, 'note', 'sequence', 'This frame is a (suspected) retransmission');
   for (const [bit, name, sev, msg] of EXPERTS) if (a & bit) p.expert(name, 0, 0, sev, 'sequence', msg);
   if (a & A_DUPLICATE_ACK) p.expert('tcp.analysis.duplicate_ack', 0, 0, 'note', 'sequence', `Duplicate ACK (#${dupNum})`);
   p.close();
@@ -549,31 +547,39 @@ function chooseApp(s: DissectSession, conv: Conversation, buf: Uint8Array, off: 
   return app;
 }
 
-/** Hands in-order payload to the protocol above, reassembling PDUs that span segments. */
+/** Contiguous bytes of a pending PDU from its start, or null while a gap remains. */
+function assemble(msp: { want: number; parts: [number, Uint8Array][] }): Uint8Array | null {
+  msp.parts.sort((x, y) => x[0] - y[0]);
+  let have = 0;
+  for (const [o, bytes] of msp.parts) {
+    if (o > have) return null;
+    have = Math.max(have, o + bytes.length);
+  }
+  if (have < msp.want) return null;
+  const out = new Uint8Array(have);
+  for (const [o, bytes] of msp.parts) out.set(bytes, o);
+  return out;
+}
+
+/** Hands payload to the protocol above, reassembling PDUs that span segments (gaps filled by retransmissions). */
 function deliver(p: Packet, s: DissectSession, conv: Conversation, fwd: Flow, buf: Uint8Array, off: number, end: number, seq: number, sport: number, dport: number): void {
-  if (fwd.msp) {
-    if (seq !== fwd.mspNextSeq) {
-      // Not the continuation we wait for (a gap or an overlap): it stays part of the pending PDU.
+  const msp = fwd.msp;
+  if (msp) {
+    let rel = (seq - msp.start) | 0;
+    let from = off;
+    if (rel < 0) {
+      from -= rel;
+      rel = 0;
+    }
+    if (from < end && rel < msp.want + (1 << 20)) msp.parts.push([rel, buf.slice(from, end)]);
+    const whole = from < end ? assemble(msp) : null;
+    if (!whole) {
       p.appendInfo(' [TCP segment of a reassembled PDU]');
       return;
     }
-    const add = end - off;
-    if (fwd.mspLen + add > fwd.msp.length) {
-      const grown = new Uint8Array(Math.max(fwd.msp.length * 2, fwd.mspLen + add));
-      grown.set(fwd.msp.subarray(0, fwd.mspLen));
-      fwd.msp = grown;
-    }
-    fwd.msp.set(buf.subarray(off, end), fwd.mspLen);
-    fwd.mspLen += add;
-    fwd.mspNextSeq = (fwd.mspNextSeq + add) >>> 0;
-    if (fwd.mspLen < fwd.mspWant) {
-      p.appendInfo(' [TCP segment of a reassembled PDU]');
-      return;
-    }
-    const whole = fwd.msp.slice(0, fwd.mspLen);
     fwd.msp = null;
     p.gen('tcp.reassembled.length', whole.length);
-    runApp(p, s, conv, fwd, whole, 0, whole.length, (seq + add - whole.length) >>> 0, sport, dport, true);
+    runApp(p, s, conv, fwd, whole, 0, whole.length, msp.start, sport, dport, true);
     return;
   }
   runApp(p, s, conv, fwd, buf, off, end, seq, sport, dport, false);
@@ -607,11 +613,7 @@ function runApp(p: Packet, s: DissectSession, conv: Conversation, fwd: Flow, buf
       const startPdu = o + used;
       const have = end - startPdu;
       const want = p.desegmentLen === Infinity ? have + 1 : have + p.desegmentLen;
-      fwd.msp = new Uint8Array(Math.max(want, 64));
-      fwd.msp.set(buf.subarray(startPdu, end));
-      fwd.mspLen = have;
-      fwd.mspWant = want;
-      fwd.mspNextSeq = (seq + (end - off)) >>> 0;
+      fwd.msp = { start: (seq + (startPdu - off)) >>> 0, want, parts: [[0, buf.slice(startPdu, end)]] };
       p.desegmentLen = 0;
       if (p.columns) {
         p.appendInfo(' [TCP segment of a reassembled PDU]');

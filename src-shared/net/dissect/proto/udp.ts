@@ -59,7 +59,7 @@ export function dissectUdp(p: Packet, s: DissectSession, buf: Uint8Array, off: n
   if (badLen) p.expert('udp.length.bad', off + 4, 2, 'error', 'malformed', `Bad length value ${len} > IP payload length`);
   if (len < 8 || payloadEnd > end) payloadEnd = end;
   if (ck === 0 && net.ipVersion === 4) p.gen('udp.checksum.status', 3);
-  else if (s.checkChecksums && !net.inError && !badLen) {
+  else if (s.checkChecksums && !badLen && off + len <= buf.length) {
     const sum = onesSum(buf, off, off + len, pseudoSum(s, 17, len));
     const ok = sum === 0xffff;
     p.gen('udp.checksum.status', ok ? 1 : 0);

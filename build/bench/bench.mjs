@@ -1,0 +1,93 @@
+#!/usr/bin/env node
+// Dissection benchmark: PacketLab `dissect` against tshark 4.0 on a generated mixed DNS/HTTP pcap,
+// side by side in one run: -e frame.number -e ip.src, summary lines, -Y dns, and peak memory.
+// Usage: node build/bench/bench.mjs [--frames N] [--out DIR]   (default 1,000,000 frames)
+import { build } from 'esbuild';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+
+function run(cmd, args) {
+  // Peak RSS from /usr/bin/time (KiB); stdout discarded like a pipe to /dev/null.
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn('/usr/bin/time', ['-f', '@@time %M', cmd, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const seconds = (performance.now() - t0) / 1000;
+      const m = /@@time (\d+)/.exec(err);
+      if (code !== 0) reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${err.slice(0, 500)}`));
+      else resolve({ seconds, maxRSSKiB: m ? Number(m[1]) : NaN });
+    });
+  });
+}
+
+export async function runDissectBench({ frames = 1_000_000, outDir = path.join(os.tmpdir(), 'packetlab-bench'), log = console.log } = {}) {
+  mkdirSync(outDir, { recursive: true });
+  const bundle = async (entry, name) => {
+    const outfile = path.join(outDir, name);
+    await build({ entryPoints: [path.join(here, entry)], bundle: true, platform: 'node', format: 'esm', outfile, logLevel: 'warning' });
+    return outfile;
+  };
+  const genJs = await bundle('gen-mixed-pcap.ts', 'gen.mjs');
+  const runner = await bundle('dissect-runner.ts', 'runner.mjs');
+  const file = path.join(outDir, `mixed-${frames}.pcap`);
+  if (!existsSync(file)) {
+    const { generateMixedPcap } = await import(pathToFileURL(genJs).href);
+    writeFileSync(file, generateMixedPcap(frames, path.join(root, 'src-shared/net/dissect/fixtures')));
+  }
+  const size = statSync(file).size;
+  log(`capture: ${file} — ${frames} frames, ${size} bytes (${((size - 24) / frames - 16).toFixed(1)} B/frame average)`);
+  const base = await run(process.execPath, [runner, '--load-only', file]);
+  const cases = [
+    { name: 'fields -e frame.number -e ip.src', ours: ['-e', 'frame.number', '-e', 'ip.src'], tshark: ['-T', 'fields', '-e', 'frame.number', '-e', 'ip.src'] },
+    { name: 'summary lines', ours: [], tshark: [] },
+    { name: 'filter dns (-Y dns)', ours: ['-Y', 'dns'], tshark: ['-Y', 'dns'] },
+  ];
+  const results = [];
+  for (const c of cases) {
+    const ours = await run(process.execPath, [runner, file, ...c.ours]);
+    const tshark = await run('tshark', ['-r', file, ...c.tshark]);
+    const r = {
+      name: c.name,
+      oursSeconds: ours.seconds,
+      tsharkSeconds: tshark.seconds,
+      oursFps: frames / ours.seconds,
+      tsharkFps: frames / tshark.seconds,
+      speedup: tshark.seconds / ours.seconds,
+      oursBytesPerFrame: ((ours.maxRSSKiB - base.maxRSSKiB) * 1024) / frames,
+      tsharkBytesPerFrame: ((tshark.maxRSSKiB * 1024) - size) / frames,
+      oursMaxRSSKiB: ours.maxRSSKiB,
+      tsharkMaxRSSKiB: tshark.maxRSSKiB,
+    };
+    results.push(r);
+    log(
+      `${c.name.padEnd(34)} ours ${r.oursSeconds.toFixed(2)} s (${Math.round(r.oursFps / 1000)}k fr/s)  tshark ${r.tsharkSeconds.toFixed(2)} s (${Math.round(r.tsharkFps / 1000)}k fr/s)  ` +
+        `speedup ${r.speedup.toFixed(1)}×  memory beyond file+index: ours ${r.oursBytesPerFrame.toFixed(0)} B/frame, tshark ${r.tsharkBytesPerFrame.toFixed(0)} B/frame (peak RSS ${Math.round(r.oursMaxRSSKiB / 1024)} / ${Math.round(r.tsharkMaxRSSKiB / 1024)} MiB)`,
+    );
+  }
+  log(`baseline (node + file + index, no dissection): ${Math.round(base.maxRSSKiB / 1024)} MiB peak RSS`);
+  return { frames, fileBytes: size, baselineMaxRSSKiB: base.maxRSSKiB, results };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const args = process.argv.slice(2);
+  const i = args.indexOf('--frames');
+  const frames = i >= 0 ? Number(args[i + 1]) : 1_000_000;
+  const o = args.indexOf('--out');
+  if (!Number.isInteger(frames) || frames <= 0) {
+    console.error('bench: --frames needs a positive integer');
+    process.exit(2);
+  }
+  runDissectBench({ frames, ...(o >= 0 ? { outDir: args[o + 1] } : {}) }).catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}

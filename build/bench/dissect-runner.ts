@@ -1,0 +1,29 @@
+// Child process of the benchmark: runs `packetlab dissect` in-process with stdout as output, and
+// reports its own peak memory. `--load-only FILE` just reads the file and indexes it (baseline).
+import { readFileSync } from 'node:fs';
+import { indexCapture } from '../../src-shared/capture';
+import { runDissect } from '../../src-main/cli/commands/dissect';
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  let code = 0;
+  if (args[0] === '--load-only') {
+    const bytes = new Uint8Array(readFileSync(args[1]));
+    const ix = indexCapture(bytes);
+    if (!ix.count) code = 1;
+  } else {
+    code = await runDissect(args, {
+      out: (t) => {
+        process.stdout.write(t);
+      },
+      err: (t) => {
+        process.stderr.write(t);
+      },
+      cwd: process.cwd(),
+    });
+  }
+  process.stderr.write(`\n@@rusage ${JSON.stringify({ maxRSSKiB: process.resourceUsage().maxRSS })}\n`);
+  process.exitCode = code;
+}
+
+void main();
