@@ -1,0 +1,434 @@
+// Everything the inspector knows about one open capture, as plain logic with no Worker or DOM
+// APIs (the worker in capture.worker.ts only moves messages). Frames are indexed with the
+// typed-array indexer; a first pass dissects every frame in order (TCP state needs order) and
+// keeps the packet-list columns, the colouring rule and a few filter fields per frame; rows the
+// pass has not reached yet are dissected on their own, provisionally, so the first screen shows
+// at once. Details are dissected on demand for the selected frame only.
+import { indexCapture, PcapngWriter, type CaptureIndex } from '../../../src-shared/capture';
+import { createPacket, createSession, lookupField, type DissectSession, type Packet, type ProtoNode } from '../../../src-shared/net/dissect';
+import { compileFilter, type CompiledFilter, type FilterError } from '../../../src-shared/net/filter';
+import { colorOf, compileColorRules, type CompiledColorRules } from './color-rules';
+import { canRunFast, FAST_SOURCE_FIELDS, FastFields } from './fast-fields';
+import { followTcp, type FollowFrame, type FollowResult } from './follow';
+import { SummaryStore } from './summary-store';
+
+export interface RowSummary {
+  /** Frame number (1-based). */
+  no: number;
+  time: string;
+  src: string;
+  dst: string;
+  protocol: string;
+  length: number;
+  info: string;
+  /** Index into the colouring rules, -1 for none. */
+  color: number;
+  /** Dissected out of order (before the first pass reached it): TCP analysis may be missing. */
+  provisional?: boolean;
+}
+
+export interface FrameDetails {
+  no: number;
+  tree: ProtoNode[];
+  bytes: Uint8Array;
+}
+
+export type SortColumn = 'no' | 'time' | 'src' | 'dst' | 'protocol' | 'length' | 'info';
+
+export interface Progress {
+  done: number;
+  total: number;
+}
+
+export type FilterOutcome = { ok: true; count: number; fast: boolean } | { ok: false; error: FilterError };
+
+/** A long task the host runs in slices: each `next()` does a bounded amount of work. */
+export type Job<T> = Generator<Progress, T, void>;
+
+/** Frames per slice of the slow paths (one slice should take a few milliseconds). */
+const SLICE = 2000;
+/** Frames dissected before the selected one to rebuild TCP state for its details. */
+const WARMUP = 20000;
+
+export interface FlowRow {
+  no: number;
+  time: string;
+  from: number;
+  to: number;
+  label: string;
+  protocol: string;
+  color: number;
+}
+
+export interface FlowGraph {
+  endpoints: string[];
+  rows: FlowRow[];
+  truncated: boolean;
+}
+
+export class CaptureModel {
+  readonly index: CaptureIndex;
+  readonly count: number;
+  readonly colors: CompiledColorRules;
+  readonly summaries: SummaryStore;
+  readonly fast: FastFields;
+  /** Frames the first pass has dissected (0..passed-1 have stored columns). */
+  passed = 0;
+  /** Frames shown (a filter's matches), in frame order; null = every frame. */
+  private filtered: Uint32Array | null = null;
+  /** The shown frames in display order (sorted), or null for `filtered` as is. */
+  private order: Uint32Array | null = null;
+  private sortKey: { column: SortColumn; descending: boolean } | null = null;
+  private readonly passSession: DissectSession;
+  private readonly passPacket: Packet;
+  private readonly timeDigits: number;
+  private detailSession: DissectSession | null = null;
+  private detailCursor = -1;
+  private readonly detailCache = new Map<number, FrameDetails>();
+
+  constructor(
+    readonly bytes: Uint8Array,
+    index?: CaptureIndex,
+  ) {
+    this.index = index ?? indexCapture(bytes);
+    this.count = this.index.count;
+    this.colors = compileColorRules();
+    this.summaries = new SummaryStore(this.count);
+    this.fast = new FastFields(this.count);
+    this.passSession = createSession();
+    this.passPacket = createPacket({ tree: false, columns: true, wanted: new Set([...FAST_SOURCE_FIELDS, ...this.colors.fields]) });
+    const units = this.index.interfaces[0]?.tsUnitsPerSecond ?? 1e6;
+    this.timeDigits = Math.max(0, Math.min(9, Math.round(Math.log10(units))));
+  }
+
+  get passDone(): boolean {
+    return this.passed >= this.count;
+  }
+
+  /** Number of rows shown (after the filter). */
+  get viewCount(): number {
+    return this.filtered ? this.filtered.length : this.count;
+  }
+
+  frameData(i: number): Uint8Array {
+    const start = this.index.dataOffset[i];
+    return this.bytes.subarray(start, start + this.index.capturedLength[i]);
+  }
+
+  linkType(i: number): number {
+    const iface = this.index.interfaceId ? this.index.interfaceId[i] : 0;
+    return this.index.interfaces[iface]?.linkType ?? 1;
+  }
+
+  private dissect(session: DissectSession, p: Packet, i: number): void {
+    session.dissect(p, this.frameData(i), i + 1, this.index.originalLength[i], this.index.seconds[i], this.index.nanoseconds[i], this.linkType(i));
+  }
+
+  /** Runs the first pass for up to `frames` frames; returns true when it has finished. */
+  passStep(frames = SLICE): boolean {
+    const end = Math.min(this.count, this.passed + frames);
+    const p = this.passPacket;
+    for (let i = this.passed; i < end; i++) {
+      this.dissect(this.passSession, p, i);
+      this.fast.record(i, p);
+      this.summaries.push(p.src, p.dst, p.protocol, p.info, colorOf(this.colors, p));
+    }
+    this.passed = end;
+    return this.passDone;
+  }
+
+  /** Seconds since the first frame, with the file's precision (Wireshark's default Time column). */
+  time(i: number): string {
+    let sec = this.index.seconds[i] - this.index.seconds[0];
+    let ns = this.index.nanoseconds[i] - this.index.nanoseconds[0];
+    if (ns < 0) {
+      ns += 1e9;
+      sec -= 1;
+    }
+    let sign = '';
+    if (sec < 0) {
+      sign = '-';
+      if (ns > 0) {
+        sec = -sec - 1;
+        ns = 1e9 - ns;
+      } else sec = -sec;
+    }
+    const d = this.timeDigits;
+    if (d === 0) return `${sign}${sec}`;
+    const frac = Math.floor(ns / 10 ** (9 - d));
+    return `${sign}${sec}.${String(frac).padStart(d, '0')}`;
+  }
+
+  /** Frame index shown at display position `pos`. */
+  frameAt(pos: number): number {
+    if (this.order) return this.order[pos];
+    return this.filtered ? this.filtered[pos] : pos;
+  }
+
+  /** Display position of frame index `i`, or -1 when the filter hides it. */
+  positionOf(i: number): number {
+    if (this.order) return this.order.indexOf(i);
+    if (!this.filtered) return i < this.count ? i : -1;
+    // filtered is in frame order: binary search
+    let lo = 0;
+    let hi = this.filtered.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const v = this.filtered[mid];
+      if (v === i) return mid;
+      if (v < i) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+
+  /** Rows at display positions [start, end). */
+  rows(start: number, end: number): RowSummary[] {
+    const out: RowSummary[] = [];
+    const stop = Math.min(end, this.viewCount);
+    let scratch: { session: DissectSession; packet: Packet } | null = null;
+    for (let pos = Math.max(0, start); pos < stop; pos++) {
+      const i = this.frameAt(pos);
+      const base = { no: i + 1, time: this.time(i), length: this.index.originalLength[i] };
+      if (i < this.passed) {
+        out.push({ ...base, ...this.summaries.get(i) });
+      } else {
+        // Before the pass gets here: dissect this frame alone (no earlier TCP state).
+        scratch ??= { session: createSession(), packet: createPacket({ tree: false, columns: true, wanted: this.colors.fields }) };
+        this.dissect(scratch.session, scratch.packet, i);
+        const p = scratch.packet;
+        out.push({ ...base, src: p.src, dst: p.dst, protocol: p.protocol, info: p.info, color: colorOf(this.colors, p), provisional: true });
+      }
+    }
+    return out;
+  }
+
+  /** Checks and applies a display filter; the empty text shows every frame. */
+  *filter(text: string): Job<FilterOutcome> {
+    const compiled = compileFilter(text, lookupField);
+    if (!compiled.ok) return { ok: false, error: compiled.error };
+    if (text.trim() === '') {
+      this.filtered = null;
+      this.applySort();
+      return { ok: true, count: this.count, fast: true };
+    }
+    const f = compiled.filter;
+    const fast = canRunFast(text, f.fields);
+    // The fast path needs the first pass's columns: finish it first.
+    if (fast) while (!this.passDone) {
+      this.passStep();
+      yield { done: this.passed, total: this.count * 2 };
+    }
+    const matches = new Uint32Array(this.count);
+    let n = 0;
+    if (fast) {
+      const frame = this.fast.frame(this.index);
+      const step = 200_000;
+      for (let start = 0; start < this.count; start += step) {
+        const end = Math.min(this.count, start + step);
+        for (let i = start; i < end; i++) if (f.matches(frame.at(i))) matches[n++] = i;
+        yield { done: this.count + end, total: this.count * 2 };
+      }
+    } else {
+      n = yield* this.slowFilter(f, matches);
+    }
+    this.filtered = matches.slice(0, n);
+    this.applySort();
+    return { ok: true, count: n, fast };
+  }
+
+  private *slowFilter(f: CompiledFilter, matches: Uint32Array): Generator<Progress, number, void> {
+    const session = createSession();
+    const p = createPacket({ tree: false, columns: false, wanted: f.fields });
+    let n = 0;
+    for (let start = 0; start < this.count; start += SLICE) {
+      const end = Math.min(this.count, start + SLICE);
+      for (let i = start; i < end; i++) {
+        this.dissect(session, p, i);
+        if (f.matches(p)) matches[n++] = i;
+      }
+      yield { done: end, total: this.count };
+    }
+    return n;
+  }
+
+  /** Sorts the shown rows by a column (needs the first pass); null restores frame order. */
+  *sort(key: { column: SortColumn; descending: boolean } | null): Job<void> {
+    this.sortKey = key;
+    if (key && key.column !== 'no' && key.column !== 'length' && key.column !== 'time') {
+      while (!this.passDone) {
+        this.passStep();
+        yield { done: this.passed, total: this.count };
+      }
+    }
+    this.applySort();
+  }
+
+  private applySort(): void {
+    const key = this.sortKey;
+    if (!key || (key.column === 'no' && !key.descending)) {
+      this.order = null;
+      return;
+    }
+    const frames = this.filtered ? this.filtered.slice() : Uint32Array.from({ length: this.count }, (_, i) => i);
+    const dir = key.descending ? -1 : 1;
+    let cmp: (a: number, b: number) => number;
+    const ix = this.index;
+    const s = this.summaries;
+    switch (key.column) {
+      case 'no':
+        cmp = (a, b) => a - b;
+        break;
+      case 'time':
+        cmp = (a, b) => ix.seconds[a] - ix.seconds[b] || ix.nanoseconds[a] - ix.nanoseconds[b];
+        break;
+      case 'length':
+        cmp = (a, b) => ix.originalLength[a] - ix.originalLength[b];
+        break;
+      case 'src':
+      case 'dst':
+      case 'protocol': {
+        const rank = this.stringRanks();
+        const id = key.column === 'src' ? (i: number) => s.srcId(i) : key.column === 'dst' ? (i: number) => s.dstId(i) : (i: number) => s.protoId(i);
+        cmp = (a, b) => rank[id(a)] - rank[id(b)];
+        break;
+      }
+      case 'info': {
+        const info = new Map<number, string>();
+        for (const i of frames) info.set(i, s.info(i));
+        const coll = new Intl.Collator('en', { numeric: true });
+        cmp = (a, b) => coll.compare(info.get(a)!, info.get(b)!);
+        break;
+      }
+    }
+    // Stable on frame number, like Wireshark.
+    frames.sort((a, b) => dir * cmp(a, b) || a - b);
+    this.order = frames;
+  }
+
+  private stringRanks(): Uint32Array {
+    const n = this.summaries.stringCount;
+    const ids = Array.from({ length: n }, (_, i) => i);
+    const coll = new Intl.Collator('en', { numeric: true });
+    ids.sort((a, b) => coll.compare(this.summaries.string(a), this.summaries.string(b)));
+    const rank = new Uint32Array(n);
+    ids.forEach((id, r) => (rank[id] = r));
+    return rank;
+  }
+
+  /**
+   * The details tree and bytes of frame index i. TCP/HTTP state is rebuilt by dissecting the
+   * frames before it (from the start for captures up to WARMUP frames; otherwise the WARMUP
+   * frames before it), continuing from the previous selection when moving forward.
+   */
+  details(i: number): FrameDetails {
+    const cached = this.detailCache.get(i);
+    if (cached) return cached;
+    const warmFrom = Math.max(0, i - WARMUP);
+    if (!this.detailSession || this.detailCursor >= i || this.detailCursor < warmFrom - 1) {
+      this.detailSession = createSession();
+      this.detailCursor = warmFrom - 1;
+    }
+    // Columns on: every layer is dissected, so TCP and reassembly state is built, but few fields are kept.
+    const quiet = createPacket({ tree: false, columns: true, wanted: new Set() });
+    for (let k = this.detailCursor + 1; k < i; k++) this.dissect(this.detailSession, quiet, k);
+    const p = createPacket({ tree: true, columns: true, wanted: null });
+    this.dissect(this.detailSession, p, i);
+    this.detailCursor = i;
+    const result: FrameDetails = { no: i + 1, tree: p.roots, bytes: this.frameData(i).slice() };
+    if (this.detailCache.size > 64) this.detailCache.delete(this.detailCache.keys().next().value!);
+    this.detailCache.set(i, result);
+    return result;
+  }
+
+  /** The TCP stream index of frame i (needs the pass to have reached it), or undefined. */
+  tcpStream(i: number): number | undefined {
+    if (i >= this.passed) this.passTo(i);
+    const v = this.fast.valuesOf('tcp.stream', i);
+    return v.length ? v[0] : undefined;
+  }
+
+  private passTo(i: number): void {
+    while (this.passed <= i && !this.passDone) this.passStep();
+  }
+
+  /** Follow TCP Stream for the conversation of frame i. */
+  follow(i: number): (FollowResult & { stream: number; frames: number[] }) | undefined {
+    const stream = this.tcpStream(i);
+    if (stream === undefined) return undefined;
+    this.passTo(this.count - 1);
+    const numbers: number[] = [];
+    const col = this.fast.column('tcp.stream')!;
+    for (let k = 0; k < this.count; k++) if (col.count[k] > 0 && col.first[k] === stream) numbers.push(k);
+    const model = this;
+    const frames: Iterable<FollowFrame> = {
+      *[Symbol.iterator]() {
+        for (const k of numbers) yield { number: k + 1, data: model.frameData(k), linkType: model.linkType(k) };
+      },
+    };
+    return { ...followTcp(frames), stream, frames: numbers.map((k) => k + 1) };
+  }
+
+  /**
+   * A flow graph (sequence diagram): every shown frame, or only the TCP/UDP conversation of
+   * frame `of`. Endpoints are the Source/Destination columns in order of appearance.
+   */
+  flow(of: number | null, limit = 5000): FlowGraph {
+    this.passTo(this.count - 1);
+    let keep: (i: number) => boolean = () => true;
+    if (of !== null) {
+      const stream = this.tcpStream(of);
+      const s = this.summaries;
+      const a = s.srcId(of);
+      const b = s.dstId(of);
+      const tcpCol = this.fast.column('tcp.stream')!;
+      if (stream !== undefined) keep = (i) => tcpCol.count[i] > 0 && tcpCol.first[i] === stream;
+      else keep = (i) => (s.srcId(i) === a && s.dstId(i) === b) || (s.srcId(i) === b && s.dstId(i) === a);
+    }
+    const endpoints: string[] = [];
+    const endpointIds = new Map<number, number>();
+    const endpoint = (id: number) => {
+      let e = endpointIds.get(id);
+      if (e === undefined) {
+        e = endpoints.length;
+        endpoints.push(this.summaries.string(id));
+        endpointIds.set(id, e);
+      }
+      return e;
+    };
+    const rows: FlowRow[] = [];
+    let truncated = false;
+    const shown = this.viewCount;
+    for (let pos = 0; pos < shown; pos++) {
+      const i = this.filtered ? this.filtered[pos] : pos;
+      if (!keep(i)) continue;
+      if (rows.length >= limit) {
+        truncated = true;
+        break;
+      }
+      const s = this.summaries.get(i);
+      rows.push({ no: i + 1, time: this.time(i), from: endpoint(this.summaries.srcId(i)), to: endpoint(this.summaries.dstId(i)), label: s.info, protocol: s.protocol, color: s.color });
+    }
+    return { endpoints, rows, truncated };
+  }
+
+  /** The capture as pcapng: one interface per interface of the file, comments kept. */
+  toPcapng(): Uint8Array {
+    const w = new PcapngWriter({ userAppl: 'PacketLab' });
+    const ids = this.index.interfaces.map((iface) =>
+      w.addInterface({ linkType: iface.linkType, name: iface.name, description: iface.description, snaplen: iface.snaplen, tsresol: this.timeDigits >= 9 ? 9 : 6 }),
+    );
+    if (ids.length === 0) ids.push(w.addInterface({ linkType: 1 }));
+    for (const s of this.index.secrets) w.addSecrets(s.data, s.type);
+    for (let i = 0; i < this.count; i++) {
+      const iface = this.index.interfaceId ? this.index.interfaceId[i] : 0;
+      w.addPacket({
+        interfaceId: ids[iface] ?? ids[0],
+        timestamp: { seconds: this.index.seconds[i], nanoseconds: this.index.nanoseconds[i] },
+        data: this.frameData(i),
+        originalLength: this.index.originalLength[i],
+      });
+    }
+    return w.toBytes();
+  }
+}
