@@ -185,7 +185,7 @@ export class Simulation {
             .map((i) => ({ name: i.name, address: i.ipv4!.address, prefixLength: i.ipv4!.prefixLength, segment: i.up ? (segment.get(i) ?? -1) : -1, cost: i.link?.cost ?? DEFAULTS.cost })),
         }));
       const result = computeLinkState(routers);
-      for (const dev of members) dev.routing.replaceOrigin('linkstate', result.routes.get(dev.name) ?? []);
+      for (const dev of members) dev.routing.replaceOrigin('linkstate', result.routesFor(dev.name));
       this.net.log.add(this.net.now, 'info', 'engine', `link-state domain ${domain}: SPF computed for ${members.length} routers`);
     }
   }

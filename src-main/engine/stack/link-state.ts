@@ -37,9 +37,10 @@ export interface SpfTree {
 }
 
 export interface LinkStateResult {
-  /** Routes per router name. */
-  routes: Map<string, Route[]>;
+  /** SPF trees of every router, computed eagerly. */
   trees: Map<string, SpfTree>;
+  /** Routes of one router (computed on first request from its tree). */
+  routesFor(router: string): Route[];
 }
 
 /** Adjacencies: two routers whose up interfaces share a segment and a subnet. */
@@ -141,10 +142,37 @@ function pathTo(tree: SpfTree, target: number): number[] {
   return path.reverse();
 }
 
+/** A link-state route; how it was derived is described on demand from the shared SPF tree. */
+class LinkStateRoute implements Route {
+  readonly type = 'unicast' as const;
+  readonly proto = 'linkstate' as const;
+  readonly origin = 'linkstate' as const;
+  constructor(
+    readonly dst: number,
+    readonly prefixLength: number,
+    readonly via: number,
+    readonly dev: string,
+    readonly metric: number,
+    private readonly routers: readonly LsRouter[],
+    private readonly tree: SpfTree,
+    private readonly target: number,
+    private readonly stubCost: number,
+  ) {}
+
+  get derivation(): string[] {
+    return describePath(this.routers, this.tree, pathTo(this.tree, this.target), { router: this.target, stubCost: this.stubCost, total: this.metric, dst: this.dst, prefixLength: this.prefixLength });
+  }
+
+  /** Plain data, derivation included (for IPC and snapshots). */
+  toJSON(): object {
+    return { type: this.type, dst: this.dst, prefixLength: this.prefixLength, via: this.via, dev: this.dev, proto: this.proto, metric: this.metric, derivation: this.derivation };
+  }
+}
+
 export function computeLinkState(routers: readonly LsRouter[]): LinkStateResult {
   const edges = buildGraph(routers);
-  const routes = new Map<string, Route[]>();
   const trees = new Map<string, SpfTree>();
+  const index = new Map(routers.map((r, i) => [r.name, i]));
   // Stub networks: every up interface's subnet, advertised by its router at the interface cost.
   const stubs: { router: number; dst: number; prefixLength: number; cost: number }[] = [];
   routers.forEach((r, ri) => {
@@ -153,9 +181,16 @@ export function computeLinkState(routers: readonly LsRouter[]): LinkStateResult 
       stubs.push({ router: ri, dst: (i.address & prefixToMask(i.prefixLength)) >>> 0, prefixLength: i.prefixLength, cost: i.cost });
     }
   });
-  routers.forEach((r, source) => {
-    const tree = spf(source, edges);
-    trees.set(r.name, tree);
+  routers.forEach((r, source) => trees.set(r.name, spf(source, edges)));
+  const cache = new Map<string, Route[]>();
+
+  function routesFor(name: string): Route[] {
+    const hit = cache.get(name);
+    if (hit) return hit;
+    const source = index.get(name);
+    const tree = trees.get(name);
+    if (source === undefined || !tree) return [];
+    const r = routers[source];
     const connected = new Set(r.interfaces.filter((i) => i.segment >= 0).map((i) => `${(i.address & prefixToMask(i.prefixLength)) >>> 0}/${i.prefixLength}`));
     const best = new Map<string, { router: number; stubCost: number; total: number; dst: number; prefixLength: number }>();
     for (const s of stubs) {
@@ -166,30 +201,22 @@ export function computeLinkState(routers: readonly LsRouter[]): LinkStateResult 
       const prev = best.get(key);
       if (!prev || total < prev.total || (total === prev.total && s.router < prev.router)) best.set(key, { router: s.router, stubCost: s.cost, total, dst: s.dst, prefixLength: s.prefixLength });
     }
+    // First hop of every router: the source's child on the way, filled in order of distance.
+    const order = Array.from(tree.dist.keys()).filter((v) => tree.dist[v] !== Infinity && v !== source);
+    order.sort((x, y) => tree.dist[x] - tree.dist[y]);
+    const firstHop = new Int32Array(routers.length).fill(-1);
+    for (const v of order) firstHop[v] = tree.parent[v] === source ? v : firstHop[tree.parent[v]];
     const list: Route[] = [];
     for (const b of best.values()) {
-      const path = pathTo(tree, b.router);
-      const first = tree.parentEdge[path[1]]!;
-      let derivation: string[] | undefined;
-      list.push({
-        type: 'unicast',
-        dst: b.dst,
-        prefixLength: b.prefixLength,
-        via: first.via,
-        dev: first.dev,
-        proto: 'linkstate',
-        metric: b.total,
-        origin: 'linkstate',
-        // Described on demand: a 1,000-router domain has a million routes, few are ever looked at.
-        get derivation(): string[] {
-          return (derivation ??= describePath(routers, tree, path, b));
-        },
-      });
+      const first = tree.parentEdge[firstHop[b.router]]!;
+      list.push(new LinkStateRoute(b.dst, b.prefixLength, first.via, first.dev, b.total, routers, tree, b.router, b.stubCost));
     }
     list.sort((x, y) => x.dst - y.dst || x.prefixLength - y.prefixLength);
-    routes.set(r.name, list);
-  });
-  return { routes, trees };
+    cache.set(name, list);
+    return list;
+  }
+
+  return { trees, routesFor };
 }
 
 function describePath(routers: readonly LsRouter[], tree: SpfTree, path: number[], b: { router: number; stubCost: number; total: number; dst: number; prefixLength: number }): string[] {

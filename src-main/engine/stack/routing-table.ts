@@ -82,15 +82,9 @@ export class RoutingTable {
   }
 }
 
-/** The row without `origin`, keeping a lazy `derivation` lazy. */
+/** The row without `origin`; link-state routes are immutable objects kept as they are (lazy derivation). */
 function stripOrigin(r: Route): RouteRow {
-  if (r.proto !== 'linkstate') {
-    const { origin: _origin, ...row } = r;
-    return row;
-  }
-  const row = {} as RouteRow;
-  for (const key of Object.keys(r)) {
-    if (key !== 'origin') Object.defineProperty(row, key, Object.getOwnPropertyDescriptor(r, key)!);
-  }
+  if (r.proto === 'linkstate') return r;
+  const { origin: _origin, ...row } = r;
   return row;
 }
