@@ -141,7 +141,11 @@ describe('dissect vs tshark 4.0', () => {
         expect(diffLines(file, expected, actual.lines)).toEqual([]);
       });
 
-      it.runIf(FILTER_CAPTURES.includes(file))('-Y selects the same frames as tshark for every filter in the list', async () => {
+    });
+  }
+
+  for (const file of FILTER_CAPTURES) {
+      it(`-Y selects the same frames as tshark on ${file} for every filter in the list`, async () => {
         const problems: string[] = [];
         for (const filter of FILTERS) {
           const expected = tshark(['-r', path.join(FIXTURES, file), ...DECODE_AS, '-Y', filter, '-T', 'fields', '-e', 'frame.number']);
@@ -150,8 +154,7 @@ describe('dissect vs tshark 4.0', () => {
           else if (expected.join(',') !== actual.lines.join(',')) problems.push(`${filter}: tshark [${expected.join(',')}] ours [${actual.lines.join(',')}]`);
         }
         expect(problems).toEqual([]);
-      });
-    });
+      }, 180_000);
   }
 
   it('without -d, DNS over TCP on a non-standard port is not DNS (as in tshark)', async () => {

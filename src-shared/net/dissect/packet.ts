@@ -14,6 +14,9 @@ export interface PacketMode {
 
 const EMPTY: readonly FieldValue[] = [];
 
+/** Layer of each protocol prefix, for the fast path's cut-off (applications are 4). */
+const LAYER_RANK: Record<string, number> = { frame: 0, eth: 1, vlan: 1, arp: 2, ip: 2, ipv6: 2, icmp: 3, icmpv6: 3, udp: 3, tcp: 3 };
+
 export class Packet {
   data: Uint8Array = new Uint8Array(0);
   number = 0;
@@ -47,11 +50,39 @@ export class Packet {
   /** Set by a TCP-carried dissector that needs more bytes (Wireshark's desegment_len). */
   desegmentLen = 0;
 
+  /**
+   * Deepest layer anything asked for (1 link, 2 network, 3 transport, 4 application) and the
+   * protocols named by wanted fields: the fast path stops dissecting where nobody looks.
+   */
+  readonly maxLayer: number;
+  private readonly protos: ReadonlySet<string> | null;
+
   constructor(mode: PacketMode) {
     this.tree = mode.tree;
     this.columns = mode.columns || mode.tree;
     this.wanted = mode.wanted;
     this.all = mode.tree || mode.wanted === null;
+    if (this.all || this.columns) {
+      this.maxLayer = 4;
+      this.protos = null;
+    } else {
+      const protos = new Set<string>();
+      let max = 0;
+      let everyProto = false;
+      for (const f of mode.wanted!) {
+        if (f === 'frame.protocols' || f === '_ws.expert' || f === '_ws.malformed') everyProto = true;
+        const proto = f.split('.')[0];
+        protos.add(proto);
+        max = Math.max(max, LAYER_RANK[proto] ?? 4);
+      }
+      this.maxLayer = everyProto ? 4 : max;
+      this.protos = everyProto ? null : protos;
+    }
+  }
+
+  /** Whether an application protocol's dissection can matter (fast path skips the others). */
+  needProto(name: string): boolean {
+    return this.protos === null || this.protos.has(name) || this.protos.has('_ws') || this.protos.has('data');
   }
 
   reset(data: Uint8Array, number: number, length: number): void {
@@ -71,6 +102,7 @@ export class Packet {
     this.layers.length = 0;
     this.malformed = false;
     this.desegmentLen = 0;
+    this.reassembled = false;
   }
 
   /** True when the value of `field` is needed (tree, all fields, or in the wanted set). */
@@ -175,7 +207,11 @@ export class Packet {
     this.info += text;
   }
 
+  /** While true, new nodes point into a reassembled buffer rather than the frame. */
+  reassembled = false;
+
   private attach(node: ProtoNode): void {
+    if (this.reassembled) node.source = 'reassembled';
     const parent = this.stack[this.stack.length - 1];
     if (parent) parent.children!.push(node);
     else this.roots.push(node);

@@ -61,4 +61,6 @@ export interface ProtoNode {
   generated?: boolean;
   expert?: ExpertInfo;
   children?: ProtoNode[];
+  /** Set when offset/length point into reassembled data (a PDU built from several TCP segments), not the frame. */
+  source?: 'reassembled';
 }

@@ -122,8 +122,9 @@ export function dissectEthernet(p: Packet, s: DissectSession, buf: Uint8Array, o
 }
 
 export function dispatchEthertype(p: Packet, s: DissectSession, buf: Uint8Array, off: number, end: number, type: number): void {
-  const next = s.ethertype.get(type);
   p.layers.push('ethertype');
+  if (p.maxLayer < 2) return;
+  const next = s.ethertype.get(type);
   if (!next) {
     dissectData(p, buf, off, end);
     return;

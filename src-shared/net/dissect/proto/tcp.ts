@@ -337,7 +337,7 @@ export function dissectTcp(p: Packet, s: DissectSession, buf: Uint8Array, off: n
   const start = off + hl;
   if (seglen === 0 || start >= captured) return;
   if (p.want('tcp.payload')) p.add('tcp.payload', start, captured - start, buf.slice(start, captured));
-  if (inError) return;
+  if (inError || p.maxLayer < 4) return;
   const payEnd = Math.min(end, captured);
   if (aflags & (A_RETRANSMISSION | A_FAST_RETRANSMISSION | A_SPURIOUS) && !fwd.msp) {
     // Data already seen: Wireshark shows it as a retransmission, not a second PDU.
@@ -579,7 +579,9 @@ function deliver(p: Packet, s: DissectSession, conv: Conversation, fwd: Flow, bu
     }
     fwd.msp = null;
     p.gen('tcp.reassembled.length', whole.length);
+    p.reassembled = true;
     runApp(p, s, conv, fwd, whole, 0, whole.length, msp.start, sport, dport, true);
+    p.reassembled = false;
     return;
   }
   runApp(p, s, conv, fwd, buf, off, end, seq, sport, dport, false);
@@ -587,6 +589,7 @@ function deliver(p: Packet, s: DissectSession, conv: Conversation, fwd: Flow, bu
 
 function runApp(p: Packet, s: DissectSession, conv: Conversation, fwd: Flow, buf: Uint8Array, off: number, end: number, seq: number, sport: number, dport: number, reassembled: boolean): void {
   const app = chooseApp(s, conv, buf, off, end, sport, dport);
+  if (app && !p.needProto(app.name)) return;
   if (!app) {
     dissectData(p, buf, off, end);
     return;

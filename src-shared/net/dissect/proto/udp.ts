@@ -89,7 +89,7 @@ export function dissectUdp(p: Packet, s: DissectSession, buf: Uint8Array, off: n
   net.srcPort = sport;
   net.dstPort = dport;
   const start = off + 8;
-  if (start >= payloadEnd) return;
+  if (start >= payloadEnd || p.maxLayer < 4) return;
   const low = sport < dport ? sport : dport;
   const high = sport < dport ? dport : sport;
   let app: DatagramProtocol | undefined = low ? s.udpPort.get(low) : undefined;
@@ -102,6 +102,8 @@ export function dissectUdp(p: Packet, s: DissectSession, buf: Uint8Array, off: n
       }
     }
   }
-  if (app) s.guard(app.name, p, buf, start, payloadEnd, app.dissect);
+  if (app) {
+    if (p.needProto(app.name)) s.guard(app.name, p, buf, start, payloadEnd, app.dissect);
+  }
   else dissectData(p, buf, start, payloadEnd);
 }
