@@ -131,8 +131,11 @@ export function formatIpv6(b: Uint8Array, offset = 0): string {
   return s;
 }
 
+/** A copy of the 16 bytes at `offset` (a plain loop: faster than `slice` for tiny arrays in V8). */
 export function readIpv6(bytes: Uint8Array, offset: number): Ipv6Address {
-  return bytes.slice(offset, offset + 16);
+  const a = new Uint8Array(16);
+  for (let i = 0; i < 16; i++) a[i] = bytes[offset + i];
+  return a;
 }
 
 export function ipv6Equals(a: Uint8Array, b: Uint8Array, aOffset = 0, bOffset = 0): boolean {

@@ -58,8 +58,11 @@ export function formatMac(bytes: Uint8Array, offset = 0): string {
   return s;
 }
 
+/** A copy of the 6 bytes at `offset` (a plain loop: much faster than `slice` for tiny arrays in V8). */
 export function readMac(bytes: Uint8Array, offset: number): MacAddress {
-  return bytes.slice(offset, offset + 6);
+  const m = new Uint8Array(6);
+  for (let i = 0; i < 6; i++) m[i] = bytes[offset + i];
+  return m;
 }
 
 export function isBroadcastMac(m: Uint8Array, offset = 0): boolean {

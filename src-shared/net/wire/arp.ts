@@ -1,6 +1,6 @@
 // ARP for Ethernet/IPv4 (RFC 826). Other hardware/protocol pairs are reported, not guessed at.
 import { readIpv4, writeIpv4, type Ipv4Address } from '../addr/ipv4';
-import type { MacAddress } from '../addr/mac';
+import { readMac, type MacAddress } from '../addr/mac';
 import { wireFail, type WireResult } from '../addr/result';
 import { readU16, writeU16 } from './checksum';
 
@@ -46,9 +46,9 @@ export function parseArp(bytes: Uint8Array, offset = 0, length = bytes.length - 
     ok: true,
     repr: {
       operation: readU16(bytes, offset + ARP_OPER),
-      senderMac: bytes.slice(offset + ARP_SHA, offset + ARP_SHA + 6),
+      senderMac: readMac(bytes, offset + ARP_SHA),
       senderIp: readIpv4(bytes, offset + ARP_SPA),
-      targetMac: bytes.slice(offset + ARP_THA, offset + ARP_THA + 6),
+      targetMac: readMac(bytes, offset + ARP_THA),
       targetIp: readIpv4(bytes, offset + ARP_TPA),
     },
     headerLength: ARP_LENGTH,

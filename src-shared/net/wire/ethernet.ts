@@ -1,6 +1,6 @@
 // Ethernet II frames (no FCS, as captured). Values below 0x0600 in the type field are an
 // IEEE 802.3 length; they are kept as `ethertype` like any unknown code point.
-import { formatMac, type MacAddress } from '../addr/mac';
+import { formatMac, readMac, type MacAddress } from '../addr/mac';
 import { wireFail, type WireResult } from '../addr/result';
 import { readU16, writeU16 } from './checksum';
 
@@ -32,8 +32,8 @@ export function parseEthernet(bytes: Uint8Array, offset = 0, length = bytes.leng
   return {
     ok: true,
     repr: {
-      dst: bytes.slice(offset + ETH_DST, offset + ETH_DST + 6),
-      src: bytes.slice(offset + ETH_SRC, offset + ETH_SRC + 6),
+      dst: readMac(bytes, offset + ETH_DST),
+      src: readMac(bytes, offset + ETH_SRC),
       ethertype: readU16(bytes, offset + ETH_TYPE),
     },
     headerLength: ETH_HEADER_LENGTH,

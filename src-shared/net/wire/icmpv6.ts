@@ -1,8 +1,8 @@
 // ICMPv6 (RFC 4443) and Neighbor Discovery (RFC 4861): echo, errors with the quoted packet,
 // packet too big, router and neighbour solicitation/advertisement with their options.
 // The checksum always covers the IPv6 pseudo-header, so emitting needs the addresses.
-import type { Ipv6Address } from '../addr/ipv6';
-import type { MacAddress } from '../addr/mac';
+import { readIpv6, type Ipv6Address } from '../addr/ipv6';
+import { readMac, type MacAddress } from '../addr/mac';
 import { wireFail, type WireResult } from '../addr/result';
 import { checksumValid, finishChecksum, ipv6PseudoSum, readU16, readU32, sumWords, writeU16, writeU32 } from './checksum';
 import { IpProtocol } from './ipv4';
@@ -179,7 +179,7 @@ export function parseIcmpv6(
       if (short) return short;
       const options = parseNdpOptions(bytes, offset + 24, end);
       if (!Array.isArray(options)) return options;
-      const target = bytes.slice(offset + 8, offset + 24);
+      const target = readIpv6(bytes, offset + 8);
       const f = bytes[offset + 4];
       repr =
         type === Icmpv6Type.NeighborSolicitation
@@ -219,7 +219,7 @@ export function parseNdpOptions(bytes: Uint8Array, start: number, end: number): 
     if (len === 0) return wireFail(`NDP option ${type} has length 0`, i + 1);
     if (i + len > end) return wireFail(`NDP option ${type} of ${len} bytes runs past the message`, i + 1);
     if ((type === 1 || type === 2) && len === 8) {
-      out.push({ kind: type === 1 ? 'sourceLinkLayer' : 'targetLinkLayer', mac: bytes.slice(i + 2, i + 8) });
+      out.push({ kind: type === 1 ? 'sourceLinkLayer' : 'targetLinkLayer', mac: readMac(bytes, i + 2) });
     } else if (type === NdpOptionType.PrefixInformation && len === 32) {
       const f = bytes[i + 3];
       out.push({
@@ -229,7 +229,7 @@ export function parseNdpOptions(bytes: Uint8Array, start: number, end: number): 
         autonomous: (f & 0x40) !== 0,
         validLifetime: readU32(bytes, i + 4),
         preferredLifetime: readU32(bytes, i + 8),
-        prefix: bytes.slice(i + 16, i + 32),
+        prefix: readIpv6(bytes, i + 16),
       });
     } else if (type === NdpOptionType.Mtu && len === 8) {
       out.push({ kind: 'mtu', mtu: readU32(bytes, i + 4) });

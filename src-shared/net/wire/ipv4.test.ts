@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { formatIpv4, ipv4 } from '../addr/ipv4';
-import { readU16 } from './checksum';
+import { internetChecksum, readU16 } from './checksum';
 import { pcapngFrames } from './fixtures/pcapng';
 import { ICMP_ECHO_REQUEST, UDP_DHCP_DISCOVER, UDP_SMALL, UDP_TRACEROUTE_PROBE } from './fixtures/ipv4-frames';
 import {
+  decrementIpv4Ttl,
   emitIpv4,
   fragmentIpv4,
   IpProtocol,
@@ -113,6 +114,22 @@ describe('IPv4', () => {
     expect(parseIpv4(longTotal)).toMatchObject({ ok: false, error: { offset: 2 } });
     expect(parseIpv4(longTotal, 0, undefined, { allowTruncated: true })).toMatchObject({ ok: true, payloadLength: 64 });
     for (let n = 0; n < 20; n++) expect(parseIpv4(ICMP_ECHO_REQUEST, 14, n).ok).toBe(false);
+  });
+
+  it('decrements TTL in place with an incrementally updated checksum', () => {
+    // The TTL/protocol word drops by 0x100, so the one's-complement checksum rises by 0x100.
+    const pkt = ICMP_ECHO_REQUEST.slice(14);
+    expect(decrementIpv4Ttl(pkt)).toBe(63);
+    const r = parsed(pkt, 0);
+    expect(r.repr.ttl).toBe(63);
+    expect(r.repr.checksumValid).toBe(true);
+    expect(readU16(pkt, 10)).toBe(0x48a1); // captured 0x47a1 + 0x0100
+    const recomputed = pkt.slice(0, 20);
+    recomputed[10] = recomputed[11] = 0;
+    expect(internetChecksum(recomputed)).toBe(0x48a1);
+    const one = UDP_TRACEROUTE_PROBE.slice(14);
+    expect(decrementIpv4Ttl(one)).toBe(0);
+    expect(parsed(one, 0).repr.checksumValid).toBe(true);
   });
 
   it('excludes Ethernet padding from the payload', () => {

@@ -2,7 +2,7 @@
 // raw bytes (walk them with `walkIpv4Options`), plus a fragmenter and a small reassembler.
 import { formatIpv4, readIpv4, writeIpv4, type Ipv4Address } from '../addr/ipv4';
 import { wireFail, type WireResult } from '../addr/result';
-import { checksumValid, internetChecksum, readU16, writeU16 } from './checksum';
+import { checksumValid, internetChecksum, readU16, updateChecksum, writeU16 } from './checksum';
 
 export const IPV4_VER_IHL = 0;
 export const IPV4_TOS = 1;
@@ -68,6 +68,9 @@ export interface Ipv4ParseOptions {
   allowTruncated?: boolean;
 }
 
+/** Shared by every option-less header (most of them): avoids an allocation per parse. Do not write to it. */
+const NO_OPTIONS = new Uint8Array(0);
+
 export function parseIpv4(
   bytes: Uint8Array,
   offset = 0,
@@ -115,7 +118,7 @@ export function parseIpv4(
       protocol: bytes[offset + IPV4_PROTOCOL],
       src: readIpv4(bytes, offset + IPV4_SRC),
       dst: readIpv4(bytes, offset + IPV4_DST),
-      options: bytes.slice(offset + IPV4_MIN_HEADER_LENGTH, offset + headerLength),
+      options: headerLength === IPV4_MIN_HEADER_LENGTH ? NO_OPTIONS : bytes.slice(offset + IPV4_MIN_HEADER_LENGTH, offset + headerLength),
       headerLength,
       totalLength,
       checksum,
@@ -165,6 +168,19 @@ export function emitIpv4(fields: Ipv4Fields, payload: Uint8Array): Uint8Array {
   writeIpv4Header(fields, buf, 0, payload.length);
   buf.set(payload, headerLength);
   return buf;
+}
+
+/**
+ * Decrements the TTL of the IPv4 header at `offset` in place, patching the header checksum
+ * incrementally (RFC 1624) instead of re-summing: what a router does per forwarded packet.
+ * Returns the new TTL (the caller drops the packet and sends time exceeded when it is 0).
+ */
+export function decrementIpv4Ttl(bytes: Uint8Array, offset = 0): number {
+  const oldWord = readU16(bytes, offset + IPV4_TTL);
+  const ttl = (bytes[offset + IPV4_TTL] - 1) & 0xff;
+  bytes[offset + IPV4_TTL] = ttl;
+  writeU16(bytes, offset + IPV4_CHECKSUM, updateChecksum(readU16(bytes, offset + IPV4_CHECKSUM), oldWord, readU16(bytes, offset + IPV4_TTL)));
+  return ttl;
 }
 
 export const Ipv4OptionType = {

@@ -1,6 +1,6 @@
 // IPv6 fixed header (RFC 8200) and the extension header chain: hop-by-hop and destination
 // options, routing, fragment. Parsing walks the chain to the upper-layer protocol.
-import { formatIpv6, type Ipv6Address } from '../addr/ipv6';
+import { formatIpv6, readIpv6, type Ipv6Address } from '../addr/ipv6';
 import { wireFail, type WireResult } from '../addr/result';
 import { readU16, readU32, writeU16, writeU32 } from './checksum';
 import { IpProtocol } from './ipv4';
@@ -71,8 +71,8 @@ export function parseIpv6(bytes: Uint8Array, offset = 0, length = bytes.length -
     flowLabel: word & 0xfffff,
     nextHeader: bytes[offset + IPV6_NEXT_HEADER],
     hopLimit: bytes[offset + IPV6_HOP_LIMIT],
-    src: bytes.slice(offset + IPV6_SRC, offset + IPV6_SRC + 16),
-    dst: bytes.slice(offset + IPV6_DST, offset + IPV6_DST + 16),
+    src: readIpv6(bytes, offset + IPV6_SRC),
+    dst: readIpv6(bytes, offset + IPV6_DST),
     payloadLength,
     extensions: [],
     upperProtocol: 0,

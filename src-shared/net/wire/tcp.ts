@@ -114,7 +114,7 @@ export function walkTcpOptions(
   return { spans };
 }
 
-const EXPECTED_LENGTH: Record<number, number> = { 2: 4, 3: 3, 4: 2, 8: 10 };
+const EXPECTED_LENGTH: (number | undefined)[] = [undefined, undefined, 4, 3, 2, undefined, undefined, undefined, 10];
 
 export function parseTcp(bytes: Uint8Array, offset = 0, length = bytes.length - offset): WireResult<TcpParsed> {
   if (length < TCP_MIN_HEADER_LENGTH) return wireFail(`TCP header truncated: ${length} bytes, needs at least 20`, offset);
@@ -128,6 +128,7 @@ export function parseTcp(bytes: Uint8Array, offset = 0, length = bytes.length - 
   }
   const optStart = offset + TCP_MIN_HEADER_LENGTH;
   const optEnd = offset + headerLength;
+  // Every key is present from the start (undefined when absent) so all reprs share one shape.
   const repr: TcpParsed = {
     srcPort: readU16(bytes, offset + TCP_SRC_PORT),
     dstPort: readU16(bytes, offset + TCP_DST_PORT),
@@ -136,24 +137,40 @@ export function parseTcp(bytes: Uint8Array, offset = 0, length = bytes.length - 
     flags: ((offByte & 1) << 8) | bytes[offset + TCP_FLAGS],
     window: readU16(bytes, offset + TCP_WINDOW),
     urgentPointer: readU16(bytes, offset + TCP_URGENT),
+    mss: undefined,
+    windowScale: undefined,
+    sackPermitted: undefined,
+    sackBlocks: undefined,
+    timestamp: undefined,
+    unknownOptions: undefined,
     headerLength,
     checksum: readU16(bytes, offset + TCP_CHECKSUM),
     optionBytes: bytes.subarray(optStart, optEnd),
+    optionsError: undefined,
   };
-  if (optEnd > optStart) {
-    const { spans, error } = walkTcpOptions(bytes, optStart, optEnd);
-    if (error) repr.optionsError = error;
-    for (const s of spans) {
-      const p = optStart + s.offset;
-      const want = EXPECTED_LENGTH[s.kind];
-      if (want !== undefined && s.length !== want) {
-        repr.optionsError ??= `TCP option ${s.kind} has length ${s.length}, expected ${want}`;
-        continue;
-      }
-      switch (s.kind) {
-        case TcpOptionKind.EndOfList:
-        case TcpOptionKind.Nop:
-          break;
+  // One pass over the options, no intermediate span list (this is the hot path of dissection).
+  let p = optStart;
+  while (p < optEnd) {
+    const kind = bytes[p];
+    if (kind === TcpOptionKind.EndOfList) break;
+    if (kind === TcpOptionKind.Nop) {
+      p++;
+      continue;
+    }
+    if (p + 1 >= optEnd) {
+      repr.optionsError = `TCP option ${kind} at option byte ${p - optStart} has no length`;
+      break;
+    }
+    const len = bytes[p + 1];
+    if (len < 2 || p + len > optEnd) {
+      repr.optionsError = `TCP option ${kind} at option byte ${p - optStart} has bad length ${len}`;
+      break;
+    }
+    const want = EXPECTED_LENGTH[kind];
+    if (want !== undefined && len !== want) {
+      repr.optionsError ??= `TCP option ${kind} has length ${len}, expected ${want}`;
+    } else {
+      switch (kind) {
         case TcpOptionKind.MaxSegmentSize:
           repr.mss = readU16(bytes, p + 2);
           break;
@@ -167,17 +184,18 @@ export function parseTcp(bytes: Uint8Array, offset = 0, length = bytes.length - 
           repr.timestamp = { value: readU32(bytes, p + 2), echo: readU32(bytes, p + 6) };
           break;
         case TcpOptionKind.Sack:
-          if ((s.length - 2) % 8 !== 0) {
-            repr.optionsError ??= `TCP SACK option length ${s.length} is not 2 + 8n`;
+          if ((len - 2) % 8 !== 0) {
+            repr.optionsError ??= `TCP SACK option length ${len} is not 2 + 8n`;
             break;
           }
           repr.sackBlocks = [];
-          for (let q = p + 2; q < p + s.length; q += 8) repr.sackBlocks.push([readU32(bytes, q), readU32(bytes, q + 4)]);
+          for (let q = p + 2; q < p + len; q += 8) repr.sackBlocks.push([readU32(bytes, q), readU32(bytes, q + 4)]);
           break;
         default:
-          (repr.unknownOptions ??= []).push({ kind: s.kind, data: bytes.slice(p + 2, p + s.length) });
+          (repr.unknownOptions ??= []).push({ kind, data: bytes.slice(p + 2, p + len) });
       }
     }
+    p += len;
   }
   return { ok: true, repr, headerLength, payloadOffset: offset + headerLength, payloadLength: length - headerLength };
 }
