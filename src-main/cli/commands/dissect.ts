@@ -76,12 +76,12 @@ function parse(args: string[]): Options {
 
 function parseDecodeAs(spec: string): DecodeAsEntry {
   const m = /^(tcp|udp)\.port==(\d+),([a-z0-9.-]+)$/i.exec(spec);
-  if (!m) throw new UsageError(`bad -d "${spec}": expected tcp.port==N,PROTO or udp.port==N,PROTO`);
+  if (!m) throw new DecodeAsError(`bad -d "${spec}": expected tcp.port==N,PROTO or udp.port==N,PROTO`);
   const port = Number(m[2]);
   const proto = m[3].toLowerCase();
-  if (port > 65535) throw new UsageError(`bad -d "${spec}": port ${port} is out of range`);
+  if (port > 65535) throw new DecodeAsError(`bad -d "${spec}": port ${port} is out of range`);
   if (!DECODE_AS_PROTOCOLS.includes(proto) && proto !== 'ssl' && proto !== 'bootp') {
-    throw new UsageError(`bad -d "${spec}": unknown protocol "${proto}" (known: ${DECODE_AS_PROTOCOLS.join(', ')})`);
+    throw new DecodeAsError(`bad -d "${spec}": unknown protocol "${proto}" (known: ${DECODE_AS_PROTOCOLS.join(', ')})`);
   }
   return { table: m[1].toLowerCase() === 'tcp' ? 'tcp.port' : 'udp.port', port, protocol: proto };
 }
@@ -126,8 +126,20 @@ class Out {
   }
 }
 
+/** Bad Decode As specs: tshark prints the problem and exits 1 (not a usage error). */
+class DecodeAsError extends Error {}
+
 export async function runDissect(args: string[], io: CliIO): Promise<number> {
-  const o = parse(args);
+  let o: Options;
+  try {
+    o = parse(args);
+  } catch (e) {
+    if (e instanceof DecodeAsError) {
+      io.err(`packetlab dissect: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
   for (const f of o.fields) {
     if (!lookupField(f)) {
       io.err(`packetlab dissect: Some fields aren't valid:\n\t${f}\n`);

@@ -251,7 +251,8 @@ function dissectIpOptions(p: Packet, buf: Uint8Array, off: number, end: number):
 }
 
 export function dispatchIpProto(p: Packet, s: DissectSession, buf: Uint8Array, off: number, end: number, proto: number): void {
-  if (p.maxLayer < 3) return;
+  // The fast path stops below transport, except for ICMP: its quoted datagram holds IP fields.
+  if (p.maxLayer < 3 && proto !== 1 && proto !== 58) return;
   const next = s.ipProto.get(proto);
   if (next) s.guard(IP_PROTO_NAMES[proto] ?? 'ip', p, buf, off, end, next);
   else dissectData(p, buf, off, end);
