@@ -1,0 +1,5 @@
+export * from './punycode';
+export * from './url';
+export * from './hsts';
+export * from './address-bar';
+export * from './http-cache';
