@@ -241,6 +241,19 @@ describe('dns: malformed input gives errors, never throws', () => {
     for (let i = 0; i < 5; i++) labels.push(63, ...new Array(63).fill(0x61));
     expectError([...header(1), ...labels, 0, 0, 1, 0, 1], /name longer than 255/);
   });
+  it('name longer than 255 through a pointer to an already decoded name', () => {
+    // Question: 3 labels of 63 + 1 of 4 = 198 wire bytes. Answer owner: a 60-byte label + pointer to it (259 > 255).
+    const q: number[] = [];
+    for (let i = 0; i < 3; i++) q.push(63, ...new Array(63).fill(0x61));
+    q.push(4, 0x74, 0x65, 0x73, 0x74, 0);
+    const owner = [60, ...new Array(60).fill(0x62), 0xc0, 12];
+    const bytes = [...header(1, 1), ...q, 0, 1, 0, 1, ...owner, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 192, 0, 2, 1];
+    expectError(bytes, /answer 1: name longer than 255/);
+    // The same with a 50-byte label is fine (249 bytes) and reads the suffix from the cache.
+    const ok = [...header(1, 1), ...q, 0, 1, 0, 1, 50, ...new Array(50).fill(0x62), 0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 192, 0, 2, 1];
+    const r = parseDns(Uint8Array.from(ok));
+    expect(r.ok && r.value.message.answers[0].name).toBe('b'.repeat(50) + '.' + r.value.message.questions[0].name);
+  });
   it('RDLENGTH past the end', () => {
     expectError([...header(0, 1), 0, 0, 1, 0, 1, 0, 0, 0, 60, 0, 10, 192, 0, 2, 1], /RDLENGTH 10 runs past/);
   });

@@ -139,19 +139,24 @@ interface ParsedName {
  * (before the start of the label sequence that holds them), at most MAX_POINTER_JUMPS jumps,
  * labels ≤ 63, wire length ≤ 255, no extended label types.
  */
-function readName(buf: Uint8Array, off: number): ParsedName | NameError {
+/** Per-message memo of names already decoded, by the offset of their first label. */
+type NameCache = Map<number, { name: string; wire: number }>;
+
+function readName(buf: Uint8Array, off: number, cache?: NameCache): ParsedName | NameError {
   let name = '';
   let wireLen = 1;
   let pos = off;
   let end = -1;
   let jumps = 0;
   let floor = off; // pointers must target bytes before this
+  // Label starts seen, for filling the cache: [offset, index in name, wireLen before it].
+  const seen: number[] = [];
   for (;;) {
     if (pos >= buf.length) return new NameError('name runs past the end of the message', pos);
     const len = buf[pos];
     if (len === 0) {
       if (end < 0) end = pos + 1;
-      return { name, end };
+      break;
     }
     const kind = len & 0xc0;
     if (kind === 0xc0) {
@@ -160,12 +165,20 @@ function readName(buf: Uint8Array, off: number): ParsedName | NameError {
       if (target >= floor) return new NameError(`compression pointer to ${target} does not point backwards`, pos);
       if (++jumps > MAX_POINTER_JUMPS) return new NameError('too many compression pointers', pos);
       if (end < 0) end = pos + 2;
+      const hit = cache?.get(target);
+      if (hit) {
+        wireLen += hit.wire - 1;
+        if (wireLen > MAX_NAME) return new NameError(`name longer than ${MAX_NAME} bytes`, pos);
+        if (hit.name.length) name = name.length === 0 ? hit.name : name + '.' + hit.name;
+        break;
+      }
       floor = target;
       pos = target;
       continue;
     }
     // 0x40/0x80 would be the obsolete extended label types (RFC 6891 §5): as lengths they exceed 63.
     if (len > MAX_LABEL) return new NameError(`label longer than ${MAX_LABEL} (length byte 0x${len.toString(16)})`, pos);
+    if (cache) seen.push(pos, name.length === 0 ? 0 : name.length + 1, wireLen);
     wireLen += len + 1;
     if (wireLen > MAX_NAME) return new NameError(`name longer than ${MAX_NAME} bytes`, pos);
     if (pos + 1 + len > buf.length) return new NameError('label runs past the end of the message', pos);
@@ -173,6 +186,12 @@ function readName(buf: Uint8Array, off: number): ParsedName | NameError {
     name = name.length === 0 ? label : name + '.' + label;
     pos += 1 + len;
   }
+  if (cache) {
+    for (let i = 0; i < seen.length; i += 3) {
+      if (!cache.has(seen[i])) cache.set(seen[i], { name: name.slice(seen[i + 1]), wire: wireLen - seen[i + 2] + 1 });
+    }
+  }
+  return { name, end };
 }
 
 /** Reads a (possibly compressed) name; exported for other codecs and dissectors. */
@@ -306,12 +325,12 @@ function latin1(buf: Uint8Array, start: number, end: number): string {
 }
 
 
-function parseRData(buf: Uint8Array, type: number, start: number, len: number): DnsRData | Fail {
+function parseRData(buf: Uint8Array, type: number, start: number, len: number, cache?: NameCache): DnsRData | Fail {
   const end = start + len;
   const u16 = (o: number) => (buf[o] << 8) | buf[o + 1];
   const u32 = (o: number) => ((buf[o] << 24) | (buf[o + 1] << 16) | (buf[o + 2] << 8) | buf[o + 3]) >>> 0;
   const nameAt = (o: number, what: string): ParsedName | Fail => {
-    const n = readName(buf, o);
+    const n = readName(buf, o, cache);
     if (n instanceof NameError) return fail(`${what}: ${n.error}`, n.offset);
     if (n.end > end) return fail(`${what} runs past RDLENGTH`, o);
     return n;
@@ -381,8 +400,8 @@ function parseRData(buf: Uint8Array, type: number, start: number, len: number): 
 }
 
 /** One resource record at `off`; `end` is where the next one starts. */
-export function parseDnsRecord(buf: Uint8Array, off: number): DnsResult<{ record: DnsRecord; end: number }> {
-  const n = readName(buf, off);
+export function parseDnsRecord(buf: Uint8Array, off: number, cache?: NameCache): DnsResult<{ record: DnsRecord; end: number }> {
+  const n = readName(buf, off, cache);
   if (n instanceof NameError) return fail(n.error, n.offset);
   const o = n.end;
   if (o + 10 > buf.length) return fail('resource record header runs past the end of the message', o);
@@ -391,7 +410,7 @@ export function parseDnsRecord(buf: Uint8Array, off: number): DnsResult<{ record
   const ttl = ((buf[o + 4] << 24) | (buf[o + 5] << 16) | (buf[o + 6] << 8) | buf[o + 7]) >>> 0;
   const rdlen = (buf[o + 8] << 8) | buf[o + 9];
   if (o + 10 + rdlen > buf.length) return fail(`RDLENGTH ${rdlen} runs past the end of the message`, o + 8);
-  const data = parseRData(buf, type, o + 10, rdlen);
+  const data = parseRData(buf, type, o + 10, rdlen, cache);
   if ('ok' in data) return data;
   return { ok: true, value: { record: { name: n.name, type, class: cls, ttl, data }, end: o + 10 + rdlen } };
 }
@@ -430,8 +449,9 @@ export function parseDns(buf: Uint8Array): DnsResult<ParsedDnsMessage> {
   if (counts[0] * 5 + (counts[1] + counts[2] + counts[3]) * 11 > buf.length - off) {
     return fail(`section counts (${counts.join('/')}) need more bytes than the ${buf.length - off} left`, 4);
   }
+  const cache: NameCache = new Map();
   for (let i = 0; i < counts[0]; i++) {
-    const n = readName(buf, off);
+    const n = readName(buf, off, cache);
     if (n instanceof NameError) return fail(`question ${i + 1}: ${n.error}`, n.offset);
     if (n.end + 4 > buf.length) return fail(`question ${i + 1} runs past the end of the message`, n.end);
     message.questions.push({ name: n.name, type: u16(n.end), class: u16(n.end + 2) });
@@ -441,7 +461,7 @@ export function parseDns(buf: Uint8Array): DnsResult<ParsedDnsMessage> {
   const names = ['answer', 'authority', 'additional'];
   for (let s = 0; s < 3; s++) {
     for (let i = 0; i < counts[s + 1]; i++) {
-      const r = parseDnsRecord(buf, off);
+      const r = parseDnsRecord(buf, off, cache);
       if (!r.ok) return fail(`${names[s]} ${i + 1}: ${r.error.message}`, r.error.offset);
       const rec = r.value.record;
       if (s === 2 && rec.type === DnsType.OPT && rec.data.kind === 'OPT' && !message.edns) {
@@ -493,36 +513,45 @@ class NameWriter {
   private table = new Map<string, number>();
   constructor(private w: Writer) {}
   write(name: string, compress: boolean) {
-    const parsed = nameFromText(name);
-    if (!parsed.ok) throw new DnsEmitError(`bad name "${name}": ${parsed.error.message}`);
-    const labels = parsed.value;
-    for (let i = 0; i < labels.length; i++) {
-      const key = suffixKey(labels, i);
+    const labels = SIMPLE_NAME.test(name) ? simpleLabels(name) : nameFromText(name);
+    if (!labels.ok) throw new DnsEmitError(`bad name "${name}": ${labels.error.message}`);
+    const ls = labels.value;
+    // Keys are the lower-cased presentation text of each suffix (escapes keep it unambiguous, and
+    // every byte ≥ 0x7f is escaped, so only ASCII letters fold).
+    const texts = ls.map((l) => labelToText(l, 0, l.length).toLowerCase());
+    let key = '';
+    const keys: string[] = new Array(ls.length);
+    for (let i = ls.length - 1; i >= 0; i--) keys[i] = key = key.length ? texts[i] + '.' + key : texts[i];
+    for (let i = 0; i < ls.length; i++) {
       if (compress) {
-        const at = this.table.get(key);
+        const at = this.table.get(keys[i]);
         if (at !== undefined) { this.w.u16(0xc000 | at); return; }
       }
       // Latest copy wins, as in BIND: an uncompressed SRV target becomes the pointer target for later names.
-      if (this.w.len < 0x4000) this.table.set(key, this.w.len);
-      this.w.u8(labels[i].length);
-      this.w.bytes(labels[i]);
+      if (this.w.len < 0x4000) this.table.set(keys[i], this.w.len);
+      this.w.u8(ls[i].length);
+      this.w.bytes(ls[i]);
     }
     this.w.u8(0);
   }
 }
 
-/** Unambiguous, case-folded key of labels[from..]: each label prefixed by its length. */
-function suffixKey(labels: Uint8Array[], from: number): string {
-  let s = '';
-  for (let j = from; j < labels.length; j++) {
-    const l = labels[j];
-    s += String.fromCharCode(l.length);
-    for (let i = 0; i < l.length; i++) {
-      const c = l[i];
-      s += String.fromCharCode(c >= 0x41 && c <= 0x5a ? c + 32 : c);
-    }
+/** Names needing no escape handling (the common case) take a faster path. */
+const SIMPLE_NAME = /^[A-Za-z0-9_*-]+(?:\.[A-Za-z0-9_*-]+)*\.?$/;
+
+function simpleLabels(name: string): DnsResult<Uint8Array[]> {
+  const parts = (name.endsWith('.') ? name.slice(0, -1) : name).split('.');
+  let wire = 1;
+  const out: Uint8Array[] = [];
+  for (const p of parts) {
+    if (p.length > MAX_LABEL) return fail(`label longer than ${MAX_LABEL}`, 0);
+    wire += p.length + 1;
+    if (wire > MAX_NAME) return fail(`name longer than ${MAX_NAME} bytes`, 0);
+    const b = new Uint8Array(p.length);
+    for (let i = 0; i < p.length; i++) b[i] = p.charCodeAt(i);
+    out.push(b);
   }
-  return s;
+  return { ok: true, value: out };
 }
 
 function writeRData(w: Writer, nw: NameWriter, d: DnsRData, compress: boolean) {
