@@ -39,3 +39,18 @@ describe('checksum properties', () => {
     );
   });
 });
+
+describe('sumWords', () => {
+  it('equals a plain word-by-word sum for every range', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 100 }), fc.nat(), fc.nat(), (b, x, y) => {
+        const start = x % (b.length + 1);
+        const end = start + (y % (b.length - start + 1));
+        let plain = 0;
+        for (let i = start; i < end; i += 2) plain += (b[i] << 8) | (i + 1 < end ? b[i + 1] : 0);
+        expect(sumWords(b, start, end)).toBe(plain);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
