@@ -9,7 +9,8 @@ import {
 } from './fixtures/ipv6-frames';
 import { pcapngFrames } from './fixtures/pcapng';
 import { IpProtocol } from './ipv4';
-import { emitIpv6, fragmentIpv6, parseIpv6, type Ipv6Fields, type Ipv6Parsed } from './ipv6';
+import { emitIpv6, fragmentIpv6, Ipv6Reassembler, parseIpv6, type Ipv6Fields, type Ipv6Parsed } from './ipv6';
+import { parseIcmpv6 } from './icmpv6';
 
 // ipv6-ndp-errors.pcapng (made by fixtures/src/make-captures.sh); frame N is frames[N - 1].
 const frames = pcapngFrames(new Uint8Array(readFileSync(new URL('./fixtures/ipv6-ndp-errors.pcapng', import.meta.url))));
@@ -108,6 +109,38 @@ describe('IPv6', () => {
     expect(out).toHaveLength(2);
     expect(out[0]).toEqual(frames[22].subarray(14));
     expect(out[1]).toEqual(IPV6_FRAGMENT_LAST.subarray(14));
+  });
+
+  it('reassembles the real fragments into a valid echo request', () => {
+    const re = new Ipv6Reassembler(60_000_000);
+    expect(re.add(IPV6_FRAGMENT_LAST.subarray(14), 0)).toBeNull();
+    const whole = re.add(frames[22].subarray(14), 1);
+    if (!whole) throw new Error('not reassembled');
+    const r = parsed(whole, 0);
+    expect(r.repr).toMatchObject({ nextHeader: IpProtocol.ICMPv6, extensions: [], payloadLength: 1408 });
+    const m = parseIcmpv6(whole, r.payloadOffset, r.payloadLength, { src: r.repr.src, dst: r.repr.dst });
+    expect(m.ok && m.repr).toMatchObject({ kind: 'echoRequest', identifier: 0x45d0, sequence: 1, checksumValid: true });
+    expect(re.pendingCount).toBe(0);
+  });
+
+  it('drops overlapping fragments and expires incomplete ones', () => {
+    const src = ipv6('2001:db8::1');
+    const dst = ipv6('2001:db8::2');
+    const payload = Uint8Array.from({ length: 3000 }, (_, i) => i & 0xff);
+    const frags = fragmentIpv6({ src, dst, nextHeader: IpProtocol.UDP }, payload, 1280, 42);
+    const re = new Ipv6Reassembler(1000);
+    expect(re.add(frags[0], 0)).toBeNull();
+    // A second copy of the first fragment overlaps it: the datagram is dropped (RFC 5722).
+    expect(re.add(frags[0], 0)).toBeNull();
+    expect(re.pendingCount).toBe(0);
+    expect(re.add(frags[1], 0)).toBeNull();
+    expect(re.add(frags[0], 10)).toBeNull();
+    expect(re.expire(999)).toEqual([]);
+    expect(re.expire(1000)).toEqual([frags[0]]);
+    const ok = new Ipv6Reassembler(1000);
+    const out = [frags[2], frags[0], frags[1]].map((f) => ok.add(f, 0));
+    expect(out[2] && parsed(out[2], 0).payloadLength).toBe(3000);
+    expect(ok.add(IPV6_UDP.subarray(14), 0)).toEqual(IPV6_UDP.subarray(14));
   });
 
   it('round-trips routing and destination options headers', () => {

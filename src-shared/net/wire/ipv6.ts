@@ -244,3 +244,90 @@ export function fragmentIpv6(fields: Ipv6Fields, payload: Uint8Array, mtu: numbe
 export function describeIpv6(r: Ipv6Repr): string {
   return `${formatIpv6(r.src)} → ${formatIpv6(r.dst)} next header ${r.nextHeader} hop limit ${r.hopLimit}`;
 }
+
+interface PendingIpv6 {
+  /** Header fields and extension headers before the fragment header, from the first fragment. */
+  unfragmentable?: Ipv6Fields;
+  firstPacket?: Uint8Array;
+  pieces: { offset: number; data: Uint8Array }[];
+  totalPayload: number;
+  deadline: number;
+}
+
+/**
+ * Reassembles IPv6 fragments keyed by (src, dst, identification) (RFC 8200 §4.5). Overlapping
+ * fragments drop the whole datagram (RFC 5722). Time is the caller's (virtual) clock.
+ */
+export class Ipv6Reassembler {
+  private readonly pending = new Map<string, PendingIpv6>();
+
+  constructor(
+    private readonly timeout: number,
+    private readonly maxFragmentsPerDatagram = 64,
+  ) {}
+
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
+  /** Returns the reassembled packet (no fragment header), the packet itself if unfragmented, or null. */
+  add(packet: Uint8Array, now: number): Uint8Array | null {
+    const p = parseIpv6(packet);
+    if (!p.ok) return null;
+    const frag = p.repr.fragment;
+    if (!frag) return packet;
+    const key = `${formatIpv6(p.repr.src)}/${formatIpv6(p.repr.dst)}/${frag.identification}`;
+    if (frag.fragmentOffset === 0 && !frag.moreFragments) {
+      // An atomic fragment (RFC 6946): complete on its own.
+      return this.build(p.repr, frag, packet.subarray(p.payloadOffset, p.payloadOffset + p.payloadLength));
+    }
+    let d = this.pending.get(key);
+    if (!d) {
+      d = { pieces: [], totalPayload: -1, deadline: now + this.timeout };
+      this.pending.set(key, d);
+    }
+    const data = packet.slice(p.payloadOffset, p.payloadOffset + p.payloadLength);
+    const start = frag.fragmentOffset;
+    const end = start + data.length;
+    const overlaps = d.pieces.some((q) => start < q.offset + q.data.length && q.offset < end);
+    if (overlaps || d.pieces.length >= this.maxFragmentsPerDatagram || end > 0xffff || (frag.moreFragments && data.length % 8 !== 0)) {
+      this.pending.delete(key);
+      return null;
+    }
+    if (start === 0) {
+      d.unfragmentable = this.fieldsBefore(p.repr, frag);
+      d.firstPacket = packet;
+    }
+    if (!frag.moreFragments) d.totalPayload = end;
+    d.pieces.push({ offset: start, data });
+    if (!d.unfragmentable || d.totalPayload < 0) return null;
+    let covered = 0;
+    for (const q of d.pieces) covered += q.data.length;
+    if (covered !== d.totalPayload) return null;
+    const payload = new Uint8Array(d.totalPayload);
+    for (const q of d.pieces) payload.set(q.data, q.offset);
+    this.pending.delete(key);
+    return emitIpv6(d.unfragmentable, payload);
+  }
+
+  /** Drops timed-out datagrams; returns the first fragment of each (for time exceeded, code 1). */
+  expire(now: number): Uint8Array[] {
+    const expired: Uint8Array[] = [];
+    for (const [key, d] of this.pending) {
+      if (d.deadline <= now) {
+        if (d.firstPacket) expired.push(d.firstPacket);
+        this.pending.delete(key);
+      }
+    }
+    return expired;
+  }
+
+  private fieldsBefore(r: Ipv6Parsed, frag: Ipv6Extension): Ipv6Fields {
+    const before = r.extensions.slice(0, r.extensions.indexOf(frag));
+    return { ...r, nextHeader: frag.nextHeader, extensions: before };
+  }
+
+  private build(r: Ipv6Parsed, frag: Ipv6Extension, payload: Uint8Array): Uint8Array {
+    return emitIpv6(this.fieldsBefore(r, frag), payload);
+  }
+}
