@@ -1,0 +1,142 @@
+// The capture store driving the real worker logic in-process (no Worker in happy-dom).
+import { describe, it, expect, beforeEach } from 'vitest';
+import { createPinia, setActivePinia } from 'pinia';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { setCaptureWorkerFactory, useCaptureStore, BLOCK } from './capture';
+import { WorkerHost } from '../workers/worker-host';
+import type { WorkerLike } from '../workers/client';
+import type { RequestEnvelope } from '../workers/protocol';
+
+const FIXTURES = path.join(__dirname, '../workers/fixtures');
+
+function inProcessWorker(): WorkerLike {
+  const w: WorkerLike = {
+    onmessage: null,
+    postMessage(message: unknown) {
+      void host.handle(message as RequestEnvelope);
+    },
+  };
+  const host = new WorkerHost(
+    (event) => setTimeout(() => w.onmessage?.({ data: event } as MessageEvent)),
+    (fn) => setTimeout(fn, 0),
+  );
+  return w;
+}
+
+function fixture(name: string): ArrayBuffer {
+  const b = readFileSync(path.join(FIXTURES, name));
+  return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+}
+
+async function until(cond: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+describe('capture store', () => {
+  beforeEach(() => {
+    localStorage.clear();
+    setActivePinia(createPinia());
+    setCaptureWorkerFactory(inProcessWorker);
+  });
+
+  it('opens a capture, fetches rows by block and finishes the first pass', async () => {
+    const s = useCaptureStore();
+    expect(await s.open(fixture('tcp-retransmissions.pcapng'), 'tcp-retransmissions.pcapng')).toBe(true);
+    expect(s.status).toBe('ready');
+    expect(s.info?.count).toBe(220);
+    expect(s.viewCount).toBe(220);
+    expect(s.rowAt(0)).toBeUndefined();
+    await s.ensureRows(0, 10);
+    expect(s.rowAt(0)?.no).toBe(1);
+    expect(s.rowAt(BLOCK)).toBeUndefined(); // only the block that was asked for
+    await until(() => s.passed === 220);
+    await s.ensureRows(210, 220);
+    expect(s.rowAt(219)?.no).toBe(220);
+    expect(s.timings.firstRows).toBeGreaterThan(0);
+  });
+
+  it('reports a file that is not a capture', async () => {
+    const s = useCaptureStore();
+    const junk = new TextEncoder().encode('this is not a capture file at all').buffer as ArrayBuffer;
+    expect(await s.open(junk, 'junk.txt')).toBe(false);
+    expect(s.status).toBe('error');
+    expect(s.error).toMatch(/pcap|capture|format/i);
+  });
+
+  it('validates filters as you type and applies them, remembering recent ones', async () => {
+    const s = useCaptureStore();
+    await s.open(fixture('http-keepalive-3req.pcapng'));
+    s.filterText = 'tcp.port == ';
+    expect(s.filterCheck.state).toBe('invalid');
+    expect(s.filterCheck.error?.start).toBeGreaterThanOrEqual(0);
+    expect(await s.applyFilter()).toBe(false);
+    s.filterText = 'tcp.srcport == 18080';
+    expect(s.filterCheck.state).toBe('valid');
+    expect(await s.applyFilter()).toBe(true);
+    expect(s.appliedFilter).toBe('tcp.srcport == 18080');
+    await s.ensureRows(0, s.viewCount);
+    const rows = Array.from({ length: s.viewCount }, (_, i) => s.rowAt(i)!);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((r) => r.src === '127.0.0.1' && r.info.startsWith('18080') || r.protocol === 'HTTP')).toBe(true);
+    expect(s.recentFilters[0]).toBe('tcp.srcport == 18080');
+    expect(JSON.parse(localStorage.getItem('packetlab.recentFilters')!)[0]).toBe('tcp.srcport == 18080');
+    await s.clearFilter();
+    expect(s.viewCount).toBe(s.info!.count);
+  });
+
+  it('selects a frame, loads its details and links tree nodes and bytes', async () => {
+    const s = useCaptureStore();
+    await s.open(fixture('dhcp-arp-icmp.pcapng'));
+    await s.selectPosition(0);
+    expect(s.selectedFrame).toBe(0);
+    expect(s.details?.no).toBe(1);
+    const eth = s.details!.tree.find((n) => n.field === 'eth')!;
+    s.selectNode(eth);
+    expect(s.highlight).toEqual({ offset: 0, length: 14 });
+    // byte 6 is the first byte of the Ethernet source address
+    expect(s.nodeAtOffset(6)?.field).toBe('eth.src.ig');
+    // with only the Ethernet layer open, the address itself
+    expect(s.nodeAtOffset(6, (n) => n.field === 'eth')?.field).toBe('eth.src');
+    await s.selectPosition(10_000);
+    expect(s.selectedPos).toBe(s.viewCount - 1);
+  });
+
+  it('sorts by a column in three clicks and keeps the selected frame', async () => {
+    const s = useCaptureStore();
+    await s.open(fixture('http-keepalive-3req.pcapng'));
+    await s.selectPosition(0);
+    await s.toggleSort('length');
+    expect(s.sortKey).toEqual({ column: 'length', descending: false });
+    await s.ensureRows(0, s.viewCount);
+    const lengths = Array.from({ length: s.viewCount }, (_, i) => s.rowAt(i)!.length);
+    expect(lengths).toEqual([...lengths].sort((a, b) => a - b));
+    expect(s.rowAt(s.selectedPos)?.no).toBe(1);
+    await s.toggleSort('length');
+    expect(s.sortKey?.descending).toBe(true);
+    await s.toggleSort('length');
+    expect(s.sortKey).toBeNull();
+  });
+
+  it('follows the TCP stream of the selected frame and builds a flow graph', async () => {
+    const s = useCaptureStore();
+    await s.open(fixture('http-keepalive-3req.pcapng'));
+    await s.selectPosition(3);
+    const f = await s.followStream();
+    expect(f?.chunks[0].dir).toBe(0);
+    expect(new TextDecoder().decode(f!.chunks[0].data)).toMatch(/^GET \//);
+    const g = await s.flowGraph(null);
+    expect(g.rows.length).toBe(s.info!.count);
+  });
+
+  it('exports pcapng bytes', async () => {
+    const s = useCaptureStore();
+    await s.open(fixture('dns-udp-queries.pcapng'));
+    const bytes = await s.exportBytes();
+    expect([...bytes.subarray(0, 4)]).toEqual([0x0a, 0x0d, 0x0d, 0x0a]);
+  });
+});

@@ -1,0 +1,63 @@
+// Messages between the inspector (main thread) and the capture worker.
+import type { FilterError } from '../../../src-shared/net/filter';
+import type { FlowGraph, FrameDetails, RowSummary, SortColumn } from './capture-model';
+import type { FollowResult } from './follow';
+
+export type SortKey = { column: SortColumn; descending: boolean } | null;
+
+export interface LoadedInfo {
+  name: string;
+  count: number;
+  format: 'pcap' | 'pcapng' | undefined;
+  bytes: number;
+  /** A problem part-way through the file: frames before it are shown. */
+  error?: string;
+  interfaces: { name?: string; linkType: number }[];
+}
+
+export type WorkerRequest =
+  | { type: 'open'; source: Blob | ArrayBuffer; name: string }
+  | { type: 'cancel' }
+  | { type: 'rows'; start: number; end: number }
+  | { type: 'filter'; text: string }
+  | { type: 'sort'; key: SortKey }
+  | { type: 'details'; frame: number }
+  | { type: 'position'; frame: number }
+  | { type: 'follow'; frame: number }
+  | { type: 'flow'; of: number | null }
+  | { type: 'export' }
+  | { type: 'close' };
+
+export interface RowsReply {
+  rows: RowSummary[];
+  viewCount: number;
+  passed: number;
+}
+
+export type FollowReply = (FollowResult & { stream: number; frames: number[] }) | null;
+
+export type FilterReply = { ok: true; count: number; fast: boolean; ms: number } | { ok: false; error: FilterError };
+
+export interface ReplyTypes {
+  open: LoadedInfo;
+  cancel: { cancelled: boolean };
+  rows: RowsReply;
+  filter: FilterReply;
+  sort: { viewCount: number };
+  details: FrameDetails;
+  position: { position: number };
+  follow: FollowReply;
+  flow: FlowGraph;
+  export: { bytes: Uint8Array };
+  close: { closed: true };
+}
+
+export type ProgressTask = 'read' | 'pass' | 'filter' | 'sort';
+
+export type WorkerEvent =
+  | { type: 'progress'; task: ProgressTask; done: number; total: number }
+  | { type: 'pass'; passed: number; count: number }
+  | { type: 'reply'; id: number; ok: true; result: unknown }
+  | { type: 'reply'; id: number; ok: false; error: string; cancelled?: boolean };
+
+export type RequestEnvelope = WorkerRequest & { id: number };
