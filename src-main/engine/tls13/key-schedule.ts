@@ -25,7 +25,7 @@ export function hkdfExtract(salt: Uint8Array, ikm: Uint8Array): Uint8Array {
 /** RFC 5869 HKDF-Expand(PRK, info, L). */
 export function hkdfExpand(prk: Uint8Array, info: Uint8Array, length: number): Uint8Array {
   const out = new Uint8Array(length);
-  let t = new Uint8Array(0);
+  let t: Uint8Array = new Uint8Array(0);
   for (let i = 1, o = 0; o < length; i++) {
     t = hmacSha256(prk, concatBytes([t, info, Uint8Array.of(i)]));
     out.set(t.subarray(0, Math.min(t.length, length - o)), o);
