@@ -99,7 +99,7 @@ describe('capture store', () => {
     s.selectNode(eth);
     expect(s.highlight).toEqual({ offset: 0, length: 14 });
     // byte 6 is the first byte of the Ethernet source address
-    expect(s.nodeAtOffset(6)?.field).toBe('eth.src.ig');
+    expect(s.nodeAtOffset(6)?.field).toBe('eth.src.lg');
     // with only the Ethernet layer open, the address itself
     expect(s.nodeAtOffset(6, (n) => n.field === 'eth')?.field).toBe('eth.src');
     await s.selectPosition(10_000);

@@ -320,16 +320,21 @@ export const useCaptureStore = defineStore('capture', () => {
     const d = details.value;
     if (!d) return null;
     let best: ProtoNode | null = null;
-    const visit = (nodes: readonly ProtoNode[] | undefined): void => {
+    let bestDepth = -1;
+    // Smallest range wins; on equal ranges the deeper node, and among siblings the first.
+    const visit = (nodes: readonly ProtoNode[] | undefined, depth: number): void => {
       if (!nodes) return;
       for (const n of nodes) {
         if (n.length > 0 && offset >= n.offset && offset < n.offset + n.length) {
-          if (!best || n.length <= best.length) best = n;
-          if (expanded(n)) visit(n.children);
-        } else if (n.length === 0 && expanded(n)) visit(n.children);
+          if (!best || n.length < best.length || (n.length === best.length && depth > bestDepth)) {
+            best = n;
+            bestDepth = depth;
+          }
+          if (expanded(n)) visit(n.children, depth + 1);
+        } else if (n.length === 0 && expanded(n)) visit(n.children, depth + 1);
       }
     };
-    visit(d.tree);
+    visit(d.tree, 0);
     return best;
   }
 

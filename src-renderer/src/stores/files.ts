@@ -16,8 +16,9 @@ const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** `Two LANs!` → `two-lans`: a file name from a lab title. */
 export function fileNameFor(title: string, fallback = 'untitled'): string {
-  const base = title.trim().toLowerCase().replace(/[^a-z0-9가-힣_-]+/g, '-').replace(/^-+|-+$/g, '') || fallback;
-  return base.endsWith('.lab.json') ? base : `${base}.lab.json`;
+  const stem = title.trim().toLowerCase().replace(/\.lab\.json$/, '');
+  const base = stem.replace(/[^a-z0-9가-힣_-]+/g, '-').replace(/^-+|-+$/g, '') || fallback;
+  return `${base}.lab.json`;
 }
 
 export const useFilesStore = defineStore('files', () => {
