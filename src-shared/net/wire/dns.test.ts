@@ -114,6 +114,13 @@ describe('dns: deconstruct real captures and compare with tshark', () => {
     expect(m.edns!.options.map((o) => o.code)).toEqual([10]); // COOKIE, as tshark shows (dns.opt.code == 10)
     expect(m.edns!.options[0].data.length).toBe(24);
     expect(recordToText(m.answers[0])).toBe('pool.example.test.\t3600\tIN\tA\t192.0.2.122');
+    // Spans tile the message: question at 12, then every record back to back, OPT last.
+    const sp = r.value.spans;
+    const all = [...sp.questions, ...sp.answers, ...sp.authorities, ...sp.additionals, sp.edns!];
+    expect(all[0].offset).toBe(12);
+    for (let i = 1; i < all.length; i++) expect(all[i].offset).toBe(all[i - 1].offset + all[i - 1].length);
+    expect(sp.edns!.offset + sp.edns!.length).toBe(seg.payload.length);
+    expect(sp.answers[1].length).toBe(16); // pointer (2) + type/class/ttl/rdlength (10) + IPv4 (4)
   });
 
   it('NXDOMAIN and REFUSED rcodes read with their names', () => {
@@ -289,7 +296,7 @@ describe('dns: malformed input gives errors, never throws', () => {
         for (const [at, v] of muts) b[at % b.length] = v;
         const t0 = performance.now();
         const r = parseDns(b);
-        expect(performance.now() - t0).toBeLessThan(50);
+        expect(performance.now() - t0).toBeLessThan(250); // generous: CI machines are shared; a loop would never return
         if (r.ok) {
           let again: Uint8Array;
           try { again = emitDns(r.value.message); } catch { return; } // e.g. a mutated label now holds a byte our text form rejects

@@ -415,10 +415,18 @@ export function parseDnsRecord(buf: Uint8Array, off: number, cache?: NameCache):
   return { ok: true, value: { record: { name: n.name, type, class: cls, ttl, data }, end: o + 10 + rdlen } };
 }
 
+/** Byte range of one question or record in the message (for dissector trees and hex highlighting). */
+export interface DnsEntrySpan {
+  offset: number;
+  length: number;
+}
+
 export interface ParsedDnsMessage {
   message: DnsMessage;
   /** Bytes after the last record (should be 0). */
   trailing: number;
+  /** Spans parallel to message.questions / answers / authorities / additionals. */
+  spans: { questions: DnsEntrySpan[]; answers: DnsEntrySpan[]; authorities: DnsEntrySpan[]; additionals: DnsEntrySpan[]; edns?: DnsEntrySpan };
 }
 
 /** Parses a whole DNS message (UDP payload, or one TCP-framed message without its length). */
@@ -450,14 +458,17 @@ export function parseDns(buf: Uint8Array): DnsResult<ParsedDnsMessage> {
     return fail(`section counts (${counts.join('/')}) need more bytes than the ${buf.length - off} left`, 4);
   }
   const cache: NameCache = new Map();
+  const spans: ParsedDnsMessage['spans'] = { questions: [], answers: [], authorities: [], additionals: [] };
   for (let i = 0; i < counts[0]; i++) {
     const n = readName(buf, off, cache);
     if (n instanceof NameError) return fail(`question ${i + 1}: ${n.error}`, n.offset);
     if (n.end + 4 > buf.length) return fail(`question ${i + 1} runs past the end of the message`, n.end);
     message.questions.push({ name: n.name, type: u16(n.end), class: u16(n.end + 2) });
+    spans.questions.push({ offset: off, length: n.end + 4 - off });
     off = n.end + 4;
   }
   const sections = [message.answers, message.authorities, message.additionals];
+  const sectionSpans = [spans.answers, spans.authorities, spans.additionals];
   const names = ['answer', 'authority', 'additional'];
   for (let s = 0; s < 3; s++) {
     for (let i = 0; i < counts[s + 1]; i++) {
@@ -473,11 +484,15 @@ export function parseDns(buf: Uint8Array): DnsResult<ParsedDnsMessage> {
           z: rec.ttl & 0x7fff,
           options: rec.data.options,
         };
-      } else sections[s].push(rec);
+        spans.edns = { offset: off, length: r.value.end - off };
+      } else {
+        sections[s].push(rec);
+        sectionSpans[s].push({ offset: off, length: r.value.end - off });
+      }
       off = r.value.end;
     }
   }
-  return { ok: true, value: { message, trailing: buf.length - off } };
+  return { ok: true, value: { message, trailing: buf.length - off, spans } };
 }
 
 // ---------------------------------------------------------------------------------------------
