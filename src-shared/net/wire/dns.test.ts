@@ -191,6 +191,7 @@ describe('dns: construct and round trip', () => {
     expect(recordToText(r.value.message.answers[1])).toBe('x.test.\t5\tIN\tAAAA\t2001:db8::ffff:c000:201');
     expect(rcodeName(fullRcode(r.value.message))).toBe('BADVERS');
     expect(recordToText(m.answers[0])).toBe('x.test.\t5\tIN\tTYPE65534\t\\# 3 010203');
+    expect(() => emitDns({ ...m, answers: [{ name: 'x', type: 16, class: 1, ttl: 1, data: { kind: 'TXT', strings: ['\u20ac'] } }] })).toThrow(/latin1/);
   });
 });
 

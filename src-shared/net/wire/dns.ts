@@ -586,7 +586,11 @@ function writeRData(w: Writer, nw: NameWriter, d: DnsRData, compress: boolean) {
       for (const s of d.strings) {
         if (s.length > 255) throw new DnsEmitError('TXT string longer than 255 bytes');
         w.u8(s.length);
-        for (let i = 0; i < s.length; i++) w.u8(s.charCodeAt(i));
+        for (let i = 0; i < s.length; i++) {
+          const c = s.charCodeAt(i);
+          if (c > 0xff) throw new DnsEmitError('TXT strings hold bytes: one latin1 character per byte (encode UTF-8 first)');
+          w.u8(c);
+        }
       }
       return;
     case 'SRV': w.u16(d.priority); w.u16(d.weight); w.u16(d.port); nw.write(d.target, false); return; // RFC 2782: no compression
