@@ -360,10 +360,11 @@ export class CaptureModel {
     const numbers: number[] = [];
     const col = this.fast.column('tcp.stream')!;
     for (let k = 0; k < this.count; k++) if (col.count[k] > 0 && col.first[k] === stream) numbers.push(k);
-    const model = this;
+    const frameData = (k: number) => this.frameData(k);
+    const linkType = (k: number) => this.linkType(k);
     const frames: Iterable<FollowFrame> = {
       *[Symbol.iterator]() {
-        for (const k of numbers) yield { number: k + 1, data: model.frameData(k), linkType: model.linkType(k) };
+        for (const k of numbers) yield { number: k + 1, data: frameData(k), linkType: linkType(k) };
       },
     };
     return { ...followTcp(frames), stream, frames: numbers.map((k) => k + 1) };
