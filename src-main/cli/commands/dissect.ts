@@ -111,18 +111,15 @@ function jsonTree(nodes: ProtoNode[]): unknown[] {
 
 /** Buffers output so a million lines do not mean a million writes. */
 class Out {
-  private parts: string[] = [];
-  private size = 0;
+  private text = '';
   constructor(private readonly io: CliIO) {}
   line(s: string): void {
-    this.parts.push(s);
-    this.size += s.length;
-    if (this.size > 1 << 16) this.flush();
+    this.text += s + '\n';
+    if (this.text.length > 1 << 16) this.flush();
   }
   flush(): void {
-    if (this.parts.length) this.io.out(this.parts.join('\n') + '\n');
-    this.parts = [];
-    this.size = 0;
+    if (this.text) this.io.out(this.text);
+    this.text = '';
   }
 }
 
@@ -172,7 +169,8 @@ export async function runDissect(args: string[], io: CliIO): Promise<number> {
   }
 
   // What to compute: the fast path collects only the -e fields and the filter's fields.
-  let wanted: Set<string> | null = null;
+  // Summary lines need columns only: collect no values at all.
+  let wanted: Set<string> | null = o.json ? null : new Set<string>();
   if (!o.json && o.fields.length) {
     wanted = new Set(o.fields);
     if (filter) for (const f of filter.fields) wanted.add(f);
@@ -202,7 +200,7 @@ export async function runDissect(args: string[], io: CliIO): Promise<number> {
     if (o.json) {
       const entry = {
         frame: i + 1,
-        columns: { protocol: packet.protocol, info: packet.info, source: packet.src, destination: packet.dst },
+        columns: { protocol: packet.protocol, info: packet.info, source: packet.source(), destination: packet.destination() },
         layers: packet.layers.join(':'),
         tree: jsonTree(packet.roots),
       };

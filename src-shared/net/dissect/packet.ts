@@ -2,6 +2,13 @@
 // frame of a capture, so the fast path (few wanted fields, no tree) allocates almost nothing.
 import type { ExpertGroup, ExpertSeverity, FieldValue, ProtoNode } from './types';
 import { fieldLabel } from './registry';
+import { etherToString } from './format';
+
+/** MAC address as the Source/Destination columns show it. */
+export function macColumn(b: Uint8Array, o: number): string {
+  if ((b[o] & b[o + 1] & b[o + 2] & b[o + 3] & b[o + 4] & b[o + 5]) === 255) return 'Broadcast';
+  return etherToString(b, o);
+}
 
 export interface PacketMode {
   /** Build ProtoNode trees (details pane, --json). Implies collecting every field. */
@@ -44,6 +51,8 @@ export class Packet {
   info = '';
   src = '';
   dst = '';
+  /** Offset of the Ethernet header whose addresses are the columns when no IP layer sets them. */
+  macOff = -1;
   /** frame.protocols, colon-joined at the end. */
   layers: string[] = [];
   malformed = false;
@@ -99,6 +108,7 @@ export class Packet {
     this.info = '';
     this.src = '';
     this.dst = '';
+    this.macOff = -1;
     this.layers.length = 0;
     this.malformed = false;
     this.desegmentLen = 0;
@@ -108,6 +118,20 @@ export class Packet {
   /** True when the value of `field` is needed (tree, all fields, or in the wanted set). */
   want(field: string): boolean {
     return this.all || this.wanted!.has(field);
+  }
+
+  private readonly prefixCache = new Map<string, boolean>();
+
+  /** True when any field under `prefix` (e.g. `dns.flags`) is needed: guards a group of items. */
+  wantAny(prefix: string): boolean {
+    if (this.all) return true;
+    let hit = this.prefixCache.get(prefix);
+    if (hit === undefined) {
+      hit = false;
+      for (const f of this.wanted!) if (f === prefix || f.startsWith(prefix + '.')) hit = true;
+      this.prefixCache.set(prefix, hit);
+    }
+    return hit;
   }
 
   /** Values collected for `field` in this frame, in tree order. */
@@ -193,6 +217,17 @@ export class Packet {
     this.layers.push('_ws.malformed');
     this.expert('_ws.malformed', offset, 0, 'error', 'malformed', `[Malformed Packet: ${protocol}]`);
     if (this.columns) this.info += ` [Malformed Packet]`;
+  }
+
+  /** Source column text (network addresses, else the Ethernet source). */
+  source(): string {
+    if (this.src === '' && this.macOff >= 0) return macColumn(this.data, this.macOff + 6);
+    return this.src;
+  }
+
+  destination(): string {
+    if (this.dst === '' && this.macOff >= 0) return macColumn(this.data, this.macOff);
+    return this.dst;
   }
 
   setProtocol(name: string): void {

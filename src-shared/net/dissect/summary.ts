@@ -29,8 +29,8 @@ function padEnd(s: string, w: number): string {
 export function summaryLine(p: Packet, timeDigits: number): string {
   const num = padStart(String(p.number), 5);
   const time = padStart(formatRelTime(p.relSec, p.relNs, timeDigits), 10);
-  const src = padStart(p.src, 12);
-  const dst = padEnd(p.dst, 12);
+  const src = padStart(p.source(), 12);
+  const dst = padEnd(p.destination(), 12);
   return `${num} ${time} ${src} → ${dst} ${p.protocol} ${p.length} ${p.info}`;
 }
 

@@ -153,7 +153,7 @@ function dissectMessage(p: Packet, s: DissectSession, b: Uint8Array, off: number
   const ns = u16(b, off + 8);
   const ar = u16(b, off + 10);
   p.add('dns.id', off, 2, id);
-  if (p.want('dns.flags') || p.want('dns.flags.response') || p.want('dns.flags.rcode') || p.want('dns.flags.opcode')) {
+  if (p.wantAny('dns.flags')) {
     p.open('dns.flags', off + 2, 2, undefined, flags);
     p.add('dns.flags.response', off + 2, 2, isResp);
     p.add('dns.flags.opcode', off + 2, 2, opcode);

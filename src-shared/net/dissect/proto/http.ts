@@ -82,6 +82,18 @@ export function looksLikeHttp(b: Uint8Array, off: number, end: number): boolean 
   return false;
 }
 
+const HEADER_WANTED = ['http.user_agent', 'http.accept', 'http.content_type', 'http.content_length_header', 'http.location', 'http.cache_control', 'http.server', 'http.date', 'http.connection', 'http.transfer_encoding', 'http.content_encoding', 'http.last_modified', 'http.cookie', 'http.set_cookie', 'http.referer', 'http.authorization', 'http.accept_encoding', 'http.request.full_uri'];
+
+/** Is the header line [o, end) named `name` (lower case), followed by a colon? */
+function headerIs(b: Uint8Array, o: number, end: number, name: string): boolean {
+  if (end - o <= name.length || b[o + name.length] !== 58) return false;
+  for (let i = 0; i < name.length; i++) {
+    const c = b[o + i];
+    if ((c >= 65 && c <= 90 ? c + 32 : c) !== name.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
 function findCrlfCrlf(b: Uint8Array, off: number, end: number): number {
   for (let i = off; i + 3 < end; i++) {
     if (b[i] === 13 && b[i + 1] === 10 && b[i + 2] === 13 && b[i + 3] === 10) return i;
@@ -144,23 +156,26 @@ function dissectHttp(p: Packet, s: DissectSession, b: Uint8Array, off: number, e
     return 0;
   }
   const bodyStart = hdrEnd + 4;
-  // Parse headers
+  // Headers: decoded to strings only when someone reads them (tree, filters, -e); the columns
+  // need just Content-Length, Transfer-Encoding and Content-Type, found by byte comparison.
   const headers: [string, string, number, number][] = [];
-  let o = firstEnd + 1;
-  while (o < hdrEnd + 2) {
-    const le = lineEnd(b, o, hdrEnd + 2);
-    const text = ascii(b, o, le > o && b[le - 1] === 13 ? le - 1 : le);
-    const colon = text.indexOf(':');
-    if (colon > 0) headers.push([text.slice(0, colon).toLowerCase(), text.slice(colon + 1).trim(), o, le + 1 - o]);
-    o = le + 1;
-  }
+  const wantAll = p.tree || p.want('http.host') || HEADER_WANTED.some((f) => p.want(f));
   let contentLength = -1;
   let chunked = false;
   let contentType = '';
-  for (const [name, value] of headers) {
-    if (name === 'content-length') contentLength = parseInt(value, 10);
-    else if (name === 'transfer-encoding' && value.toLowerCase().includes('chunked')) chunked = true;
-    else if (name === 'content-type') contentType = value;
+  let o = firstEnd + 1;
+  while (o < hdrEnd + 2) {
+    const le = lineEnd(b, o, hdrEnd + 2);
+    const stop = le > o && b[le - 1] === 13 ? le - 1 : le;
+    if (wantAll) {
+      const text = ascii(b, o, stop);
+      const colon = text.indexOf(':');
+      if (colon > 0) headers.push([text.slice(0, colon).toLowerCase(), text.slice(colon + 1).trim(), o, le + 1 - o]);
+    }
+    if (headerIs(b, o, stop, 'content-length')) contentLength = parseInt(ascii(b, o + 15, stop).trim(), 10);
+    else if (headerIs(b, o, stop, 'transfer-encoding')) chunked = ascii(b, o + 18, stop).toLowerCase().includes('chunked');
+    else if (headerIs(b, o, stop, 'content-type')) contentType = ascii(b, o + 13, stop).trim();
+    o = le + 1;
   }
   const parts = firstLine.split(' ');
   const code = isResponse ? parseInt(parts[1], 10) : 0;

@@ -150,7 +150,7 @@ export function dissectIpv4(p: Packet, s: DissectSession, buf: Uint8Array, off: 
   need(buf, off, hl, end);
   p.add('ip.hdr_len', off, 1, hl, `0100 .... = Header Length: ${hl} bytes (${hl >> 2})`);
   const ds = buf[off + 1];
-  if (p.want('ip.dsfield') || p.want('ip.dsfield.dscp')) {
+  if (p.wantAny('ip.dsfield')) {
     p.open('ip.dsfield', off + 1, 1, undefined, ds);
     p.add('ip.dsfield.dscp', off + 1, 1, ds >> 2);
     p.add('ip.dsfield.ecn', off + 1, 1, ds & 3);
@@ -162,8 +162,8 @@ export function dissectIpv4(p: Packet, s: DissectSession, buf: Uint8Array, off: 
   const ff = u16(buf, off + 6);
   const flags = ff >> 13;
   const fragOff = (ff & 0x1fff) * 8;
-  if (p.want('ip.flags') || p.want('ip.flags.df') || p.want('ip.flags.mf') || p.want('ip.flags.rb')) {
-    p.open('ip.flags', off + 6, 1, undefined, flags << 5);
+  if (p.wantAny('ip.flags')) {
+    p.open('ip.flags', off + 6, 1, undefined, flags);
     p.add('ip.flags.rb', off + 6, 1, (flags & 4) !== 0);
     p.add('ip.flags.df', off + 6, 1, (flags & 2) !== 0);
     p.add('ip.flags.mf', off + 6, 1, (flags & 1) !== 0);

@@ -67,11 +67,6 @@ export function dissectFrame(p: Packet, _s: DissectSession, buf: Uint8Array): vo
   p.close();
 }
 
-/** MAC address as the Source/Destination columns show it. */
-export function macColumn(b: Uint8Array, o: number): string {
-  if ((b[o] & b[o + 1] & b[o + 2] & b[o + 3] & b[o + 4] & b[o + 5]) === 255) return 'Broadcast';
-  return etherToString(b, o);
-}
 
 function macFields(p: Packet, buf: Uint8Array, o: number, which: 'dst' | 'src'): void {
   const f = which === 'dst' ? 'eth.dst' : 'eth.src';
@@ -99,8 +94,8 @@ export function dissectEthernet(p: Packet, s: DissectSession, buf: Uint8Array, o
   p.add('eth.type', off + 12, 2, type);
   p.close();
   if (p.columns) {
-    p.src = macColumn(buf, off + 6);
-    p.dst = macColumn(buf, off);
+    // MAC columns are formatted only if no network layer replaces them (see Packet.source()).
+    p.macOff = off;
     p.setProtocol('Ethernet');
   }
   let o = off + 14;

@@ -152,12 +152,16 @@ class Conversation {
   irtt = 0;
   constructor(
     readonly stream: number,
-    readonly aKey: string,
+    /** Endpoint that spoke first (address:port key), to tell the directions apart. */
+    readonly aKey: string | number,
   ) {}
 }
 
 interface TcpState {
+  /** IPv6 conversations by string key. */
   convs: Map<string, Conversation>;
+  /** IPv4 conversations by lower endpoint then higher endpoint (address * 65536 + port, exact in a double). */
+  convs4: Map<number, Map<number, Conversation>>;
   next: number;
 }
 
@@ -204,11 +208,30 @@ export function dissectTcp(p: Packet, s: DissectSession, buf: Uint8Array, off: n
   const now = p.absSec + p.absNs / 1e9;
 
   // Conversation and direction
-  const st = s.get<TcpState>('tcp', () => ({ convs: new Map(), next: 0 }));
-  const srcKey = `${net.ipVersion === 4 ? net.src4 : net.addrKey().split('>')[0]}:${sport}`;
-  const dstKey = `${net.ipVersion === 4 ? net.dst4 : net.addrKey().split('>')[1]}:${dport}`;
-  const key = srcKey < dstKey ? srcKey + '|' + dstKey : dstKey + '|' + srcKey;
-  let conv = st.convs.get(key);
+  const st = s.get<TcpState>('tcp', () => ({ convs: new Map(), convs4: new Map(), next: 0 }));
+  let srcKey: string | number;
+  let dstKey: string | number;
+  let conv: Conversation | undefined;
+  let key = '';
+  let inner: Map<number, Conversation> | undefined;
+  if (net.ipVersion === 4) {
+    // Numeric keys: no string building per segment on the hot path.
+    srcKey = net.src4 * 65536 + sport;
+    dstKey = net.dst4 * 65536 + dport;
+    const lo = srcKey < dstKey ? srcKey : dstKey;
+    inner = st.convs4.get(lo);
+    if (!inner) {
+      inner = new Map();
+      if (!inError) st.convs4.set(lo, inner);
+    }
+    conv = inner.get(srcKey < dstKey ? dstKey : srcKey);
+  } else {
+    const pair = net.addrKey().split('>');
+    srcKey = `${pair[0]}:${sport}`;
+    dstKey = `${pair[1]}:${dport}`;
+    key = srcKey < dstKey ? srcKey + '|' + dstKey : dstKey + '|' + srcKey;
+    conv = st.convs.get(key);
+  }
   let fwd: Flow;
   let rev: Flow;
   if (conv && !inError && (flags & (SYN | ACK)) === SYN) {
@@ -217,7 +240,10 @@ export function dissectTcp(p: Packet, s: DissectSession, buf: Uint8Array, off: n
   }
   if (!conv) {
     conv = new Conversation(st.next++, srcKey);
-    if (!inError) st.convs.set(key, conv);
+    if (!inError) {
+      if (inner) inner.set((srcKey < dstKey ? dstKey : srcKey) as number, conv);
+      else st.convs.set(key, conv);
+    }
   }
   if (conv.aKey === srcKey) {
     fwd = conv.a;
@@ -243,11 +269,11 @@ export function dissectTcp(p: Packet, s: DissectSession, buf: Uint8Array, off: n
   p.gen('tcp.len', seglen);
   p.add('tcp.seq', off + 4, 4, relSeq);
   p.add('tcp.seq_raw', off + 4, 4, seq);
-  if (seglen || synFin) p.gen('tcp.nxtseq', (relSeq + seglen + synFin) >>> 0);
+  p.gen('tcp.nxtseq', (relSeq + seglen + synFin) >>> 0);
   p.add('tcp.ack', off + 8, 4, relAck);
   p.add('tcp.ack_raw', off + 8, 4, ack);
   p.add('tcp.hdr_len', off + 12, 1, hl);
-  if (p.want('tcp.flags') || p.want('tcp.flags.syn') || p.want('tcp.flags.str')) {
+  if (p.wantAny('tcp.flags')) {
     p.open('tcp.flags', off + 12, 2, undefined, flags);
     p.add('tcp.flags.res', off + 12, 1, (flags & 0xe00) !== 0);
     p.add('tcp.flags.ns', off + 12, 1, (flags & NS) !== 0);

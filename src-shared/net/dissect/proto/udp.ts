@@ -70,9 +70,11 @@ export function dissectUdp(p: Packet, s: DissectSession, buf: Uint8Array, off: n
   } else p.gen('udp.checksum.status', 2);
   if (p.want('udp.stream')) {
     const st = s.get<UdpState>('udp', () => ({ streams: new Map() }));
-    const a = `${net.ipVersion === 4 ? net.src4 : net.addrKey()}:${sport}`;
-    const b = `${net.ipVersion === 4 ? net.dst4 : net.addrKey()}:${dport}`;
-    const key = net.ipVersion === 4 ? (a < b ? a + '|' + b : b + '|' + a) : [net.addrKey(), sport, dport].join('|');
+    // Direction-independent key: the lower endpoint first.
+    const pair = net.ipVersion === 4 ? [String(net.src4), String(net.dst4)] : net.addrKey().split('>');
+    const a = `${pair[0]}:${sport}`;
+    const b = `${pair[1]}:${dport}`;
+    const key = a < b ? a + '|' + b : b + '|' + a;
     let idx = st.streams.get(key);
     if (idx === undefined) {
       idx = st.streams.size;
