@@ -47,6 +47,11 @@ export class Link {
     this.up = params.up;
     this.cost = params.cost;
     this.ends = [a, b];
+    this.deliverLabel = `${this.id} deliver`;
+    const deliverTo = (to: NetInterface) => (frame: Uint8Array): void => {
+      if (this.up) to.device.receive(to, frame);
+    };
+    this.delivers = [deliverTo(b), deliverTo(a)];
     a.link = this;
     a.side = 0;
     b.link = this;
@@ -94,11 +99,12 @@ export class Link {
     }
     net.recordFrame(from, frame, cause, lost);
     if (lost) return;
-    const to = this.other(from);
-    net.scheduler.at(done + this.latency, `${this.id} deliver`, () => {
-      if (this.up) to.device.receive(to, frame);
-    });
+    net.scheduler.atWith(done + this.latency, this.deliverLabel, this.delivers[from.side], frame);
   }
+
+  private readonly deliverLabel: string;
+  /** Per direction: hands a frame to the far end, if the link is still up (no closure per frame). */
+  private readonly delivers: [(frame: Uint8Array) => void, (frame: Uint8Array) => void];
 
   setUp(up: boolean): void {
     if (this.up === up) return;

@@ -3,10 +3,11 @@
 // same stack with forwarding switched on (TTL decrement, ICMP time exceeded and unreachables) and,
 // optionally, NAT on an outside interface.
 import { formatIpv4, formatMac, isBroadcastMac, macEquals, MAC_BROADCAST, MAC_ZERO, prefixToMask, broadcastAddress, type MacAddress } from '../../../src-shared/net/addr';
+import { readU16 } from '../../../src-shared/net/wire/checksum';
 import { ArpOperation, emitArp, parseArp, type ArpRepr } from '../../../src-shared/net/wire/arp';
-import { EtherType, emitEthernet, parseEthernet } from '../../../src-shared/net/wire/ethernet';
+import { EtherType, emitEthernet, ETH_DST, ETH_HEADER_LENGTH, ETH_TYPE, writeEthernetHeader } from '../../../src-shared/net/wire/ethernet';
 import { emitIcmp, icmpQuote, IcmpType, IcmpUnreachableCode, IcmpTimeExceededCode, parseIcmp, type IcmpParsed, type IcmpRepr } from '../../../src-shared/net/wire/icmp';
-import { emitIpv4, fragmentIpv4, IpProtocol, Ipv4Reassembler, parseIpv4, writeIpv4Header, ipv4HeaderLength, type Ipv4Fields, type Ipv4Parsed } from '../../../src-shared/net/wire/ipv4';
+import { fragmentIpv4, IpProtocol, Ipv4Reassembler, parseIpv4, writeIpv4Header, ipv4HeaderLength, type Ipv4Fields, type Ipv4Parsed } from '../../../src-shared/net/wire/ipv4';
 import { emitUdp, parseUdp, verifyUdpChecksum } from '../../../src-shared/net/wire/udp';
 import { emitTcp, parseTcp, TcpFlags, tcpSequenceLength, verifyTcpChecksum } from '../../../src-shared/net/wire/tcp';
 import { parseIpv4 as parseIpv4Text } from '../../../src-shared/net/addr';
@@ -50,7 +51,8 @@ interface ArpEntry {
   expires: number;
   probes: number;
   timer: ScheduledEvent | null;
-  queue: { packet: Uint8Array; forwarded: boolean; cause: string }[];
+  /** Frames waiting for the address: IPv4 packet at offset 14, Ethernet header still to write. */
+  queue: { frame: Uint8Array; forwarded: boolean; cause: string }[];
 }
 
 export interface RouteDecision {
@@ -72,6 +74,7 @@ export class IpDevice extends Device {
   forwarding: boolean;
   private readonly arp = new Map<string, ArpEntry>();
   private readonly reassembler = new Ipv4Reassembler(30_000_000);
+  private readonly causeCache = new Map<number, Map<number, { iface: NetInterface; via: number | undefined; text: string }>>();
   private ipId: number;
 
   constructor(
@@ -163,15 +166,20 @@ export class IpDevice extends Device {
 
   private sendPacket(d: RouteDecision, fields: Ipv4Fields, payload: Uint8Array, forwarded: boolean, cause: string): void {
     const mtu = d.iface.mtu;
-    if (ipv4HeaderLength(fields) + payload.length <= mtu) {
-      this.transmitIp(d.iface, d.nextHop, emitIpv4(fields, payload), forwarded, cause);
+    const headerLength = ipv4HeaderLength(fields);
+    if (headerLength + payload.length <= mtu) {
+      // One buffer for the whole frame: the Ethernet header is written once the next hop's MAC is known.
+      const frame = new Uint8Array(ETH_HEADER_LENGTH + headerLength + payload.length);
+      writeIpv4Header(fields, frame, ETH_HEADER_LENGTH, payload.length);
+      frame.set(payload, ETH_HEADER_LENGTH + headerLength);
+      this.transmitIp(d.iface, d.nextHop, frame, forwarded, cause);
       return;
     }
     if (fields.dontFragment) {
       this.net.log.add(this.net.now, 'info', this.name, `packet to ${formatIpv4(fields.dst)} is larger than the MTU ${mtu} of ${d.iface.name} and may not be fragmented`);
       return;
     }
-    for (const fragment of fragmentIpv4(fields, payload, mtu)) this.transmitIp(d.iface, d.nextHop, fragment, forwarded, `${cause} (fragment)`);
+    for (const fragment of fragmentIpv4(fields, payload, mtu)) this.transmitIp(d.iface, d.nextHop, withHeadroom(fragment), forwarded, `${cause} (fragment)`);
   }
 
   sendUdp(dst: number, srcPort: number, dstPort: number, payload: Uint8Array, cause: string, opts: { ttl?: number; src?: number; dontFragment?: boolean } = {}): string | null {
@@ -182,25 +190,27 @@ export class IpDevice extends Device {
     return this.sendIp({ dst, protocol: IpProtocol.ICMP, ttl: opts.ttl, src: opts.src, dontFragment: opts.dontFragment, dscp: opts.dscp }, () => emitIcmp(repr), cause);
   }
 
-  /** Resolves the next hop's MAC (ARP) and puts the packet on the wire. */
-  private transmitIp(iface: NetInterface, nextHop: number, packet: Uint8Array, forwarded: boolean, cause: string): void {
+  /** Resolves the next hop's MAC (ARP) and puts the frame (IPv4 packet at offset 14) on the wire. */
+  private transmitIp(iface: NetInterface, nextHop: number, frame: Uint8Array, forwarded: boolean, cause: string): void {
     if (this.isBroadcastFor(iface, nextHop)) {
-      iface.send(emitEthernet({ dst: MAC_BROADCAST, src: iface.mac, ethertype: EtherType.IPv4 }, packet), cause);
+      writeEthernetHeader({ dst: MAC_BROADCAST, src: iface.mac, ethertype: EtherType.IPv4 }, frame, 0);
+      iface.send(frame, cause);
       return;
     }
     const key = arpKey(iface, nextHop);
     let entry = this.arp.get(key);
     const now = this.net.now;
     if (entry && entry.mac && (entry.state === 'PERMANENT' || (entry.state === 'REACHABLE' && entry.expires > now))) {
-      iface.send(emitEthernet({ dst: entry.mac, src: iface.mac, ethertype: EtherType.IPv4 }, packet), cause);
+      writeEthernetHeader({ dst: entry.mac, src: iface.mac, ethertype: EtherType.IPv4 }, frame, 0);
+      iface.send(frame, cause);
       return;
     }
     if (entry && entry.state === 'INCOMPLETE') {
       if (entry.queue.length >= ARP_QUEUE_LIMIT) entry.queue.shift();
-      entry.queue.push({ packet, forwarded, cause });
+      entry.queue.push({ frame, forwarded, cause });
       return;
     }
-    entry = { iface, address: nextHop, mac: null, state: 'INCOMPLETE', expires: Infinity, probes: 0, timer: null, queue: [{ packet, forwarded, cause }] };
+    entry = { iface, address: nextHop, mac: null, state: 'INCOMPLETE', expires: Infinity, probes: 0, timer: null, queue: [{ frame, forwarded, cause }] };
     this.arp.set(key, entry);
     this.logArp(entry);
     this.probe(entry);
@@ -229,8 +239,9 @@ export class IpDevice extends Device {
     this.arp.delete(arpKey(entry.iface, entry.address));
     this.net.state.delete(this.name, 'arp', `${entry.iface.name} ${formatIpv4(entry.address)}`);
     for (const q of queued) {
-      const p = parseIpv4(q.packet);
-      if (p.ok) this.icmpError(q.packet, p.repr, IcmpType.DestUnreachable, IcmpUnreachableCode.HostUnreachable, `${this.name}: ${formatIpv4(entry.address)} did not answer ARP`);
+      const packet = q.frame.subarray(ETH_HEADER_LENGTH);
+      const p = parseIpv4(packet);
+      if (p.ok) this.icmpError(packet, p.repr, IcmpType.DestUnreachable, IcmpUnreachableCode.HostUnreachable, `${this.name}: ${formatIpv4(entry.address)} did not answer ARP`);
     }
   }
 
@@ -248,12 +259,11 @@ export class IpDevice extends Device {
   // ---- receiving -----------------------------------------------------------------------------
 
   receive(iface: NetInterface, frame: Uint8Array): void {
-    const eth = parseEthernet(frame);
-    if (!eth.ok) return;
-    const dst = eth.repr.dst;
-    if (!macEquals(dst, iface.mac) && !isBroadcastMac(dst)) return;
-    if (eth.repr.ethertype === EtherType.ARP) this.receiveArp(iface, frame, eth.payloadOffset, eth.payloadLength);
-    else if (eth.repr.ethertype === EtherType.IPv4) this.receiveIp(iface, frame.subarray(eth.payloadOffset));
+    if (frame.length < ETH_HEADER_LENGTH) return;
+    if (!macEquals(frame, iface.mac, ETH_DST) && !isBroadcastMac(frame, ETH_DST)) return;
+    const ethertype = readU16(frame, ETH_TYPE);
+    if (ethertype === EtherType.ARP) this.receiveArp(iface, frame, ETH_HEADER_LENGTH, frame.length - ETH_HEADER_LENGTH);
+    else if (ethertype === EtherType.IPv4) this.receiveIp(iface, frame.subarray(ETH_HEADER_LENGTH));
   }
 
   private receiveArp(iface: NetInterface, frame: Uint8Array, offset: number, length: number): void {
@@ -285,7 +295,10 @@ export class IpDevice extends Device {
     this.logArp(entry);
     const queued = entry.queue;
     entry.queue = [];
-    for (const q of queued) iface.send(emitEthernet({ dst: entry.mac, src: iface.mac, ethertype: EtherType.IPv4 }, q.packet), q.cause);
+    for (const q of queued) {
+      writeEthernetHeader({ dst: entry.mac, src: iface.mac, ethertype: EtherType.IPv4 }, q.frame, 0);
+      iface.send(q.frame, q.cause);
+    }
   }
 
   private receiveIp(iface: NetInterface, packet: Uint8Array): void {
@@ -327,15 +340,18 @@ export class IpDevice extends Device {
       return;
     }
     const headerLength = ip.headerLength;
-    let out: Uint8Array = new Uint8Array(packet.length);
-    out.set(packet);
-    writeIpv4Header({ ...ip, ttl: ip.ttl - 1 }, out, 0, packet.length - headerLength);
+    // Copy into a new frame (the received one is shared with the capture) with the TTL decremented.
+    let frame: Uint8Array = new Uint8Array(ETH_HEADER_LENGTH + packet.length);
+    frame.set(packet, ETH_HEADER_LENGTH);
+    ip.ttl--; // the parsed header is ours: decrement in place rather than copy it
+    writeIpv4Header(ip, frame, ETH_HEADER_LENGTH, packet.length - headerLength);
     if (this.nat && d.iface.name === this.nat.outside.name && inIface !== d.iface) {
-      const translated = this.nat.outbound(out, d.iface);
+      const translated = this.nat.outbound(frame.subarray(ETH_HEADER_LENGTH), d.iface);
       if (!translated) return;
-      out = translated;
+      frame = withHeadroom(translated);
     }
-    const cause = `${this.name} forwards ${formatIpv4(ip.src)} → ${formatIpv4(ip.dst)} via ${d.iface.name}${d.route.via !== undefined ? ` (gateway ${formatIpv4(d.route.via)})` : ''}`;
+    const out = frame.subarray(ETH_HEADER_LENGTH);
+    const cause = this.forwardCause(ip.src, ip.dst, d);
     if (out.length > d.iface.mtu) {
       if (ip.dontFragment) {
         this.icmpError(packet, ip, IcmpType.DestUnreachable, IcmpUnreachableCode.FragmentationNeeded, `${this.name}: packet larger than MTU ${d.iface.mtu}`, d.iface.mtu);
@@ -343,10 +359,27 @@ export class IpDevice extends Device {
       }
       const o = parseIpv4(out);
       if (!o.ok) return;
-      for (const f of fragmentIpv4(o.repr, out.subarray(o.repr.headerLength), d.iface.mtu)) this.transmitIp(d.iface, d.nextHop, f, true, `${cause} (fragment)`);
+      for (const f of fragmentIpv4(o.repr, out.subarray(o.repr.headerLength), d.iface.mtu)) this.transmitIp(d.iface, d.nextHop, withHeadroom(f), true, `${cause} (fragment)`);
       return;
     }
-    this.transmitIp(d.iface, d.nextHop, out, true, cause);
+    this.transmitIp(d.iface, d.nextHop, frame, true, cause);
+  }
+
+  /** "r1 forwards A → B via eth1 (gateway G)", built once per flow: forwarding is the hot path. */
+  private forwardCause(src: number, dst: number, d: RouteDecision): string {
+    let bySrc = this.causeCache.get(dst);
+    if (!bySrc) {
+      if (this.causeCache.size > 4096) this.causeCache.clear();
+      this.causeCache.set(dst, (bySrc = new Map()));
+    }
+    const via = d.route.via;
+    let c = bySrc.get(src);
+    if (c === undefined || c.iface !== d.iface || c.via !== via) {
+      const text = `${this.name} forwards ${formatIpv4(src)} → ${formatIpv4(dst)} via ${d.iface.name}${via !== undefined ? ` (gateway ${formatIpv4(via)})` : ''}`;
+      c = { iface: d.iface, via, text };
+      bySrc.set(src, c);
+    }
+    return c.text;
   }
 
   /** Sends an ICMP error about `packet` to its source, following RFC 1812's rules on when not to. */
@@ -440,6 +473,13 @@ export class IpDevice extends Device {
       }
     }
   }
+}
+
+/** An IPv4 packet in a new frame buffer with room for the Ethernet header in front. */
+function withHeadroom(packet: Uint8Array): Uint8Array {
+  const frame = new Uint8Array(ETH_HEADER_LENGTH + packet.length);
+  frame.set(packet, ETH_HEADER_LENGTH);
+  return frame;
 }
 
 function arpKey(iface: NetInterface, address: number): string {

@@ -191,11 +191,12 @@ export function computeLinkState(routers: readonly LsRouter[]): LinkStateResult 
     const tree = trees.get(name);
     if (source === undefined || !tree) return [];
     const r = routers[source];
-    const connected = new Set(r.interfaces.filter((i) => i.segment >= 0).map((i) => `${(i.address & prefixToMask(i.prefixLength)) >>> 0}/${i.prefixLength}`));
-    const best = new Map<string, { router: number; stubCost: number; total: number; dst: number; prefixLength: number }>();
+    // Prefix keys as numbers (address × 64 + length, exact in a double): no string per stub.
+    const connected = new Set(r.interfaces.filter((i) => i.segment >= 0).map((i) => ((i.address & prefixToMask(i.prefixLength)) >>> 0) * 64 + i.prefixLength));
+    const best = new Map<number, { router: number; stubCost: number; total: number; dst: number; prefixLength: number }>();
     for (const s of stubs) {
       if (s.router === source || tree.dist[s.router] === Infinity) continue;
-      const key = `${s.dst}/${s.prefixLength}`;
+      const key = s.dst * 64 + s.prefixLength;
       if (connected.has(key)) continue;
       const total = tree.dist[s.router] + s.cost;
       const prev = best.get(key);

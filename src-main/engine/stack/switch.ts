@@ -3,7 +3,7 @@
 // broadcast storm; the switch detects it (the same flooded frame seen again and again) and stops
 // the simulation with a diagnostic instead of looping forever.
 import { formatMac, isMulticastMac, macFromKey, macToKey } from '../../../src-shared/net/addr';
-import { ETH_HEADER_LENGTH, parseEthernet } from '../../../src-shared/net/wire/ethernet';
+import { ETH_DST, ETH_HEADER_LENGTH, ETH_SRC, parseEthernet } from '../../../src-shared/net/wire/ethernet';
 import { Device, type NetInterface } from '../model/node';
 import type { Network } from '../model/network';
 import { formatTime } from '../sim/time';
@@ -16,6 +16,8 @@ export const STORM_WINDOW = 1_000_000;
 interface MacEntry {
   port: NetInterface;
   expires: number;
+  /** Cause of frames forwarded to this entry, built once (the switch's hot path). */
+  cause: string;
 }
 
 export class Switch extends Device {
@@ -38,30 +40,28 @@ export class Switch extends Device {
 
   receive(inPort: NetInterface, frame: Uint8Array): void {
     if (this.stormed || frame.length < ETH_HEADER_LENGTH) return;
-    const eth = parseEthernet(frame);
-    if (!eth.ok) return;
     const now = this.net.now;
-    const src = eth.repr.src;
-    if (!isMulticastMac(src)) {
-      const key = macToKey(src);
+    if (!isMulticastMac(frame, ETH_SRC)) {
+      const key = macToKey(frame, ETH_SRC);
       const e = this.table.get(key);
       if (!e || e.port !== inPort || e.expires - now < this.agingTime / 2) {
         // Refresh the aging timer at most every half period so steady traffic does not flood the state log.
-        this.table.set(key, { port: inPort, expires: now + this.agingTime });
-        this.net.state.set(this.name, 'mac', formatMac(src), { mac: formatMac(src), port: inPort.name, expires: now + this.agingTime });
+        const mac = formatMac(frame, ETH_SRC);
+        this.table.set(key, { port: inPort, expires: now + this.agingTime, cause: `${this.name} forwards to ${inPort.name}: ${mac} was learned there` });
+        this.net.state.set(this.name, 'mac', mac, { mac, port: inPort.name, expires: now + this.agingTime });
       }
     }
-    const dst = eth.repr.dst;
-    if (!isMulticastMac(dst)) {
-      const e = this.table.get(macToKey(dst));
+    const multicast = isMulticastMac(frame, ETH_DST);
+    if (!multicast) {
+      const e = this.table.get(macToKey(frame, ETH_DST));
       if (e && e.expires > now) {
         if (e.port === inPort) return; // destination is on the port it came from: filter
-        if (e.port.up) e.port.send(frame, `${this.name} forwards to ${e.port.name}: ${formatMac(dst)} was learned there`);
+        if (e.port.up) e.port.send(frame, e.cause);
         return;
       }
     }
     if (this.detectStorm(frame, inPort)) return;
-    const cause = isMulticastMac(dst) ? `${this.name} floods a ${dst[0] === 0xff ? 'broadcast' : 'multicast'} frame from ${inPort.name}` : `${this.name} floods: ${formatMac(dst)} is not in its MAC table`;
+    const cause = multicast ? `${this.name} floods a ${frame[ETH_DST] === 0xff ? 'broadcast' : 'multicast'} frame from ${inPort.name}` : `${this.name} floods: ${formatMac(frame, ETH_DST)} is not in its MAC table`;
     for (const port of this.interfaces) if (port !== inPort && port.up) port.send(frame, cause);
   }
 
