@@ -26,7 +26,6 @@ const explicit = (n: number, inner: Uint8Array) => tlv(0xa0 + n, inner);
 const octetString = (b: Uint8Array) => tlv(0x04, b);
 const bitString = (b: Uint8Array, unusedBits = 0) => tlv(0x03, concatBytes([Uint8Array.of(unusedBits), b]));
 const utf8String = (s: string) => tlv(0x0c, utf8(s));
-const ia5String = (s: string) => tlv(0x16, utf8(s));
 const boolTrue = () => Uint8Array.of(0x01, 0x01, 0xff);
 
 /** A non-negative INTEGER from big-endian bytes (leading zeros trimmed, sign byte added). */
