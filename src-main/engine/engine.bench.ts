@@ -37,7 +37,7 @@ function trafficLab(): Lab {
   return LabSchema.parse({ version: 2, devices, links });
 }
 
-function benchFrames(datagramsPerHost: number): { frames: number; seconds: number; cpuSeconds: number; framesPerSecond: number; framesPerCpuSecond: number; eventsPerCpuSecond: number; bytesPerFrame: number } {
+function benchFrames(datagramsPerHost: number): { frames: number; seconds: number; cpuSeconds: number; framesPerSecond: number; framesPerCpuSecond: number; eventsPerCpuSecond: number; heapBytesPerFrame: number; bytesPerFrame: number; averageFrameLength: number } {
   const sim = new Simulation(trafficLab());
   const payload = new Uint8Array(64);
   for (let i = 1; i <= 4; i++) {
@@ -53,7 +53,7 @@ function benchFrames(datagramsPerHost: number): { frames: number; seconds: numbe
     sim.net.scheduler.at(0, 'bench start', tick);
   }
   (globalThis as { gc?: () => void }).gc?.();
-  const heapBefore = process.memoryUsage().heapUsed;
+  const memBefore = process.memoryUsage();
   const t0 = performance.now();
   const c0 = process.cpuUsage();
   const r = sim.run({ budget: 1e9 });
@@ -62,7 +62,7 @@ function benchFrames(datagramsPerHost: number): { frames: number; seconds: numbe
   // CPU time of this process: the figure that does not depend on what else the machine is doing.
   const cpuSeconds = (c1.user + c1.system) / 1e6;
   (globalThis as { gc?: () => void }).gc?.();
-  const heapAfter = process.memoryUsage().heapUsed;
+  const memAfter = process.memoryUsage();
   const frames = sim.net.capture.count;
   return {
     frames,
@@ -71,8 +71,17 @@ function benchFrames(datagramsPerHost: number): { frames: number; seconds: numbe
     framesPerSecond: Math.round(frames / seconds),
     framesPerCpuSecond: Math.round(frames / cpuSeconds),
     eventsPerCpuSecond: Math.round(r.processed / cpuSeconds),
-    bytesPerFrame: Math.round((heapAfter - heapBefore) / frames),
+    // JS heap (records, columns) plus the frames' bytes themselves (ArrayBuffers live outside the heap).
+    heapBytesPerFrame: Math.round((memAfter.heapUsed - memBefore.heapUsed) / frames),
+    bytesPerFrame: Math.round((memAfter.heapUsed + memAfter.arrayBuffers - memBefore.heapUsed - memBefore.arrayBuffers) / frames),
+    averageFrameLength: Math.round(averageLength(sim)),
   };
+}
+
+function averageLength(sim: Simulation): number {
+  let total = 0;
+  for (let no = 1; no <= sim.net.capture.count; no++) total += sim.net.capture.bytesOf(no).length;
+  return total / sim.net.capture.count;
 }
 
 function benchScheduler(n: number): number {

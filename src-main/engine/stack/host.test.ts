@@ -116,3 +116,15 @@ function ipFrameUnknownProto(): Uint8Array {
 function ipFrameRaw(protocol: number): Uint8Array {
   return ipFrame(PEER_MAC, PC_MAC, { src: '192.0.2.99', dst: '192.0.2.10', protocol }, new Uint8Array([1, 2, 3, 4]));
 }
+
+describe('host loopback', () => {
+  it('answers pings to its own address and 127.0.0.1 without touching the wire', () => {
+    const { sim, peer } = withPeer(pcLab(), 'pc1:eth0');
+    startPing(sim.ipDevice('pc1'), { to: '192.0.2.10', count: 1 });
+    sim.net.scheduler.at(5_000, 'test: ping localhost', () => startPing(sim.ipDevice('pc1'), { to: '127.0.0.1', count: 1 }));
+    sim.run();
+    expect(outputOf(sim, 'pc1').filter((l) => l.startsWith('64 bytes'))).toEqual(['64 bytes from 192.0.2.10: icmp_seq=1 ttl=64 time=0.000 ms', '64 bytes from 127.0.0.1: icmp_seq=1 ttl=64 time=0.000 ms']);
+    expect(sim.net.capture.count).toBe(0);
+    expect(peer.received).toEqual([]);
+  });
+});

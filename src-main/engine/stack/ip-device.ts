@@ -7,7 +7,7 @@ import { readU16 } from '../../../src-shared/net/wire/checksum';
 import { ArpOperation, emitArp, parseArp, type ArpRepr } from '../../../src-shared/net/wire/arp';
 import { EtherType, emitEthernet, ETH_DST, ETH_HEADER_LENGTH, ETH_TYPE, writeEthernetHeader } from '../../../src-shared/net/wire/ethernet';
 import { emitIcmp, icmpQuote, IcmpType, IcmpUnreachableCode, IcmpTimeExceededCode, parseIcmp, type IcmpParsed, type IcmpRepr } from '../../../src-shared/net/wire/icmp';
-import { fragmentIpv4, IpProtocol, Ipv4Reassembler, parseIpv4, writeIpv4Header, ipv4HeaderLength, type Ipv4Fields, type Ipv4Parsed } from '../../../src-shared/net/wire/ipv4';
+import { emitIpv4, fragmentIpv4, IpProtocol, Ipv4Reassembler, parseIpv4, writeIpv4Header, ipv4HeaderLength, type Ipv4Fields, type Ipv4Parsed } from '../../../src-shared/net/wire/ipv4';
 import { emitUdp, parseUdp, verifyUdpChecksum } from '../../../src-shared/net/wire/udp';
 import { emitTcp, parseTcp, TcpFlags, tcpSequenceLength, verifyTcpChecksum } from '../../../src-shared/net/wire/tcp';
 import { parseIpv4 as parseIpv4Text } from '../../../src-shared/net/addr';
@@ -151,6 +151,7 @@ export class IpDevice extends Device {
    * address is known (UDP and TCP checksums cover it). Returns an error string on failure.
    */
   sendIp(fields: Omit<Ipv4Fields, 'src'> & { src?: number }, build: (src: number) => Uint8Array, cause: string): string | null {
+    if (this.isLocalAddress(fields.dst) || fields.dst >>> 24 === 127) return this.sendLoopback(fields, build);
     const d = this.routeTo(fields.dst);
     if ('error' in d) {
       const text = d.error === 'net' ? 'Network is unreachable' : d.error === 'prohibit' ? 'Permission denied' : d.error === 'host' ? 'No route to host' : 'Invalid argument';
@@ -161,6 +162,19 @@ export class IpDevice extends Device {
     const payload = build(src);
     const ipFields: Ipv4Fields = { identification: this.nextIpId(), ttl: 64, ...fields, src };
     this.sendPacket(d, ipFields, payload, false, cause);
+    return null;
+  }
+
+  /** Packets to our own addresses go through the loopback device: delivered locally, never on a link. */
+  private sendLoopback(fields: Omit<Ipv4Fields, 'src'> & { src?: number }, build: (src: number) => Uint8Array): string | null {
+    const iface = this.interfaces.find((i) => i.ipv4 !== null) ?? this.interfaces[0];
+    if (!iface) return 'Network is unreachable';
+    const src = fields.src ?? fields.dst;
+    const packet = emitIpv4({ identification: this.nextIpId(), ttl: 64, ...fields, src }, build(src));
+    this.net.scheduler.after(0, `${this.name} loopback`, () => {
+      const p = parseIpv4(packet);
+      if (p.ok) this.deliverLocal(iface, packet, p.repr);
+    });
     return null;
   }
 
