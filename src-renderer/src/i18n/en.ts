@@ -112,7 +112,7 @@ export const en = {
     loading: 'Loading editor…',
     problemsCount: '{n} problem | {n} problems',
     noProblems: 'No problems',
-    noParser: 'Checked when this table format lands in the engine',
+    noParser: 'Not checked yet',
   },
   problems: {
     title: 'This lab has problems',

@@ -116,7 +116,7 @@ export const ko: SameShape<Messages> = {
     loading: '편집기를 불러오는 중…',
     problemsCount: '문제 {n}개',
     noProblems: '문제 없음',
-    noParser: '이 테이블 형식은 엔진에 추가되면 검사됩니다',
+    noParser: '아직 검사하지 않음',
   },
   problems: {
     title: '이 랩에 문제가 있습니다',

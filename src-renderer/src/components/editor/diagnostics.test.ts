@@ -37,9 +37,20 @@ describe('table diagnostics', () => {
     expect(diagnose('arp', '192.168.1.1 lladdr 02:00:00:00:01 dev eth0\n', ctx)).toHaveLength(1);
   });
 
-  it('leaves zone files and dhcpd.conf unchecked until their parsers exist', () => {
-    expect(hasParser('zone')).toBe(false);
-    expect(hasParser('dhcpd')).toBe(false);
-    expect(diagnose('zone', 'garbage (', ctx)).toEqual([]);
+  it('checks BIND zone files with the shared zone parser', () => {
+    expect(hasParser('zone')).toBe(true);
+    const zone = '$ORIGIN example.com.\n$TTL 3600\n@ IN SOA ns1 hostmaster ( 1 3600 900 604800 300 )\n@ IN NS ns1\nns1 IN A 192.0.2.53\nwww IN A 192.0.2.80\n';
+    expect(diagnose('zone', zone, ctx).filter((d) => d.severity === 'error')).toEqual([]);
+    const [bad] = diagnose('zone', zone.replace('192.0.2.80', '192.0.2.300'), ctx);
+    expect(bad).toMatchObject({ line: 6, col: 10, severity: 'error' });
+    expect(bad.message).toContain('192.0.2.300');
+    expect(diagnose('zone', 'www IN A 192.0.2.1\n', ctx)[0].message).toMatch(/TTL/);
+  });
+
+  it('checks dhcpd.conf with the shared parser', () => {
+    const conf = 'subnet 192.168.1.0 netmask 255.255.255.0 {\n  range 192.168.1.100 192.168.1.199;\n  option routers 192.168.1.1;\n}\n';
+    expect(diagnose('dhcpd', conf, ctx)).toEqual([]);
+    const problems = diagnose('dhcpd', conf.replace('192.168.1.199;', '192.168.1.299;').replace('192.168.1.1;', '192.168.1.1'), ctx);
+    expect(problems.map((d) => `${d.line}:${d.col}`)).toEqual(['2:33', '4:1']);
   });
 });

@@ -1,6 +1,8 @@
 // Live diagnostics for device tables, from the same parsers the engine uses (src-shared/lab), plus
 // checks against the lab itself (an interface the device does not have).
 import { parseHosts, parseNeighbours, parseRoutes, tokenizeLines, type TableError, type TableResult } from '../../../../src-shared/lab/tables';
+import { parseZone } from '../../../../src-shared/lab/tables/zone';
+import { parseDhcpdConf } from '../../../../src-shared/lab/tables/dhcpd';
 import type { TableKind } from '../../lab/types';
 
 export interface Diagnostic {
@@ -15,15 +17,27 @@ export interface Diagnostic {
 export interface TableContext {
   /** Interface names of the device the table belongs to. */
   interfaces: string[];
+  /** The zone's apex when the lab names it; otherwise the file's $ORIGIN decides (root by default). */
+  zoneOrigin?: string;
 }
 
-const PARSERS: Partial<Record<TableKind, (text: string) => TableResult<unknown>>> = {
-  routes: parseRoutes,
-  arp: parseNeighbours,
-  hosts: parseHosts,
+type Checked = { errors: TableError[]; warnings: TableError[] };
+const fromTable = (r: TableResult<unknown> | { ok: true } | { ok: false; errors: TableError[] }): Checked => ({ errors: r.ok ? [] : r.errors, warnings: [] });
+
+const PARSERS: Record<TableKind, (text: string, context: TableContext) => Checked> = {
+  routes: (text) => fromTable(parseRoutes(text)),
+  arp: (text) => fromTable(parseNeighbours(text)),
+  hosts: (text) => fromTable(parseHosts(text)),
+  // named-checkzone's checks come with the zone parser: its warnings are shown as warnings.
+  zone: (text, context) => {
+    // Like named-checkzone, the parser wants the apex; a file that starts with $ORIGIN names it.
+    const r = parseZone(text, context.zoneOrigin ?? /^\$ORIGIN[ \t]+(\S+)/m.exec(text)?.[1] ?? '.');
+    return { errors: r.ok ? [] : r.errors, warnings: r.warnings };
+  },
+  dhcpd: (text) => fromTable(parseDhcpdConf(text)),
 };
 
-/** Whether this table kind is checked (BIND zones and dhcpd.conf get parsers in a later issue). */
+/** Whether this table kind is checked (every kind has a parser in src-shared/lab/tables now). */
 export function hasParser(table: TableKind): boolean {
   return table in PARSERS;
 }
@@ -41,10 +55,14 @@ export function diagnose(table: TableKind, text: string, context: TableContext):
   if (!parse) return [];
   const lines = text.split('\n');
   const out: Diagnostic[] = [];
-  const result = parse(text);
-  if (!result.ok) {
-    for (const e of result.errors as TableError[]) out.push({ line: e.line, col: e.col, endCol: wordEnd(lines, e.line, e.col), message: e.message, severity: 'error' });
-  }
+  const result = parse(text, context);
+  const add = (e: TableError, severity: Diagnostic['severity']) => {
+    const line = Math.max(1, e.line);
+    const col = Math.max(1, e.col);
+    out.push({ line, col, endCol: wordEnd(lines, line, col), message: e.message, severity });
+  };
+  for (const e of result.errors) add(e, 'error');
+  for (const e of result.warnings) add(e, 'warning');
   // `dev NAME` must name one of this device's interfaces.
   if (table === 'routes' || table === 'arp') {
     const known = new Set(context.interfaces);
