@@ -1,6 +1,6 @@
 // Ethernet II frames (no FCS, as captured). Values below 0x0600 in the type field are an
 // IEEE 802.3 length; they are kept as `ethertype` like any unknown code point.
-import { formatMac, readMac, type MacAddress } from '../addr/mac';
+import { readMac, type MacAddress } from '../addr/mac';
 import { wireFail, type WireResult } from '../addr/result';
 import { readU16, writeU16 } from './checksum';
 
@@ -60,8 +60,4 @@ export function emitEthernet(repr: EthernetRepr, payload: Uint8Array, options?: 
   writeEthernetHeader(repr, buf, 0);
   buf.set(payload, ETH_HEADER_LENGTH);
   return buf;
-}
-
-export function describeEthernet(repr: EthernetRepr): string {
-  return `${formatMac(repr.src)} → ${formatMac(repr.dst)} type 0x${repr.ethertype.toString(16).padStart(4, '0')}`;
 }

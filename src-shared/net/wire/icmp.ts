@@ -89,7 +89,7 @@ export function parseIcmp(bytes: Uint8Array, offset = 0, length = bytes.length -
   }
   return {
     ok: true,
-    repr: { ...repr, ...info },
+    repr: Object.assign(repr, info) as IcmpParsed,
     headerLength: ICMP_HEADER_LENGTH,
     payloadOffset: offset + ICMP_HEADER_LENGTH,
     payloadLength: length - ICMP_HEADER_LENGTH,

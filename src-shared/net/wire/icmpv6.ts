@@ -201,7 +201,7 @@ export function parseIcmpv6(
   }
   return {
     ok: true,
-    repr: { ...repr, ...info },
+    repr: Object.assign(repr, info) as Icmpv6Parsed,
     headerLength,
     payloadOffset: offset + headerLength,
     payloadLength: length - headerLength,

@@ -1,6 +1,6 @@
 // IPv4 header (RFC 791): parse, emit with total length and header checksum, options kept as
 // raw bytes (walk them with `walkIpv4Options`), plus a fragmenter and a small reassembler.
-import { formatIpv4, readIpv4, writeIpv4, type Ipv4Address } from '../addr/ipv4';
+import { readIpv4, writeIpv4, type Ipv4Address } from '../addr/ipv4';
 import { wireFail, type WireResult } from '../addr/result';
 import { checksumValid, internetChecksum, readU16, updateChecksum, writeU16 } from './checksum';
 
@@ -360,8 +360,4 @@ export class Ipv4Reassembler {
     }
     return expired;
   }
-}
-
-export function describeIpv4(r: Ipv4Repr): string {
-  return `${formatIpv4(r.src)} → ${formatIpv4(r.dst)} proto ${r.protocol} ttl ${r.ttl}`;
 }

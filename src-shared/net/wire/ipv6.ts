@@ -241,10 +241,6 @@ export function fragmentIpv6(fields: Ipv6Fields, payload: Uint8Array, mtu: numbe
   return out;
 }
 
-export function describeIpv6(r: Ipv6Repr): string {
-  return `${formatIpv6(r.src)} → ${formatIpv6(r.dst)} next header ${r.nextHeader} hop limit ${r.hopLimit}`;
-}
-
 interface PendingIpv6 {
   /** Header fields and extension headers before the fragment header, from the first fragment. */
   unfragmentable?: Ipv6Fields;
