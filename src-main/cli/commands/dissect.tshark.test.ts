@@ -28,7 +28,8 @@ tcp.options.timestamp.tsval tcp.analysis.duplicate_ack_num tcp.checksum.status i
 dns.count.answers dns.resp.type dns.srv.target dns.soa.mname dns.ptr.domain_name dns.response_to dns.flags.authoritative
 dhcp.id dhcp.option.subnet_mask dhcp.option.hostname dhcp.hw.mac_addr http.content_type http.server http.response.phrase
 tls.record.version tls.handshake.version tls.handshake.extensions.supported_version tls.handshake.extensions_alpn_str
-tls.record.opaque_type tls.handshake.ciphersuite`.split(/\s+/);
+tls.record.opaque_type tls.handshake.ciphersuite ipv6.fraghdr.offset ipv6.fraghdr.more icmpv6.nd.ns.target_address
+icmpv6.opt.linkaddr icmpv6.echo.sequence_number icmpv6.checksum.status ip.opt.type ip.frag_offset ip.flags.mf data.len`.split(/\s+/);
 
 /** Differences we know of and accept for now, each with its reason (checked, not skipped, elsewhere). */
 const KNOWN_GAPS: { file: string; field: string; why: string }[] = [
@@ -77,10 +78,16 @@ const FILTERS = [
   'arp.opcode == 2',
   'frame.len > 1000',
   'dhcp.option.dhcp == 5',
+  'icmpv6',
+  'icmpv6.type == 135',
+  'ipv6.addr == 2001:db8:1::2',
+  'ipv6.fraghdr',
+  'ip.flags.mf == 1',
+  'ip.frag_offset > 0',
 ];
 
 // -Y runs tshark once per filter: a representative subset keeps the suite fast.
-const FILTER_CAPTURES = ['dns-udp-queries.pcapng', 'dns-tcp.pcapng', 'dhcp-arp-icmp.pcapng', 'routing-icmp-errors.pcapng', 'tcp-retransmissions.pcapng', 'https-tls13.pcapng', 'http-post-json.pcapng'];
+const FILTER_CAPTURES = ['dns-udp-queries.pcapng', 'dns-tcp.pcapng', 'dhcp-arp-icmp.pcapng', 'routing-icmp-errors.pcapng', 'tcp-retransmissions.pcapng', 'https-tls13.pcapng', 'http-post-json.pcapng', 'ipv6-icmpv6-frag.pcapng'];
 
 function tshark(args: string[]): string[] {
   // No try/catch: if tshark is missing this throws and the test fails, as it must.

@@ -5,6 +5,7 @@ import type { DissectSession, StreamProtocol } from '../session';
 import type { Packet } from '../packet';
 import { field, protoField, uintField } from '../registry';
 import { ascii } from '../bytes';
+import { dissectData } from './link';
 
 export const HTTP_FIELDS: FieldInfo[] = [
   protoField('http', 'Hypertext Transfer Protocol'),
@@ -249,8 +250,7 @@ function dissectHttp(p: Packet, s: DissectSession, b: Uint8Array, off: number, e
         info += ` (${media})`;
       }
     } else {
-      p.proto('data', bodyStart, bodyLen, 'Data');
-      p.close();
+      dissectData(p, b, bodyStart, bodyStart + bodyLen);
     }
   }
   p.close();

@@ -100,6 +100,8 @@ export const ICMP_FIELDS: FieldInfo[] = [
   field('icmp.resp_to', 'Response to', 'framenum'),
   field('icmp.no_resp', 'No response seen', 'none'),
   field('icmp.unused', 'Unused', 'bytes'),
+  field('icmp.data_time', 'Timestamp from icmp data', 'time'),
+  field('icmp.data_time_relative', 'Timestamp from icmp data (relative)', 'reltime'),
   uintField('icmp.mtu', 'MTU of next hop', 16),
   field('icmp.redir_gw', 'Gateway Address', 'ipv4'),
   field('icmp.checksum_bad', 'Bad checksum', 'none'),
@@ -129,6 +131,10 @@ export const ICMP_FIELDS: FieldInfo[] = [
   field('icmpv6.resp_in', 'Response In', 'framenum'),
   field('icmpv6.resp_to', 'Response To', 'framenum'),
 ];
+
+function u32le(b: Uint8Array, o: number): number {
+  return (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
+}
 
 /** Echo request/reply matching: key → request frame. */
 function echoTable(s: DissectSession, key: string): Map<string, number> {
@@ -196,7 +202,24 @@ export function dissectIcmp(p: Packet, s: DissectSession, buf: Uint8Array, off: 
         }
       }
     }
-    dissectData(p, buf, off + 8, end);
+    // Linux ping starts its payload with a timeval: Wireshark shows it as a timestamp when it
+    // lies within a day of the frame's time (big- or little-endian), and the rest as data.
+    let dataStart = off + 8;
+    if (end - dataStart > 8 && end <= buf.length) {
+      let sec = u32(buf, dataStart);
+      let usec = u32(buf, dataStart + 4);
+      const near = (sv: number, us: number) => Math.abs(sv - p.absSec) < 86400 && us < 1000000;
+      if (!near(sec, usec)) {
+        sec = u32le(buf, dataStart);
+        usec = u32le(buf, dataStart + 4);
+      }
+      if (near(sec, usec)) {
+        p.add('icmp.data_time', dataStart, 8, sec + usec / 1e6);
+        p.gen('icmp.data_time_relative', p.absSec - sec + (p.absNs / 1e9 - usec / 1e6));
+        dataStart += 8;
+      }
+    }
+    dissectData(p, buf, dataStart, end);
   } else if (type === 3 || type === 11 || type === 12 || type === 4 || type === 5) {
     need(buf, off, 8, end);
     if (type === 3 && code === 4) p.add('icmp.mtu', off + 6, 2, u16(buf, off + 6));

@@ -169,7 +169,8 @@ export function dissectIpv4(p: Packet, s: DissectSession, buf: Uint8Array, off: 
     p.add('ip.flags.mf', off + 6, 1, (flags & 1) !== 0);
     p.close();
   }
-  p.add('ip.frag_offset', off + 6, 2, fragOff);
+  // The field counts 8-byte units (tshark -T fields prints 157 for byte offset 1256).
+  p.add('ip.frag_offset', off + 6, 2, fragOff / 8, `Fragment Offset: ${fragOff}`);
   const ttl = buf[off + 8];
   p.add('ip.ttl', off + 8, 1, ttl);
   const proto = buf[off + 9];
