@@ -28,7 +28,20 @@ export function generateCapture(sources: readonly Uint8Array[], frames: number):
   return writePcap({ linkType: 1 }, packets);
 }
 
-/** Rewrites the ephemeral (>= 1024) port of IPv4 TCP/UDP frames so each repetition is its own conversation. */
+/** The reference captures' servers listen on high ports; the benchmark uses the standard ones. */
+const SERVER_PORTS = new Map([
+  [15353, 53],
+  [15354, 53],
+  [18080, 80],
+  [18443, 443],
+  [8080, 80],
+]);
+
+/**
+ * Moves server ports to their standard numbers and shifts the client's ephemeral port per
+ * repetition, so each repetition is its own conversation. Checksums are left as they are
+ * (loopback captures carry unfilled ones anyway; tshark does not check them by default).
+ */
 function shiftClientPort(d: Uint8Array, rep: number): void {
   if (d.length < 38 || d[12] !== 0x08 || d[13] !== 0x00) return;
   const ihl = (d[14] & 15) * 4;
@@ -37,7 +50,11 @@ function shiftClientPort(d: Uint8Array, rep: number): void {
   const l4 = 14 + ihl;
   for (const off of [l4, l4 + 2]) {
     const port = (d[off] << 8) | d[off + 1];
-    if (port >= 1024 && port !== 8080 && port !== 8443) {
+    const server = SERVER_PORTS.get(port);
+    if (server !== undefined) {
+      d[off] = server >> 8;
+      d[off + 1] = server & 255;
+    } else if (port >= 1024) {
       const np = 1024 + ((port - 1024 + rep * 7) % 64000);
       d[off] = np >> 8;
       d[off + 1] = np & 255;
