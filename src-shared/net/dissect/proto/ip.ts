@@ -223,7 +223,9 @@ export function dissectIpv4(p: Packet, s: DissectSession, buf: Uint8Array, off: 
       return;
     }
     p.gen('ip.reassembled.length', whole.length);
+    p.reassembled = true;
     dispatchIpProto(p, s, whole, 0, whole.length, proto);
+    p.reassembled = false;
     return;
   }
   dispatchIpProto(p, s, buf, start, payloadEnd, proto);
@@ -345,7 +347,9 @@ export function dissectIpv6(p: Packet, s: DissectSession, buf: Uint8Array, off: 
           dissectData(p, buf, o, payloadEnd);
           return;
         }
+        p.reassembled = true;
         dispatchIpProto(p, s, whole, 0, whole.length, next);
+        p.reassembled = false;
         return;
       }
       nxt = next;
