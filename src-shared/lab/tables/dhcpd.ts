@@ -77,6 +77,9 @@ class ConfError extends Error {
 }
 const at = (t: Located, message: string): ConfError => new ConfError(message, t.line, t.col);
 
+// Characters that end a bare word: blanks, punctuation, quotes and comments.
+const WORD_END = new Set([...' \t\r\n\f\v;,{}"#'].map((c) => c.charCodeAt(0)));
+
 function tokenize(text: string, errors: TableError[]): Tok[] {
   const toks: Tok[] = [];
   let line = 1;
@@ -111,7 +114,7 @@ function tokenize(text: string, errors: TableError[]): Tok[] {
       i = j + 1;
     } else {
       let j = i;
-      while (j < n && !/[\s;,{}"#]/.test(text[j])) j++;
+      while (j < n && !WORD_END.has(text.charCodeAt(j))) j++;
       toks.push({ kind: 'word', text: text.slice(i, j), line, col });
       i = j;
     }
@@ -138,6 +141,7 @@ const OPTIONS: Record<string, OptionSpec> = {
 
 class Parser {
   private i = 0;
+  private readonly hostNames = new Set<string>();
   readonly errors: TableError[] = [];
   constructor(private readonly toks: Tok[]) {}
 
@@ -346,10 +350,11 @@ class Parser {
     this.openBrace();
     const host: DhcpdHost = { name: nameTok.text, fixedAddresses: [], options: {}, line: kw.line, col: kw.col };
     this.block(config, 'host', host, open);
-    if (config.hosts.some((h) => h.name === host.name)) {
+    if (this.hostNames.has(host.name)) {
       this.errors.push({ line: nameTok.line, col: nameTok.col, message: `host ${host.name}: already exists` });
       return;
     }
+    this.hostNames.add(host.name);
     config.hosts.push(host);
     subnet?.hosts.push(host);
   }
