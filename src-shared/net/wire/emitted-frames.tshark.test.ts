@@ -105,36 +105,65 @@ function writePcap(frames: Uint8Array[]): Uint8Array {
 }
 
 const CHECKS = ['-o', 'ip.check_checksum:TRUE', '-o', 'udp.check_checksum:TRUE', '-o', 'tcp.check_checksum:TRUE'];
+// Absolute sequence numbers, so SACK edges read back as we wrote them.
+const OPTIONS = [...CHECKS, '-o', 'tcp.relative_sequence_numbers:FALSE'];
+
+const FIELDS = [
+  '_ws.malformed', '_ws.expert.severity', '_ws.expert.message',
+  'ip.checksum.status', 'udp.checksum.status', 'tcp.checksum.status', 'icmp.checksum.status', 'icmpv6.checksum.status',
+  'arp.opcode', 'arp.src.hw_mac', 'arp.src.proto_ipv4', 'arp.dst.proto_ipv4',
+  'ip.ttl', 'ip.flags.df', 'ip.frag_offset', 'ip.flags.mf', 'ip.fragment.count',
+  'icmp.type', 'icmp.code', 'icmp.ident', 'icmp.seq', 'icmp.mtu',
+  'udp.srcport', 'udp.dstport', 'udp.length', 'udp.payload',
+  'tcp.flags.syn', 'tcp.hdr_len', 'tcp.option_kind', 'tcp.options.mss_val', 'tcp.options.wscale.shift',
+  'tcp.options.timestamp.tsval', 'tcp.options.timestamp.tsecr', 'tcp.options.sack_le', 'tcp.options.sack_re', 'tcp.len', 'tcp.window_size_value',
+  'vlan.id', 'vlan.priority', 'vlan.etype',
+  'ipv6.dst', 'eth.dst', 'ipv6.flow', 'ipv6.tclass.dscp', 'ipv6.hopopts.len', 'ipv6.opt.type',
+  'ipv6.fraghdr.offset', 'ipv6.fraghdr.more', 'ipv6.fraghdr.ident',
+  'icmpv6.type', 'icmpv6.mtu', 'icmpv6.nd.ns.target_address', 'icmpv6.opt.linkaddr',
+  'icmpv6.nd.na.flag.r', 'icmpv6.nd.na.flag.s', 'icmpv6.nd.na.flag.o',
+  'icmpv6.nd.ra.router_lifetime', 'icmpv6.opt.mtu', 'icmpv6.opt.prefix', 'icmpv6.opt.prefix.length',
+] as const;
+type Field = (typeof FIELDS)[number];
 
 describe('frames from our emitters, read by tshark', () => {
   const frames = buildFrames();
   let dir = '';
-  let file = '';
+  /** One tshark run: per frame, each field as tshark prints it (occurrences joined by ','). */
+  let rows: Record<Field, string>[] = [];
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'packetlab-wire-'));
-    file = join(dir, 'emitted.pcap');
+    const file = join(dir, 'emitted.pcap');
     writeFileSync(file, writePcap(frames.map((f) => f.bytes)));
+    const args = ['-r', file, ...OPTIONS, '-T', 'fields', '-E', 'separator=|', '-E', 'occurrence=a', '-E', 'aggregator=,'];
+    for (const f of FIELDS) args.push('-e', f);
+    const out = execFileSync('tshark', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    rows = out
+      .trimEnd()
+      .split('\n')
+      .map((line) => {
+        const values = line.split('|');
+        return Object.fromEntries(FIELDS.map((f, i) => [f, values[i] ?? ''])) as Record<Field, string>;
+      });
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  function fields(names: string[], filter?: string, extra: string[] = []): string[][] {
-    const args = ['-r', file, ...CHECKS, ...extra, '-T', 'fields', '-E', 'separator=|', '-E', 'occurrence=a', '-E', 'aggregator=,'];
-    if (filter) args.push('-Y', filter);
-    for (const n of names) args.push('-e', n);
-    const out = execFileSync('tshark', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    return out.trimEnd().split('\n').map((l) => l.split('|'));
+  /** The requested fields of every frame with this name, in capture order. */
+  function read(name: string, fields: Field[]): string[][] {
+    const out = frames.flatMap((f, i) => (f.name === name ? [fields.map((k) => rows[i][k])] : []));
+    if (out.length === 0) throw new Error(`no frame named ${name}`);
+    return out;
   }
 
   it('finds no malformed frame, no bad checksum and no warning or error', () => {
-    const rows = fields(['frame.number', '_ws.malformed', '_ws.expert.severity', '_ws.expert.message']);
     expect(rows).toHaveLength(frames.length);
     // Expert severities as tshark prints them: 0x200000 chat, 0x400000 note, 0x600000 warn, 0x800000 error.
     const problems = rows
-      .map(([no, malformed, severity, message]) => ({ no, name: frames[Number(no) - 1].name, malformed, severity, message }))
+      .map((r, i) => ({ name: frames[i].name, malformed: r['_ws.malformed'], severity: r['_ws.expert.severity'], message: r['_ws.expert.message'] }))
       .filter((r) => r.malformed !== '' || r.severity.split(',').some((s) => s !== '' && Number(s) >= 0x600000));
     expect(problems).toEqual([]);
-    const status = fields(['ip.checksum.status', 'udp.checksum.status', 'tcp.checksum.status', 'icmp.checksum.status', 'icmpv6.checksum.status']);
-    const verified = status.flat().flatMap((s) => (s === '' ? [] : s.split(',')));
+    const statusFields: Field[] = ['ip.checksum.status', 'udp.checksum.status', 'tcp.checksum.status', 'icmp.checksum.status', 'icmpv6.checksum.status'];
+    const verified = rows.flatMap((r) => statusFields.flatMap((f) => (r[f] === '' ? [] : r[f].split(','))));
     // 1 = Good, 0 = Bad, 2 = Unverified (tshark's PROTO_CHECKSUM_E_*). Unverified are exactly the
     // three headers quoted in ICMP errors whose data is cut short (2 UDP, 1 ICMPv6).
     expect(verified.filter((s) => s === '0')).toEqual([]);
@@ -143,58 +172,55 @@ describe('frames from our emitters, read by tshark', () => {
   });
 
   it('reads back ARP, IPv4, ICMP and UDP fields', () => {
-    const arp = fields(['arp.opcode', 'arp.src.hw_mac', 'arp.src.proto_ipv4', 'arp.dst.proto_ipv4'], 'arp');
-    expect(arp).toEqual([
-      ['1', '02:00:5e:00:53:0a', '192.0.2.10', '192.0.2.1'],
-      ['2', '02:00:5e:00:53:01', '192.0.2.1', '192.0.2.10'],
+    const arp: Field[] = ['arp.opcode', 'arp.src.hw_mac', 'arp.src.proto_ipv4', 'arp.dst.proto_ipv4'];
+    expect(read('arp request', arp)).toEqual([['1', '02:00:5e:00:53:0a', '192.0.2.10', '192.0.2.1']]);
+    expect(read('arp reply', arp)).toEqual([['2', '02:00:5e:00:53:01', '192.0.2.1', '192.0.2.10']]);
+    // Outer then quoted values: TTL 64 of the error, TTL 1 of the probe it quotes.
+    expect(read('icmp time exceeded', ['icmp.type', 'icmp.code', 'ip.ttl', 'udp.dstport'])).toEqual([['11', '0', '64,1', '33434']]);
+    expect(read('icmp fragmentation needed', ['icmp.type', 'icmp.code', 'icmp.mtu'])).toEqual([['3', '4', '1280']]);
+    expect(read('icmp echo request', ['icmp.type', 'icmp.ident', 'icmp.seq', 'ip.flags.df', 'ip.ttl'])).toEqual([['8', '16962', '1', '1', '64']]);
+    expect(read('icmp echo reply', ['icmp.type', 'icmp.ident', 'ip.ttl'])).toEqual([['0', '16962', '63']]);
+    expect(read('udp dns-ish', ['udp.srcport', 'udp.dstport', 'udp.length', 'udp.payload'])).toEqual([
+      ['50000', '7', '24', Buffer.from('hello, packetlab').toString('hex')],
     ]);
-    const te = fields(['icmp.type', 'icmp.code', 'ip.ttl', 'udp.dstport'], 'icmp.type == 11');
-    expect(te).toEqual([['11', '0', '64,1', '33434']]);
-    const fn = fields(['icmp.code', 'icmp.mtu'], 'icmp.type == 3');
-    expect(fn).toEqual([['4', '1280']]);
-    const echo = fields(['icmp.ident', 'icmp.seq', 'ip.flags.df', 'ip.ttl'], 'icmp.type == 8 && ip.id == 0x1001');
-    expect(echo[0]).toEqual(['16962', '1', '1', '64']);
-    const udp = fields(['udp.srcport', 'udp.dstport', 'udp.length', 'udp.payload'], 'udp.dstport == 7');
-    expect(udp).toEqual([['50000', '7', '24', Buffer.from('hello, packetlab').toString('hex')]]);
   });
 
   it('reassembles our IPv4 fragments', () => {
-    const rows = fields(['ip.frag_offset', 'ip.flags.mf', 'ip.fragment.count', 'icmp.seq'], 'ip.id == 0x1007');
-    expect(rows.map((r) => r.slice(0, 2))).toEqual([
-      ['0', '1'],
-      ['157', '0'], // tshark 4.0 shows the offset in 8-byte units: 1256 / 8
+    const rows = read('ipv4 fragment', ['ip.frag_offset', 'ip.flags.mf', 'ip.fragment.count', 'icmp.seq']);
+    expect(rows).toEqual([
+      ['0', '1', '', ''],
+      ['157', '0', '2', '2'], // tshark 4.0 shows the offset in 8-byte units: 1256 / 8
     ]);
-    expect(rows[1][2]).toBe('2');
-    expect(rows[1][3]).toBe('2');
   });
 
   it('reads back TCP options', () => {
-    const syn = fields(['tcp.flags.syn', 'tcp.options.mss_val', 'tcp.option_kind', 'tcp.options.wscale.shift', 'tcp.options.timestamp.tsval', 'tcp.hdr_len'], 'tcp.flags.syn == 1');
     // Linux's SYN layout: MSS, SACK_PERM, TS, NOP, WS
-    expect(syn).toEqual([['1', '1460', '2,4,8,1,3', '7', '12345', '40']]);
-    const data = fields(
-      ['tcp.options.sack_le', 'tcp.options.sack_re', 'tcp.options.timestamp.tsecr', 'tcp.len', 'tcp.window_size_value'],
-      'tcp.flags.push == 1 && tcp.options.sack_le',
-      ['-o', 'tcp.relative_sequence_numbers:FALSE'],
-    );
-    expect(data).toEqual([['6001', '7001', '777', '18', '502']]);
+    expect(read('tcp syn', ['tcp.flags.syn', 'tcp.options.mss_val', 'tcp.option_kind', 'tcp.options.wscale.shift', 'tcp.options.timestamp.tsval', 'tcp.hdr_len'])).toEqual([
+      ['1', '1460', '2,4,8,1,3', '7', '12345', '40'],
+    ]);
+    expect(read('tcp data with sack', ['tcp.options.sack_le', 'tcp.options.sack_re', 'tcp.options.timestamp.tsecr', 'tcp.len', 'tcp.window_size_value'])).toEqual([
+      ['6001', '7001', '777', '18', '502'],
+    ]);
   });
 
   it('reads back VLAN and IPv6/ICMPv6 fields', () => {
-    expect(fields(['vlan.id', 'vlan.priority', 'vlan.etype', 'icmp.ident'], 'vlan')).toEqual([['10', '5', '0x0800', '16964']]);
-    const ns = fields(['icmpv6.nd.ns.target_address', 'icmpv6.opt.linkaddr', 'ipv6.dst', 'eth.dst'], 'icmpv6.type == 135');
-    expect(ns).toEqual([['2001:db8:1::1', '02:00:5e:00:53:0a', 'ff02::1:ff00:1', '33:33:ff:00:00:01']]);
-    const na = fields(['icmpv6.nd.na.flag.r', 'icmpv6.nd.na.flag.s', 'icmpv6.nd.na.flag.o', 'icmpv6.opt.linkaddr'], 'icmpv6.type == 136');
-    expect(na).toEqual([['1', '1', '1', '02:00:5e:00:53:01']]);
-    const ra = fields(['icmpv6.nd.ra.router_lifetime', 'icmpv6.opt.mtu', 'icmpv6.opt.prefix', 'icmpv6.opt.prefix.length'], 'icmpv6.type == 134');
-    expect(ra).toEqual([['1800', '1500', '2001:db8:1::', '64']]);
-    expect(fields(['icmpv6.mtu'], 'icmpv6.type == 2')).toEqual([['1280']]);
-    const frag = fields(['ipv6.fraghdr.offset', 'ipv6.fraghdr.more', 'ipv6.fraghdr.ident'], 'ipv6.fraghdr.ident == 0xdeadbeef');
-    expect(frag.map((r) => r.slice(0, 2))).toEqual([
-      ['0', '1'],
-      ['154', '0'], // 8-byte units: 1232 / 8
+    expect(read('vlan icmp echo', ['vlan.id', 'vlan.priority', 'vlan.etype', 'icmp.ident'])).toEqual([['10', '5', '0x0800', '16964']]);
+    expect(read('icmpv6 neighbor solicitation', ['icmpv6.nd.ns.target_address', 'icmpv6.opt.linkaddr', 'ipv6.dst', 'eth.dst'])).toEqual([
+      ['2001:db8:1::1', '02:00:5e:00:53:0a', 'ff02::1:ff00:1', '33:33:ff:00:00:01'],
     ]);
-    expect(fields(['ipv6.hopopts.len', 'ipv6.opt.type'], 'ipv6.hopopts')[0][0]).toBe('0');
-    expect(fields(['udp.srcport', 'udp.dstport', 'ipv6.flow', 'ipv6.tclass.dscp'], 'udp && ipv6')).toEqual([['40002', '9999', '0x0abcde', '46']]);
+    expect(read('icmpv6 neighbor advertisement', ['icmpv6.nd.na.flag.r', 'icmpv6.nd.na.flag.s', 'icmpv6.nd.na.flag.o', 'icmpv6.opt.linkaddr'])).toEqual([
+      ['1', '1', '1', '02:00:5e:00:53:01'],
+    ]);
+    expect(read('icmpv6 router advertisement', ['icmpv6.nd.ra.router_lifetime', 'icmpv6.opt.mtu', 'icmpv6.opt.prefix', 'icmpv6.opt.prefix.length'])).toEqual([
+      ['1800', '1500', '2001:db8:1::', '64'],
+    ]);
+    expect(read('icmpv6 router solicitation', ['icmpv6.type', 'icmpv6.opt.linkaddr'])).toEqual([['133', '02:00:5e:00:53:0a']]);
+    expect(read('icmpv6 packet too big', ['icmpv6.type', 'icmpv6.mtu'])).toEqual([['2,128', '1280']]);
+    expect(read('ipv6 fragment', ['ipv6.fraghdr.offset', 'ipv6.fraghdr.more', 'ipv6.fraghdr.ident'])).toEqual([
+      ['0', '1', '0xdeadbeef'],
+      ['154', '0', '0xdeadbeef'], // 8-byte units: 1232 / 8
+    ]);
+    expect(read('ipv6 hop-by-hop mld', ['ipv6.hopopts.len', 'ipv6.opt.type', 'icmpv6.type'])).toEqual([['0', '0x05,0x01', '143']]); // Router Alert, PadN
+    expect(read('udp over ipv6', ['udp.srcport', 'udp.dstport', 'ipv6.flow', 'ipv6.tclass.dscp'])).toEqual([['40002', '9999', '0x0abcde', '46']]);
   });
 });
