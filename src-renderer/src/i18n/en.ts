@@ -105,7 +105,7 @@ export const en = {
     hosts: 'Hosts file',
     routesHelp: 'One route per line, as `ip route` prints them: default via 192.168.1.1 dev eth0',
     zoneHelp: 'A BIND zone file: $ORIGIN, $TTL, then SOA, NS, A, CNAME, MX … records',
-    dhcpdHelp: 'An ISC dhcpd.conf subset: subnet … netmask … { range …; option routers …; }',
+    dhcpdHelp: "An ISC dhcpd.conf subset: subnet … netmask … {'{'} range …; option routers …; {'}'}",
     hostsHelp: 'One address and its names per line: 192.168.1.20 www.example.com',
   },
   editor: {

@@ -30,6 +30,23 @@ describe('i18n', () => {
     expect(keys(en).filter((k) => !get(en, k).trim() || !get(ko, k).trim())).toEqual([]);
   });
 
+  it('uses only vue-i18n syntax it means: {name} placeholders, {\'…\'} literals, plural bars where counted', () => {
+    const get = (obj: object, key: string) => key.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], obj) as string;
+    const plural = new Set(['editor.problemsCount', 'status.devices', 'status.links']);
+    const bad = [en, ko].flatMap((messages) =>
+      keys(messages).filter((k) => {
+        const text = get(messages, k).replace(/\{\w+\}/g, '').replace(/\{'[^']*'\}/g, '');
+        return /[{}@]/.test(text) || (text.includes('|') && !plural.has(k));
+      }),
+    );
+    expect(bad).toEqual([]);
+  });
+
+  it('renders escaped braces literally', () => {
+    i18n.global.locale.value = 'en';
+    expect(i18n.global.t('tables.dhcpdHelp')).toContain('netmask … { range');
+  });
+
   it('follows the OS language and falls back to English', () => {
     expect(detectLocale(['ko-KR', 'en-US'])).toBe('ko');
     expect(detectLocale(['de-DE', 'en-GB'])).toBe('en');

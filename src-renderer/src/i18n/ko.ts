@@ -109,7 +109,7 @@ export const ko: SameShape<Messages> = {
     hosts: 'hosts 파일',
     routesHelp: '`ip route` 출력처럼 한 줄에 경로 하나: default via 192.168.1.1 dev eth0',
     zoneHelp: 'BIND 존 파일: $ORIGIN, $TTL 다음에 SOA, NS, A, CNAME, MX … 레코드',
-    dhcpdHelp: 'ISC dhcpd.conf 일부: subnet … netmask … { range …; option routers …; }',
+    dhcpdHelp: "ISC dhcpd.conf 일부: subnet … netmask … {'{'} range …; option routers …; {'}'}",
     hostsHelp: '한 줄에 주소 하나와 이름들: 192.168.1.20 www.example.com',
   },
   editor: {
