@@ -1,0 +1,147 @@
+// The packet panes mounted in happy-dom with the real store and worker logic (in-process):
+// list rows and colours, keyboard navigation, the filter bar's states, and linked highlighting
+// between the details tree and the bytes.
+import { describe, it, expect, beforeEach, afterEach, vi } from 'vitest';
+import { createApp, nextTick, type App } from 'vue';
+import { createPinia, setActivePinia } from 'pinia';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { i18n } from '../../i18n';
+import { setCaptureWorkerFactory, useCaptureStore } from '../../stores/capture';
+import { WorkerHost } from '../../workers/worker-host';
+import type { WorkerLike } from '../../workers/client';
+import type { RequestEnvelope } from '../../workers/protocol';
+import { DEFAULT_COLOR_RULES } from '../../workers/color-rules';
+import PacketListGrid from './PacketListGrid.vue';
+import DisplayFilterBar from './DisplayFilterBar.vue';
+import PacketDetailsPane from './PacketDetailsPane.vue';
+import PacketBytesPane from './PacketBytesPane.vue';
+
+function inProcessWorker(): WorkerLike {
+  const w: WorkerLike = {
+    onmessage: null,
+    postMessage(message: unknown) {
+      void host.handle(message as RequestEnvelope);
+    },
+  };
+  const host = new WorkerHost(
+    (event) => setTimeout(() => w.onmessage?.({ data: event } as MessageEvent)),
+    (fn) => setTimeout(fn, 0),
+  );
+  return w;
+}
+
+function fixture(name: string): ArrayBuffer {
+  const b = readFileSync(path.join(__dirname, '../../workers/fixtures', name));
+  return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+}
+
+async function settle(cond: () => boolean, ms = 3000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 5));
+    await nextTick();
+  }
+}
+
+let app: App | null = null;
+let host: HTMLElement;
+
+function mount(component: object): HTMLElement {
+  host = document.createElement('div');
+  host.style.height = '400px';
+  document.body.appendChild(host);
+  app = createApp(component);
+  app.use(i18n);
+  const pinia = createPinia();
+  app.use(pinia);
+  setActivePinia(pinia);
+  app.mount(host);
+  return host;
+}
+
+describe('packet panes', () => {
+  beforeEach(() => {
+    setCaptureWorkerFactory(inProcessWorker);
+    // happy-dom lays nothing out: give every element a size so the virtual list renders rows.
+    vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockReturnValue({ x: 0, y: 0, top: 0, left: 0, right: 800, bottom: 400, width: 800, height: 400, toJSON: () => ({}) } as DOMRect);
+    vi.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockReturnValue(400);
+    vi.spyOn(HTMLElement.prototype, 'offsetHeight', 'get').mockReturnValue(400);
+    vi.spyOn(HTMLElement.prototype, 'offsetWidth', 'get').mockReturnValue(800);
+  });
+  afterEach(() => {
+    app?.unmount();
+    host?.remove();
+    vi.restoreAllMocks();
+  });
+
+  it('lists rows with Wireshark colours and moves the selection with the keyboard', async () => {
+    const el = mount(PacketListGrid);
+    const capture = useCaptureStore();
+    await capture.open(fixture('routing-icmp-errors.pcapng'));
+    await settle(() => el.querySelectorAll('[role=row][aria-rowindex]').length > 5 && !!el.querySelector('[role=row][aria-rowindex="2"] .c-no'));
+    const grid = el.querySelector<HTMLElement>('[role=grid]')!;
+    expect(grid.getAttribute('aria-label')).toBe('Packet list');
+    const first = el.querySelector<HTMLElement>('[role=row][aria-rowindex="2"]')!;
+    expect(first.querySelector('.c-no')!.textContent).toBe('1');
+    // frame 1 is ARP: Wireshark's ARP colours
+    expect(first.querySelector('.c-proto')!.textContent).toBe('ARP');
+    const arp = DEFAULT_COLOR_RULES.find((r) => r.name === 'ARP')!;
+    expect(first.style.background.toLowerCase()).toMatch(new RegExp(`${arp.bg}|${hexToRgb(arp.bg).replace(/[()]/g, '\\$&')}`));
+
+    grid.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true }));
+    await settle(() => capture.selectedPos === 0 && capture.details !== null);
+    grid.dispatchEvent(new KeyboardEvent('keydown', { key: 'End', bubbles: true }));
+    await settle(() => capture.selectedPos === capture.viewCount - 1);
+    grid.dispatchEvent(new KeyboardEvent('keydown', { key: ',', ctrlKey: true, bubbles: true }));
+    await settle(() => capture.selectedPos === capture.viewCount - 2);
+    expect(grid.getAttribute('aria-activedescendant')).toBe(`packet-row-${capture.viewCount - 2}`);
+    grid.dispatchEvent(new KeyboardEvent('keydown', { key: 'Home', bubbles: true }));
+    await settle(() => capture.selectedPos === 0);
+  });
+
+  it('colours the filter bar and underlines the error position', async () => {
+    const el = mount(DisplayFilterBar);
+    const capture = useCaptureStore();
+    capture.filterText = 'ip.addr == 10.0.0.300';
+    await nextTick();
+    expect(el.querySelector('.filter-bar')!.classList.contains('invalid')).toBe(true);
+    expect(el.querySelector('input')!.getAttribute('aria-invalid')).toBe('true');
+    expect(el.querySelector('.bad')!.textContent).toBe('10.0.0.300');
+    capture.filterText = 'ip.addr == 10.0.0.3';
+    await nextTick();
+    expect(el.querySelector('.filter-bar')!.classList.contains('valid')).toBe(true);
+    expect(el.querySelector('[role=alert]')).toBeNull();
+  });
+
+  it('highlights the selected node in the bytes and selects the node under a clicked byte', async () => {
+    const el = mount({
+      components: { PacketDetailsPane, PacketBytesPane },
+      template: '<div><PacketDetailsPane /><PacketBytesPane /></div>',
+    });
+    const capture = useCaptureStore();
+    await capture.open(fixture('http-keepalive-3req.pcapng'));
+    await capture.selectPosition(0);
+    await settle(() => el.querySelectorAll('[role=treeitem]').length > 0);
+    const items = () => [...el.querySelectorAll<HTMLElement>('[role=treeitem]')];
+    const tcp = items().find((i) => i.textContent!.includes('Transmission Control Protocol'))!;
+    tcp.dispatchEvent(new MouseEvent('mousedown', { bubbles: true }));
+    await nextTick();
+    const lit = [...el.querySelectorAll<HTMLElement>('.b.lit')].map((b) => Number(b.dataset.offset));
+    expect(lit[0]).toBe(34);
+    expect(lit.length).toBe(40); // 20-byte header + 20 bytes of options on the SYN
+    // byte 36: TCP destination port; its subtree is closed, so the tree opens to it
+    el.querySelector<HTMLElement>('.b[data-offset="36"]')!.dispatchEvent(new MouseEvent('mousedown', { bubbles: true }));
+    await settle(() => !!el.querySelector('[role=treeitem][aria-selected=true]'));
+    expect(el.querySelector('[role=treeitem][aria-selected=true]')!.textContent).toContain('Destination Port');
+    expect([...el.querySelectorAll<HTMLElement>('.b.lit')].map((b) => b.dataset.offset)).toEqual(['36', '37']);
+    // generated items are shown in brackets
+    expect(items().some((i) => /^\[Stream index: 0\]$/.test(i.textContent!.trim()))).toBe(true);
+  });
+});
+
+function hexToRgb(hex: string): string {
+  const n = parseInt(hex.slice(1), 16);
+  return `rgb(${n >> 16}, ${(n >> 8) & 255}, ${n & 255})`;
+}
