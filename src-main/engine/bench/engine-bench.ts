@@ -1,13 +1,23 @@
-// Engine benchmark (a script, not part of the engine; it reads the wall clock to measure):
-//   npx esbuild src-main/engine/engine.bench.ts --bundle --platform=node --outfile=out/bench/engine.cjs && node --expose-gc out/bench/engine.cjs
-// Prints JSON: simulated frames per second on a traffic-heavy lab (emit + checksums + capture),
-// scheduler events per second, SPF for a generated 1,000-router topology, memory per captured frame.
-import { performance } from 'node:perf_hooks';
-import { LabSchema, type Lab, type LabDevice, type LabLink } from '../../src-shared/lab';
-import { Simulation } from './simulation';
-import { Scheduler } from './sim/scheduler';
-import { computeLinkState, type LsRouter } from './stack/link-state';
-import { startUdpEchoServer } from './apps/udp-echo';
+// Engine benchmarks: simulated frames per second on a traffic-heavy lab (emit + checksums + capture),
+// scheduler events per second, SPF on a generated 1,000-router topology, memory per captured frame.
+// The engine never reads clocks, so the caller (build/bench) passes them in as a probe:
+//   runEngineBenchmarks({ now: () => performance.now(), cpuMicros: …, memory: …, gc: globalThis.gc })
+import { LabSchema, type Lab, type LabDevice, type LabLink } from '../../../src-shared/lab';
+import { Simulation } from '../simulation';
+import { Scheduler } from '../sim/scheduler';
+import { computeLinkState, type LsRouter } from '../stack/link-state';
+import { startUdpEchoServer } from '../apps/udp-echo';
+
+/** Measuring instruments supplied by the caller. */
+export interface BenchProbe {
+  /** Wall clock in milliseconds. */
+  now(): number;
+  /** CPU time of the process (user + system) in microseconds. */
+  cpuMicros(): number;
+  /** Heap in use and ArrayBuffer bytes. */
+  memory(): { heapUsed: number; arrayBuffers: number };
+  gc?: () => void;
+}
 
 /** Eight hosts on two switches behind one router; each left host blasts UDP at an echo server on the right. */
 function trafficLab(): Lab {
@@ -37,7 +47,7 @@ function trafficLab(): Lab {
   return LabSchema.parse({ version: 2, devices, links });
 }
 
-function benchFrames(datagramsPerHost: number): { frames: number; seconds: number; cpuSeconds: number; framesPerSecond: number; framesPerCpuSecond: number; eventsPerCpuSecond: number; heapBytesPerFrame: number; bytesPerFrame: number; averageFrameLength: number } {
+function benchFrames(probe: BenchProbe, datagramsPerHost: number): { frames: number; seconds: number; cpuSeconds: number; framesPerSecond: number; framesPerCpuSecond: number; eventsPerCpuSecond: number; heapBytesPerFrame: number; bytesPerFrame: number; averageFrameLength: number } {
   const sim = new Simulation(trafficLab());
   const payload = new Uint8Array(64);
   for (let i = 1; i <= 4; i++) {
@@ -52,17 +62,16 @@ function benchFrames(datagramsPerHost: number): { frames: number; seconds: numbe
     };
     sim.net.scheduler.at(0, 'bench start', tick);
   }
-  (globalThis as { gc?: () => void }).gc?.();
-  const memBefore = process.memoryUsage();
-  const t0 = performance.now();
-  const c0 = process.cpuUsage();
+  probe.gc?.();
+  const memBefore = probe.memory();
+  const t0 = probe.now();
+  const c0 = probe.cpuMicros();
   const r = sim.run({ budget: 1e9 });
-  const seconds = (performance.now() - t0) / 1000;
-  const c1 = process.cpuUsage(c0);
+  const seconds = (probe.now() - t0) / 1000;
   // CPU time of this process: the figure that does not depend on what else the machine is doing.
-  const cpuSeconds = (c1.user + c1.system) / 1e6;
-  (globalThis as { gc?: () => void }).gc?.();
-  const memAfter = process.memoryUsage();
+  const cpuSeconds = (probe.cpuMicros() - c0) / 1e6;
+  probe.gc?.();
+  const memAfter = probe.memory();
   const frames = sim.net.capture.count;
   return {
     frames,
@@ -84,19 +93,20 @@ function averageLength(sim: Simulation): number {
   return total / sim.net.capture.count;
 }
 
-function benchScheduler(n: number): number {
+function benchScheduler(probe: BenchProbe, n: number): { eventsPerSecond: number; eventsPerCpuSecond: number } {
   const s = new Scheduler();
   let left = n;
   const step = (): void => {
     if (--left > 0) s.after(1 + (left % 97), 'x', step);
   };
   for (let i = 0; i < 100; i++) s.at(i, 'x', step);
-  const t0 = performance.now();
+  const t0 = probe.now();
+  const c0 = probe.cpuMicros();
   const r = s.run();
-  return Math.round(r.processed / ((performance.now() - t0) / 1000));
+  return { eventsPerSecond: Math.round(r.processed / ((probe.now() - t0) / 1000)), eventsPerCpuSecond: Math.round(r.processed / ((probe.cpuMicros() - c0) / 1e6)) };
 }
 
-function benchSpf(): { routers: number; links: number; spfMs: number; spfCpuMs: number; routesMs: number; routesCpuMs: number; routes: number } {
+function benchSpf(probe: BenchProbe): { routers: number; links: number; spfMs: number; spfCpuMs: number; routesMs: number; routesCpuMs: number; routes: number } {
   const n = 1000;
   const ifaces: LsRouter['interfaces'][] = Array.from({ length: n }, () => []);
   let seg = 0;
@@ -116,25 +126,23 @@ function benchSpf(): { routers: number; links: number; spfMs: number; spfCpuMs: 
     }
   for (let i = 0; i < 1000; i++) connect(i, (i * 379 + 101) % n);
   const routers: LsRouter[] = ifaces.map((interfaces, i) => ({ name: `r${i}`, interfaces }));
-  const c0 = process.cpuUsage();
-  const t0 = performance.now();
+  const c0 = probe.cpuMicros();
+  const t0 = probe.now();
   const result = computeLinkState(routers);
-  const t1 = performance.now();
-  const c1 = process.cpuUsage();
+  const t1 = probe.now();
+  const c1 = probe.cpuMicros();
   let routes = 0;
   for (const r of routers) routes += result.routesFor(r.name).length;
-  const t2 = performance.now();
-  const c2 = process.cpuUsage();
-  const cpuMs = (a: NodeJS.CpuUsage, b: NodeJS.CpuUsage): number => Math.round((b.user - a.user + b.system - a.system) / 1000);
-  return { routers: n, links: seg, spfMs: Math.round(t1 - t0), spfCpuMs: cpuMs(c0, c1), routesMs: Math.round(t2 - t1), routesCpuMs: cpuMs(c1, c2), routes };
+  const t2 = probe.now();
+  const c2 = probe.cpuMicros();
+  return { routers: n, links: seg, spfMs: Math.round(t1 - t0), spfCpuMs: Math.round((c1 - c0) / 1000), routesMs: Math.round(t2 - t1), routesCpuMs: Math.round((c2 - c1) / 1000), routes };
 }
 
-benchFrames(2000); // warm-up
-const frames = benchFrames(50_000);
-const report = {
-  node: process.version,
-  traffic: frames,
-  schedulerEventsPerSecond: benchScheduler(2_000_000),
-  spf: benchSpf(),
-};
-console.log(JSON.stringify(report, null, 2));
+export function runEngineBenchmarks(probe: BenchProbe, datagramsPerHost = 50_000) {
+  benchFrames(probe, 2000); // warm-up
+  return {
+    traffic: benchFrames(probe, datagramsPerHost),
+    scheduler: benchScheduler(probe, 2_000_000),
+    spf: benchSpf(probe),
+  };
+}
