@@ -46,6 +46,13 @@ describe('packetlab run', () => {
     expect(out.out).not.toContain('52462 → 33434'); // the source port drawn with seed 1
   });
 
+  it('prints the event log with --log', async () => {
+    const r = await cli(['run', 'topologies/three-routers-link-state.json', '--scenario', 'failover', '--log', '--quiet']);
+    expect(r.code).toBe(0);
+    expect(r.err).toContain('0.000000 info  engine: link-state domain core: SPF computed for 3 routers\n');
+    expect(r.err).toContain('0.000000 info  r1-r2: link down\n');
+  });
+
   it('reports a storm with exit code 1 after printing what happened', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'packetlab-run-'));
     const lab = {

@@ -14,7 +14,7 @@ import { UsageError, type CliCommand } from '../command';
 import { readLabFile } from './validate';
 
 const usage = `Usage: packetlab run LAB [--scenario NAME] [--until SECONDS] [--seed N] [--pcap OUT.pcapng]
-                     [--budget EVENTS] [--quiet]
+                     [--budget EVENTS] [--log] [--quiet]
 
 Runs the lab in virtual time and prints every frame on every link, one summary line each (as
 \`packetlab dissect\` prints), then what the apps printed (ping, traceroute, …).
@@ -25,6 +25,7 @@ Options:
   --seed N          PRNG seed (default: the lab's seed); same lab and seed give the same capture
   --pcap FILE       write the capture as pcapng, one interface per capture point (<device>-<interface>)
   --budget EVENTS   stop after this many events (default ${DEFAULT_EVENT_BUDGET})
+  --log             also print the event log (drops, NAT mappings, routing, diagnostics) to stderr
   --quiet           do not print the packet list`;
 
 export const runCommand: CliCommand = {
@@ -32,7 +33,7 @@ export const runCommand: CliCommand = {
   summary: 'run a lab headless; print the packet list, write pcapng',
   usage,
   async run(args, io) {
-    const parsed = parseArgs(args, { scenario: { value: true }, until: { value: true }, seed: { value: true }, pcap: { value: true }, budget: { value: true }, quiet: {} });
+    const parsed = parseArgs(args, { scenario: { value: true }, until: { value: true }, seed: { value: true }, pcap: { value: true }, budget: { value: true }, log: {}, quiet: {} });
     if (parsed.positionals.length !== 1) throw new UsageError(parsed.positionals.length ? `unexpected argument ${parsed.positionals[1]}` : 'missing LAB');
     const file = parsed.positionals[0];
     const untilText = parsed.options.get('until')?.[0];
@@ -93,6 +94,9 @@ export const runCommand: CliCommand = {
         io.err(`packetlab run: cannot write ${pcap}: ${(e as Error).message}\n`);
         return 1;
       }
+    }
+    if (parsed.options.has('log')) {
+      io.err(sim.net.log.entries.map((e) => `${formatTime(e.time)} ${e.level.padEnd(5)} ${e.source}: ${e.message}\n`).join(''));
     }
     io.err(`${capture.count} frames, ${result.processed} events, ended at t=${formatTime(result.now)} s (${result.reason})\n`);
     if (result.reason === 'budget' || result.reason === 'stopped') {
