@@ -68,6 +68,8 @@ export class TcpSocket {
   private sndBuf: ByteRing;
   /** Sequence number of the first byte in sndBuf. */
   private bufSeq = 0;
+  /** End of the last sub-MSS segment sent (Minshall's Nagle check). */
+  private smallSentEnd = 0;
   private finQueued = false;
   private closeAfterHandshake = false;
   private passiveOpen = false;
@@ -570,11 +572,8 @@ export class TcpSocket {
       if (wnd > 0 && (this.persistAt !== undefined || this.probeOutstanding)) {
         this.persistAt = undefined;
         this.persistBackoff = 0;
-        if (this.probeOutstanding && seqLt(this.sndUna, this.sndNxt)) {
-          // The probe byte was refused; send it again now that the window is open.
-          this.sndNxt = this.sndUna;
-          this.rtxCause = 'window opened: resending the zero-window probe byte';
-        }
+        // A refused probe byte was never taken: it goes out again as ordinary new data.
+        if (this.probeOutstanding) this.forgetProbe();
         this.probeOutstanding = false;
       } else if (opened) this.probeOutstanding = false;
     }
@@ -804,8 +803,8 @@ export class TcpSocket {
           // Sender SWS avoidance (RFC 9293 §3.8.6.2.1): no tiny segments into a small window.
           if (!isRtx && usable < Math.min(this.smss, this.maxSndWnd / 2)) return;
           len = usable;
-        } else if (!isRtx && len < this.smss && this.config.nagle && seqGt(this.sndNxt, this.sndUna) && !this.finQueued) {
-          return; // Nagle: hold a small segment while data is unacknowledged
+        } else if (!isRtx && len < this.smss && this.config.nagle && seqGt(this.smallSentEnd, this.sndUna) && !this.finQueued) {
+          return; // Nagle with Minshall's rule (as Linux): one small segment unacknowledged at a time
         }
         const fin = this.finQueued && seqAdd(this.sndNxt, len) === dataEnd;
         this.emitData(this.sndNxt, len, fin, isRtx ? (this.rtxCause ?? 'retransmission') : undefined, out);
@@ -903,6 +902,7 @@ export class TcpSocket {
   /** Zero-window probe: one new byte beyond the closed window (RFC 9293 §3.8.6.1). */
   private sendProbe(out: TcpOutSegment[]): void {
     const dataEnd = seqAdd(this.bufSeq, this.sndBuf.length);
+    if (this.probeOutstanding) this.forgetProbe(); // probe with the same byte again
     if (!seqLt(this.sndNxt, dataEnd)) return;
     if (this.sndWnd !== 0) {
       // Window open but too small for SWS avoidance and nothing in flight: override (RFC 9293 §3.8.6.2.1).
@@ -911,10 +911,19 @@ export class TcpSocket {
       if (len > 0) this.emitData(this.sndNxt, len, false, undefined, out, `small segment into a small window (persist timer override, ${len} bytes)`);
       return;
     }
+    const smallSentEnd = this.smallSentEnd;
     this.emitData(this.sndNxt, 1, false, undefined, out, `zero-window probe (persist timer, backoff ${this.persistBackoff})`);
+    this.smallSentEnd = smallSentEnd; // a probe is not a Nagle small segment
     this.probeOutstanding = true;
     this.persistBackoff++;
     this.rtxAt = undefined; // the persist timer, not the RTO, drives probes
+  }
+
+  private forgetProbe(): void {
+    if (seqDiff(this.sndMax, this.sndUna) === 1 && seqLt(this.sndUna, seqAdd(this.bufSeq, this.sndBuf.length))) {
+      this.sndNxt = this.sndUna;
+      this.sndMax = this.sndUna;
+    }
   }
 
   private armPersist(): void {
@@ -950,6 +959,7 @@ export class TcpSocket {
           : `data ${rel}–${rel + len} (${len} bytes, cwnd ${this.cc.cwnd}, window ${this.sndWnd})${fin ? ' with FIN' : ''}`);
       if (!this.rttSample && newCause === undefined) this.rttSample = { end, time: this.now };
     }
+    if (rtxCause === undefined && len < this.smss && len > 0) this.smallSentEnd = seqAdd(seq, len);
     if (seqGt(end, this.sndNxt) || seq === this.sndNxt) this.sndNxt = seqMax(this.sndNxt, end);
     this.sndMax = seqMax(this.sndMax, end);
     if (this.rtxAt === undefined && newCause === undefined) this.rtxAt = this.now + this.rto;
@@ -1072,6 +1082,7 @@ export class TcpSocket {
     this.sndNxt = iss;
     this.sndMax = iss;
     this.bufSeq = seqAdd(iss, 1);
+    this.smallSentEnd = iss;
     this.recoverPoint = iss;
     this.highRxt = iss;
   }
