@@ -1,0 +1,53 @@
+// Types shared by the sans-IO application services (DNS, DHCP). A service owns no timers and no
+// sockets: the engine hands it datagrams and the current virtual time, and it answers with the
+// datagrams to send (each with a human-readable cause), events for its host, and when it next
+// wants to be polled.
+import type { Ipv4Address, MacAddress } from '../../../src-shared/net/addr';
+
+/** Virtual time in integer microseconds (the engine's clock). */
+export type Micros = number;
+
+export const SECOND: Micros = 1_000_000;
+
+/** The part of the engine's seeded PRNG the services use (`sim/rng.ts`'s `Rng` fits). */
+export interface ServiceRng {
+  nextU32(): number;
+  /** Uniform integer in [0, n). */
+  nextInt(n: number): number;
+}
+
+/** A UDP datagram delivered to a service. */
+export interface InboundDatagram {
+  src: Ipv4Address;
+  srcPort: number;
+  dst: Ipv4Address;
+  dstPort: number;
+  payload: Uint8Array;
+}
+
+/** A UDP datagram a service wants sent. */
+export interface OutboundDatagram {
+  /** Source address; undefined = the host picks (its interface address, or 0.0.0.0 if it has none). */
+  src?: Ipv4Address;
+  srcPort: number;
+  dst: Ipv4Address;
+  dstPort: number;
+  payload: Uint8Array;
+  /**
+   * Link-layer hint: deliver to this MAC without ARP (a DHCP reply unicast to an address the client
+   * does not have yet, RFC 2131 §4.1). Absent = normal IP delivery (broadcast for 255.255.255.255).
+   */
+  linkDst?: MacAddress;
+  /** Interface to send on (a relay's client side, a DHCP server with several interfaces). */
+  iface?: string;
+  /** Why this datagram exists, for the packet list ("cache miss for www.example.com A — …"). */
+  cause: string;
+}
+
+/** What a call into a service produced. */
+export interface ServiceStep<E = never> {
+  sends: OutboundDatagram[];
+  events: E[];
+  /** Absolute virtual time of the next `poll` the service needs, or undefined for none. */
+  nextPoll: Micros | undefined;
+}
