@@ -128,3 +128,24 @@ describe('host loopback', () => {
     expect(peer.received).toEqual([]);
   });
 });
+
+describe('host TCP hook', () => {
+  it('hands segments to the transport layer, which can answer through sendTcp', () => {
+    const { sim, peer } = withPeer(pcLab(), 'pc1:eth0');
+    const pc = sim.ipDevice('pc1');
+    pc.tcpInput = (seg, ip) => {
+      if (seg.dstPort !== 80) return false;
+      pc.sendTcp(ip.src, { srcPort: 80, dstPort: seg.srcPort, seq: 5000, ack: (seg.seq + 1) >>> 0, flags: 0x12, window: 65535, mss: 1460 }, new Uint8Array(0), 'test server: SYN-ACK');
+      return true;
+    };
+    peer.inject('p0', arpFrame('request', PEER_MAC, '192.0.2.99', MAC_ZERO, '192.0.2.10'));
+    peer.inject('p0', tcpSynFrame(PEER_MAC, PC_MAC, '192.0.2.99', '192.0.2.10', 50000, 80, 1000));
+    peer.inject('p0', tcpSynFrame(PEER_MAC, PC_MAC, '192.0.2.99', '192.0.2.10', 50001, 81, 1000));
+    sim.run();
+    expect(peer.take().map((f) => f.text)).toEqual([
+      'ARP 192.0.2.10 is-at 02:00:00:00:00:0a',
+      '192.0.2.10 > 192.0.2.99 ttl 64 TCP 80 > 50000 [SYN, ACK]',
+      '192.0.2.10 > 192.0.2.99 ttl 64 TCP 81 > 50001 [RST, ACK]',
+    ]);
+  });
+});

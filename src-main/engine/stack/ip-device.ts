@@ -9,7 +9,7 @@ import { EtherType, emitEthernet, ETH_DST, ETH_HEADER_LENGTH, ETH_TYPE, writeEth
 import { emitIcmp, icmpQuote, IcmpType, IcmpUnreachableCode, IcmpTimeExceededCode, parseIcmp, type IcmpParsed, type IcmpRepr } from '../../../src-shared/net/wire/icmp';
 import { emitIpv4, fragmentIpv4, IpProtocol, Ipv4Reassembler, parseIpv4, writeIpv4Header, ipv4HeaderLength, type Ipv4Fields, type Ipv4Parsed } from '../../../src-shared/net/wire/ipv4';
 import { emitUdp, parseUdp, verifyUdpChecksum } from '../../../src-shared/net/wire/udp';
-import { emitTcp, parseTcp, TcpFlags, tcpSequenceLength, verifyTcpChecksum } from '../../../src-shared/net/wire/tcp';
+import { emitTcp, parseTcp, TcpFlags, tcpSequenceLength, verifyTcpChecksum, type TcpFields, type TcpParsed } from '../../../src-shared/net/wire/tcp';
 import { parseIpv4 as parseIpv4Text } from '../../../src-shared/net/addr';
 import { lookupHosts, type HostsEntry } from '../../../src-shared/lab/tables';
 import { Device, NetInterface } from '../model/node';
@@ -67,7 +67,14 @@ export type RouteFailure = { error: 'net' | 'host' | 'prohibit' | 'blackhole'; r
 export class IpDevice extends Device {
   readonly routing: RoutingTable;
   readonly udp = new Map<number, UdpHandler>();
+  /** Ports with a listening socket: segments to them are not answered with a reset. */
   readonly tcpListeners = new Set<number>();
+  /**
+   * Hook for the transport layer (TCP sockets): receives every valid segment addressed to this
+   * device; returning true consumes it. Otherwise a segment to a port not in `tcpListeners` is
+   * answered with a reset (RFC 793).
+   */
+  tcpInput: ((segment: TcpParsed, ip: Ipv4Parsed, payload: Uint8Array, iface: NetInterface) => boolean) | null = null;
   readonly icmpListeners = new Set<IcmpListener>();
   hosts: HostsEntry[] = [];
   nat: Nat | null = null;
@@ -198,6 +205,11 @@ export class IpDevice extends Device {
 
   sendUdp(dst: number, srcPort: number, dstPort: number, payload: Uint8Array, cause: string, opts: { ttl?: number; src?: number; dontFragment?: boolean } = {}): string | null {
     return this.sendIp({ dst, protocol: IpProtocol.UDP, ttl: opts.ttl, src: opts.src, dontFragment: opts.dontFragment }, (src) => emitUdp({ srcPort, dstPort }, payload, { src, dst }), cause);
+  }
+
+  /** Sends a TCP segment (checksum over the pseudo-header of the chosen source address). */
+  sendTcp(dst: number, fields: TcpFields, payload: Uint8Array, cause: string, opts: { ttl?: number; src?: number } = {}): string | null {
+    return this.sendIp({ dst, protocol: IpProtocol.TCP, ttl: opts.ttl, src: opts.src, dontFragment: true }, (src) => emitTcp(fields, payload, { src, dst }), cause);
   }
 
   sendIcmp(dst: number, repr: IcmpRepr, cause: string, opts: { ttl?: number; src?: number; dontFragment?: boolean; dscp?: number } = {}): string | null {
@@ -460,6 +472,7 @@ export class IpDevice extends Device {
         const t = parseTcp(packet, off, len);
         if (!t.ok || !verifyTcpChecksum(packet, off, len, ip)) return;
         const seg = t.repr;
+        if (this.tcpInput && this.tcpInput(seg, ip, packet.subarray(t.payloadOffset, off + len), iface)) return;
         if (this.tcpListeners.has(seg.dstPort) || seg.flags & TcpFlags.RST || broadcast) return;
         // RFC 793 reset generation for a closed port.
         const hasAck = (seg.flags & TcpFlags.ACK) !== 0;
