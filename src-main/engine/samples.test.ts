@@ -30,6 +30,30 @@ describe('sample labs', () => {
     expect(trace).toEqual(['traceroute to 198.51.100.20 (198.51.100.20), 30 hops max, 60 byte packets', ' 1  192.0.2.1', ' 2  198.51.100.20']);
   });
 
+  it('two-lans / ping: the first round trip, frame by frame (reviewed)', () => {
+    const { sim } = runScenario(loadSample('two-lans.json'), 'ping');
+    const rows = [...sim.net.capture.frames()].slice(0, 17).map((f) => `${f.time} ${f.fromInterface.device}-${f.fromInterface.interface} ${f.cause}`);
+    expect(rows).toEqual([
+      '0 pc1-eth0 pc1: ARP cache miss for 192.0.2.1 on eth0',
+      '107 sw1-p2 sw1 floods a broadcast frame from p1',
+      '107 sw1-p3 sw1 floods a broadcast frame from p1',
+      '214 r1-eth0 r1 answers who-has 192.0.2.1 from 192.0.2.10',
+      '321 sw1-p1 sw1 forwards to p1: 02:00:00:00:01:0a was learned there',
+      '428 pc1-eth0 ping pc2 from pc1: echo request 1 of 3',
+      '538 sw1-p3 sw1 forwards to p3: 02:00:00:00:01:01 was learned there',
+      '648 r1-eth1 r1: ARP cache miss for 198.51.100.20 on eth1',
+      '2716 sw2-p2 sw2 floods a broadcast frame from p1',
+      '2823 pc2-eth0 pc2 answers who-has 198.51.100.20 from 198.51.100.1',
+      '2930 sw2-p1 sw2 forwards to p1: 02:00:00:00:02:01 was learned there',
+      '4998 r1-eth1 r1 forwards 192.0.2.10 → 198.51.100.20 via eth1',
+      '7096 sw2-p2 sw2 forwards to p2: 02:00:00:00:02:14 was learned there',
+      '7206 pc2-eth0 pc2 answers ping from 192.0.2.10 (seq 1)',
+      '7316 sw2-p1 sw2 forwards to p1: 02:00:00:00:02:01 was learned there',
+      '9414 r1-eth0 r1 forwards 198.51.100.20 → 192.0.2.10 via eth0',
+      '9524 sw1-p1 sw1 forwards to p1: 02:00:00:00:01:0a was learned there',
+    ]);
+  });
+
   it('a lossy link is reproducible with its seed and changes with another seed', () => {
     const lossy = (): Lab => {
       const lab = loadSample('two-lans.json');
