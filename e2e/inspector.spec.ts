@@ -22,11 +22,12 @@ async function openCapture(page: Page, name: string): Promise<void> {
 const selectedRow = (page: Page) => page.getByRole('grid', { name: 'Packet list' }).locator('[role=row][aria-selected=true]');
 
 test('opens a capture, filters dns and links the details tree with the bytes', async ({ appPage: page, consoleErrors }) => {
-  const file = path.join(CAPTURES, 'dns-udp-queries.pcapng');
-  await openCapture(page, 'dns-udp-queries.pcapng');
+  // DNS queries to port 53 (c-ares, answered by ICMP port unreachable) merged with an HTTP session.
+  const file = path.join(CAPTURES, 'dns-http-merged.pcapng');
+  await openCapture(page, 'dns-http-merged.pcapng');
   const grid = page.getByRole('grid', { name: 'Packet list' });
   await expect(grid.getByRole('row').nth(1).getByRole('gridcell').first()).toHaveText('1');
-  await expect(page.getByText('34 frames')).toBeVisible();
+  await expect(page.getByText('24 frames')).toBeVisible();
 
   const filter = page.getByRole('textbox', { name: 'Display filter' });
   await filter.fill('dns.qry.name ==');
@@ -36,9 +37,10 @@ test('opens a capture, filters dns and links the details tree with the bytes', a
   await expect(filter).toHaveAttribute('aria-invalid', 'false');
   await filter.press('Enter');
   const expected = tsharkCount(file, 'dns');
-  await expect(page.getByText(`Displayed: ${expected} of 34`)).toBeVisible();
+  await expect(page.getByText(`Displayed: ${expected} of 24`)).toBeVisible();
+  await expect(grid.getByRole('row').nth(1).getByRole('gridcell').nth(4)).toHaveText('DNS');
 
-  // Select the first query: its DNS layer lights up bytes 42.. of the frame.
+  // Select the first query (76 bytes): its DNS layer lights up bytes 42..75 of the frame.
   await grid.getByRole('row').nth(1).click();
   const tree = page.getByRole('tree', { name: 'Packet details' });
   const dnsItem = tree.getByRole('treeitem').filter({ hasText: /^Domain Name System/ });
@@ -47,7 +49,7 @@ test('opens a capture, filters dns and links the details tree with the bytes', a
   const bytes = page.getByRole('region', { name: 'Packet bytes' });
   const lit = bytes.locator('.b.lit');
   await expect(lit.first()).toHaveAttribute('data-offset', '42');
-  await expect(lit).toHaveCount(99 - 42);
+  await expect(lit).toHaveCount(76 - 42);
 
   // A click on byte 34 (UDP source port) selects that field in the tree.
   await bytes.locator('.b[data-offset="34"]').click();
