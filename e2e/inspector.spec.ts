@@ -131,7 +131,7 @@ test('follow TCP stream, flow graph and pcapng export', async ({ appPage: page }
   writeFileSync(path.join(dir, 'ok'), '');
 });
 
-test('loading shows progress and can be cancelled; a bad file is reported', async ({ appPage: page }) => {
+test('a file that is not a capture is reported, and the next file opens', async ({ appPage: page }) => {
   await page.getByLabel('Open capture…').setInputFiles({ name: 'notes.pcap', mimeType: 'application/octet-stream', buffer: Buffer.from('definitely not a capture file') });
   await expect(page.getByText(/Could not open notes\.pcap/)).toBeVisible();
   await openCapture(page, 'dns-udp-queries.pcapng');

@@ -7,6 +7,7 @@ import { setCaptureWorkerFactory, useCaptureStore, BLOCK } from './capture';
 import { WorkerHost } from '../workers/worker-host';
 import type { WorkerLike } from '../workers/client';
 import type { RequestEnvelope } from '../workers/protocol';
+import { readCapture, writePcap } from '../../../src-shared/capture';
 
 const FIXTURES = path.join(__dirname, '../workers/fixtures');
 
@@ -58,6 +59,22 @@ describe('capture store', () => {
     await s.ensureRows(210, 220);
     expect(s.rowAt(219)?.no).toBe(220);
     expect(s.timings.firstRows).toBeGreaterThan(0);
+  });
+
+  it('cancels a load in progress and keeps the capture that was open', async () => {
+    const s = useCaptureStore();
+    await s.open(fixture('dns-udp-queries.pcapng'), 'small.pcapng');
+    // A 24 MB capture: one real frame repeated (reading yields between its 4 MB chunks).
+    const frame = readCapture(new Uint8Array(fixture('dhcp-arp-icmp.pcapng'))).packets[0].data;
+    const big = writePcap({ linkType: 1 }, Array.from({ length: 300_000 }, (_, i) => ({ timestamp: { seconds: i, nanoseconds: 0 }, data: frame })));
+    const opening = s.open(big.buffer as ArrayBuffer, 'big.pcap');
+    expect(s.status).toBe('loading');
+    await s.cancel();
+    expect(await opening).toBe(false);
+    expect(s.status).toBe('ready');
+    expect(s.info?.name).toBe('small.pcapng');
+    await s.ensureRows(0, 5);
+    expect(s.rowAt(4)?.no).toBe(5);
   });
 
   it('reports a file that is not a capture', async () => {

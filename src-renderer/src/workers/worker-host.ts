@@ -110,8 +110,8 @@ export class WorkerHost {
 
   /** Reads a file in chunks into one buffer while indexing it, with progress and cancel. */
   private async open(source: Blob | ArrayBuffer, name: string): Promise<LoadedInfo> {
+    // The open capture stays until the new one has loaded (a cancelled load keeps it).
     this.cancelAll();
-    this.model = null;
     const token = { cancelled: false };
     this.loading = token;
     try {
@@ -129,6 +129,8 @@ export class WorkerHost {
       if (source instanceof ArrayBuffer) {
         const all = new Uint8Array(source);
         for (let o = 0; o < all.length; o += 4 << 20) {
+          // Let a Cancel request in between chunks, as reading a Blob does.
+          if (o > 0) await new Promise((resolve) => setTimeout(resolve, 0));
           if (token.cancelled) throw new Cancelled();
           take(all.subarray(o, o + (4 << 20)));
         }
