@@ -6,6 +6,7 @@
 // the same scale as HTTP Date headers (µs since the Unix epoch). Every decision carries an
 // explanation for the UI, e.g. "fresh: age 12 s < max-age 3600 s".
 
+/** Header lists given to the cache are treated as immutable (parsed directives are memoised). */
 export interface HeaderField {
   name: string;
   value: string;
@@ -73,6 +74,15 @@ export interface CacheControl {
   immutable: boolean;
 }
 
+// Stored header lists are never mutated (a 304 replaces the list), so their parsed Cache-Control
+// can be remembered: lookups on a busy CDN edge do not re-parse it.
+const ccMemo = new WeakMap<readonly HeaderField[], CacheControl>();
+function cacheControlOf(headers: readonly HeaderField[]): CacheControl {
+  let cc = ccMemo.get(headers);
+  if (!cc) ccMemo.set(headers, (cc = parseCacheControl(fieldValue(headers, 'cache-control'))));
+  return cc;
+}
+
 /** Cache-Control (RFC 9111 §5.2); an invalid delta-seconds is treated as 0 for max-age (§4.2.1: "stale"). */
 export function parseCacheControl(value: string | undefined): CacheControl {
   const cc: CacheControl = { noStore: false, noCache: false, private: false, public: false, mustRevalidate: false, proxyRevalidate: false, noTransform: false, onlyIfCached: false, immutable: false };
@@ -131,7 +141,7 @@ export interface Verdict {
 export const HEURISTICALLY_CACHEABLE = new Set([200, 203, 204, 206, 300, 301, 308, 404, 405, 410, 414, 501]);
 
 export function isStorable(req: CacheRequest, res: CacheResponse, kind: CacheKind): Verdict {
-  const cc = parseCacheControl(fieldValue(res.headers, 'cache-control'));
+  const cc = cacheControlOf(res.headers);
   const reqCc = parseCacheControl(fieldValue(req.headers, 'cache-control'));
   const no = (why: string): Verdict => ({ ok: false, explanation: `not stored: ${why}` });
   if (req.method !== 'GET' && req.method !== 'HEAD') return no(`${req.method} responses are not cached by this model`);
@@ -179,7 +189,7 @@ export interface FreshnessOptions {
 }
 
 export function freshnessLifetime(res: CacheResponse, kind: CacheKind, options: FreshnessOptions = {}, responseTime?: number): Freshness {
-  const cc = parseCacheControl(fieldValue(res.headers, 'cache-control'));
+  const cc = cacheControlOf(res.headers);
   if (kind === 'shared' && cc.sMaxage !== undefined) return { lifetime: cc.sMaxage, source: 's-maxage', describe: `s-maxage ${cc.sMaxage} s` };
   if (cc.maxAge !== undefined) return { lifetime: cc.maxAge, source: 'max-age', describe: `max-age ${cc.maxAge} s` };
   const dateText = fieldValue(res.headers, 'date');
@@ -300,7 +310,7 @@ export class HttpCache {
       return { action: 'miss', explanation: `miss: stored response varies on ${names} and this request's values differ (§4.1)` };
     }
     const reqCc = parseCacheControl(fieldValue(req.headers, 'cache-control'));
-    const resCc = parseCacheControl(fieldValue(entry.response.headers, 'cache-control'));
+    const resCc = cacheControlOf(entry.response.headers);
     const fresh = freshnessLifetime(entry.response, this.kind, this.options, entry.responseTime);
     const age = currentAge(entry, now);
     const validators = conditionalHeaders(entry);
@@ -430,7 +440,7 @@ export class HttpCache {
 
 /** A shared cache must not store header fields named in private="…"/no-cache="…" (§5.2.2.4/7). */
 function stripForStorage(res: CacheResponse, kind: CacheKind): CacheResponse {
-  const cc = parseCacheControl(fieldValue(res.headers, 'cache-control'));
+  const cc = cacheControlOf(res.headers);
   const drop = new Set<string>();
   if (kind === 'shared' && Array.isArray(cc.private)) for (const f of cc.private) drop.add(f);
   if (Array.isArray(cc.noCache)) for (const f of cc.noCache) drop.add(f);
