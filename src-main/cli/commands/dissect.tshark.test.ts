@@ -29,7 +29,8 @@ dns.count.answers dns.resp.type dns.srv.target dns.soa.mname dns.ptr.domain_name
 dhcp.id dhcp.option.subnet_mask dhcp.option.hostname dhcp.hw.mac_addr http.content_type http.server http.response.phrase
 tls.record.version tls.handshake.version tls.handshake.extensions.supported_version tls.handshake.extensions_alpn_str
 tls.record.opaque_type tls.handshake.ciphersuite ipv6.fraghdr.offset ipv6.fraghdr.more icmpv6.nd.ns.target_address
-icmpv6.opt.linkaddr icmpv6.echo.sequence_number icmpv6.checksum.status ip.opt.type ip.frag_offset ip.flags.mf data.len`.split(/\s+/);
+icmpv6.opt.linkaddr icmpv6.echo.sequence_number icmpv6.checksum.status ip.opt.type ip.frag_offset ip.flags.mf data.len
+_ws.expert.message _ws.expert.severity _ws.expert.group`.split(/\s+/);
 
 /** Differences we know of and accept for now, each with its reason (checked, not skipped, elsewhere). */
 const KNOWN_GAPS: { file: string; field: string; why: string }[] = [
@@ -187,8 +188,8 @@ describe('dissect vs tshark 4.0', () => {
 
   it('with checksum checking on, loopback captures show the same checksum status as tshark', async () => {
     const opts = ['-o', 'ip.check_checksum:TRUE', '-o', 'udp.check_checksum:TRUE', '-o', 'tcp.check_checksum:TRUE'];
-    for (const file of ['dns-udp-queries.pcapng', 'dhcp-arp-icmp.pcapng', 'http-post-json.pcapng', 'routing-icmp-errors.pcapng']) {
-      const fields = ['ip.checksum.status', 'udp.checksum.status', 'tcp.checksum.status', 'icmp.checksum.status'];
+    for (const file of ['dns-udp-queries.pcapng', 'dhcp-arp-icmp.pcapng', 'http-post-json.pcapng', 'routing-icmp-errors.pcapng', 'ipv6-icmpv6-frag.pcapng']) {
+      const fields = ['ip.checksum.status', 'udp.checksum.status', 'tcp.checksum.status', 'icmp.checksum.status', '_ws.expert.message', '_ws.expert.severity'];
       const expected = tshark(['-r', path.join(FIXTURES, file), ...opts, ...DECODE_AS, '-T', 'fields', ...fieldArgs(fields)]);
       const actual = await ours([file, ...opts, ...DECODE_AS, ...fieldArgs(fields)]);
       expect(diffFields(file, fields, expected, actual.lines)).toEqual([]);

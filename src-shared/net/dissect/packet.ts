@@ -21,6 +21,20 @@ export interface PacketMode {
 
 const EMPTY: readonly FieldValue[] = [];
 
+/** Wireshark's PI_* severity and group codes, as `_ws.expert.severity/group` carry them. */
+export const SEVERITY_CODES: Record<ExpertSeverity, number> = { comment: 0x00100000, chat: 0x00200000, note: 0x00400000, warn: 0x00600000, error: 0x00800000 };
+export const GROUP_CODES: Record<ExpertGroup, number> = {
+  checksum: 0x01000000,
+  sequence: 0x02000000,
+  'response-code': 0x03000000,
+  'request-code': 0x04000000,
+  undecoded: 0x05000000,
+  reassemble: 0x06000000,
+  malformed: 0x07000000,
+  protocol: 0x09000000,
+  comment: 0x0b000000,
+};
+
 /** Layer of each protocol prefix, for the fast path's cut-off (applications are 4). */
 const LAYER_RANK: Record<string, number> = { frame: 0, eth: 1, vlan: 1, arp: 2, ip: 2, ipv6: 2, icmp: 3, icmpv6: 3, udp: 3, tcp: 3 };
 
@@ -204,6 +218,9 @@ export class Packet {
   expert(field: string, offset: number, length: number, severity: ExpertSeverity, group: ExpertGroup, message: string): void {
     if (this.all || this.wanted!.has(field)) this.record(field, true);
     if (this.all || this.wanted!.has('_ws.expert')) this.record('_ws.expert', true);
+    if (this.all || this.wanted!.has('_ws.expert.message')) this.record('_ws.expert.message', message);
+    if (this.all || this.wanted!.has('_ws.expert.severity')) this.record('_ws.expert.severity', SEVERITY_CODES[severity]);
+    if (this.all || this.wanted!.has('_ws.expert.group')) this.record('_ws.expert.group', GROUP_CODES[group]);
     if (this.tree) {
       this.attach({ field, label: message, offset, length, generated: true, expert: { severity, group, message } });
     }

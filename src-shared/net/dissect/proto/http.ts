@@ -43,6 +43,7 @@ export const HTTP_FIELDS: FieldInfo[] = [
   field('http.file_data', 'File Data', 'string'),
   field('http.request_in', 'Request in frame', 'framenum'),
   field('http.response_in', 'Response in frame', 'framenum'),
+  field('http.chat', 'Chat', 'none'),
   protoField('data-text-lines', 'Line-based text data'),
   protoField('json', 'JavaScript Object Notation'),
 ];
@@ -205,9 +206,8 @@ function dissectHttp(p: Packet, s: DissectSession, b: Uint8Array, off: number, e
   }
   const msgEnd = bodyStart + bodyLen;
   p.proto('http', off, msgEnd - off);
-  p.open(isResponse ? 'http.response.line' : 'http.request.line', off, firstEnd + 1 - off, firstLine, firstLine);
-  if (p.tree) p.close();
-  else p.close();
+  // Wireshark's chat item for the first line (its message keeps the CRLF as escaped text).
+  p.expert('http.chat', off, firstEnd + 1 - off, 'chat', 'sequence', firstLine + '\\r\\n');
   const key = `${s.net.ipVersion === 4 ? Math.min(s.net.src4, s.net.dst4) : ''}:${Math.min(s.net.srcPort, s.net.dstPort)}:${Math.max(s.net.srcPort, s.net.dstPort)}`;
   if (isResponse) {
     p.add('http.response', off, 0, true);

@@ -129,6 +129,7 @@ export const ICMP_FIELDS: FieldInfo[] = [
   uintField('icmpv6.opt.prefix.length', 'Prefix Length', 8),
   field('icmpv6.opt.prefix', 'Prefix', 'ipv6'),
   field('icmpv6.resp_in', 'Response In', 'framenum'),
+  field('icmpv6.checksum_bad.expert', 'Bad checksum', 'none'),
   field('icmpv6.resp_to', 'Response To', 'framenum'),
 ];
 
@@ -255,7 +256,9 @@ export function dissectIcmpv6(p: Packet, s: DissectSession, buf: Uint8Array, off
       let sum = onesSum(net.addrBuf, net.src6Off, net.src6Off + 16);
       sum = onesSum(net.addrBuf, net.dst6Off, net.dst6Off + 16, sum);
       sum += (len >>> 16) + (len & 0xffff) + 58;
-      p.gen('icmpv6.checksum.status', onesSum(buf, off, end, sum) === 0xffff ? 1 : 0);
+      const ok = onesSum(buf, off, end, sum) === 0xffff;
+      p.gen('icmpv6.checksum.status', ok ? 1 : 0);
+      if (!ok) p.expert('icmpv6.checksum_bad.expert', off + 2, 2, 'error', 'checksum', 'Bad checksum');
     }
   }
   const typeName = ICMPV6_TYPES[type] ?? 'Unknown type';

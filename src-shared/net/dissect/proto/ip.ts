@@ -67,6 +67,7 @@ export const IP_FIELDS: FieldInfo[] = [
   field('ip.fragment', 'IPv4 Fragment', 'framenum'),
   field('ip.reassembled_in', 'Reassembled IPv4 in frame', 'framenum'),
   uintField('ip.reassembled.length', 'Reassembled IPv4 length', 32),
+  field('ip.ttl.too_small', 'Time To Live', 'none'),
   field('ip.bogus_header_length', 'Bogus IP header length', 'none'),
   protoField('ipv6', 'Internet Protocol Version 6'),
   uintField('ipv6.version', 'Version', 8),
@@ -173,6 +174,10 @@ export function dissectIpv4(p: Packet, s: DissectSession, buf: Uint8Array, off: 
   p.add('ip.frag_offset', off + 6, 2, fragOff / 8, `Fragment Offset: ${fragOff}`);
   const ttl = buf[off + 8];
   p.add('ip.ttl', off + 8, 1, ttl);
+  const dstFirst = buf[off + 16];
+  if (ttl < 5 && (dstFirst < 224 || dstFirst > 239) && buf[off + 9] !== 103) {
+    p.expert('ip.ttl.too_small', off + 8, 1, 'note', 'sequence', `"Time To Live" only ${ttl}`);
+  }
   const proto = buf[off + 9];
   p.add('ip.proto', off + 9, 1, proto);
   const ck = u16(buf, off + 10);

@@ -90,6 +90,8 @@ export const TCP_FIELDS: FieldInfo[] = [
   field('tcp.connection.sack', 'Connection establish acknowledge (SYN+ACK)', 'none'),
   field('tcp.connection.fin', 'Connection finish (FIN)', 'none'),
   field('tcp.connection.rst', 'Connection reset (RST)', 'none'),
+  field('tcp.connection.fin_active', 'This frame initiates the connection closing', 'none'),
+  field('tcp.connection.fin_passive', 'This frame undergoes the connection closing', 'none'),
   field('tcp.segment_data', 'TCP segment data', 'bytes'),
   field('tcp.reassembled.length', 'Reassembled TCP length', 'uint'),
 ];
@@ -140,6 +142,7 @@ class Flow {
   lastNonDupAck = 0;
   lastSegFlags = 0;
   synWs = -1;
+  sentFin = false;
   /** Pending multi-segment PDU: raw seq of its first byte, bytes wanted, pieces by offset. */
   msp: { start: number; want: number; parts: [number, Uint8Array][] } | null = null;
 }
@@ -150,6 +153,8 @@ class Conversation {
   app: StreamProtocol | null = null;
   firstSynTime = -1;
   irtt = 0;
+  finSeen = false;
+  finPassive = false;
   constructor(
     readonly stream: number,
     /** Endpoint that spoke first (address:port key), to tell the directions apart. */
@@ -293,6 +298,20 @@ export function dissectTcp(p: Packet, s: DissectSession, buf: Uint8Array, off: n
     }
     p.close();
   }
+  // Connection events are expert items of the flags, before window and checksum (Wireshark's order).
+  if (flags & FIN && !inError) {
+    p.expert('tcp.connection.fin', off + 13, 1, 'chat', 'sequence', 'Connection finish (FIN)');
+    if (!conv.finSeen) {
+      conv.finSeen = true;
+      p.expert('tcp.connection.fin_active', off + 13, 1, 'note', 'sequence', 'This frame initiates the connection closing');
+    } else if (!conv.finPassive && !fwd.sentFin) {
+      conv.finPassive = true;
+      p.expert('tcp.connection.fin_passive', off + 13, 1, 'note', 'sequence', 'This frame undergoes the connection closing');
+    }
+    fwd.sentFin = true;
+  }
+  if (flags & RST && !inError) p.expert('tcp.connection.rst', off + 13, 1, 'warn', 'sequence', 'Connection reset (RST)');
+  if (flags & SYN && !inError) p.expert(flags & ACK ? 'tcp.connection.sack' : 'tcp.connection.syn', off + 13, 1, 'chat', 'sequence', flags & ACK ? 'Connection establish acknowledge (SYN+ACK): server port ' + sport : 'Connection establish request (SYN): server port ' + dport);
   p.add('tcp.window_size_value', off + 14, 2, win);
 
   // Options (parsed first: window scale affects the calculated window)
@@ -343,7 +362,6 @@ export function dissectTcp(p: Packet, s: DissectSession, buf: Uint8Array, off: n
     }
     if (aflags) addAnalysis(p, aflags, dupNum, dupFrame);
   }
-  if (p.tree && flags & SYN) p.expert(flags & ACK ? 'tcp.connection.sack' : 'tcp.connection.syn', off + 13, 1, 'chat', 'sequence', flags & ACK ? 'Connection establish acknowledge (SYN+ACK): server port ' + sport : 'Connection establish request (SYN): server port ' + dport);
   p.close();
 
   if (p.columns && !inError) {
@@ -522,9 +540,9 @@ const EXPERTS: [number, string, 'note' | 'warn' | 'chat', string][] = [
 function addAnalysis(p: Packet, a: number, dupNum: number, dupFrame: number): void {
   p.open('tcp.analysis', 0, 0, '[SEQ/ACK analysis]');
   p.open('tcp.analysis.flags', 0, 0, '[TCP Analysis Flags]');
+  for (const [bit, name, sev, msg] of EXPERTS) if (a & bit) p.expert(name, 0, 0, sev, 'sequence', msg);
   // Fast and spurious retransmissions are retransmissions too (both items, as in Wireshark).
   if (a & (A_FAST_RETRANSMISSION | A_SPURIOUS) && !(a & A_RETRANSMISSION)) p.expert('tcp.analysis.retransmission', 0, 0, 'note', 'sequence', 'This frame is a (suspected) retransmission');
-  for (const [bit, name, sev, msg] of EXPERTS) if (a & bit) p.expert(name, 0, 0, sev, 'sequence', msg);
   if (a & A_DUPLICATE_ACK) p.expert('tcp.analysis.duplicate_ack', 0, 0, 'note', 'sequence', `Duplicate ACK (#${dupNum})`);
   p.close();
   if (a & A_DUPLICATE_ACK) {

@@ -17,10 +17,11 @@ export const UDP_FIELDS: FieldInfo[] = [
   uintField('udp.length', 'Length', 16),
   hexField('udp.checksum', 'Checksum', 16),
   uintField('udp.checksum.status', 'Checksum Status', 8, { ...CHECKSUM_STATUS, 3: 'Not present' }),
-  field('udp.checksum_bad.expert', 'Bad checksum', 'none'),
+  field('udp.checksum.bad', 'Bad checksum', 'none'),
   uintField('udp.stream', 'Stream index', 32),
   field('udp.payload', 'Payload', 'bytes'),
   field('udp.length.bad', 'Bad length value', 'none'),
+  field('udp.possible_traceroute', 'Possible traceroute', 'none'),
 ];
 
 /** Pseudo-header sum for UDP/TCP checksums. */
@@ -65,7 +66,7 @@ export function dissectUdp(p: Packet, s: DissectSession, buf: Uint8Array, off: n
     p.gen('udp.checksum.status', ok ? 1 : 0);
     if (!ok) {
       const should = 0xffff - onesSum(buf, off, off + len, pseudoSum(s, 17, len) + (0xffff - ck)) || 0xffff;
-      p.expert('udp.checksum_bad.expert', off + 6, 2, 'error', 'checksum', `Bad checksum [should be 0x${hex(should, 4)}]`);
+      p.expert('udp.checksum.bad', off + 6, 2, 'error', 'checksum', `Bad checksum [should be 0x${hex(should, 4)}]`);
     }
   } else p.gen('udp.checksum.status', 2);
   if (p.want('udp.stream')) {
@@ -81,6 +82,11 @@ export function dissectUdp(p: Packet, s: DissectSession, buf: Uint8Array, off: n
       st.streams.set(key, idx);
     }
     p.gen('udp.stream', idx);
+  }
+  // Wireshark's traceroute hint: probes to 33435–33534, three per hop.
+  if (dport > 33434 && dport <= 33534) {
+    const n = dport - 33435;
+    p.expert('udp.possible_traceroute', off + 2, 2, 'chat', 'sequence', `Possible traceroute: hop #${Math.floor(n / 3) + 1}, attempt #${(n % 3) + 1}`);
   }
   if (p.want('udp.payload') && payloadEnd > off + 8) p.add('udp.payload', off + 8, payloadEnd - off - 8, buf.slice(off + 8, payloadEnd));
   p.close();
