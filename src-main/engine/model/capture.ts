@@ -24,11 +24,14 @@ export interface CapturedFrame {
   cause: string;
   /** Set when the link's random loss dropped it (it was sent, never delivered). */
   lost: boolean;
+  /** When the last bit reaches the far end (serialization + latency): for the canvas animation. */
+  arrival: Micros;
 }
 
 export class Capture {
   readonly points: CapturePoint[] = [];
   private times = new Float64Array(1024);
+  private arrivals = new Float64Array(1024);
   private pointIds = new Int32Array(1024);
   private causeIds = new Int32Array(1024);
   private flags = new Uint8Array(1024);
@@ -48,7 +51,7 @@ export class Capture {
   }
 
   /** Records a frame; returns its number. `bytes` must not be modified afterwards. */
-  record(time: Micros, point: CapturePoint, bytes: Uint8Array, cause: string, lost: boolean): number {
+  record(time: Micros, point: CapturePoint, bytes: Uint8Array, cause: string, lost: boolean, arrival: Micros = time): number {
     const i = this._count;
     if (i === this.times.length) this.grow();
     let c = this.causeIndex.get(cause);
@@ -58,6 +61,7 @@ export class Capture {
       this.causeIndex.set(cause, c);
     }
     this.times[i] = time;
+    this.arrivals[i] = arrival;
     this.pointIds[i] = point.id;
     this.causeIds[i] = c;
     this.flags[i] = lost ? 1 : 0;
@@ -71,7 +75,7 @@ export class Capture {
     if (!Number.isInteger(no) || no < 1 || no > this._count) throw new RangeError(`no frame ${no} (capture has ${this._count})`);
     const i = no - 1;
     const point = this.points[this.pointIds[i]];
-    return { no, time: this.times[i], linkId: point.linkId, fromInterface: point, bytes: this.data[i], cause: this.causes[this.causeIds[i]], lost: this.flags[i] === 1 };
+    return { no, time: this.times[i], linkId: point.linkId, fromInterface: point, bytes: this.data[i], cause: this.causes[this.causeIds[i]], lost: this.flags[i] === 1, arrival: this.arrivals[i] };
   }
 
   timeOf(no: number): Micros {
@@ -91,6 +95,9 @@ export class Capture {
     const t = new Float64Array(n);
     t.set(this.times);
     this.times = t;
+    const a = new Float64Array(n);
+    a.set(this.arrivals);
+    this.arrivals = a;
     const p = new Int32Array(n);
     p.set(this.pointIds);
     this.pointIds = p;

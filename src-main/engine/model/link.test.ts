@@ -23,6 +23,7 @@ describe('link', () => {
     // 1042-byte frames + 24 bytes of preamble, FCS and gap = 8528 bits = 8528 µs at 1 Mbit/s.
     expect([...sim.net.capture.frames()].map((f) => f.time)).toEqual([0, 8528, 17056]);
     expect(peer.received.map((f) => f.time)).toEqual([13528, 22056, 30584]);
+    expect([...sim.net.capture.frames()].map((f) => f.arrival)).toEqual([13528, 22056, 30584]);
   });
 
   it('drops by the link PRNG: same seed, same losses; frames are captured and marked lost', () => {

@@ -97,7 +97,7 @@ export class Link {
       net.log.add(net.now, 'info', this.id, `link went down: queued frame from ${from.label} discarded`);
       return;
     }
-    net.recordFrame(from, frame, cause, lost);
+    net.recordFrame(from, frame, cause, lost, done + this.latency);
     if (lost) return;
     net.scheduler.atWith(done + this.latency, this.deliverLabel, this.delivers[from.side], frame);
   }

@@ -41,8 +41,8 @@ export class Network {
     return this.scheduler.now;
   }
 
-  recordFrame(from: NetInterface, frame: Uint8Array, cause: string, lost: boolean): void {
-    const no = this.capture.record(this.now, from.capturePoint!, frame, cause, lost);
+  recordFrame(from: NetInterface, frame: Uint8Array, cause: string, lost: boolean, arrival: Micros): void {
+    const no = this.capture.record(this.now, from.capturePoint!, frame, cause, lost, arrival);
     if (lost) this.log.add(this.now, 'info', from.link?.id ?? '?', `frame ${no} lost on the link (random loss)`);
     if (this.onFrame) this.onFrame(no);
   }
