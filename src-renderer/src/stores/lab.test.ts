@@ -1,4 +1,4 @@
-import { describe, it, expect, beforeEach } from 'vitest';
+import { describe, it, expect, beforeEach, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import { useLabStore } from './lab';
 import { useSelectionStore } from './selection';
@@ -83,5 +83,30 @@ describe('lab store', () => {
     lab.undo();
     expect(selection.ids).toEqual([]);
     expect(selection.device).toBeUndefined();
+  });
+});
+
+describe('live validation', () => {
+  beforeEach(() => setActivePinia(createPinia()));
+
+  it('re-checks the document a moment after edits and clears once fixed', async () => {
+    vi.useFakeTimers();
+    try {
+      const lab = useLabStore();
+      lab.newLab();
+      const a = lab.addDevice('host', { x: 0, y: 0 })!;
+      lab.updateInterface(a.id, 'eth0', { ipv4: '10.0.0.1/24' });
+      await vi.advanceTimersByTimeAsync(500);
+      expect(lab.liveProblems).toEqual([]);
+      // A kind the lab format does not know yet is reported, with its place in the file.
+      lab.addDevice('proxy-cache', { x: 10, y: 0 });
+      await vi.advanceTimersByTimeAsync(500);
+      expect(lab.liveProblems.map((p) => p.path)).toContain('devices[1].type');
+      lab.undo();
+      await vi.advanceTimersByTimeAsync(500);
+      expect(lab.liveProblems).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -1,7 +1,7 @@
 // The lab document: records in a RecordStore with undo/redo, plus where the file lives and whether
 // it has unsaved changes. Components read it; every edit goes through a named command here.
 import { defineStore } from 'pinia';
-import { computed, ref, shallowRef } from 'vue';
+import { computed, ref, shallowRef, watch } from 'vue';
 import { RecordStore, type TransactOptions, type Transaction } from '../lab/history';
 import { decodeLab, encodeLab, LAB_VERSION, type LabProblem } from '../lab/codec';
 import * as commands from '../lab/commands';
@@ -13,6 +13,7 @@ let idCounter = 0;
 const newId = () => `r${(++idCounter).toString(36)}`;
 
 export const UNTITLED = 'untitled.lab.json';
+export const LIVE_VALIDATION_DELAY_MS = 400;
 
 export interface LabFile {
   /** Absolute path (desktop) or a name in the lab folder (serve); null until first saved. */
@@ -42,6 +43,21 @@ export const useLabStore = defineStore('lab', () => {
   const canRedo = computed(() => (revision.value, doc.canRedo));
   /** Problems found when the lab was opened (validation), shown until the user dismisses them. */
   const problems = ref<LabProblem[]>([]);
+  /**
+   * The document checked again after edits (debounced), with the shared validator: positions refer
+   * to the file as it would be saved now. Shown in the status bar; `problems` is what was opened.
+   */
+  const liveProblems = ref<LabProblem[]>([]);
+  let validateTimer: ReturnType<typeof setTimeout> | null = null;
+  function validateNow(): void {
+    validateTimer = null;
+    const result = decodeLab(encodeLab(doc.all()), () => 'x');
+    liveProblems.value = result.problems;
+  }
+  watch(revision, () => {
+    if (validateTimer) clearTimeout(validateTimer);
+    validateTimer = setTimeout(validateNow, LIVE_VALIDATION_DELAY_MS);
+  });
   /** The last refused edit, as an i18n key or message. */
   const commandError = ref<string | null>(null);
 
@@ -118,6 +134,12 @@ export const useLabStore = defineStore('lab', () => {
     canUndo,
     canRedo,
     problems,
+    liveProblems,
+    validateNow,
+    showLiveProblems: () => {
+      validateNow();
+      problems.value = liveProblems.value;
+    },
     commandError,
     newLab,
     load,
