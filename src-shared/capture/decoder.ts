@@ -363,7 +363,11 @@ export class CaptureDecoder {
   private packetOptionsOf(buf: Uint8Array, view: DataView, start: number, end: number, at: number, pos: number): number {
     this.pktComments = undefined;
     this.pktFlags = undefined;
-    if (!this.packetOptions || start >= end) return STEP_PACKET;
+    if (start >= end) return STEP_PACKET;
+    if (!this.packetOptions) {
+      // Index mode: no values needed, but the same framing checks so both modes agree on errors.
+      return this.options(buf, view, start, end, at, pos, ignoreOption) ? STEP_PACKET : STEP_ERROR;
+    }
     const ok = this.options(buf, view, start, end, at, pos, (code, s, e) => {
       if (code === 1) (this.pktComments ??= []).push(text(buf, s, e));
       else if (code === 2 && e - s >= 4) this.pktFlags = view.getUint32(s, this.littleEndian);
@@ -409,6 +413,8 @@ export class CaptureDecoder {
     return true;
   }
 }
+
+function ignoreOption(): void {}
 
 function pad4(n: number): number {
   return (n + 3) & ~3;

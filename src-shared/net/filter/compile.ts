@@ -99,15 +99,33 @@ class Compiler {
 
   node(n: FilterNode): Pred {
     switch (n.kind) {
-      case 'and': {
-        const a = this.node(n.left);
-        const b = this.node(n.right);
-        return (f) => a(f) && b(f);
-      }
+      case 'and':
       case 'or': {
-        const a = this.node(n.left);
-        const b = this.node(n.right);
-        return (f) => a(f) || b(f);
+        // Long `a and b and c …` chains are left spines: flatten them so neither compiling nor
+        // evaluating recurses once per term.
+        const terms: FilterNode[] = [];
+        let cur: FilterNode = n;
+        while (cur.kind === n.kind) {
+          const bin = cur as Extract<FilterNode, { kind: 'and' | 'or' }>;
+          terms.push(bin.right);
+          cur = bin.left;
+        }
+        terms.push(cur);
+        const preds = terms.reverse().map((t) => this.node(t));
+        if (preds.length === 2) {
+          const [a, b] = preds;
+          return n.kind === 'and' ? (f) => a(f) && b(f) : (f) => a(f) || b(f);
+        }
+        if (n.kind === 'and') {
+          return (f) => {
+            for (const p of preds) if (!p(f)) return false;
+            return true;
+          };
+        }
+        return (f) => {
+          for (const p of preds) if (p(f)) return true;
+          return false;
+        };
       }
       case 'not': {
         const a = this.node(n.operand);

@@ -43,8 +43,12 @@ export function parse(text: string): ParseResult {
   }
 }
 
+/** Deeper nesting than this is refused rather than risking the call stack. */
+const MAX_DEPTH = 200;
+
 class Parser {
   private i = 0;
+  private depth = 0;
   constructor(private readonly tokens: Token[]) {}
 
   peek(): Token {
@@ -84,6 +88,15 @@ class Parser {
 
   private notExpr(): FilterNode {
     const t = this.peek();
+    if (++this.depth > MAX_DEPTH) throw new SyntaxError_({ message: 'The filter is nested too deeply.', start: t.start, end: t.end });
+    try {
+      return this.notExprInner(t);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private notExprInner(t: Token): FilterNode {
     if (t.kind === 'not') {
       this.next();
       const operand = this.notExpr();
