@@ -3,3 +3,4 @@ export * from './url';
 export * from './hsts';
 export * from './address-bar';
 export * from './http-cache';
+export * from './html';
