@@ -57,6 +57,14 @@ test('opens a capture, filters dns and links the details tree with the bytes', a
   await expect(bytes.locator('.b.lit')).toHaveCount(2);
 
   await page.screenshot({ path: path.join(os.tmpdir(), 'packetlab-inspector.png') });
+
+  // Right-click → Apply as Filter, as in Wireshark.
+  const selectedItem = tree.locator('[role=treeitem][aria-selected=true]');
+  const port = (await selectedItem.textContent())!.match(/\d+/)![0];
+  await selectedItem.click({ button: 'right' });
+  await page.getByRole('menuitem', { name: /Apply as Filter/ }).click();
+  await expect(filter).toHaveValue(`udp.srcport == ${port}`);
+  await expect(page.getByText(`Displayed: ${tsharkCount(file, `udp.srcport == ${port}`)} of 24`)).toBeVisible();
   expect(consoleErrors).toEqual([]);
 });
 

@@ -53,5 +53,7 @@ export const capturePackets = {
   selectedField: '{field} ({length} bytes at {offset})',
   noCapture: 'No capture open',
   dialogClose: 'Close',
+  applyAsFilter: 'Apply as Filter',
+  prepareAsFilter: 'Prepare as Filter',
   time: 'Time',
 } as const;

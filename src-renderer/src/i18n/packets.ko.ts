@@ -55,5 +55,7 @@ export const capturePackets: { [K in keyof typeof en]: string } = {
   selectedField: '{field} ({offset}에서 {length}바이트)',
   noCapture: '열린 캡처 없음',
   dialogClose: '닫기',
+  applyAsFilter: '필터로 적용',
+  prepareAsFilter: '필터로 준비',
   time: '시간',
 };

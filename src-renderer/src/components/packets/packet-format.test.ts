@@ -1,5 +1,10 @@
 import { describe, it, expect } from 'vitest';
-import { asciiText, hexDump, nodeText, toBase64 } from './packet-format';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { createPacket, createSession, lookupField, type ProtoNode } from '../../../../src-shared/net/dissect';
+import { compileFilter } from '../../../../src-shared/net/filter';
+import { CaptureModel } from '../../workers/capture-model';
+import { asciiText, filterFor, hexDump, nodeText, toBase64 } from './packet-format';
 
 describe('packet text helpers', () => {
   it('dumps bytes like Wireshark Follow Stream hex mode', () => {
@@ -21,4 +26,37 @@ describe('packet text helpers', () => {
     const big = new Uint8Array(70_000).map((_, i) => i & 255);
     expect(Buffer.from(toBase64(big), 'base64').equals(Buffer.from(big))).toBe(true);
   });
+});
+
+describe('apply as filter', () => {
+  it('builds, for every item of real frames, a filter that compiles and selects that frame', () => {
+    for (const name of ['dhcp-arp-icmp', 'http-keepalive-3req', 'routing-icmp-errors', 'https-tls13']) {
+      const bytes = new Uint8Array(readFileSync(path.join(__dirname, '../../workers/fixtures', `${name}.pcapng`)));
+      const model = new CaptureModel(bytes);
+      // Every field of every frame, dissected in order: what a filter is evaluated against.
+      const session = createSession();
+      // Tree mode: some bit fields (eth.dst.lg/ig) are only recorded there at the moment.
+      const full = createPacket({ tree: true, columns: true, wanted: null });
+      const targets = new Set([0, 3, model.count - 1]);
+      for (let i = 0; i < model.count; i++) {
+        session.dissect(full, model.frameData(i), i + 1, model.index.originalLength[i], model.index.seconds[i], model.index.nanoseconds[i], model.linkType(i));
+        if (!targets.has(i)) continue;
+        const seen = new Set<string>();
+        const walk = (nodes: readonly ProtoNode[]): void => {
+          for (const n of nodes) {
+            const f = filterFor(n);
+            if (f && !seen.has(f)) {
+              seen.add(f);
+              const c = compileFilter(f, lookupField);
+              expect(c.ok, `${name} #${i + 1}: ${f}`).toBe(true);
+              if (c.ok) expect(c.filter.matches(full), `${name} #${i + 1}: ${f}`).toBe(true);
+            }
+            if (n.children) walk(n.children);
+          }
+        };
+        walk(model.details(i).tree);
+        expect(seen.size).toBeGreaterThan(10);
+      }
+    }
+  }, 120_000);
 });

@@ -1,5 +1,5 @@
 // Text helpers of the packet panes: hex dump lines, tree labels, byte counts, file saving.
-import type { ProtoNode } from '../../../../src-shared/net/dissect';
+import { formatFieldValue, lookupField, type ProtoNode } from '../../../../src-shared/net/dissect';
 
 const HEX = '0123456789abcdef';
 
@@ -71,4 +71,15 @@ export function downloadBytes(bytes: Uint8Array, name: string, type = 'applicati
 /** Key of a tree node for remembering what is expanded: its field path from the root. */
 export function nodeKey(path: readonly ProtoNode[]): string {
   return path.map((n) => n.field).join('>');
+}
+
+/** Wireshark's "Apply as Filter → Selected": `field == value` for a tree item (or just the field). */
+export function filterFor(n: ProtoNode): string | null {
+  const info = lookupField(n.field);
+  if (!info) return null;
+  const v = n.value;
+  if (v === undefined || info.type === 'protocol' || info.type === 'none' || info.type === 'time' || n.expert) return n.field;
+  if (info.type === 'string') return `${n.field} == ${JSON.stringify(String(v))}`;
+  if (info.type === 'bool') return `${n.field} == ${v ? 1 : 0}`;
+  return `${n.field} == ${formatFieldValue(info, v)}`;
 }
