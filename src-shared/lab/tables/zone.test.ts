@@ -231,6 +231,22 @@ describe('BIND zone files', () => {
     expect(auth.lookup('sub.example.com', DnsType.A).kind).toBe('nodata');
   });
 
+  it('synthesises answers from wildcards (RFC 4592) but not below existing names', () => {
+    const text = HEAD + '*.cdn IN CNAME edge.example.net.\nfixed.cdn IN A 192.0.2.9\n*.example.com. IN TXT "wild"\n';
+    const named = namedCheckzone('example.com', text);
+    expect(named.ok, named.output).toBe(true);
+    const r = parseZone(text, 'example.com');
+    expect(r.ok ? [] : r.errors).toEqual([]);
+    expect(ours('example.com', text).records).toEqual(named.records);
+    if (!r.ok) return;
+    const z = new ZoneIndex(r.value);
+    expect(z.lookup('img.cdn.example.com', DnsType.A)).toMatchObject({ kind: 'answer', answers: [{ name: 'img.cdn.example.com', type: DnsType.CNAME, data: { target: 'edge.example.net' } }] });
+    expect(z.lookup('fixed.cdn.example.com', DnsType.A)).toMatchObject({ kind: 'answer', answers: [{ name: 'fixed.cdn.example.com', type: DnsType.A }] });
+    expect(z.lookup('other.example.com', DnsType.TXT)).toMatchObject({ kind: 'answer', answers: [{ name: 'other.example.com', data: { strings: ['wild'] } }] });
+    // The closest encloser of a.fixed.cdn is fixed.cdn, which has no wildcard child: NXDOMAIN.
+    expect(z.lookup('a.fixed.cdn.example.com', DnsType.A).kind).toBe('nxdomain');
+  });
+
   it('never throws on arbitrary text', () => {
     const junk = ['(', ')', '"', '\\', '$ORIGIN', '@', 'IN', 'A', 'SOA', '1h', ';x\n', '\n', ' ', 'ns1', '192.0.2.1', '$TTL'];
     let seed = 7;

@@ -600,12 +600,16 @@ export class ZoneIndex {
         const ns = this.byName.get(cut)!.filter((r) => r.type === DnsType.NS);
         return { kind: 'referral', answers, authorities: ns, additionals: this.addressesFor(ns.map((r) => (r.data as { target: string }).target)) };
       }
-      const list = this.byName.get(name);
+      let list = this.byName.get(name);
       if (!list) {
         // An empty non-terminal (a name with descendants) is NODATA, not NXDOMAIN.
         const suffix = '.' + name;
         for (const k of this.byName.keys()) if (k.endsWith(suffix)) return { kind: 'nodata', answers, soa: this.negativeSoa() };
-        return { kind: 'nxdomain', answers, soa: this.negativeSoa() };
+        // RFC 4592: a wildcard at the closest encloser synthesises records owned by the query name.
+        const wildcard = this.wildcardFor(name);
+        if (!wildcard) return { kind: 'nxdomain', answers, soa: this.negativeSoa() };
+        const owner = name;
+        list = wildcard.map((r) => ({ ...r, name: owner }));
       }
       const matching = list.filter((r) => r.type === qtype || qtype === DnsType.ANY);
       if (matching.length) {
@@ -619,6 +623,16 @@ export class ZoneIndex {
       if (!isInZone(name, this.apex)) return { kind: 'answer', answers, additionals: [] };
     }
     return { kind: 'answer', answers, additionals: [] };
+  }
+
+  /** The records of "*.<closest encloser>" for a name that does not exist, if there are any. */
+  private wildcardFor(name: string): DnsRecord[] | undefined {
+    for (let n = name; n !== this.apex && n.includes('.'); ) {
+      n = n.slice(n.indexOf('.') + 1);
+      const exists = n === this.apex || this.byName.has(n) || [...this.byName.keys()].some((k) => k.endsWith('.' + n));
+      if (exists) return this.byName.get(n === '' ? '*' : `*.${n}`);
+    }
+    return this.apex === '' ? undefined : this.byName.get(`*.${this.apex}`);
   }
 
   private cutFor(name: string): string | undefined {
