@@ -111,4 +111,87 @@ describe('robustness', () => {
       { numRuns: 300, seed: 4243 },
     );
   });
+
+  it('runs random valid labs (random graphs, routes, loops, link changes) to an end without throwing', () => {
+    const labArb = fc
+      .record({
+        kinds: fc.array(fc.constantFrom('host', 'router', 'switch'), { minLength: 2, maxLength: 7 }),
+        edges: fc.array(fc.tuple(fc.nat(), fc.nat()), { minLength: 1, maxLength: 10 }),
+        routes: fc.array(fc.tuple(fc.nat(), fc.nat({ max: 6 }), fc.nat(), fc.constantFrom('via', 'dev', 'blackhole', 'unreachable', 'prohibit')), { maxLength: 10 }),
+        link: fc.record({ latencyMs: fc.constantFrom(0, 0.01, 1, 50), bandwidthMbps: fc.constantFrom(0.01, 1, 100), lossPercent: fc.constantFrom(0, 10, 100), cost: fc.integer({ min: 1, max: 100 }) }),
+        actions: fc.array(fc.tuple(fc.constantFrom('ping', 'traceroute', 'udp-echo', 'link'), fc.nat(), fc.nat(), fc.integer({ min: 0, max: 3000 })), { minLength: 1, maxLength: 5 }),
+        linkState: fc.boolean(),
+        nat: fc.boolean(),
+      })
+      .map((g) => {
+        const devices: Record<string, unknown>[] = g.kinds.map((type, i) => ({
+          name: `d${i}`,
+          type,
+          position: { x: i, y: 0 },
+          interfaces: [] as Record<string, unknown>[],
+          ...(type === 'router' && g.linkState ? { linkState: { domain: 'x' } } : {}),
+        }));
+        const links: Record<string, unknown>[] = [];
+        g.edges.forEach(([x, y], k) => {
+          const a = x % devices.length;
+          const b = y % devices.length;
+          if (a === b) return;
+          const net = `10.${k}.0`;
+          for (const [end, host] of [[a, 1], [b, 2]] as const) {
+            const d = devices[end];
+            const ifaces = d.interfaces as Record<string, unknown>[];
+            ifaces.push({ name: `e${ifaces.length}`, ...(d.type === 'switch' ? {} : { ipv4: `${net}.${host}/24` }) });
+          }
+          links.push({
+            id: `L${k}`,
+            a: { device: `d${a}`, interface: `e${(devices[a].interfaces as unknown[]).length - 1}` },
+            b: { device: `d${b}`, interface: `e${(devices[b].interfaces as unknown[]).length - 1}` },
+            ...g.link,
+          });
+        });
+        for (const [di, len, addr, kind] of g.routes) {
+          const d = devices[di % devices.length];
+          const ifaces = d.interfaces as { name: string }[];
+          if (d.type === 'switch' || ifaces.length === 0) continue;
+          const plen = [0, 8, 16, 24, 30, 32, 24][len];
+          const dst = plen === 0 ? 'default' : plen === 8 ? '10.0.0.0/8' : `10.${addr % 12}.0.0/16`;
+          const line = kind === 'via' ? `${dst} via 10.${addr % 12}.0.${1 + (addr % 2)}` : kind === 'dev' ? `${dst} dev ${ifaces[addr % ifaces.length].name}` : `${kind} ${dst}`;
+          const tables = (d.tables ??= { routes: [] as string[] }) as { routes: string[] };
+          if (!tables.routes.includes(line)) tables.routes.push(line);
+        }
+        if (g.nat) {
+          const r = devices.find((d) => d.type === 'router' && (d.interfaces as unknown[]).length > 0);
+          if (r) r.nat = { outside: (r.interfaces as { name: string }[])[0].name };
+        }
+        const actors = devices.filter((d) => d.type !== 'switch');
+        const actions = g.actions
+          .map(([type, from, to, at]) => {
+            if (type === 'link') return links.length ? { type, atMs: at, link: links[from % links.length].id, up: to % 2 === 0 } : null;
+            if (!actors.length) return null;
+            const target = `10.${to % 12}.0.${1 + (to % 3)}`;
+            const base = { type, atMs: at, from: actors[from % actors.length].name, to: target };
+            return type === 'ping' ? { ...base, count: 2, intervalMs: 200 } : type === 'traceroute' ? { ...base, maxHops: 6, waitMs: 500 } : base;
+          })
+          .filter((a) => a !== null);
+        return { version: 2, seed: 1, devices, links, scenarios: [{ name: 's', actions }] };
+      });
+    let ran = 0;
+    let frames = 0;
+    fc.assert(
+      fc.property(labArb, (doc) => {
+        const r = loadLabText(JSON.stringify(doc));
+        if (!r.ok) throw new Error(`generator made an invalid lab: ${r.errors.map((e) => e.message).join('; ')}`);
+        const sim = new Simulation(r.lab);
+        sim.startScenario('s');
+        const result = sim.run({ until: 60_000_000, budget: 300_000 });
+        expect(['idle', 'until', 'stopped', 'budget']).toContain(result.reason);
+        exportPcapng(sim.net.capture);
+        frames += sim.net.capture.count;
+        ran++;
+      }),
+      { numRuns: 200, seed: 5150 },
+    );
+    expect(ran).toBe(200);
+    expect(frames).toBeGreaterThan(2000); // the random labs did carry traffic
+  });
 });
