@@ -54,6 +54,8 @@ export const LINK_FIELDS: FieldInfo[] = [
   field('arp.src.proto_ipv4', 'Sender IP address', 'ipv4'),
   field('arp.dst.hw_mac', 'Target MAC address', 'ether'),
   field('arp.dst.proto_ipv4', 'Target IP address', 'ipv4'),
+  field('arp.duplicate-address-detected', 'Duplicate IP address configured', 'none'),
+  field('arp.duplicate-address-frame', 'Frame showing earlier use of IP address', 'framenum'),
 ];
 
 function pad9(n: number): string {
@@ -189,11 +191,18 @@ export function dissectArp(p: Packet, _s: DissectSession, buf: Uint8Array, off: 
   p.add('arp.src.proto_ipv4', spa, 4, sip);
   if (p.want('arp.dst.hw_mac')) p.add('arp.dst.hw_mac', tha, 6, buf.slice(tha, tha + 6));
   p.add('arp.dst.proto_ipv4', tpa, 4, tip);
+  // Duplicate address detection, as Wireshark does it: replies teach IP→MAC; a later packet
+  // claiming a learnt IP with another MAC is flagged (the sender first, then a reply's target).
+  const table = _s.get('arp.addresses', () => new Map<number, { mac: string; frame: number }>());
+  let dup = checkDuplicate(p, table, sip, etherToString(buf, sha), tpa);
+  if (dup < 0 && op === 2) dup = checkDuplicate(p, table, tip, etherToString(buf, tha), tpa);
+  if (op === 2 && sip !== 0 && !table.has(sip) && !_s.net.inError) table.set(sip, { mac: etherToString(buf, sha), frame: p.number });
   p.close();
   if (!p.columns) return;
   p.setProtocol('ARP');
   const t = ipv4ToString(tip);
   const sIp = ipv4ToString(sip);
+  const dupText = dup >= 0 ? ` (duplicate use of ${ipv4ToString(dup)} detected!)` : '';
   if (op === 1) {
     if (gratuitous) p.setInfo(`Gratuitous ARP for ${sIp} (Request)`);
     else if (sip === 0) p.setInfo(`Who has ${t}? (ARP Probe)`);
@@ -204,4 +213,17 @@ export function dissectArp(p: Packet, _s: DissectSession, buf: Uint8Array, off: 
   } else {
     p.setInfo(`Unknown ARP opcode 0x${hex(op, 4)}`);
   }
+  if (dupText) p.appendInfo(dupText);
+}
+
+/** Flags `ip` claimed by `mac` when another MAC was learnt for it; returns the IP or -1. */
+function checkDuplicate(p: Packet, table: Map<number, { mac: string; frame: number }>, ip: number, mac: string, at: number): number {
+  if (ip === 0) return -1;
+  const known = table.get(ip);
+  if (!known || known.mac === mac || known.frame >= p.number) return -1;
+  p.open('arp.duplicate-address-detected', at, 4, `Duplicate IP address detected for ${ipv4ToString(ip)} (${mac}) - also in use by ${known.mac} (frame ${known.frame})`);
+  p.gen('arp.duplicate-address-frame', known.frame);
+  p.close();
+  p.expert('arp.duplicate-address-detected', at, 4, 'warn', 'sequence', `Duplicate IP address configured (${ipv4ToString(ip)})`);
+  return ip;
 }
