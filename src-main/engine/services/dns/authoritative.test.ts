@@ -3,17 +3,12 @@
 // records in each section (BIND rotates RRsets, so order is not compared).
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { parseZone, ZoneIndex } from '../../../../src-shared/lab/tables/zone';
+import { parseZone } from '../../../../src-shared/lab/tables/zone';
 import { DnsRcode, DnsType, emitDns, parseDns, recordToText, type DnsMessage, type DnsRecord } from '../../../../src-shared/net/wire/dns';
 import { readPcapng, transportPayload } from '../../../../src-shared/net/wire/fixtures-app/pcapng-reader';
 import { DnsAuthoritativeServer } from './authoritative';
+import { fixture, loadZone } from './test-net';
 
-const fixture = (f: string) => new URL(`./fixtures/${f}`, import.meta.url);
-export function loadZone(file: string, origin: string): ZoneIndex {
-  const r = parseZone(readFileSync(fixture(file), 'utf8'), origin);
-  if (!r.ok) throw new Error(`${file}: ${JSON.stringify(r.errors)}`);
-  return new ZoneIndex(r.value);
-}
 
 const server = new DnsAuthoritativeServer({
   name: 'ns1.example.test',

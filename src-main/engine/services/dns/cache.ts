@@ -43,6 +43,7 @@ export interface CacheEntrySnapshot {
   rank: number;
 }
 
+const CNAME = 5;
 const NX = -1; // type slot of an NXDOMAIN entry (covers every type of the name)
 const key = (name: string, type: number) => `${canonicalName(name)}|${type}`;
 const show = (name: string) => (name === '' ? '.' : canonicalName(name));
@@ -103,8 +104,10 @@ export class DnsCache {
       if (e.kind === 'positive') return { kind: 'positive', records: e.records, cause: `cache hit for ${what} (${this.remaining(now, hit.entry)} s left)` };
       return { kind: 'nodata', soa: e.soa, cause: `cache hit: ${what} has no data (NODATA, ${this.remaining(now, hit.entry)} s left)` };
     }
-    const expired = nx.expired || hit.expired;
-    return { kind: 'miss', cause: expired ? `cache entry for ${what} expired` : `cache miss for ${what}` };
+    if (nx.expired || hit.expired) return { kind: 'miss', cause: `cache entry for ${what} expired` };
+    // An alias that has expired is why a name is missing too.
+    if (type !== CNAME && this.live(now, key(name, CNAME)).expired) return { kind: 'miss', cause: `cache entry for ${show(name)} CNAME expired` };
+    return { kind: 'miss', cause: `cache miss for ${what}` };
   }
 
   /** Positive records only, or undefined (no cause needed: used for internal lookups). */
