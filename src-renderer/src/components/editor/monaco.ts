@@ -11,6 +11,10 @@ import 'monaco-editor/features/contextmenu/register';
 import 'monaco-editor/features/wordHighlighter/register';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import { TABLE_LANGUAGES, type TableLanguage } from './languages';
+import { docKey } from './languages/types';
+import { i18n } from '../../i18n';
+
+const t = (key: string) => i18n.global.t(key);
 
 (globalThis as { MonacoEnvironment?: unknown }).MonacoEnvironment = { getWorker: () => new EditorWorker() };
 
@@ -38,20 +42,22 @@ function register(lang: TableLanguage): void {
     brackets: lang.table === 'dhcpd' ? [['{', '}']] : lang.table === 'zone' ? [['(', ')']] : [],
     wordPattern: /(\$?[A-Za-z0-9_.:/-]+)/g,
   });
-  const docs = new Map(lang.keywords.map((k) => [k.word.toLowerCase(), k]));
+  const byWord = new Map(lang.keywords.map((k) => [k.word.toLowerCase(), k]));
+  // Looked up at hover time, so switching the language applies at once.
+  const doc = (word: string) => t(`keywordDocs.${lang.table}.${docKey(word)}`);
 
   monaco.languages.registerHoverProvider(lang.id, {
     provideHover(model, position) {
       const word = model.getWordAtPosition(position);
       if (!word) return null;
       const range = new monaco.Range(position.lineNumber, word.startColumn, position.lineNumber, word.endColumn);
-      const keyword = docs.get(word.word.toLowerCase());
-      if (keyword) return { range, contents: [{ value: keyword.doc }] };
+      const keyword = byWord.get(word.word.toLowerCase());
+      if (keyword) return { range, contents: [{ value: doc(keyword.word) }] };
       const ctx = contexts.get(model.uri.toString())?.();
       const bare = word.word.split('/')[0];
       const owners = ctx?.addresses.filter((a) => a.address === bare).map((a) => a.owner) ?? [];
       if (owners.length) return { range, contents: [{ value: `**${bare}** — ${owners.join(', ')}` }] };
-      if (ctx?.interfaces.includes(word.word)) return { range, contents: [{ value: `**${word.word}** — an interface of this device` }] };
+      if (ctx?.interfaces.includes(word.word)) return { range, contents: [{ value: `**${word.word}** — ${t('editorHover.interfaceOfDevice')}` }] };
       return null;
     },
   });
@@ -66,7 +72,7 @@ function register(lang: TableLanguage): void {
       const K = monaco.languages.CompletionItemKind;
       const suggestions: monaco.languages.CompletionItem[] = [];
       if (before === 'dev' && ctx) {
-        for (const name of ctx.interfaces) suggestions.push({ label: name, kind: K.Interface, insertText: name, range, detail: 'interface' });
+        for (const name of ctx.interfaces) suggestions.push({ label: name, kind: K.Interface, insertText: name, range, detail: t('editorHover.interface') });
         return { suggestions };
       }
       for (const k of lang.keywords) {
@@ -75,13 +81,13 @@ function register(lang: TableLanguage): void {
           kind: k.snippet ? K.Snippet : K.Keyword,
           insertText: k.snippet ?? k.word,
           insertTextRules: k.snippet ? monaco.languages.CompletionItemInsertTextRule.InsertAsSnippet : undefined,
-          documentation: { value: k.doc },
+          documentation: { value: doc(k.word) },
           range,
         });
       }
       for (const a of ctx?.addresses ?? []) suggestions.push({ label: a.address, kind: K.Value, insertText: a.address, detail: a.owner, range, sortText: `z${a.address}` });
       if (lang.table === 'hosts' || lang.table === 'zone') {
-        for (const name of ctx?.deviceNames ?? []) suggestions.push({ label: name, kind: K.Reference, insertText: name.toLowerCase(), detail: 'device', range, sortText: `y${name}` });
+        for (const name of ctx?.deviceNames ?? []) suggestions.push({ label: name, kind: K.Reference, insertText: name.toLowerCase(), detail: t('editorHover.device'), range, sortText: `y${name}` });
       }
       return { suggestions };
     },

@@ -6,7 +6,7 @@ export const hostsLanguage: TableLanguage = {
   table: 'hosts',
   lineComment: '#',
   keywords: [
-    { word: 'localhost', doc: '**localhost** — this host, usually `127.0.0.1 localhost`.' },
+    { word: 'localhost' },
   ],
   monarch: {
     tokenizer: {

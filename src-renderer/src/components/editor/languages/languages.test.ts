@@ -1,6 +1,9 @@
 import { describe, it, expect } from 'vitest';
 import { TABLE_LANGUAGES } from './index';
 import { TABLE_KINDS } from '../../../lab/types';
+import { docKey } from './types';
+import { en } from '../../../i18n/en';
+import { i18n } from '../../../i18n';
 
 type Rule = [RegExp, unknown];
 
@@ -20,11 +23,17 @@ describe('table languages', () => {
     }
   });
 
-  it('documents each keyword once, with hover text that names it', () => {
+  it('documents each keyword once, with hover text (in the i18n messages) that names it', () => {
+    i18n.global.locale.value = 'en';
+    const docs = en.keywordDocs as Record<string, Record<string, string>>;
     for (const lang of Object.values(TABLE_LANGUAGES)) {
       const words = lang.keywords.map((k) => k.word);
       expect(new Set(words).size, lang.id).toBe(words.length);
-      for (const k of lang.keywords) expect(k.doc.toLowerCase(), `${lang.id} ${k.word}`).toContain(k.word.toLowerCase().replace(/^\$/, ''));
+      expect(Object.keys(docs[lang.table]).sort()).toEqual(words.map(docKey).sort());
+      for (const k of lang.keywords) {
+        const text = i18n.global.t(`keywordDocs.${lang.table}.${docKey(k.word)}`);
+        expect(text.toLowerCase(), `${lang.id} ${k.word}`).toContain(k.word.toLowerCase());
+      }
     }
   });
 

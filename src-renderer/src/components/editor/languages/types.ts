@@ -4,10 +4,13 @@ import type { TableKind } from '../../../lab/types';
 
 export interface KeywordDoc {
   word: string;
-  /** Markdown shown on hover and in completion details. */
-  doc: string;
   /** Text inserted by completion when not just the word (snippet syntax). */
   snippet?: string;
+}
+
+/** i18n key of a keyword's hover text: `keywordDocs.<table>.<key>` (`$ORIGIN` → ORIGIN, `fixed-address` → fixedAddress). */
+export function docKey(word: string): string {
+  return word.replace(/^\$/, '').replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
 }
 
 export interface TableLanguage {
