@@ -162,4 +162,37 @@ describe('pcapng writer', () => {
       expect(tsharkFields(path, fields)).toEqual(tsharkFields(join(FIXTURES, name), fields));
     }
   });
+
+  it('unknown blocks are skipped, by tshark and by us; custom blocks are skipped by us', () => {
+    const src = load('dns-tcp.pcapng');
+    const file = readCapture(src);
+    const firstPacket = file.packets[0].fileOffset;
+    const unknown = new Uint8Array(20); // a block of an unassigned type
+    const v = new DataView(unknown.buffer);
+    v.setUint32(0, 0x00001234, true);
+    v.setUint32(4, 20, true);
+    v.setUint32(16, 20, true);
+    const withUnknown = new Uint8Array([...src.subarray(0, firstPacket), ...unknown, ...src.subarray(firstPacket)]);
+    const path = save('unknown-block.pcapng', withUnknown);
+    const back = readCapture(withUnknown);
+    expect(back.error).toBeUndefined();
+    expect(back.packets.map((p) => [String(p.originalLength), formatEpoch(p.timestamp)])).toEqual(tsharkFields(path, ['frame.len', 'frame.time_epoch']));
+    expect(back.packets).toHaveLength(20);
+
+    // A custom block (type 0x00000BAD, PEN 32473). tshark 4.0 lists it as a frame of its own; we
+    // deliberately do not (it carries no packet), so frame numbers after it differ from tshark's.
+    const custom = new Uint8Array(24);
+    const c = new DataView(custom.buffer);
+    c.setUint32(0, 0x00000bad, true);
+    c.setUint32(4, 24, true);
+    c.setUint32(8, 32473, true);
+    custom.set([1, 2, 3, 4, 5, 6, 7, 8], 12);
+    c.setUint32(20, 24, true);
+    const withCustom = new Uint8Array([...src.subarray(0, firstPacket), ...custom, ...src.subarray(firstPacket)]);
+    const customPath = save('custom-block.pcapng', withCustom);
+    expect(tsharkFields(customPath, ['frame.len'])).toHaveLength(21);
+    const read = readCapture(withCustom);
+    expect(read.error).toBeUndefined();
+    expect(read.packets.map((p) => Array.from(p.data))).toEqual(file.packets.map((p) => Array.from(p.data)));
+  });
 });
