@@ -159,6 +159,14 @@ describe('robustness', () => {
           const tables = (d.tables ??= { routes: [] as string[] }) as { routes: string[] };
           if (!tables.routes.includes(line)) tables.routes.push(line);
         }
+        // A default route towards the far end of each device's first link: paths, and loops, appear.
+        for (const d of devices) {
+          const first = (d.interfaces as { ipv4?: string }[])[0];
+          if (d.type === 'switch' || !first?.ipv4) continue;
+          const [net, host] = [first.ipv4.slice(0, first.ipv4.lastIndexOf('.')), first.ipv4.split('/')[0].endsWith('.1') ? 2 : 1];
+          const tables = (d.tables ??= { routes: [] as string[] }) as { routes: string[] };
+          if (!tables.routes.some((l) => l.startsWith('default'))) tables.routes.push(`default via ${net}.${host}`);
+        }
         if (g.nat) {
           const r = devices.find((d) => d.type === 'router' && (d.interfaces as unknown[]).length > 0);
           if (r) r.nat = { outside: (r.interfaces as { name: string }[])[0].name };
@@ -168,7 +176,9 @@ describe('robustness', () => {
           .map(([type, from, to, at]) => {
             if (type === 'link') return links.length ? { type, atMs: at, link: links[from % links.length].id, up: to % 2 === 0 } : null;
             if (!actors.length) return null;
-            const target = `10.${to % 12}.0.${1 + (to % 3)}`;
+            // Mostly addresses that exist in the lab, sometimes one that does not.
+            const addresses = devices.flatMap((d) => (d.interfaces as { ipv4?: string }[]).flatMap((i) => (i.ipv4 ? [i.ipv4.split('/')[0]] : [])));
+            const target = to % 5 === 4 || addresses.length === 0 ? `10.${to % 12}.0.3` : addresses[to % addresses.length];
             const base = { type, atMs: at, from: actors[from % actors.length].name, to: target };
             return type === 'ping' ? { ...base, count: 2, intervalMs: 200 } : type === 'traceroute' ? { ...base, maxHops: 6, waitMs: 500 } : base;
           })
@@ -192,6 +202,6 @@ describe('robustness', () => {
       { numRuns: 200, seed: 5150 },
     );
     expect(ran).toBe(200);
-    expect(frames).toBeGreaterThan(2000); // the random labs did carry traffic
+    expect(frames).toBeGreaterThan(1000); // the random labs did carry traffic
   });
 });

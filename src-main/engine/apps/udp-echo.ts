@@ -43,7 +43,8 @@ export function startUdpEchoClient(dev: IpDevice, opts: UdpEchoOptions, onDone?:
   });
   const send = (n: number): void => {
     out(`sending ${message.length} bytes to ${formatIpv4(dst)}:${port}`);
-    dev.sendUdp(dst, sport, port, message, `udp-echo from ${dev.name}: message ${n} of ${count} to ${formatIpv4(dst)}:${port}`);
+    const err = dev.sendUdp(dst, sport, port, message, `udp-echo from ${dev.name}: message ${n} of ${count} to ${formatIpv4(dst)}:${port}`);
+    if (err) out(`udp-echo: sendto: ${err}`);
     if (n < count) net.scheduler.after(interval, `udp-echo ${dev.name}`, () => send(n + 1));
     else
       net.scheduler.after(REPLY_WAIT, `udp-echo ${dev.name} wait`, () => {
