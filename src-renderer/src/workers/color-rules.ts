@@ -1,8 +1,8 @@
 // Wireshark 4.0's default colouring rules (/usr/share/wireshark/colorfilters), in order: the first
 // rule that matches a frame colours its row. Rules naming protocols PacketLab does not dissect
 // (HSRP, STP, OSPF, SCTP, SMB, DCERPC, routing protocols, systemd journal) can never match and are
-// left out; `eth[0] & 1` is written as the equivalent `eth.dst.ig == 1` (slices of protocols are
-// not supported by our filter language).
+// left out. `eth[0] & 1` (a slice of a protocol, which our filter language lacks) is tested on
+// the frame's first byte directly.
 import { lookupField } from '../../../src-shared/net/dissect';
 import { compileFilter, type CompiledFilter } from '../../../src-shared/net/filter';
 
@@ -12,6 +12,10 @@ export interface ColorRule {
   /** CSS colours converted from Wireshark's 16-bit RGB triples. */
   fg: string;
   bg: string;
+  /** A test on the frame's bytes standing in for a filter our language cannot express. */
+  bytes?: (data: Uint8Array) => boolean;
+  /** Protocol that must be present for `bytes` to apply. */
+  needs?: string;
 }
 
 function rgb16(r: number, g: number, b: number): string {
@@ -38,7 +42,7 @@ export const DEFAULT_COLOR_RULES: readonly ColorRule[] = [
   { name: 'TCP SYN/FIN', filter: 'tcp.flags & 0x02 || tcp.flags.fin == 1', fg: DARK, bg: rgb16(41026, 41026, 41026) },
   { name: 'TCP', filter: 'tcp', fg: DARK, bg: rgb16(59345, 58980, 65535) },
   { name: 'UDP', filter: 'udp', fg: DARK, bg: rgb16(56026, 61166, 65535) },
-  { name: 'Broadcast', filter: 'eth.dst.ig == 1', fg: rgb16(47802, 48573, 46774), bg: rgb16(65535, 65535, 65535) },
+  { name: 'Broadcast', filter: 'eth[0] & 1', needs: 'eth', bytes: (d) => d.length > 0 && (d[0] & 1) === 1, fg: rgb16(47802, 48573, 46774), bg: rgb16(65535, 65535, 65535) },
 ];
 
 export interface CompiledColorRules {
@@ -53,6 +57,13 @@ export function compileColorRules(rules: readonly ColorRule[] = DEFAULT_COLOR_RU
   const filters: CompiledFilter[] = [];
   const fields = new Set<string>();
   for (const rule of rules) {
+    if (rule.bytes) {
+      const test = rule.bytes;
+      const needs = rule.needs;
+      if (needs) fields.add(needs);
+      filters.push({ fields: new Set(needs ? [needs] : []), matches: (f) => (!needs || f.values(needs).length > 0) && test((f as { data?: Uint8Array }).data ?? new Uint8Array(0)) });
+      continue;
+    }
     const r = compileFilter(rule.filter, lookupField);
     if (!r.ok) throw new Error(`colour rule "${rule.name}": ${r.error.message} at ${r.error.start}`);
     filters.push(r.filter);
