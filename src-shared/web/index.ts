@@ -4,3 +4,4 @@ export * from './hsts';
 export * from './address-bar';
 export * from './http-cache';
 export * from './html';
+export * from './css';
