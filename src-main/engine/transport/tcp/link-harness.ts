@@ -37,12 +37,18 @@ export class LinkHarness {
   private order = 0;
   private sent = { a: 0, b: 0 };
   private busyUntil = { a: 0, b: 0 };
+  private wakeups: Micros[] = [];
 
   constructor(
     readonly a: TcpSocket,
     readonly b: TcpSocket,
     readonly options: LinkOptions,
   ) {}
+
+  /** Asks for the step callback to run again at `t` (an application timer, e.g. a slow reader). */
+  wakeAt(t: Micros): void {
+    this.wakeups.push(t);
+  }
 
   /** Polls both sockets at the current time and puts their output on the wire. */
   pump(): void {
@@ -86,7 +92,8 @@ export class LinkHarness {
 
   private nextEventTime(): Micros | undefined {
     let t: Micros | undefined;
-    for (const x of [this.a.nextTimeout(), this.b.nextTimeout(), ...this.queue.map((q) => q.at)]) {
+    this.wakeups = this.wakeups.filter((w) => w > this.now);
+    for (const x of [this.a.nextTimeout(), this.b.nextTimeout(), ...this.queue.map((q) => q.at), ...this.wakeups]) {
       if (x !== undefined && (t === undefined || x < t)) t = x;
     }
     return t;
