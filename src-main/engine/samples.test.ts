@@ -6,7 +6,7 @@ import { loadSample, runScenario, sampleFiles } from './testing/samples';
 
 describe('sample labs', () => {
   it('are there: a two-LAN routed lab and a three-router link-state lab', () => {
-    expect(sampleFiles).toEqual(expect.arrayContaining(['two-lans.json', 'three-routers-link-state.json']));
+    expect(sampleFiles).toEqual(expect.arrayContaining(['two-lans.lab.json', 'three-routers-link-state.lab.json']));
   });
 
   for (const file of sampleFiles) {
@@ -24,14 +24,14 @@ describe('sample labs', () => {
   }
 
   it('two-lans: ping and traceroute print what the tools print', () => {
-    const ping = runScenario(loadSample('two-lans.json'), 'ping').sim.net.output.map((l) => l.text);
+    const ping = runScenario(loadSample('two-lans.lab.json'), 'ping').sim.net.output.map((l) => l.text);
     expect(ping).toContain('3 packets transmitted, 3 received, 0% packet loss, time 2005ms');
-    const trace = runScenario(loadSample('two-lans.json'), 'traceroute').sim.net.output.map((l) => l.text.replace(/\s+[\d.]+ ms/g, ''));
+    const trace = runScenario(loadSample('two-lans.lab.json'), 'traceroute').sim.net.output.map((l) => l.text.replace(/\s+[\d.]+ ms/g, ''));
     expect(trace).toEqual(['traceroute to 198.51.100.20 (198.51.100.20), 30 hops max, 60 byte packets', ' 1  192.0.2.1', ' 2  198.51.100.20']);
   });
 
   it('two-lans / ping: the first round trip, frame by frame (reviewed)', () => {
-    const { sim } = runScenario(loadSample('two-lans.json'), 'ping');
+    const { sim } = runScenario(loadSample('two-lans.lab.json'), 'ping');
     const rows = [...sim.net.capture.frames()].slice(0, 17).map((f) => `${f.time} ${f.fromInterface.device}-${f.fromInterface.interface} ${f.cause}`);
     expect(rows).toEqual([
       '0 pc1-eth0 pc1: ARP cache miss for 192.0.2.1 on eth0',
@@ -56,7 +56,7 @@ describe('sample labs', () => {
 
   it('a lossy link is reproducible with its seed and changes with another seed', () => {
     const lossy = (): Lab => {
-      const lab = loadSample('two-lans.json');
+      const lab = loadSample('two-lans.lab.json');
       lab.links[3].lossPercent = 25;
       lab.scenarios![0].actions[0] = { type: 'ping', atMs: 0, from: 'pc1', to: 'pc2', count: 20, intervalMs: 100 };
       return lab;
@@ -72,7 +72,7 @@ describe('sample labs', () => {
   });
 
   it('gives device tables at any frame', () => {
-    const { sim } = runScenario(loadSample('two-lans.json'), 'ping');
+    const { sim } = runScenario(loadSample('two-lans.lab.json'), 'ping');
     const cap = sim.net.capture;
     // Find the first frame r1 sends on eth1: its ARP request for pc2.
     let arpNo = 0;

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { loadLabText, formatIssue } from './validate';
 import { parseJsonSource, locate } from './json-source';
 
-const twoLans = readFileSync(fileURLToPath(new URL('../../topologies/two-lans.json', import.meta.url)), 'utf8');
+const twoLans = readFileSync(fileURLToPath(new URL('../../topologies/two-lans.lab.json', import.meta.url)), 'utf8');
 
 function minimal(extra = ''): string {
   return `{

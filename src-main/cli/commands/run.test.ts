@@ -17,7 +17,7 @@ async function cli(args: string[], cwd = root): Promise<{ code: number; out: str
 
 describe('packetlab run', () => {
   it('runs the first scenario, prints the packet list like dissect and the tool output', async () => {
-    const r = await cli(['run', 'topologies/two-lans.json']);
+    const r = await cli(['run', 'topologies/two-lans.lab.json']);
     expect(r.code).toBe(0);
     const lines = r.out.split('\n');
     expect(lines[0]).toBe('    1   0.000000 02:00:00:00:01:0a → Broadcast    ARP 42 Who has 192.0.2.1? Tell 192.0.2.10');
@@ -30,8 +30,8 @@ describe('packetlab run', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'packetlab-run-'));
     const a = path.join(dir, 'a.pcapng');
     const b = path.join(dir, 'b.pcapng');
-    expect((await cli(['run', path.join(root, 'topologies/three-routers-link-state.json'), '--scenario', 'traceroute', '--pcap', a, '--quiet'], dir)).code).toBe(0);
-    expect((await cli(['run', path.join(root, 'topologies/three-routers-link-state.json'), '--scenario', 'traceroute', '--pcap', b, '--quiet'], dir)).code).toBe(0);
+    expect((await cli(['run', path.join(root, 'topologies/three-routers-link-state.lab.json'), '--scenario', 'traceroute', '--pcap', a, '--quiet'], dir)).code).toBe(0);
+    expect((await cli(['run', path.join(root, 'topologies/three-routers-link-state.lab.json'), '--scenario', 'traceroute', '--pcap', b, '--quiet'], dir)).code).toBe(0);
     const bytesA = readFileSync(a);
     expect(bytesA.equals(readFileSync(b))).toBe(true);
     const cap = readCapture(new Uint8Array(bytesA));
@@ -39,15 +39,15 @@ describe('packetlab run', () => {
   });
 
   it('stops at --until, and a different --seed changes the capture', async () => {
-    const r = await cli(['run', 'topologies/two-lans.json', '--until', '1.5', '--quiet']);
+    const r = await cli(['run', 'topologies/two-lans.lab.json', '--until', '1.5', '--quiet']);
     expect(r.err).toBe('25 frames, 27 events, ended at t=1.500000 s (until)\n');
-    const out = await cli(['run', 'topologies/two-lans.json', '--scenario', 'traceroute', '--seed', '99']);
+    const out = await cli(['run', 'topologies/two-lans.lab.json', '--scenario', 'traceroute', '--seed', '99']);
     expect(out.code).toBe(0);
     expect(out.out).not.toContain('52462 → 33434'); // the source port drawn with seed 1
   });
 
   it('prints the event log with --log', async () => {
-    const r = await cli(['run', 'topologies/three-routers-link-state.json', '--scenario', 'failover', '--log', '--quiet']);
+    const r = await cli(['run', 'topologies/three-routers-link-state.lab.json', '--scenario', 'failover', '--log', '--quiet']);
     expect(r.code).toBe(0);
     expect(r.err).toContain('0.000000 info  engine: link-state domain core: SPF computed for 3 routers\n');
     expect(r.err).toContain('0.000000 info  r1-r2: link down\n');
@@ -76,10 +76,10 @@ describe('packetlab run', () => {
   });
 
   it('rejects an invalid lab with located errors and an unknown scenario by name', async () => {
-    const r = await cli(['run', 'topologies/two-lans.json', '--scenario', 'nope']);
+    const r = await cli(['run', 'topologies/two-lans.lab.json', '--scenario', 'nope']);
     expect(r.code).toBe(1);
     expect(r.err).toBe('packetlab run: no scenario "nope" (the lab has: ping, traceroute, udp-echo, unreachable)\n');
-    const bad = await cli(['run', 'topologies/two-lans.json', '--until', 'soon']);
+    const bad = await cli(['run', 'topologies/two-lans.lab.json', '--until', 'soon']);
     expect(bad.code).toBe(2);
   });
 });

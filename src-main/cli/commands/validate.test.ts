@@ -16,8 +16,8 @@ async function cli(args: string[], cwd = root): Promise<{ code: number; out: str
 
 describe('packetlab validate', () => {
   it('accepts the sample labs', async () => {
-    const r = await cli(['validate', 'topologies/two-lans.json', 'topologies/three-routers-link-state.json']);
-    expect(r).toEqual({ code: 0, out: 'topologies/two-lans.json: ok\ntopologies/three-routers-link-state.json: ok\n', err: '' });
+    const r = await cli(['validate', 'topologies/two-lans.lab.json', 'topologies/three-routers-link-state.lab.json']);
+    expect(r).toEqual({ code: 0, out: 'topologies/two-lans.lab.json: ok\ntopologies/three-routers-link-state.lab.json: ok\n', err: '' });
   });
 
   it('prints file:line:col: message for each problem and exits 1', async () => {

@@ -10,7 +10,7 @@ import { computeLinkState, type LsRouter } from './link-state';
 import { outputOf } from '../testing/harness';
 
 function sample(): Lab {
-  const r = loadLabText(readFileSync(fileURLToPath(new URL('../../../topologies/three-routers-link-state.json', import.meta.url)), 'utf8'));
+  const r = loadLabText(readFileSync(fileURLToPath(new URL('../../../topologies/three-routers-link-state.lab.json', import.meta.url)), 'utf8'));
   if (!r.ok) throw new Error('sample lab invalid');
   return r.lab;
 }

@@ -8,7 +8,7 @@ import { exportPcapng } from '../export/pcapng';
 import type { RunResult } from '../sim/scheduler';
 
 const dir = fileURLToPath(new URL('../../../topologies', import.meta.url));
-export const sampleFiles = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+export const sampleFiles = readdirSync(dir).filter((f) => f.endsWith('.lab.json')).sort();
 
 export function loadSample(file: string): Lab {
   const r = loadLabText(readFileSync(path.join(dir, file), 'utf8'));
