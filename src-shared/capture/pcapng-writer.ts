@@ -5,10 +5,11 @@
 
 import { BLOCK_DSB, BLOCK_EPB, BLOCK_IDB, BLOCK_SPB, PCAPNG_BYTE_ORDER_MAGIC, PCAPNG_SHB } from './decoder';
 import { concatParts, type WritablePacket } from './pcap-writer';
-import { timeToUnits } from './timestamp';
+import { timeToHiLo, type HiLo } from './timestamp';
 import { SECRETS_TLS_KEY_LOG } from './types';
 
 const utf8 = new TextEncoder();
+const EMPTY: readonly string[] = [];
 
 export interface SectionOptions {
   hardware?: string;
@@ -81,6 +82,7 @@ export class PcapngWriter {
   private readonly le: boolean;
   private blocks: Uint8Array[] = [];
   private readonly ifaces: WrittenInterface[] = [];
+  private readonly hiLo: HiLo = { hi: 0, lo: 0 };
 
   constructor(section: SectionOptions = {}) {
     this.le = section.littleEndian ?? true;
@@ -123,20 +125,45 @@ export class PcapngWriter {
   addPacket(packet: EnhancedPacket): void {
     const iface = this.ifaces[packet.interfaceId];
     if (!iface) throw new RangeError(`pcapng writer: interface ${packet.interfaceId} was not added`);
-    const capLen = iface.snaplen !== 0 ? Math.min(packet.data.length, iface.snaplen) : packet.data.length;
-    const units = timeToUnits(packet.timestamp, iface.tsresol);
-    const opts = new Options(this.le);
-    const comments = packet.comment === undefined ? [] : typeof packet.comment === 'string' ? [packet.comment] : packet.comment;
-    for (const c of comments) opts.text(1, c);
-    if (packet.flags !== undefined) opts.u32(2, packet.flags);
-    const head = new Uint8Array(20);
-    const v = new DataView(head.buffer);
-    v.setUint32(0, packet.interfaceId, this.le);
-    v.setUint32(4, Number(units >> 32n), this.le);
-    v.setUint32(8, Number(units & 0xffffffffn), this.le);
-    v.setUint32(12, capLen, this.le);
-    v.setUint32(16, packet.originalLength ?? packet.data.length, this.le);
-    this.block(BLOCK_EPB, head, capLen === packet.data.length ? packet.data : packet.data.subarray(0, capLen), opts.bytes());
+    const le = this.le;
+    const data = packet.data;
+    const capLen = iface.snaplen !== 0 ? Math.min(data.length, iface.snaplen) : data.length;
+    timeToHiLo(packet.timestamp, iface.tsresol, this.hiLo);
+    const comments = packet.comment === undefined ? EMPTY : typeof packet.comment === 'string' ? [packet.comment] : packet.comment;
+    // One buffer per block: header, data, options, trailer (this is the export hot path).
+    const encoded = comments.map((c) => utf8.encode(c));
+    let optLen = 0;
+    for (const c of encoded) optLen += 4 + ((c.length + 3) & ~3);
+    if (packet.flags !== undefined) optLen += 8;
+    if (optLen > 0) optLen += 4;
+    const dataPadded = (capLen + 3) & ~3;
+    const total = 32 + dataPadded + optLen;
+    const out = new Uint8Array(total);
+    const v = new DataView(out.buffer);
+    v.setUint32(0, BLOCK_EPB, le);
+    v.setUint32(4, total, le);
+    v.setUint32(8, packet.interfaceId, le);
+    v.setUint32(12, this.hiLo.hi, le);
+    v.setUint32(16, this.hiLo.lo, le);
+    v.setUint32(20, capLen, le);
+    v.setUint32(24, packet.originalLength ?? data.length, le);
+    out.set(capLen === data.length ? data : data.subarray(0, capLen), 28);
+    let p = 28 + dataPadded;
+    for (const c of encoded) {
+      v.setUint16(p, 1, le);
+      v.setUint16(p + 2, c.length, le);
+      out.set(c, p + 4);
+      p += 4 + ((c.length + 3) & ~3);
+    }
+    if (packet.flags !== undefined) {
+      v.setUint16(p, 2, le);
+      v.setUint16(p + 2, 4, le);
+      v.setUint32(p + 4, packet.flags >>> 0, le);
+      p += 8;
+    }
+    // opt_endofopt is the zero-filled word already there.
+    v.setUint32(total - 4, total, le);
+    this.blocks.push(out);
   }
 
   /** A Simple Packet Block (no timestamp, always interface 0). */

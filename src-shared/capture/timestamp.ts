@@ -63,6 +63,38 @@ export function unitsToTime(hi: number, lo: number, res: Resolution, sink: TimeS
   sink.tsNsec = Number((rem * 1_000_000_000n) / per);
 }
 
+/** Output slots of timeToHiLo. */
+export interface HiLo {
+  hi: number;
+  lo: number;
+}
+
+/**
+ * {seconds, nanoseconds} → the two unsigned 32-bit halves of the unit count at 10^-exp
+ * resolution (exp 0..9), exactly, without BigInt for 0 ≤ seconds < 2^32: with sec = sh·2^16 + sl,
+ * units = sh·F·2^16 + sl·F + sub, and every partial product stays below 2^53.
+ */
+export function timeToHiLo(ts: Timestamp, decimalExp: number, out: HiLo): void {
+  const sec = Math.trunc(ts.seconds);
+  if (sec < 0 || sec > 0xffffffff) {
+    const units = timeToUnits(ts, decimalExp);
+    out.hi = Number((units >> 32n) & 0xffffffffn);
+    out.lo = Number(units & 0xffffffffn);
+    return;
+  }
+  const f = POW10[decimalExp];
+  const sub = Math.floor(Math.trunc(ts.nanoseconds) / POW10[9 - decimalExp]);
+  const x = Math.floor(sec / 65536) * f;
+  const y = (sec % 65536) * f + sub;
+  const xh = Math.floor(x / 65536);
+  const z = (x - xh * 65536) * 65536 + y;
+  const carry = Math.floor(z / 4294967296);
+  out.hi = xh + carry;
+  out.lo = z - carry * 4294967296;
+}
+
+const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
+
 /** {seconds, nanoseconds} → unit count at 10^-exp resolution (exp 0..9), as a bigint. */
 export function timeToUnits(ts: Timestamp, decimalExp: number): bigint {
   const sec = BigInt(Math.trunc(ts.seconds));
