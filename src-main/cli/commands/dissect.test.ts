@@ -57,8 +57,8 @@ describe('packetlab dissect', () => {
   it('a bad filter is an error pointing at its position (exit 2, like tshark)', async () => {
     const r = await dissect('dhcp-arp-icmp.pcapng', '-Y', 'ip.src == 1.2.3.4 && no.such.field');
     expect(r.code).toBe(2);
-    expect(r.err).toContain('no.such.field');
-    expect(r.err).toMatch(/at 22-34/);
+    expect(r.err).toContain('no.such.field is neither a field nor a protocol name.');
+    expect(r.err).toContain('\n    ip.src == 1.2.3.4 && no.such.field\n                         ^~~~~~~~~~~~~\n');
   });
 
   it('unknown -e fields are reported like tshark (exit 1)', async () => {

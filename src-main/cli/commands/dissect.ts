@@ -14,7 +14,7 @@ import {
 } from '../../../src-shared/net/dissect';
 import { fieldColumns, fieldsRow, summaryLine } from '../../../src-shared/net/dissect/summary';
 import { bytesToHex, formatFieldValue } from '../../../src-shared/net/dissect/format';
-import { compileFallbackFilter, type CompiledFilter } from '../../../src-shared/net/dissect/mini-filter';
+import { compileFilter, type CompiledFilter } from '../../../src-shared/net/filter';
 import { UsageError, type CliCommand, type CliIO } from '../command';
 
 const usage = `Usage: packetlab dissect FILE [-Y FILTER] [-e FIELD]... [-d tcp.port==N,PROTO]... [--json]
@@ -145,10 +145,11 @@ export async function runDissect(args: string[], io: CliIO): Promise<number> {
   }
   let filter: CompiledFilter | undefined;
   if (o.filter !== undefined) {
-    const compiled = compileFallbackFilter(o.filter, lookupField);
+    const compiled = compileFilter(o.filter, lookupField);
     if (!compiled.ok) {
+      // Like tshark: the message, the filter, and a marker under the offending part.
       const { message, start, end } = compiled.error;
-      io.err(`packetlab dissect: invalid display filter at ${start + 1}-${end}: ${message}\n    ${o.filter}\n    ${' '.repeat(start)}${'^'.repeat(Math.max(1, end - start))}\n`);
+      io.err(`packetlab dissect: ${message}\n    ${o.filter}\n    ${' '.repeat(start)}^${'~'.repeat(Math.max(0, end - start - 1))}\n`);
       return 2;
     }
     filter = compiled.filter;

@@ -97,7 +97,7 @@ describe('dissection framework', () => {
       fc.property(fc.uint8Array({ maxLength: 1600 }), (data) => {
         const t0 = performance.now();
         session.dissect(p, data, ++n, data.length, 0, 0);
-        return performance.now() - t0 < 200;
+        return performance.now() - t0 < 1000; // a hang, not a GC pause on a loaded machine
       }),
       { numRuns: 2000 },
     );
@@ -118,7 +118,7 @@ describe('dissection framework', () => {
           const frame = data.subarray(0, data.length - (cut % 8 === 0 ? cut % data.length : 0));
           const t0 = performance.now();
           session.dissect(p, frame, ++n, frame.length, 0, 0);
-          return performance.now() - t0 < 200;
+          return performance.now() - t0 < 1000; // a hang, not a GC pause on a loaded machine
         },
       ),
       { numRuns: 3000 },

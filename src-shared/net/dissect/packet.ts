@@ -193,10 +193,14 @@ export class Packet {
     }
   }
 
-  /** Opens a protocol layer: recorded in frame.protocols and as a presence value. */
+  /** The buffer being dissected (the frame, or reassembled data): protocol values are its bytes. */
+  buf: Uint8Array = new Uint8Array(0);
+
+  /** Opens a protocol layer: recorded in frame.protocols; its value is its bytes (for `contains`). */
   proto(name: string, offset: number, length: number, label?: string): void {
     this.layers.push(name);
-    this.open(name, offset, length, label);
+    const wanted = this.all || this.wanted!.has(name);
+    this.open(name, offset, length, label, wanted ? this.buf.subarray(offset, offset + Math.max(0, length || this.buf.length - offset)) : undefined);
   }
 
   close(length?: number): void {

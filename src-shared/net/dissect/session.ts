@@ -162,6 +162,7 @@ export class DissectSession {
     p.absSec = tsSec;
     p.absNs = tsNs;
     const link = this.linkType.get(linkType);
+    p.buf = data;
     this.frame(p, this, data, 0, data.length);
     if (link) this.guard('eth', p, data, 0, data.length, link);
     if (p.want('frame.protocols')) p.gen('frame.protocols', p.layers.join(':'));
@@ -170,11 +171,14 @@ export class DissectSession {
   /** Runs a dissector; an exception (a bug, or bytes we failed to bound) becomes a malformed node. */
   guard(name: string, p: Packet, buf: Uint8Array, off: number, end: number, d: Dissector): void {
     const depth = p.depth;
+    const outer = p.buf;
+    p.buf = buf;
     try {
       d(p, this, buf, off, end);
     } catch {
       p.closeTo(depth);
       p.malformedAt(name, off);
     }
+    p.buf = outer;
   }
 }

@@ -109,9 +109,12 @@ function addFragment(s: DissectSession, key: string, off: number, bytes: Uint8Ar
   const map = fragState(s);
   let f = map.get(key);
   if (!f) {
+    // Bounded state: at most 1024 datagrams pending (oldest dropped), 64 pieces and 64 KiB each.
+    if (map.size >= 1024) map.delete(map.keys().next().value!);
     f = { parts: [], total: -1 };
     map.set(key, f);
   }
+  if (off + bytes.length > 65535 || f.parts.length >= 64 || f.parts.some((q) => q.off === off && q.bytes.length === bytes.length)) return null;
   f.parts.push({ off, bytes: bytes.slice() });
   if (last) f.total = off + bytes.length;
   if (f.total < 0) return null;

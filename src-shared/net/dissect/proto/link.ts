@@ -65,7 +65,7 @@ function pad9(n: number): string {
 }
 
 export function dissectFrame(p: Packet, _s: DissectSession, buf: Uint8Array): void {
-  p.open('frame', 0, buf.length, p.tree ? `Frame ${p.number}: ${p.length} bytes on wire (${p.length * 8} bits), ${buf.length} bytes captured (${buf.length * 8} bits)` : undefined);
+  p.open('frame', 0, buf.length, p.tree || p.want('frame') ? `Frame ${p.number}: ${p.length} bytes on wire (${p.length * 8} bits), ${buf.length} bytes captured (${buf.length * 8} bits)` : undefined, p.want('frame') ? buf : undefined);
   if (p.want('frame.time_epoch')) p.gen('frame.time_epoch', p.absSec + p.absNs / 1e9, `Epoch Time: ${p.absSec}.${pad9(p.absNs)} seconds`);
   if (p.want('frame.time_relative')) p.gen('frame.time_relative', p.relSec + p.relNs / 1e9, `Time since reference or first frame: ${p.relSec}.${pad9(p.relNs)} seconds`);
   p.gen('frame.number', p.number);

@@ -615,7 +615,8 @@ function deliver(p: Packet, s: DissectSession, conv: Conversation, fwd: Flow, bu
       from -= rel;
       rel = 0;
     }
-    if (from < end && rel < msp.want + (1 << 20)) msp.parts.push([rel, buf.slice(from, end)]);
+    // Bounded: pieces must fall inside the PDU (plus what may start the next one), 4096 at most.
+    if (from < end && rel < msp.want && msp.parts.length < 4096) msp.parts.push([rel, buf.slice(from, end)]);
     const whole = from < end ? assemble(msp) : null;
     if (!whole) {
       p.appendInfo(' [TCP segment of a reassembled PDU]');
@@ -645,6 +646,7 @@ function runApp(p: Packet, s: DissectSession, conv: Conversation, fwd: Flow, buf
     let used: number;
     const depth = p.depth;
     try {
+      p.buf = buf;
       used = app.dissect(p, s, buf, o, end, reassembled);
     } catch {
       p.closeTo(depth);
