@@ -45,6 +45,18 @@ export type FilterOutcome = { ok: true; count: number; fast: boolean } | { ok: f
 /** A long task the host runs in slices: each `next()` does a bounded amount of work. */
 export type Job<T> = Generator<Progress, T, void>;
 
+/** Source/Destination columns: Packet.source()/destination() where the dissector has them (MAC
+ * columns are then formatted lazily), the plain fields otherwise. */
+function sourceColumn(p: Packet): string {
+  const f = (p as unknown as { source?: () => string }).source;
+  return f ? f.call(p) : p.src;
+}
+
+function destinationColumn(p: Packet): string {
+  const f = (p as unknown as { destination?: () => string }).destination;
+  return f ? f.call(p) : p.dst;
+}
+
 /** Frames per slice of the slow paths (one slice should take a few milliseconds). */
 const SLICE = 2000;
 /** Frames dissected before the selected one to rebuild TCP state for its details. */
@@ -131,7 +143,7 @@ export class CaptureModel {
     for (let i = this.passed; i < end; i++) {
       this.dissect(this.passSession, p, i);
       this.fast.record(i, p);
-      this.summaries.push(p.src, p.dst, p.protocol, p.info, colorOf(this.colors, p));
+      this.summaries.push(sourceColumn(p), destinationColumn(p), p.protocol, p.info, colorOf(this.colors, p));
     }
     this.passed = end;
     return this.passDone;
@@ -197,7 +209,7 @@ export class CaptureModel {
         scratch ??= { session: createSession(), packet: createPacket({ tree: false, columns: true, wanted: this.colors.fields }) };
         this.dissect(scratch.session, scratch.packet, i);
         const p = scratch.packet;
-        out.push({ ...base, src: p.src, dst: p.dst, protocol: p.protocol, info: p.info, color: colorOf(this.colors, p), provisional: true });
+        out.push({ ...base, src: sourceColumn(p), dst: destinationColumn(p), protocol: p.protocol, info: p.info, color: colorOf(this.colors, p), provisional: true });
       }
     }
     return out;
