@@ -63,6 +63,16 @@ test('take a link down and change its latency in the inspector', async ({ appPag
     return { label: e.data('label'), down: e.hasClass('down') };
   });
   expect(edge).toEqual({ label: '25 ms · down', down: true });
+
+  // The link's context menu brings it back up.
+  await canvas.click({ position: { x: 250, y: 100 }, button: 'right' });
+  await page.getByRole('menu', { name: 'Canvas menu' }).getByRole('menuitem', { name: 'Bring link up' }).click();
+  await expect(page.getByRole('radio', { name: 'Up' })).toHaveAttribute('aria-checked', 'true');
+  // And a device's menu deletes it (with its link).
+  await canvas.click({ position: { x: 100, y: 100 }, button: 'right' });
+  await page.getByRole('menuitem', { name: 'Delete' }).click();
+  await expect(page.locator('.status-bar').getByText('1 device', { exact: true })).toBeVisible();
+  await expect(page.locator('.status-bar').getByText('0 links', { exact: true })).toBeVisible();
 });
 
 test('switch the language to Korean and the theme to dark', async ({ appPage: page }) => {

@@ -34,6 +34,9 @@ export const en = {
     unknown: 'Device',
   },
   topology: {
+    menu: 'Canvas menu',
+    linkTakeDown: 'Take link down',
+    linkBringUp: 'Bring link up',
     region: 'Topology',
     tools: 'Canvas tools',
     select: 'Select and move',

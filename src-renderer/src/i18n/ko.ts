@@ -38,6 +38,9 @@ export const ko: SameShape<Messages> = {
     unknown: '장치',
   },
   topology: {
+    menu: '캔버스 메뉴',
+    linkTakeDown: '링크 끊기',
+    linkBringUp: '링크 연결',
     region: '토폴로지',
     tools: '캔버스 도구',
     select: '선택 및 이동',
