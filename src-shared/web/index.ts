@@ -5,3 +5,4 @@ export * from './address-bar';
 export * from './http-cache';
 export * from './html';
 export * from './css';
+export * from './origin';
