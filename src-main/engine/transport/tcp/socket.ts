@@ -470,7 +470,6 @@ export class TcpSocket {
     if (data.length > 0 && receiving) this.acceptData(seq, data);
 
     if (fin) this.onFin(seqAdd(seq, data.length));
-    else if (this.state === 'TIME-WAIT') this.requestAck('ACK in TIME-WAIT');
   }
 
   private onFin(finSeq: number): void {
@@ -912,7 +911,7 @@ export class TcpSocket {
       return;
     }
     const smallSentEnd = this.smallSentEnd;
-    this.emitData(this.sndNxt, 1, false, undefined, out, `zero-window probe (persist timer, backoff ${this.persistBackoff})`);
+    this.emitData(this.sndNxt, 1, false, undefined, out, `zero-window probe (persist timer, backoff ${this.persistBackoff})`, true);
     this.smallSentEnd = smallSentEnd; // a probe is not a Nagle small segment
     this.probeOutstanding = true;
     this.persistBackoff++;
@@ -938,7 +937,7 @@ export class TcpSocket {
     this.persistAt = this.now + Math.min(base * 2 ** this.persistBackoff, this.config.rtoMax);
   }
 
-  private emitData(seq: number, len: number, fin: boolean, rtxCause: string | undefined, out: TcpOutSegment[], newCause?: string): void {
+  private emitData(seq: number, len: number, fin: boolean, rtxCause: string | undefined, out: TcpOutSegment[], newCause?: string, probe = false): void {
     const dataEnd = seqAdd(this.bufSeq, this.sndBuf.length);
     const payload = len > 0 ? this.sndBuf.slice(seqDiff(seq, this.bufSeq), len) : EMPTY;
     const end = seqAdd(seq, len + (fin ? 1 : 0));
@@ -957,18 +956,19 @@ export class TcpSocket {
         (len === 0
           ? 'FIN: application closed'
           : `data ${rel}–${rel + len} (${len} bytes, cwnd ${this.cc.cwnd}, window ${this.sndWnd})${fin ? ' with FIN' : ''}`);
-      if (!this.rttSample && newCause === undefined) this.rttSample = { end, time: this.now };
+      if (!this.rttSample && !probe) this.rttSample = { end, time: this.now };
     }
     if (rtxCause === undefined && len < this.smss && len > 0) this.smallSentEnd = seqAdd(seq, len);
     if (seqGt(end, this.sndNxt) || seq === this.sndNxt) this.sndNxt = seqMax(this.sndNxt, end);
     this.sndMax = seqMax(this.sndMax, end);
-    if (this.rtxAt === undefined && newCause === undefined) this.rtxAt = this.now + this.rto;
+    if (this.rtxAt === undefined && !probe) this.rtxAt = this.now + this.rto;
     out.push(this.segment(seq, flags, payload, cause));
   }
 
   private synSegment(withAck: boolean): TcpOutSegment {
     const cfg = this.config;
-    const retransmitted = this.sndMax !== this.iss;
+    const retransmitted = withAck ? this.synAckSent : this.sndMax !== this.iss;
+    if (withAck) this.synAckSent = true;
     const cause = retransmitted ? (this.rtxCause ?? 'SYN retransmitted') : withAck ? 'SYN-ACK: accepting the connection' : 'SYN: active open';
     if (retransmitted) this.retransmits++;
     const repr: TcpRepr = {
@@ -996,6 +996,7 @@ export class TcpSocket {
   }
 
   private wsAgreed = false;
+  private synAckSent = false;
 
   private pureAck(): TcpOutSegment {
     const cause = this.ackCause ?? 'ACK';
@@ -1027,13 +1028,18 @@ export class TcpSocket {
     this.rcvUnackedBytes = 0;
   }
 
-  /** Window field to send: receiver SWS avoidance, never shrinking the offered edge (RFC 9293 §3.8.6.2.2). */
+  /**
+   * Window field to send. Receiver SWS avoidance (RFC 9293 §3.8.6.2.2): the right edge only moves
+   * when it can move by min(buffer / 2, MSS). The scaled value is rounded down, so we never offer
+   * space we do not have; the edge may then appear to recede by less than 2^scale bytes (RFC 7323
+   * §2.4), but data up to the furthest edge ever offered is still accepted.
+   */
   private advertiseWindow(): number {
     const remaining = Math.max(0, seqDiff(this.rcvAdvEdge, this.rcvNxt));
     let wnd = this.rcvBuf.free;
     if (wnd - remaining < Math.min(this.rcvBuf.capacity / 2, this.config.mss)) wnd = Math.min(remaining, wnd);
     const unit = 2 ** this.rcvWscale;
-    const field = Math.min(65535, Math.max(Math.floor(wnd / unit), Math.ceil(remaining / unit)));
+    const field = Math.min(65535, Math.floor(wnd / unit));
     this.rcvAdvEdge = seqMax(this.rcvAdvEdge, seqAdd(this.rcvNxt, field * unit));
     return field;
   }
