@@ -107,6 +107,8 @@ export function graphStyle(c: GraphColors): StylesheetJson {
         'text-halign': 'center',
         'text-margin-y': 6,
         'font-size': 11,
+        // Labels too small to read are not drawn: large labs stay smooth when zoomed out.
+        'min-zoomed-font-size': 5,
         'font-family': 'system-ui, sans-serif',
         color: c.text,
         'text-background-color': c.canvas,
@@ -130,6 +132,7 @@ export function graphStyle(c: GraphColors): StylesheetJson {
         'curve-style': 'bezier',
         label: 'data(label)',
         'font-size': 10,
+        'min-zoomed-font-size': 6,
         color: c.textMuted,
         'text-background-color': c.labelBg,
         'text-background-opacity': 1,
