@@ -87,8 +87,8 @@ export function generateMixedPcap(frames: number, fixturesDir: string, seed = 1)
     const r = rnd();
     let exchange: Uint8Array[];
     // Weights tuned for a ~281-byte mean: mostly DNS and small HTTP, some bulk HTTP.
-    if (r < 0.55) exchange = instantiate(dnsPairs[(rnd() * dnsPairs.length) | 0], rnd, 15353, 53, true);
-    else if (r < 0.93) exchange = instantiate(http[(rnd() * http.length) | 0], rnd, 18080, 80, false);
+    if (r < 0.6) exchange = instantiate(dnsPairs[(rnd() * dnsPairs.length) | 0], rnd, 15353, 53, true);
+    else if (r < 0.952) exchange = instantiate(http[(rnd() * http.length) | 0], rnd, 18080, 80, false);
     else exchange = instantiate(big, rnd, 8080, 80, false);
     for (const data of exchange) {
       if (n >= frames) break;

@@ -70,6 +70,7 @@ export const TCP_FIELDS: FieldInfo[] = [
   field('tcp.analysis', 'SEQ/ACK analysis', 'none'),
   field('tcp.analysis.flags', 'TCP Analysis Flags', 'none'),
   field('tcp.analysis.retransmission', 'Retransmission', 'none'),
+  field('tcp.analysis.reused_ports', 'TCP port numbers reused', 'none'),
   field('tcp.analysis.fast_retransmission', 'Fast retransmission', 'none'),
   field('tcp.analysis.spurious_retransmission', 'Spurious retransmission', 'none'),
   field('tcp.analysis.out_of_order', 'Out-Of-Order segment', 'none'),
@@ -122,6 +123,7 @@ const A_FAST_RETRANSMISSION = 1024;
 const A_WINDOW_UPDATE = 2048;
 const A_WINDOW_FULL = 4096;
 const A_SPURIOUS = 8192;
+const A_REUSED_PORTS = 16384;
 
 /** One direction of a conversation. Sequence numbers are kept raw (uint32). */
 class Flow {
@@ -239,9 +241,13 @@ export function dissectTcp(p: Packet, s: DissectSession, buf: Uint8Array, off: n
   }
   let fwd: Flow;
   let rev: Flow;
+  let reused = false;
   if (conv && !inError && (flags & (SYN | ACK)) === SYN) {
     const f = conv.aKey === srcKey ? conv.a : conv.b;
-    if (f.baseSet && f.base !== seq) conv = undefined; // port reuse: a new connection
+    if (f.baseSet && f.base !== seq) {
+      conv = undefined; // port reuse: a new connection, a new stream
+      reused = true;
+    }
   }
   if (!conv) {
     conv = new Conversation(st.next++, srcKey);
@@ -356,6 +362,7 @@ export function dissectTcp(p: Packet, s: DissectSession, buf: Uint8Array, off: n
     if (flags & SYN && !(flags & ACK)) conv.firstSynTime = now;
     if (flags & ACK && !(flags & SYN) && conv.irtt === 0 && conv.firstSynTime >= 0 && fwd === conv.a) conv.irtt = now - conv.firstSynTime;
     aflags = analyze(fwd, rev, seq, ack, seglen, flags, win, now, conv.irtt, p.number);
+    if (reused) aflags |= A_REUSED_PORTS;
     if (aflags & A_DUPLICATE_ACK) {
       dupNum = fwd.dupAckNum;
       dupFrame = fwd.lastNonDupAck;
@@ -522,6 +529,7 @@ function analyze(fwd: Flow, rev: Flow, seq: number, ack: number, seglen: number,
 }
 
 const EXPERTS: [number, string, 'note' | 'warn' | 'chat', string][] = [
+  [A_REUSED_PORTS, 'tcp.analysis.reused_ports', 'note', 'A new tcp session is started with the same ports as an earlier session in this trace'],
   [A_RETRANSMISSION, 'tcp.analysis.retransmission', 'note', 'This frame is a (suspected) retransmission'],
   [A_FAST_RETRANSMISSION, 'tcp.analysis.fast_retransmission', 'note', 'This frame is a (suspected) fast retransmission'],
   [A_SPURIOUS, 'tcp.analysis.spurious_retransmission', 'note', 'This frame is a (suspected) spurious retransmission'],
@@ -556,6 +564,7 @@ function addAnalysis(p: Packet, a: number, dupNum: number, dupFrame: number): vo
 function analysisPrefix(a: number, dupNum: number, dupFrame: number): string {
   if (!a) return '';
   const parts: string[] = [];
+  if (a & A_REUSED_PORTS) parts.push('[TCP Port numbers reused] ');
   if (a & A_RETRANSMISSION) parts.push('[TCP Retransmission] ');
   if (a & A_LOST_PACKET) parts.push('[TCP Previous segment not captured] ');
   if (a & A_ACK_LOST_PACKET) parts.push('[TCP ACKed unseen segment] ');
