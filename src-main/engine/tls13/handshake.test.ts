@@ -10,7 +10,8 @@ import { emitEthernet, EtherType } from '../../../src-shared/net/wire/ethernet';
 import { emitHttpRequest, emitHttpResponse } from '../../../src-shared/net/wire/http';
 import { emitIpv4, IpProtocol } from '../../../src-shared/net/wire/ipv4';
 import { emitTcp, TcpFlags } from '../../../src-shared/net/wire/tcp';
-import { toHex } from './bytes';
+import { concatBytes, toHex } from './bytes';
+import { decryptConnection, parseKeyLog } from './decrypt';
 import { TlsClient, TlsServer, type TlsEvent, type TlsOutput } from './handshake';
 import { KeyLog } from './keylog';
 import { createLabCa, issueServerCertificate } from './pki';
@@ -81,9 +82,11 @@ function exchange(seed: number) {
   const { client, server, keyLog } = setup(seed);
   const wire = new Wire();
   const events: { side: string; e: TlsEvent }[] = [];
+  const streams = { client: [] as Uint8Array[], server: [] as Uint8Array[] };
   const deliver = (from: 'client' | 'server', out: TlsOutput) => {
     for (const e of out.events) events.push({ side: from, e });
     if (!out.output.length) return;
+    streams[from].push(out.output);
     wire.send(from, out.output);
     const reply = from === 'client' ? server.receive(out.output) : client.receive(out.output);
     deliver(from === 'client' ? 'server' : 'client', reply);
@@ -99,7 +102,7 @@ function exchange(seed: number) {
   deliver('client', client.close());
   deliver('server', server.close());
   wire.close();
-  return { client, server, keyLog, wire, events, got, request, html };
+  return { client, server, keyLog, wire, events, got, request, html, response, streams };
 }
 
 function tshark(file: string, args: string[]): string {
@@ -122,6 +125,17 @@ describe('TLS 1.3 endpoints', () => {
       { kind: 'connected', alpn: 'http/1.1', serverName: 'www.example.com', cipherSuite: 'TLS_AES_128_GCM_SHA256' },
     ]);
     expect(x.keyLog.entries.map((e) => e.label)).toEqual(['CLIENT_HANDSHAKE_TRAFFIC_SECRET', 'SERVER_HANDSHAKE_TRAFFIC_SECRET', 'CLIENT_TRAFFIC_SECRET_0', 'SERVER_TRAFFIC_SECRET_0', 'EXPORTER_SECRET']);
+  });
+
+  it('can be decrypted again from the key log, record by record', () => {
+    const x = exchange(8);
+    const r = decryptConnection(parseKeyLog(x.keyLog.text()), concatBytes(x.streams.client), concatBytes(x.streams.server));
+    expect(r.error).toBeUndefined();
+    const app = r.records.filter((v) => v.innerType === 23);
+    expect(app.map((v) => v.direction)).toEqual(['client', 'server']);
+    expect(toHex(app[0].content!)).toBe(toHex(x.request));
+    expect(toHex(app[1].content!)).toBe(toHex(x.response));
+    expect(r.records.filter((v) => v.innerType === 21).map((v) => `${v.direction}:${Array.from(v.content!)}`)).toEqual(['client:1,0', 'server:1,0']);
   });
 
   it('is deterministic: the same seed gives the same bytes, another seed different ones', () => {

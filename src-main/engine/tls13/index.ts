@@ -8,3 +8,4 @@ export { generateX25519, x25519FromPrivate, x25519Shared, generateEd25519, ed255
 export { buildCertificate, parseCertificate, verifyServerCertificate, matchesHostname, toPem, type CertVerdict, type CertFailureCode, type ParsedCertificate, type DistinguishedName } from './x509';
 export { createLabCa, issueServerCertificate, type IssuedCertificate } from './pki';
 export { TlsClient, TlsServer, AlertDescription, type TlsEvent, type TlsOutput, type TlsState, type TlsClientOptions, type TlsServerOptions, type ServerIdentity } from './handshake';
+export { parseKeyLog, decryptConnection, type ConnectionSecrets, type DecryptedRecord } from './decrypt';

@@ -5,6 +5,8 @@ import { x25519FromPrivate, x25519Shared } from './keys';
 import { Transcript, applicationSecrets, finishedVerifyData, handshakeSecrets, resumptionMasterSecret, trafficKeys, hkdfExpandLabel } from './key-schedule';
 import { RecordProtection } from './record';
 import { KeyLog } from './keylog';
+import { decryptConnection, parseKeyLog } from './decrypt';
+import { concatBytes } from './bytes';
 
 // {client} / {server} ephemeral x25519 private keys (RFC 8448 §3).
 const CLIENT_PRIVATE = '49af42ba7f7994852d713ef2784bcbcaa7911de26adc5642cb634540e7ea5005';
@@ -142,6 +144,34 @@ describe('TLS 1.3 key schedule and records: RFC 8448 §3 Simple 1-RTT Handshake'
     const padded = a.seal(23, Uint8Array.of(1, 2, 3), 10);
     expect(padded.length).toBe(5 + 3 + 1 + 10 + 16);
     expect(b.open(padded)).toMatchObject({ ok: true, contentType: 23, content: Uint8Array.of(1, 2, 3) });
+  });
+
+  it('decrypts the whole RFC 8448 connection from an NSS key log, switching keys at each Finished', () => {
+    const keyLog = [
+      'CLIENT_HANDSHAKE_TRAFFIC_SECRET cb34ecb1e78163ba1c38c6dacb196a6dffa21a8d9912ec18a2ef6283024dece7 b3eddb126e067f35a780b3abf45e2d8f3b1a950738f52e9600746a0e27a55a21',
+      'SERVER_HANDSHAKE_TRAFFIC_SECRET cb34ecb1e78163ba1c38c6dacb196a6dffa21a8d9912ec18a2ef6283024dece7 b67b7d690cc16c4e75e54213cb2d37b4e9c912bcded9105d42befd59d391ad38',
+      'CLIENT_TRAFFIC_SECRET_0 cb34ecb1e78163ba1c38c6dacb196a6dffa21a8d9912ec18a2ef6283024dece7 9e40646ce79a7f9dc05af8889bce6552875afa0b06df0087f792ebb7c17504a5',
+      'SERVER_TRAFFIC_SECRET_0 cb34ecb1e78163ba1c38c6dacb196a6dffa21a8d9912ec18a2ef6283024dece7 a11af9f05531f856ad47116b45a950328204b4f44bfb6b3a4b4f1f3fcb631643',
+      'garbage line',
+    ].join('\n');
+    // The RFC's records: the hellos travel in plaintext records (16 03 01 / 16 03 03 headers).
+    const client = concatBytes([fromHex('16030100c4' + CLIENT_HELLO), fromHex(CLIENT_FINISHED_RECORD), fromHex(CLIENT_APP_RECORD), fromHex(CLIENT_ALERT_RECORD)]);
+    const server = concatBytes([fromHex('160303005a' + SERVER_HELLO), fromHex(SERVER_FLIGHT_RECORD), fromHex(SERVER_TICKET_RECORD), fromHex(SERVER_APP_RECORD), fromHex(SERVER_ALERT_RECORD)]);
+    const r = decryptConnection(parseKeyLog(keyLog), client, server);
+    expect(r.error).toBeUndefined();
+    expect(r.clientRandom).toBe('cb34ecb1e78163ba1c38c6dacb196a6dffa21a8d9912ec18a2ef6283024dece7');
+    const summary = r.records.map((x) => `${x.direction} ${x.outerType}->${x.innerType ?? '-'} ${x.keyPhase ?? '-'} ${x.content?.length ?? 0}`);
+    expect(summary).toEqual([
+      'client 22->- - 0', 'client 23->22 handshake 36', 'client 23->23 application 50', 'client 23->21 application 2',
+      'server 22->- - 0', 'server 23->22 handshake 657', 'server 23->22 application 205', 'server 23->23 application 50', 'server 23->21 application 2',
+    ]);
+    expect(toHex(r.records[1].content!)).toBe(CLIENT_FINISHED);
+    // Without the application secrets the handshake still decrypts and the rest says why not.
+    const partial = decryptConnection(parseKeyLog(keyLog.split('\n').slice(0, 2).join('\n')), client, server);
+    expect(partial.records[2].error).toMatch(/no CLIENT_TRAFFIC_SECRET_0/);
+    expect(partial.records[5].innerType).toBe(22);
+    expect(decryptConnection(new Map(), client, server).error).toMatch(/no secrets for client random/);
+    expect(decryptConnection(new Map(), server, client).error).toMatch(/does not start with a ClientHello/);
   });
 
   it('writes the NSS key log lines for the connection', () => {
