@@ -426,7 +426,7 @@ export class HttpStreamParser {
     return true;
   }
 
-  private parseChunkSize(out: HttpMessage[]): boolean {
+  private parseChunkSize(_out: HttpMessage[]): boolean {
     const lf = this.findLf(this.pos);
     if (lf < 0) {
       if (this.buf.length - this.pos > 4096) return this.fail('chunk-size line longer than 4096 bytes', this.pos);
