@@ -194,7 +194,7 @@ describe('handshake', () => {
 });
 
 describe('data transfer', () => {
-  it('send 3000 bytes → 1448 + 1448 + 104 (PSH); the ACK frees the buffer and grows cwnd', () => {
+  it('send 3000 bytes → 1448 + 1448 + 104 (PSH); the ACK frees the buffer, cwnd stays (application-limited)', () => {
     const s = established({ congestion: 'reno' });
     expect(s.sock.send(bytes(3000))).toBe(3000);
     const out = s.poll(20 * MS);
@@ -214,7 +214,8 @@ describe('data transfer', () => {
     const after = s.sock.snapshot();
     expect(after.snd.queued).toBe(0);
     expect(after.inFlight).toBe(0);
-    expect(after.congestion.cwnd).toBe(10 * SMSS + 2 * SMSS); // ABC, L = 2 SMSS
+    // 3000 bytes never used half of the initial window: application-limited, cwnd keeps its size.
+    expect(after.congestion.cwnd).toBe(10 * SMSS);
     expect(s.sock.nextTimeout()).toBeUndefined(); // RTO timer stopped
   });
 

@@ -101,6 +101,9 @@ export class TcpSocket {
   private cc: CongestionControl;
   private scoreboard = new SackScoreboard();
   private dupAcks = 0;
+  private maxFlight = 0;
+  private maxFlightSeq = 0;
+  private cwndLimited = false;
   private inRecovery = false;
   /** RFC 6582 "recover": sndMax when recovery (or an RTO) began. */
   private recoverPoint = 0;
@@ -632,9 +635,27 @@ export class TcpSocket {
       this.afterRto = false;
       this.rtxCause = undefined;
     }
-    if (!coversSyn && flightBefore > 0) {
-      this.cc.onAck(this.now, acked, this.smss, this.srtt);
-    }
+    if (!coversSyn && flightBefore > 0 && this.isCwndLimited()) this.cc.onAck(this.now, acked, this.smss, this.srtt);
+  }
+
+  /**
+   * Grow cwnd only when it is what limits us (RFC 7661 in spirit, as Linux tcp_is_cwnd_limited):
+   * in slow start while the flight of the last window reached half of cwnd, later only if sending
+   * was stopped by cwnd. An application-limited connection keeps its window.
+   */
+  private isCwndLimited(): boolean {
+    if (this.cc.cwnd < this.cc.ssthresh) return this.cc.cwnd < 2 * this.maxFlight;
+    return this.cwndLimited;
+  }
+
+  /** Tracks the largest flight of the current window (Linux tcp_cwnd_validate). */
+  private validateCwnd(blockedByCwnd: boolean): void {
+    const flight = seqDiff(this.sndMax, this.sndUna);
+    if (seqGe(this.sndUna, this.maxFlightSeq) || flight > this.maxFlight) {
+      this.maxFlight = flight;
+      this.maxFlightSeq = this.sndMax;
+      this.cwndLimited = blockedByCwnd || flight >= this.cc.cwnd;
+    } else if (blockedByCwnd) this.cwndLimited = true;
   }
 
   /** Moves SND.UNA: frees acknowledged data, takes an RTT sample, prunes the scoreboard. */
@@ -727,7 +748,7 @@ export class TcpSocket {
     }
     if (this.canSendData()) {
       if (this.inRecovery && this.sackOk) this.sendSackRecovery(out);
-      else this.sendWindow(out);
+      else this.validateCwnd(this.sendWindow(out));
       if (probe) this.sendProbe(out);
       this.armPersist();
     }
@@ -776,8 +797,8 @@ export class TcpSocket {
     return true;
   }
 
-  /** Normal transmission: new data (and go-back-N resends) within min(cwnd, rwnd). */
-  private sendWindow(out: TcpOutSegment[]): void {
+  /** Normal transmission: new data (and go-back-N resends) within min(cwnd, rwnd); true if cwnd stopped it. */
+  private sendWindow(out: TcpOutSegment[]): boolean {
     for (let guard = 0; guard < 100_000; guard++) {
       const dataEnd = seqAdd(this.bufSeq, this.sndBuf.length);
       if (seqLt(this.sndNxt, this.sndMax)) {
@@ -798,12 +819,13 @@ export class TcpSocket {
           if (nextSacked !== undefined) len = Math.min(len, seqDiff(nextSacked, this.sndNxt));
         }
         if (usable < len) {
-          if (usable <= 0) return;
+          const byCwnd = this.cc.cwnd < this.sndWnd;
+          if (usable <= 0) return byCwnd;
           // Sender SWS avoidance (RFC 9293 §3.8.6.2.1): no tiny segments into a small window.
-          if (!isRtx && usable < Math.min(this.smss, this.maxSndWnd / 2)) return;
+          if (!isRtx && usable < Math.min(this.smss, this.maxSndWnd / 2)) return byCwnd;
           len = usable;
         } else if (!isRtx && len < this.smss && this.config.nagle && seqGt(this.smallSentEnd, this.sndUna) && !this.finQueued) {
-          return; // Nagle with Minshall's rule (as Linux): one small segment unacknowledged at a time
+          return false; // Nagle with Minshall's rule (as Linux): one small segment unacknowledged at a time
         }
         const fin = this.finQueued && seqAdd(this.sndNxt, len) === dataEnd;
         this.emitData(this.sndNxt, len, fin, isRtx ? (this.rtxCause ?? 'retransmission') : undefined, out);
@@ -813,8 +835,9 @@ export class TcpSocket {
         this.emitData(this.sndNxt, 0, true, isRtx ? (this.rtxCause ?? 'FIN retransmitted') : undefined, out);
         continue;
       }
-      return;
+      return false;
     }
+    return false;
   }
 
   /** RFC 6675 §5: while cwnd − pipe ≥ SMSS, send NextSeg (lost holes, then new data, then other holes). */
@@ -1091,6 +1114,7 @@ export class TcpSocket {
     this.smallSentEnd = iss;
     this.recoverPoint = iss;
     this.highRxt = iss;
+    this.maxFlightSeq = iss;
   }
 
   private initReceive(seg: TcpRepr): void {
