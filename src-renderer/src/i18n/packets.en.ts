@@ -55,5 +55,6 @@ export const capturePackets = {
   dialogClose: 'Close',
   applyAsFilter: 'Apply as Filter',
   prepareAsFilter: 'Prepare as Filter',
+  comment: 'Comment',
   time: 'Time',
 } as const;

@@ -57,5 +57,6 @@ export const capturePackets: { [K in keyof typeof en]: string } = {
   dialogClose: '닫기',
   applyAsFilter: '필터로 적용',
   prepareAsFilter: '필터로 준비',
+  comment: '설명',
   time: '시간',
 };
