@@ -53,7 +53,7 @@ export class DnsAuthoritativeServer {
     this.queries++;
     const { response, explanation } = answerQuery(this.zones, query);
     let cause = `${this.config.name}: ${explanation}`;
-    if (!(this.config.minimalResponses ?? false) && response.aa && response.rcode === DnsRcode.NOERROR && response.answers.length) this.addZoneNs(response);
+    if (!(this.config.minimalResponses ?? false) && response.aa && response.rcode === DnsRcode.NOERROR && response.answers.length && !this.leavesOurZones(response)) this.addZoneNs(response);
     let bytes = emitDns(response);
     if (udp) {
       // The client's EDNS buffer size (at least 512), capped by what we advertise.
@@ -116,9 +116,17 @@ export class DnsAuthoritativeServer {
     const seen = new Set(response.additionals.map(recordKey));
     for (const a of response.answers) seen.add(recordKey(a));
     for (const r of ns.additionals) {
+      // BIND does not use glue (addresses below a delegation in this zone) for the authority NS.
+      if (zone.lookup(r.name, r.type).kind === 'referral') continue;
       const k = recordKey(r);
       if (!seen.has(k)) seen.add(k), response.additionals.push(r);
     }
+  }
+
+  /** BIND adds no authority section when a CNAME chain leaves every zone it serves. */
+  private leavesOurZones(response: DnsMessage): boolean {
+    const last = response.answers[response.answers.length - 1];
+    return last.data.kind === 'CNAME' && response.questions[0].type !== DnsType.CNAME && !this.servesName(last.data.target);
   }
 
   private closestZone(name: string): ZoneIndex | undefined {
