@@ -118,6 +118,7 @@ export const en = {
     noParser: 'Not checked yet',
   },
   problems: {
+    liveBody: 'The lab as edited now; the simulator checks the same rules. The positions refer to the file as it would be saved.',
     title: 'This lab has problems',
     body: 'PacketLab opened everything it could read. Nothing was dropped; fix these and save.',
     at: 'line {line}, column {col}',

@@ -122,6 +122,7 @@ export const ko: SameShape<Messages> = {
     noParser: '아직 검사하지 않음',
   },
   problems: {
+    liveBody: '지금 편집된 랩의 문제입니다. 시뮬레이터도 같은 규칙으로 검사합니다. 위치는 저장될 파일 기준입니다.',
     title: '이 랩에 문제가 있습니다',
     body: 'PacketLab이 읽을 수 있는 모든 내용을 열었습니다. 버린 것은 없습니다. 아래 문제를 고친 뒤 저장하세요.',
     at: '{line}행 {col}열',

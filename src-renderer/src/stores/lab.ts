@@ -43,6 +43,8 @@ export const useLabStore = defineStore('lab', () => {
   const canRedo = computed(() => (revision.value, doc.canRedo));
   /** Problems found when the lab was opened (validation), shown until the user dismisses them. */
   const problems = ref<LabProblem[]>([]);
+  /** Whether `problems` came from opening the file or from checking the lab as edited. */
+  const problemsSource = ref<'open' | 'live'>('open');
   /**
    * The document checked again after edits (debounced), with the shared validator: positions refer
    * to the file as it would be saved now. Shown in the status bar; `problems` is what was opened.
@@ -92,6 +94,7 @@ export const useLabStore = defineStore('lab', () => {
   function load(text: string, where: LabFile, options: { dirty?: boolean } = {}): boolean {
     const result = decodeLab(text, newId);
     problems.value = result.problems;
+    problemsSource.value = 'open';
     if (!result.ok) return false;
     doc.reset(result.records);
     file.value = { ...where };
@@ -136,9 +139,11 @@ export const useLabStore = defineStore('lab', () => {
     problems,
     liveProblems,
     validateNow,
+    problemsSource,
     showLiveProblems: () => {
       validateNow();
       problems.value = liveProblems.value;
+      problemsSource.value = 'live';
     },
     commandError,
     newLab,
