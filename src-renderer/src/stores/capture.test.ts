@@ -8,6 +8,7 @@ import { WorkerHost } from '../workers/worker-host';
 import type { WorkerLike } from '../workers/client';
 import type { RequestEnvelope } from '../workers/protocol';
 import { readCapture, writePcap } from '../../../src-shared/capture';
+import type { ProtoNode } from '../../../src-shared/net/dissect';
 
 const FIXTURES = path.join(__dirname, '../workers/fixtures');
 
@@ -121,6 +122,30 @@ describe('capture store', () => {
     expect(s.nodeAtOffset(6, (n) => n.field === 'eth')?.field).toBe('eth.src');
     await s.selectPosition(10_000);
     expect(s.selectedPos).toBe(s.viewCount - 1);
+  });
+
+  it('does not light up frame bytes for items of reassembled PDUs', async () => {
+    const s = useCaptureStore();
+    await s.open(fixture('tcp-retransmissions.pcapng'));
+    // The HTTP response head is reassembled from several segments: find a frame whose tree says so.
+    let found: ProtoNode | null = null;
+    for (let pos = 0; pos < s.viewCount && !found; pos++) {
+      await s.selectPosition(pos);
+      const walk = (nodes: readonly ProtoNode[]): ProtoNode | null => {
+        for (const n of nodes) {
+          if (n.source === 'reassembled' && n.length > 0) return n;
+          const c = n.children ? walk(n.children) : null;
+          if (c) return c;
+        }
+        return null;
+      };
+      found = walk(s.details!.tree);
+    }
+    expect(found).not.toBeNull();
+    s.selectNode(found);
+    expect(s.highlight).toBeNull();
+    const hit = s.nodeAtOffset(found!.offset);
+    expect(hit?.source).toBeUndefined();
   });
 
   it('sorts by a column in three clicks and keeps the selected frame', async () => {

@@ -82,7 +82,8 @@ export const useCaptureStore = defineStore('capture', () => {
 
   const highlight = computed(() => {
     const n = selectedNode.value;
-    return n && n.length > 0 ? { offset: n.offset, length: n.length } : null;
+    // Items of reassembled PDUs point into bytes that are not this frame's: nothing to light up.
+    return n && n.length > 0 && n.source !== 'reassembled' ? { offset: n.offset, length: n.length } : null;
   });
 
   function worker(): CaptureClient {
@@ -325,6 +326,7 @@ export const useCaptureStore = defineStore('capture', () => {
     const visit = (nodes: readonly ProtoNode[] | undefined, depth: number): void => {
       if (!nodes) return;
       for (const n of nodes) {
+        if (n.source === 'reassembled') continue;
         if (n.length > 0 && offset >= n.offset && offset < n.offset + n.length) {
           if (!best || n.length < best.length || (n.length === best.length && depth > bestDepth)) {
             best = n;
