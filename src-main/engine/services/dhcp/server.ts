@@ -397,7 +397,10 @@ export class DhcpServer {
     const base = { src: this.config.serverId, srcPort: DHCP_SERVER_PORT, payload, cause: `${cause} (${dhcpMessageTypeName(type)})` };
     if (req.giaddr !== 0) {
       // Through a relay: to its giaddr, port 67; a NAK asks the relay to broadcast.
-      if (type === DhcpMessageType.NAK) r.broadcast = true, (base.payload = emitDhcp(r));
+      if (type === DhcpMessageType.NAK) {
+        r.broadcast = true;
+        base.payload = emitDhcp(r);
+      }
       this.sends.push({ ...base, dst: req.giaddr, dstPort: DHCP_SERVER_PORT });
     } else if (type === DhcpMessageType.NAK) {
       this.sends.push({ ...base, dst: BROADCAST, dstPort: DHCP_CLIENT_PORT });

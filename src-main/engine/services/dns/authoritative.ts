@@ -119,7 +119,9 @@ export class DnsAuthoritativeServer {
       // BIND does not use glue (addresses below a delegation in this zone) for the authority NS.
       if (zone.lookup(r.name, r.type).kind === 'referral') continue;
       const k = recordKey(r);
-      if (!seen.has(k)) seen.add(k), response.additionals.push(r);
+      if (seen.has(k)) continue;
+      seen.add(k);
+      response.additionals.push(r);
     }
   }
 

@@ -125,7 +125,11 @@ export class DnsCache {
   /** Drops expired entries; returns how many. */
   prune(now: Micros): number {
     let n = 0;
-    for (const [k, e] of this.entries) if (e.expiresAt <= now) this.entries.delete(k), n++;
+    for (const [k, e] of this.entries) {
+      if (e.expiresAt > now) continue;
+      this.entries.delete(k);
+      n++;
+    }
     return n;
   }
 

@@ -51,7 +51,11 @@ export class TestNet {
       const next = this.queue[0];
       let pollNode: Ipv4Address | undefined;
       let pollTime = Number.MAX_SAFE_INTEGER;
-      for (const [a, t] of this.pollAt) if (t < pollTime) (pollTime = t), (pollNode = a);
+      for (const [a, t] of this.pollAt) {
+        if (t >= pollTime) continue;
+        pollTime = t;
+        pollNode = a;
+      }
       if (next && next.at <= pollTime && next.at <= until) {
         this.queue.shift();
         this.now = next.at;
