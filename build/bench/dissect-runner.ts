@@ -8,7 +8,8 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   let code = 0;
   if (args[0] === '--load-only') {
-    const bytes = new Uint8Array(readFileSync(args[1]));
+    const raw = readFileSync(args[1]);
+    const bytes = new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
     const ix = indexCapture(bytes);
     if (!ix.count) code = 1;
   } else {

@@ -4,7 +4,7 @@
 // Run: npx electron-vite build && npx esbuild build/bench/inspector-bench.ts --bundle --platform=node \
 //        --format=esm --packages=external --outfile=out/bench/inspector-bench.mjs && node out/bench/inspector-bench.mjs [frames]
 import { chromium, type Page } from '@playwright/test';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -37,13 +37,22 @@ function serve(dir: string): Promise<{ child: ChildProcess; url: string }> {
   });
 }
 
-/** Resident memory (MB) of the browser's renderer processes (the page and its workers live there). */
-function rendererRssMB(browserPid: number | undefined): number {
-  if (!browserPid) return NaN;
-  const out = execFileSync('ps', ['-o', 'rss=,args=', '--ppid', String(browserPid)], { encoding: 'utf8' });
-  let kib = 0;
-  for (const line of out.split('\n')) if (line.includes('--type=renderer')) kib = Math.max(kib, Number(line.trim().split(/\s+/)[0]));
-  return kib / 1024;
+/** Resident memory (MB) of this browser's largest renderer process (the page and its worker live there). */
+async function rendererRssMB(browser: import('@playwright/test').Browser): Promise<number> {
+  try {
+    const cdp = await browser.newBrowserCDPSession();
+    const { processInfo } = (await cdp.send('SystemInfo.getProcessInfo')) as { processInfo: { type: string; id: number }[] };
+    await cdp.detach();
+    let kib = 0;
+    for (const p of processInfo) {
+      if (p.type !== 'renderer') continue;
+      const status = readFileSync(`/proc/${p.id}/status`, 'utf8');
+      kib = Math.max(kib, Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0));
+    }
+    return kib / 1024;
+  } catch {
+    return NaN;
+  }
 }
 
 function percentile(values: number[], p: number): number {
@@ -93,13 +102,6 @@ async function workerHeapMB(browser: import('@playwright/test').Browser): Promis
   return { used: r.usedSize / 1048576, total: r.totalSize / 1048576 };
 }
 
-/** Chromium's browser process: the parent of the renderers, found by its command line. */
-function findBrowserPid(): number | undefined {
-  const out = execFileSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' });
-  const renderer = out.split('\n').find((l) => l.includes('--type=renderer') && l.includes('chrom'));
-  return renderer ? Number(renderer.trim().split(/\s+/)[1]) : undefined;
-}
-
 async function main(): Promise<void> {
   if (!existsSync(path.join(root, 'out/renderer/index.html'))) throw new Error('run `npx electron-vite build` first');
   const file = capture();
@@ -117,8 +119,7 @@ async function main(): Promise<void> {
     const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
     await page.goto(url);
     await page.getByRole('grid').or(page.getByText('No packets yet')).first().waitFor();
-    const browserPid = (browser as unknown as { process?: () => ChildProcess | null }).process?.()?.pid ?? findBrowserPid();
-    const rssBefore = rendererRssMB(browserPid);
+    const rssBefore = await rendererRssMB(browser);
     const workerReady = page.waitForEvent('worker');
     const t0 = Date.now();
     await page.getByLabel('Open capture…').setInputFiles(file);
@@ -154,7 +155,7 @@ async function main(): Promise<void> {
     }
     await page.waitForTimeout(1000);
     const main = await page.evaluate(() => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0);
-    const rssAfter = rendererRssMB(browserPid);
+    const rssAfter = await rendererRssMB(browser);
     const workerHeap = await workerHeapMB(browser);
     const grown = rssAfter - rssBefore;
     console.log(`memory: capture worker JS heap after GC ${workerHeap.used.toFixed(1)} MB used of ${workerHeap.total.toFixed(1)} MB (${((workerHeap.used * 1048576) / frames).toFixed(0)} B per frame; the file's bytes are an ArrayBuffer outside it)`);

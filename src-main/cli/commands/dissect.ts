@@ -158,7 +158,8 @@ export async function runDissect(args: string[], io: CliIO): Promise<number> {
   let bytes: Uint8Array;
   try {
     if (!statSync(file).isFile()) throw new Error('not a file');
-    bytes = new Uint8Array(readFileSync(file));
+    const raw = readFileSync(file);
+    bytes = new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength); // a view, not a copy
   } catch {
     io.err(`packetlab dissect: The file "${o.file}" doesn't exist or is not a readable file.\n`);
     return 2;

@@ -58,8 +58,9 @@ export class Packet {
   roots: ProtoNode[] = [];
   private stack: ProtoNode[] = [];
 
-  private readonly store = new Map<string, FieldValue[]>();
-  private touched: FieldValue[][] = [];
+  /** Values per field, valid only when `stamp` is the current frame's (no clearing between frames). */
+  private readonly store = new Map<string, { stamp: number; list: FieldValue[] }>();
+  private stamp = 0;
 
   protocol = '';
   info = '';
@@ -116,8 +117,7 @@ export class Packet {
       this.roots = [];
       this.stack.length = 0;
     }
-    for (let i = 0; i < this.touched.length; i++) this.touched[i].length = 0;
-    this.touched.length = 0;
+    this.stamp++;
     this.protocol = '';
     this.info = '';
     this.src = '';
@@ -150,17 +150,18 @@ export class Packet {
 
   /** Values collected for `field` in this frame, in tree order. */
   values(field: string): readonly FieldValue[] {
-    return this.store.get(field) ?? EMPTY;
+    const e = this.store.get(field);
+    return e !== undefined && e.stamp === this.stamp ? e.list : EMPTY;
   }
 
   private record(field: string, value: FieldValue): void {
-    let list = this.store.get(field);
-    if (list === undefined) {
-      list = [];
-      this.store.set(field, list);
-    }
-    if (list.length === 0) this.touched.push(list);
-    list.push(value);
+    const e = this.store.get(field);
+    if (e === undefined) this.store.set(field, { stamp: this.stamp, list: [value] });
+    else if (e.stamp !== this.stamp) {
+      // A fresh array is cheaper than truncating the old one (length = 0 is a slow path in V8).
+      e.stamp = this.stamp;
+      e.list = [value];
+    } else e.list.push(value);
   }
 
   /** A leaf item. `value` undefined for FT_NONE items. */
