@@ -13,6 +13,8 @@ export interface WireRecord {
   from: 'a' | 'b';
   segment: TcpOutSegment;
   dropped: boolean;
+  /** Time it reaches the other side (undefined when dropped). */
+  arrives?: Micros;
 }
 
 export interface LinkOptions {
@@ -61,7 +63,8 @@ export class LinkHarness {
   private transmit(from: 'a' | 'b', seg: TcpOutSegment): void {
     const index = this.sent[from]++;
     const dropped = this.options.drop?.(from, index, seg) ?? false;
-    this.log.push({ time: this.now, from, segment: seg, dropped });
+    const record: WireRecord = { time: this.now, from, segment: seg, dropped };
+    this.log.push(record);
     const bw = this.options.bandwidth ?? 0;
     let departs = this.now;
     if (bw > 0) {
@@ -70,6 +73,7 @@ export class LinkHarness {
       this.busyUntil[from] = departs;
     }
     if (dropped) return;
+    record.arrives = departs + this.options.latency;
     this.queue.push({ at: departs + this.options.latency, order: this.order++, to: from === 'a' ? 'b' : 'a', seg });
   }
 

@@ -21,6 +21,8 @@ describe('two sockets', () => {
     const h = new LinkHarness(a, b, { latency: 5000 });
     h.run(20_000);
     expect([a.state, b.state]).toEqual(['ESTABLISHED', 'ESTABLISHED']);
+    // The SYN-ACK's window is not scaled even though scaling is agreed.
+    expect(a.snapshot().snd.wnd).toBe(65535);
     a.close(h.now);
     b.close(h.now);
     h.run(40_000);
@@ -30,8 +32,8 @@ describe('two sockets', () => {
     expect(h.log.map((r) => r.segment.cause)).toEqual([
       'SYN: active open',
       'SYN: active open',
-      'SYN-ACK: accepting the connection',
-      'SYN-ACK: accepting the connection',
+      'SYN-ACK: simultaneous open (same ISS as our SYN)',
+      'SYN-ACK: simultaneous open (same ISS as our SYN)',
       'FIN: application closed',
       'FIN: application closed',
       "ACK of the peer's FIN",

@@ -351,6 +351,7 @@ export class TcpSocket {
   }
 
   private onSynchronized(seg: TcpRepr, payload: Uint8Array): void {
+    let unscaledWindow = false; // the window of a segment carrying SYN is never scaled (RFC 7323 §2.2)
     // Simultaneous open: the peer's SYN-ACK reaches us in SYN-RECEIVED; its SYN is one we already
     // have, so take it as the ACK that completes the handshake (as Linux does).
     if (
@@ -362,6 +363,7 @@ export class TcpSocket {
       seg.ack === this.sndMax
     ) {
       seg = { ...seg, seq: this.rcvNxt, flags: seg.flags & ~TcpFlags.SYN };
+      unscaledWindow = true;
     }
     const f = seg.flags;
     const rel = (s: number) => seqDiff(s, this.irs) >>> 0;
@@ -441,7 +443,7 @@ export class TcpSocket {
         this.control.push(this.rawSegment(seg.ack, 0, TcpFlags.RST, 'RST: ACK does not acknowledge our SYN-ACK'));
         return;
       }
-      this.sndWnd = seg.window * 2 ** this.sndWscale;
+      this.sndWnd = seg.window * (unscaledWindow ? 1 : 2 ** this.sndWscale);
       this.maxSndWnd = Math.max(this.maxSndWnd, this.sndWnd);
       this.sndWl1 = seq;
       this.sndWl2 = seg.ack;
@@ -454,7 +456,7 @@ export class TcpSocket {
       }
     }
 
-    if (!this.processAck(seg, data.length)) return;
+    if (!this.processAck(seg, data.length, unscaledWindow)) return;
 
     // Trim what we already have and what does not fit the window.
     let fin = (f & TcpFlags.FIN) !== 0;
@@ -542,7 +544,7 @@ export class TcpSocket {
   }
 
   /** ACK field processing; false when the segment must be dropped. */
-  private processAck(seg: TcpRepr, payloadLength: number): boolean {
+  private processAck(seg: TcpRepr, payloadLength: number, unscaledWindow = false): boolean {
     const ack = seg.ack;
     if (seqGt(ack, this.sndMax)) {
       this.requestAck('ACK: peer acknowledged data we never sent (dropped, RFC 5961 §5)');
@@ -552,7 +554,7 @@ export class TcpSocket {
       this.requestAck('ACK: acknowledgment far below SND.UNA (dropped, RFC 5961 §5)');
       return false;
     }
-    const wnd = seg.window * 2 ** this.sndWscale;
+    const wnd = seg.window * (unscaledWindow ? 1 : 2 ** this.sndWscale);
     let newSack = false;
     if (this.sackOk && seg.sackBlocks && seg.sackBlocks.length > 0) newSack = this.scoreboard.add(seg.sackBlocks, ack, this.sndMax);
 
@@ -992,7 +994,13 @@ export class TcpSocket {
     const cfg = this.config;
     const retransmitted = withAck ? this.synAckSent : this.sndMax !== this.iss;
     if (withAck) this.synAckSent = true;
-    const cause = retransmitted ? (this.rtxCause ?? 'SYN retransmitted') : withAck ? 'SYN-ACK: accepting the connection' : 'SYN: active open';
+    const cause = retransmitted
+      ? (this.rtxCause ?? 'SYN retransmitted')
+      : withAck
+        ? this.passiveOpen
+          ? 'SYN-ACK: accepting the connection'
+          : 'SYN-ACK: simultaneous open (same ISS as our SYN)'
+        : 'SYN: active open';
     if (retransmitted) this.retransmits++;
     const repr: TcpRepr = {
       srcPort: this.local!.port,
@@ -1054,8 +1062,8 @@ export class TcpSocket {
   /**
    * Window field to send. Receiver SWS avoidance (RFC 9293 §3.8.6.2.2): the right edge only moves
    * when it can move by min(buffer / 2, MSS). The scaled value is rounded down, so we never offer
-   * space we do not have; the edge may then appear to recede by less than 2^scale bytes (RFC 7323
-   * §2.4), but data up to the furthest edge ever offered is still accepted.
+   * space we do not have; the edge may then recede by less than 2^scale bytes (RFC 7323 appendix
+   * F, Linux with tcp_shrink_window), and acceptance follows the edge we last advertised.
    */
   private advertiseWindow(): number {
     const remaining = Math.max(0, seqDiff(this.rcvAdvEdge, this.rcvNxt));
@@ -1063,7 +1071,7 @@ export class TcpSocket {
     if (wnd - remaining < Math.min(this.rcvBuf.capacity / 2, this.config.mss)) wnd = Math.min(remaining, wnd);
     const unit = 2 ** this.rcvWscale;
     const field = Math.min(65535, Math.floor(wnd / unit));
-    this.rcvAdvEdge = seqMax(this.rcvAdvEdge, seqAdd(this.rcvNxt, field * unit));
+    this.rcvAdvEdge = seqAdd(this.rcvNxt, field * unit);
     return field;
   }
 

@@ -9,15 +9,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PcapngWriter } from '../../../../src-shared/capture';
-import { LINKTYPE_ETHERNET } from '../../../../src-shared/capture/linktypes';
 import { ipv4 } from '../../../../src-shared/net/addr/ipv4';
 import { mac } from '../../../../src-shared/net/addr/mac';
-import { emitEthernet, EtherType } from '../../../../src-shared/net/wire/ethernet';
-import { emitIpv4, IpProtocol } from '../../../../src-shared/net/wire/ipv4';
-import { emitTcp, TcpFlags } from '../../../../src-shared/net/wire/tcp';
-import { VIRTUAL_EPOCH_SECONDS } from '../../sim/time';
-import { LinkHarness, type WireRecord } from './link-harness';
+import { TcpFlags } from '../../../../src-shared/net/wire/tcp';
+import { framesAtA, framesToPcapng, type CapturedFrame } from './capture';
+import { LinkHarness } from './link-harness';
 import { TcpSocket } from './socket';
 
 const CLIENT = { addr: ipv4('192.0.2.10'), port: 40000 };
@@ -40,7 +36,7 @@ interface Run {
   harness: LinkHarness;
   received: Uint8Array;
   /** Client-side capture: what the client sent (lost or not) and what reached it. */
-  frames: { time: number; bytes: Uint8Array; record: WireRecord }[];
+  frames: CapturedFrame[];
 }
 
 function run(congestion: 'reno' | 'cubic'): Run {
@@ -81,35 +77,8 @@ function run(congestion: 'reno' | 'cubic'): Run {
     received.set(c, o);
     o += c.length;
   }
-  let ident = 1;
-  const frames = harness.log
-    .filter((r) => r.from === 'a' || !r.dropped)
-    .map((record) => {
-      const seg = record.segment;
-      const tcp = emitTcp(seg.repr, seg.payload, seg.ip);
-      const ip = emitIpv4({ src: seg.ip.src as number, dst: seg.ip.dst as number, protocol: IpProtocol.TCP, ttl: 64, identification: ident++ & 0xffff, dontFragment: true }, tcp);
-      const fromClient = record.from === 'a';
-      const bytes = emitEthernet({ src: fromClient ? CLIENT_MAC : SERVER_MAC, dst: fromClient ? SERVER_MAC : CLIENT_MAC, ethertype: EtherType.IPv4 }, ip);
-      // Inbound frames are seen when they arrive: 10 ms latency plus serialization at 20 Mbit/s.
-      const time = fromClient ? record.time : record.time + 10_000 + Math.ceil(((seg.payload.length + 54 + (seg.repr.timestamp ? 12 : 0)) * 8 * 1e6) / 20_000_000);
-      return { time, bytes, record };
-    })
-    .sort((x, y) => x.time - y.time);
+  const frames = framesAtA(harness.log, CLIENT_MAC, SERVER_MAC);
   return { harness, received, frames };
-}
-
-function writeCapture(path: string, frames: Run['frames']): void {
-  const w = new PcapngWriter({ userAppl: 'PacketLab tcp transfer test' });
-  const id = w.addInterface({ linkType: LINKTYPE_ETHERNET, name: 'client-eth0', tsresol: 6 });
-  for (const f of frames) {
-    w.addPacket({
-      interfaceId: id,
-      timestamp: { seconds: VIRTUAL_EPOCH_SECONDS + Math.floor(f.time / 1e6), nanoseconds: (f.time % 1e6) * 1000 },
-      data: f.bytes,
-      comment: f.record.segment.cause,
-    });
-  }
-  writeFileSync(path, w.toBytes());
 }
 
 function tshark(args: string[]): string {
@@ -137,7 +106,7 @@ describe.each(['reno', 'cubic'] as const)('200 KiB over a lossy link (%s)', (cc)
     expect(snap.congestion.algorithm).toBe(cc);
 
     const file = join(dir, `transfer-${cc}.pcapng`);
-    writeCapture(file, frames);
+    writeFileSync(file, framesToPcapng(frames, 'client-eth0'));
 
     // Expert info: nothing at error or warning level (malformed, bad checksum), no spurious retransmissions.
     const expert = tshark(['-r', file, '-q', '-z', 'expert']);
@@ -179,5 +148,83 @@ describe.each(['reno', 'cubic'] as const)('200 KiB over a lossy link (%s)', (cc)
     const syn = tshark(['-r', file, '-Y', 'tcp.flags.syn == 1', '-T', 'fields', '-E', 'separator=|', '-e', 'tcp.options.mss_val', '-e', 'tcp.options.wscale.shift', '-e', 'tcp.options.sack_perm', // the option's bytes: kind 4, length 2
       '-e', 'tcp.options.timestamp.tsval']);
     expect(syn.trim().split('\n')).toEqual(['1460|7|0402|1000000', '1460|7|0402|2000010']);
+  });
+});
+
+describe('zero window as Wireshark sees it', () => {
+  it('a slow reader: ZeroWindow, ZeroWindowProbe / ProbeAck pairs, a window update, no retransmissions', () => {
+    const client = new TcpSocket();
+    const server = new TcpSocket({ recvBufferSize: 16_384 });
+    server.listen(SERVER, 1);
+    client.connect(0, CLIENT, SERVER, 2);
+    const h = new LinkHarness(client, server, { latency: 2000, bandwidth: 10_000_000 });
+    const data = payload().subarray(0, 60_000);
+    let off = 0;
+    let got = 0;
+    let closed = false;
+    h.run(60_000_000, (hh) => {
+      if (off < data.length) off += client.send(data.subarray(off));
+      else if (!closed && client.state === 'ESTABLISHED') {
+        client.close(hh.now);
+        closed = true;
+      }
+      // The server application sleeps for 3 s, then reads 4 KiB every 200 ms.
+      if (hh.now >= 3_000_000) {
+        got += server.recv(4096).length;
+        if (server.recvQueued > 0) hh.wakeAt(hh.now + 200_000);
+      } else hh.wakeAt(3_000_000);
+      if (server.state === 'CLOSE-WAIT' && server.peerClosed) server.close(hh.now);
+    });
+    expect(got).toBe(data.length);
+    const frames = framesAtA(h.log, CLIENT_MAC, SERVER_MAC);
+    const file = join(dir, 'zero-window.pcapng');
+    writeFileSync(file, framesToPcapng(frames, 'client-eth0'));
+
+    const expert = tshark(['-r', file, '-q', '-z', 'expert']);
+    expect(expert).not.toMatch(/Errors \(/);
+    const warnings = expert.split('Notes (')[0];
+    // The only warnings are the zero window itself and the window filling up.
+    for (const line of warnings.split('\n').filter((l) => /^\s+\d+\s+Sequence/.test(l))) {
+      expect(line).toMatch(/TCP Zero Window segment|completely full/);
+    }
+    const rows = tshark(['-r', file, '-T', 'fields', '-E', 'separator=|', '-e', 'frame.number', '-e', 'tcp.analysis.zero_window_probe', '-e', 'tcp.analysis.zero_window_probe_ack', '-e', 'tcp.analysis.retransmission', '-e', 'tcp.analysis.ack_lost_segment', '-e', 'tcp.analysis.lost_segment'])
+      .trim()
+      .split('\n')
+      .map((l) => l.split('|'));
+    const ourProbes = frames.flatMap((f, i) => (f.record.segment.cause.startsWith('zero-window probe') ? [i + 1] : []));
+    expect(ourProbes.length).toBeGreaterThanOrEqual(3);
+    expect(rows.filter((r) => r[1] !== '').map((r) => Number(r[0]))).toEqual(ourProbes);
+    expect(rows.filter((r) => r[2] !== '').length).toBe(ourProbes.length);
+    expect(rows.filter((r) => r[3] !== '' || r[4] !== '' || r[5] !== '')).toEqual([]);
+    const zeroWindows = tshark(['-r', file, '-Y', 'tcp.analysis.zero_window', '-T', 'fields', '-e', 'frame.number']).trim().split('\n');
+    expect(zeroWindows.length).toBeGreaterThanOrEqual(ourProbes.length);
+  });
+
+  it('simultaneous open and close decode cleanly', () => {
+    const a = new TcpSocket();
+    const b = new TcpSocket();
+    a.connect(0, CLIENT, SERVER, 100);
+    b.connect(0, SERVER, CLIENT, 900);
+    const h = new LinkHarness(a, b, { latency: 5000 });
+    h.run(20_000);
+    a.send(payload().subarray(0, 3000));
+    b.send(payload().subarray(0, 2000));
+    h.run(100_000, () => {
+      a.recv();
+      b.recv();
+    });
+    a.close(h.now);
+    b.close(h.now);
+    h.run(200_000);
+    expect([a.state, b.state]).toEqual(['TIME-WAIT', 'TIME-WAIT']);
+    const file = join(dir, 'simultaneous.pcapng');
+    writeFileSync(file, framesToPcapng(framesAtA(h.log, CLIENT_MAC, SERVER_MAC), 'client-eth0'));
+    const bad = tshark(['-r', file, '-Y', '_ws.malformed || _ws.expert.severity >= "warning" || tcp.checksum.status == 0 || tcp.analysis.lost_segment || tcp.analysis.ack_lost_segment', '-T', 'fields', '-e', 'frame.number']);
+    expect(bad.trim()).toBe('');
+    // Two SYNs, then two SYN-ACKs carrying the same ISS (Wireshark notes those as retransmissions,
+    // as it does for any simultaneous open), two FINs.
+    const rows = tshark(['-r', file, '-T', 'fields', '-E', 'separator=|', '-e', 'tcp.flags.syn', '-e', 'tcp.flags.ack', '-e', 'tcp.flags.fin']).trim().split('\n');
+    expect(rows.slice(0, 4)).toEqual(['1|0|0', '1|0|0', '1|1|0', '1|1|0']);
+    expect(rows.filter((r) => r.endsWith('|1')).length).toBe(2);
   });
 });
