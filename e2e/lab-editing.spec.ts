@@ -131,6 +131,19 @@ test('type a route with a mistake, see the diagnostic, fix it', async ({ appPage
   await typeInTable(page, 'Routing table', 'default via 192.168.1.254 dev eth0');
   await expect(routes).toContainText('No problems');
   await expect(routes.getByRole('list')).toHaveCount(0);
+
+  // Completion offers keywords, and after `dev` the device's interfaces.
+  await page.keyboard.press('End');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('10.0.0.0/8 me');
+  await page.keyboard.press('Control+Space');
+  await expect(page.locator('.suggest-widget')).toContainText('metric');
+  await page.keyboard.press('Escape');
+  await page.keyboard.type('tric 5 dev ');
+  await page.keyboard.press('Control+Space');
+  await expect(page.locator('.suggest-widget')).toContainText('eth0');
+  await page.keyboard.press('Enter');
+  await expect(routes).toContainText('No problems');
   expect(consoleErrors).toEqual([]);
 });
 

@@ -5,6 +5,9 @@ import * as monaco from 'monaco-editor/editor';
 import 'monaco-editor/features/codicon/register';
 import 'monaco-editor/features/hover/register';
 import 'monaco-editor/features/suggest/register';
+// The suggest widget itself and snippet insertion are not in the `features` entry points.
+import 'monaco-editor/editor/contrib/suggest/browser/suggestController';
+import 'monaco-editor/editor/contrib/snippet/browser/snippetController2';
 import 'monaco-editor/features/find/register';
 import 'monaco-editor/features/clipboard/register';
 import 'monaco-editor/features/contextmenu/register';
