@@ -2,7 +2,8 @@
 // (dns-dnsmasq-forwarder.pcapng): the client's queries from the capture go to our forwarder, which
 // forwards to our authoritative server loaded with the same zones. The replies must have the
 // content dnsmasq sent: the upstream answer relayed on a miss (AA kept, RA set), a cache hit with
-// only the answer, and NXDOMAIN relayed with the SOA.
+// only the answer, NXDOMAIN relayed with the SOA, a local host-record answered authoritatively and
+// a name outside every forwarded domain REFUSED.
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { ipv4 } from '../../../../src-shared/net/addr';
@@ -50,17 +51,21 @@ function exchanges(): Exchange[] {
 describe('forwarding cache vs dnsmasq (dns-dnsmasq-forwarder.pcapng)', () => {
   const net = new TestNet(100);
   net.add(UPSTREAM, new DnsAuthoritativeServer({ name: 'bind', zones: [loadZone('example.test.zone', 'example.test'), loadZone('192.0.2.rev.zone', '2.0.192.in-addr.arpa')] }));
-  const router = new DnsResolver({ name: 'home-router', mode: 'forwarding', forwarders: [UPSTREAM], address: ROUTER }, new Rng(7));
+  // dnsmasq --no-resolv --server=/example.test/… --server=/2.0.192.in-addr.arpa/… --host-record=gateway.example.test,192.0.2.1
+  const router = new DnsResolver({
+    name: 'home-router', mode: 'forwarding', address: ROUTER,
+    domainForwarders: [{ domain: 'example.test', servers: [UPSTREAM] }, { domain: '2.0.192.in-addr.arpa', servers: [UPSTREAM] }],
+    localRecords: [{ name: 'gateway.example.test', type: DnsType.A, class: 1, ttl: 0, data: { kind: 'A', address: ipv4('192.0.2.1') } }],
+  }, new Rng(7));
   net.add(ROUTER, router);
   let last: DnsMessage | undefined;
   net.add(PC, { receive: (_n, d) => { const p = parseDns(d.payload); if (p.ok) last = p.value.message; return { sends: [], events: [], nextPoll: undefined }; } });
-  // dnsmasq answered the host-record and the unrouted domain itself: those two need dnsmasq's
-  // local configuration (host-record, per-domain servers), which the lab forwarder does not have.
-  const cases = exchanges().filter((e) => !['gateway.example.test', 'www.unrouted.test'].includes(e.query.questions[0].name));
+  const cases = exchanges();
 
-  it('has the five forwarded or cached exchanges', () => {
-    expect(cases.map((c) => `${c.query.questions[0].name} ${c.upstream ? 'forwarded' : 'cache'}`)).toEqual([
-      'www.example.test forwarded', 'www.example.test cache', 'shop.example.test forwarded', '25.2.0.192.in-addr.arpa forwarded', 'missing.example.test forwarded',
+  it('has the seven exchanges: forwarded, from the cache, local, refused', () => {
+    expect(cases.map((c) => `${c.query.questions[0].name} ${c.upstream ? 'forwarded' : 'local'}`)).toEqual([
+      'www.example.test forwarded', 'www.example.test local', 'shop.example.test forwarded', 'gateway.example.test local',
+      '25.2.0.192.in-addr.arpa forwarded', 'missing.example.test forwarded', 'www.unrouted.test local',
     ]);
   });
 

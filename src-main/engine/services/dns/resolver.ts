@@ -9,7 +9,7 @@
 // after which the next server is tried. Guards: a query budget per client question, a CNAME chain
 // limit and an NS-lookup depth limit, each ending in SERVFAIL with the reason as cause.
 import type { Ipv4Address } from '../../../../src-shared/net/addr';
-import { formatIpv4 } from '../../../../src-shared/net/addr';
+import { formatIpv4, parseIpv4 } from '../../../../src-shared/net/addr';
 import {
   canonicalName, DnsRcode, DnsType, emitDns, parseDns, rcodeName, typeName, type DnsMessage, type DnsRecord,
 } from '../../../../src-shared/net/wire/dns';
@@ -31,6 +31,13 @@ export interface ResolverConfig {
   rootHints?: NameServerHint[];
   /** Upstream resolvers, tried in order (forwarding mode). */
   forwarders?: Ipv4Address[];
+  /**
+   * Per-domain upstreams (dnsmasq `--server=/example.test/192.0.2.53`), longest match first; a name
+   * that matches none and has no default forwarder is REFUSED, as dnsmasq with --no-resolv does.
+   */
+  domainForwarders?: { domain: string; servers: Ipv4Address[] }[];
+  /** Names the router answers itself, authoritatively (dnsmasq `--host-record`, TTL as given). */
+  localRecords?: DnsRecord[];
   /** Our own address, used as the source of upstream queries (undefined = the host chooses). */
   address?: Ipv4Address;
   /** Wait for an upstream answer before trying the next server (default 800 ms, BIND's first RTO). */
@@ -200,6 +207,12 @@ export class DnsResolver {
     }
     const q = m.questions[0];
     const name = canonicalName(q.name);
+    const local = this.config.localRecords?.filter((r) => canonicalName(r.name) === name && r.type === q.type);
+    if (local?.length) {
+      this.stats.cacheAnswers++;
+      this.reply(client, DnsRcode.NOERROR, local, [], `${this.config.name}: ${questionText(name, q.type)} is a local name of this router`, undefined, true);
+      return;
+    }
     // Coalesce identical questions already being resolved.
     const same = this.active.find((r) => !r.done && !r.parent && r.qname === name && r.qtype === q.type);
     if (same) {
@@ -237,7 +250,9 @@ export class DnsResolver {
     r.fromCache = false;
     if (this.config.mode === 'forwarding') {
       r.zone = '';
-      r.candidates = (this.config.forwarders ?? []).map((a) => ({ name: formatIpv4(a), tries: 0, dead: false }));
+      const upstream = this.forwardersFor(r.name);
+      if (upstream.length === 0) return this.finish(now, r, DnsRcode.REFUSED, [], [], `${why}; no upstream server for ${show(r.name)}: REFUSED`);
+      r.candidates = upstream.map((a) => ({ name: formatIpv4(a), tries: 0, dead: false }));
       return this.sendNext(now, r, why);
     }
     // The deepest zone whose NS RRset is cached; the root hints otherwise.
@@ -257,8 +272,20 @@ export class DnsResolver {
     this.sendNext(now, r, why);
   }
 
+  private forwardersFor(name: string): Ipv4Address[] {
+    let best: { domain: string; servers: Ipv4Address[] } | undefined;
+    for (const f of this.config.domainForwarders ?? []) {
+      const d = canonicalName(f.domain);
+      if (isUnder(name, d) && (!best || d.length > best.domain.length)) best = { domain: d, servers: f.servers };
+    }
+    return best ? best.servers : (this.config.forwarders ?? []);
+  }
+
   private addressOf(now: Micros, name: string): Ipv4Address | undefined {
-    if (this.config.mode === 'forwarding') return (this.config.forwarders ?? []).find((a) => formatIpv4(a) === name);
+    if (this.config.mode === 'forwarding') {
+      const parsed = parseIpv4(name);
+      return parsed.ok ? parsed.value : undefined;
+    }
     const a = this.cache.records(now, name, DnsType.A);
     if (a && a[0].data.kind === 'A') return a[0].data.address;
     return this.config.rootHints?.find((h) => canonicalName(h.name) === name)?.address;
@@ -423,13 +450,13 @@ export class DnsResolver {
     }
   }
 
-  private reply(client: NonNullable<Waiter['client']>, rcode: number, answers: DnsRecord[], authorities: DnsRecord[], cause: string, relay?: DnsMessage): void {
+  private reply(client: NonNullable<Waiter['client']>, rcode: number, answers: DnsRecord[], authorities: DnsRecord[], cause: string, relay?: DnsMessage, authoritative = false): void {
     const q = client.query;
     // A forwarder passes a fresh upstream answer through with the client's ID (as dnsmasq does).
     const response: DnsMessage = relay
       ? { ...relay, id: q.id, rd: q.rd, ra: true, questions: q.questions.slice(0, 1) }
       : {
-          id: q.id, qr: true, opcode: q.opcode, aa: false, tc: false, rd: q.rd, ra: true, z: false, ad: false, cd: q.cd, rcode,
+          id: q.id, qr: true, opcode: q.opcode, aa: authoritative, tc: false, rd: q.rd, ra: true, z: false, ad: false, cd: q.cd, rcode,
           questions: q.questions.slice(0, 1), answers, authorities, additionals: [],
         };
     delete response.edns;
