@@ -74,7 +74,11 @@ export class LinkHarness {
     }
     if (dropped) return;
     record.arrives = departs + this.options.latency;
-    this.queue.push({ at: departs + this.options.latency, order: this.order++, to: from === 'a' ? 'b' : 'a', seg });
+    // Keep the queue ordered by (arrival, order); arrivals are nearly monotonic, so search from the end.
+    const item: InFlight = { at: departs + this.options.latency, order: this.order++, to: from === 'a' ? 'b' : 'a', seg };
+    let i = this.queue.length;
+    while (i > 0 && this.queue[i - 1].at > item.at) i--;
+    this.queue.splice(i, 0, item);
   }
 
   /** Runs until `until` or until nothing is pending; `step` runs after every event (app logic). */
@@ -96,17 +100,21 @@ export class LinkHarness {
 
   private nextEventTime(): Micros | undefined {
     let t: Micros | undefined;
-    this.wakeups = this.wakeups.filter((w) => w > this.now);
-    for (const x of [this.a.nextTimeout(), this.b.nextTimeout(), ...this.queue.map((q) => q.at), ...this.wakeups]) {
+    if (this.wakeups.length > 0) this.wakeups = this.wakeups.filter((w) => w > this.now);
+    const consider = (x: Micros | undefined) => {
       if (x !== undefined && (t === undefined || x < t)) t = x;
-    }
+    };
+    consider(this.a.nextTimeout());
+    consider(this.b.nextTimeout());
+    if (this.queue.length > 0) consider(this.queue[0].at);
+    for (const w of this.wakeups) consider(w);
     return t;
   }
 
   private deliverDue(): void {
-    this.queue.sort((x, y) => x.at - y.at || x.order - y.order);
-    while (this.queue.length > 0 && this.queue[0].at <= this.now) {
-      const q = this.queue.shift()!;
+    let n = 0;
+    while (n < this.queue.length && this.queue[n].at <= this.now) n++;
+    for (const q of this.queue.splice(0, n)) {
       const sock = q.to === 'a' ? this.a : this.b;
       const repr: TcpRepr = q.seg.repr;
       sock.onSegment(this.now, repr, q.seg.payload, { src: q.seg.ip.src, dst: q.seg.ip.dst } as TcpOutSegment['ip']);

@@ -403,7 +403,12 @@ export class TcpSocket {
         return;
       }
       if (this.state === 'TIME-WAIT' && f & TcpFlags.FIN) this.timeWaitAt = this.now + 2 * this.config.msl;
-      this.requestAck(`duplicate ACK: segment ${rel(seq)}–${rel(seqAdd(seq, segLen))} is outside the receive window ${rel(this.rcvNxt)}–${rel(end)}`);
+      const segEnd = seqAdd(seq, segLen);
+      this.requestAck(
+        seqLe(segEnd, this.rcvNxt)
+          ? `duplicate ACK: segment ${rel(seq)}–${rel(segEnd)} was already received`
+          : `duplicate ACK: segment ${rel(seq)}–${rel(segEnd)} is outside the receive window ${rel(this.rcvNxt)}–${rel(end)}`,
+      );
       return;
     }
 
