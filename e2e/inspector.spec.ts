@@ -98,9 +98,9 @@ test('keyboard navigation in the packet list and the details tree', async ({ app
   await expect(selected).toHaveText(/^Destination/);
   await page.keyboard.press('ArrowLeft');
   await expect(selected).toHaveText(/^Ethernet II/);
-  // The Ethernet layer stays open on the next packet, as in Wireshark.
-  await grid.focus();
-  await page.keyboard.press('ArrowDown');
+  // Ctrl+Down in the details moves to the next packet; the Ethernet layer stays open, as in Wireshark.
+  await page.keyboard.press('Control+ArrowDown');
+  await expect(selectedRow(page)).toHaveAttribute('aria-rowindex', '3');
   await expect(tree.getByRole('treeitem').filter({ hasText: /^Destination/ }).first()).toBeVisible();
 
   // Sorting by Length: ascending, the header says so.
