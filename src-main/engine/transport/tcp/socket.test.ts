@@ -219,6 +219,16 @@ describe('data transfer', () => {
     expect(s.sock.nextTimeout()).toBeUndefined(); // RTO timer stopped
   });
 
+  it('a full send buffer takes what fits and reports writable once data is acknowledged', () => {
+    const s = established({ sendBufferSize: 4000 });
+    expect(s.sock.send(bytes(10_000))).toBe(4000);
+    expect(s.sock.sendSpace).toBe(0);
+    s.poll(20 * MS);
+    s.deliver(30 * MS, { ack: ISS + 1 + SMSS });
+    expect(s.sock.takeEvents()).toContainEqual({ kind: 'writable', time: 30 * MS, space: SMSS });
+    expect(s.sock.send(bytes(10_000))).toBe(SMSS);
+  });
+
   it('Nagle (Minshall): a second small write waits for the first small segment to be acknowledged', () => {
     const s = established();
     s.sock.send(bytes(100));

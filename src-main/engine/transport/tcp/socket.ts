@@ -71,6 +71,8 @@ export class TcpSocket {
   /** End of the last sub-MSS segment sent (Minshall's Nagle check). */
   private smallSentEnd = 0;
   private finQueued = false;
+  /** send() could not take everything: tell the application when space frees up. */
+  private sendBlocked = false;
   private closeAfterHandshake = false;
   private passiveOpen = false;
   private listenLocal: TcpEndpoint | undefined;
@@ -177,6 +179,7 @@ export class TcpSocket {
     if (!['SYN-SENT', 'SYN-RECEIVED', 'ESTABLISHED', 'CLOSE-WAIT'].includes(this.state)) return 0;
     const n = this.sndBuf.push(data);
     if (n > 0) this.dirty = true;
+    if (n < data.length) this.sendBlocked = true;
     return n;
   }
 
@@ -672,6 +675,10 @@ export class TcpSocket {
     if (dataAcked > 0) {
       this.sndBuf.drop(dataAcked);
       this.bufSeq = seqAdd(this.bufSeq, dataAcked);
+      if (this.sendBlocked && !this.finQueued) {
+        this.sendBlocked = false;
+        this.events.push({ kind: 'writable', time: this.now, space: this.sndBuf.free });
+      }
     }
     this.sndUna = ack;
     if (seqLt(this.sndNxt, ack)) this.sndNxt = ack;

@@ -92,6 +92,8 @@ export type TcpEvent =
   | { kind: 'state'; time: Micros; from: TcpState; to: TcpState; cause: string }
   | { kind: 'connected'; time: Micros }
   | { kind: 'readable'; time: Micros; bytes: number }
+  /** Send-buffer space freed after a send() that could not take everything. */
+  | { kind: 'writable'; time: Micros; space: number }
   | { kind: 'peer-closed'; time: Micros }
   | { kind: 'reset'; time: Micros; cause: string }
   | { kind: 'error'; time: Micros; cause: string }
