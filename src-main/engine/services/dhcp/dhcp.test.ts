@@ -189,6 +189,37 @@ describe('DHCP DORA script', () => {
     expect(silent.events[0].cause).toContain('no record of this client, not answering');
   });
 
+  it('SELECTING: a REQUEST naming another server withdraws our offer; a REQUEST for an address not offered is NAKed', () => {
+    const { server, client } = setup();
+    const discover = one(client.start(0));
+    const offer = one(server.receive(1000, toServer(discover)));
+    const request = decode(one(client.receive(2000, toServer(offer))));
+    // The same REQUEST, but naming server 192.0.2.2.
+    const other: DhcpRepr = { ...request.repr, options: request.repr.options.map((o) => (o.code === 54 ? { code: 54, data: Uint8Array.of(192, 0, 2, 2) } : o)) };
+    const step = server.receive(3000, { src: 0, srcPort: 68, dst: 0xffffffff, dstPort: 67, payload: emitDhcp(other) });
+    expect(step.sends).toEqual([]);
+    expect(step.events[0].cause).toBe('02:00:5e:a0:00:99 chose server 192.0.2.2: our offer is withdrawn');
+    expect(server.snapshot(3000).leases[0].state).toBe('released');
+    // Asking us for .141, which we did not offer: NAK, broadcast.
+    const wrong: DhcpRepr = { ...request.repr, options: request.repr.options.map((o) => (o.code === 50 ? { code: 50, data: Uint8Array.of(192, 0, 2, 141) } : o)) };
+    const nak = one(server.receive(4000, { src: 0, srcPort: 68, dst: 0xffffffff, dstPort: 67, payload: emitDhcp(wrong) }));
+    expect([decode(nak).v.messageType, nak.dst, decode(nak).v.message]).toEqual([DhcpMessageType.NAK, 0xffffffff, '02:00:5e:a0:00:99 requested 192.0.2.141, which was not offered to it']);
+  });
+
+  it('REBINDING reaches a second server that knows nothing of the lease: it stays silent, the first server ACKs', () => {
+    const { server, client } = setup();
+    dora(server, client);
+    const stranger = new DhcpServer({ name: 'other', serverId: ipv4('192.0.2.2'), pools: [pool] });
+    let step = client.poll(7000 + 1800 * S); // T1
+    while (client.currentState !== 'REBINDING') step = client.poll(step.nextPoll!);
+    const rebind = one(step);
+    expect(stranger.receive(0, toServer(rebind)).sends).toEqual([]);
+    const ack = one(server.receive(step.nextPoll! - 1, toServer(rebind)));
+    expect(ack.dst).toBe(ipv4('192.0.2.139'));
+    expect(client.receive(step.nextPoll! - 1, toServer(ack)).events.some((e) => e.kind === 'configured')).toBe(true);
+    expect(client.currentState).toBe('BOUND');
+  });
+
   it('INFORM gets the configuration without a lease, unicast to ciaddr', () => {
     const { server } = setup();
     const inform: DhcpRepr = {
