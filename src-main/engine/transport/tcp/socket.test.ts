@@ -379,6 +379,33 @@ describe('loss recovery', () => {
     expect(snap.retransmits).toBe(1);
   });
 
+  it('two holes with SACK (RFC 6675): the second is retransmitted once more than 2 SMSS are SACKed above it, within pipe', () => {
+    const s = established({ congestion: 'reno' });
+    s.sock.send(bytes(10 * SMSS));
+    expect(s.poll(20 * MS)).toHaveLength(10);
+    const at = (k: number) => ISS + 1 + k * SMSS; // segment k starts here; 1 and 4 are lost
+    const ackWith = (t: number, blocks: [number, number][]) => s.deliver(t, { ack: at(1), sackBlocks: blocks.map(([l, r]) => [at(l), at(r)]) });
+    expect(s.deliver(30 * MS, { ack: at(1) })).toHaveLength(0);
+    expect(ackWith(31 * MS, [[2, 3]])).toHaveLength(0);
+    expect(ackWith(32 * MS, [[2, 4]])).toHaveLength(0);
+    let out = ackWith(33 * MS, [[5, 6], [2, 4]]);
+    expect(out.map((o) => [o.repr.seq, o.cause.startsWith('fast retransmit')])).toEqual([[at(1), true]]);
+    expect(s.sock.snapshot().congestion.cwnd).toBe(Math.floor((9 * SMSS) / 2)); // cwnd = ssthresh
+    expect(s.sock.snapshot().inFlight).toBe(6 * SMSS); // pipe: 4, 6, 7, 8, 9 and the resent 1
+    // Only 2 segments SACKed above segment 4: not lost yet.
+    expect(ackWith(34 * MS, [[5, 7], [2, 4]])).toHaveLength(0);
+    out = ackWith(35 * MS, [[5, 8], [2, 4]]);
+    expect(out.map((o) => [o.repr.seq, o.cause])).toEqual([[at(4), 'retransmission of a SACK hole (RFC 6675 loss recovery)']]);
+    expect(s.sock.snapshot().sack.scoreboard).toEqual([[at(2), at(4)], [at(5), at(8)]]);
+    // The retransmissions arrive: a partial ACK, then the full one ends recovery.
+    s.deliver(45 * MS, { ack: at(4), sackBlocks: [[at(5), at(10)]] });
+    expect(s.sock.snapshot().congestion.phase).toBe('fast recovery');
+    s.deliver(46 * MS, { ack: at(10) });
+    const snap = s.sock.snapshot();
+    expect(snap.congestion.phase).toBe('congestion avoidance');
+    expect([snap.retransmits, snap.fastRetransmits, snap.timeouts]).toEqual([2, 1, 0]);
+  });
+
   it('without SACK: NewReno inflates cwnd on duplicates and retransmits again on a partial ACK', () => {
     const s = established({ congestion: 'reno', sack: false });
     s.sock.send(bytes(10 * SMSS));
