@@ -574,8 +574,8 @@ export class TcpSocket {
       if (pure || newSack) this.onDupAck();
     }
 
-    // Send window update (RFC 9293 §3.10.7.4).
-    if (seqLt(this.sndWl1, seg.seq) || (this.sndWl1 === seg.seq && seqLe(this.sndWl2, ack))) {
+    // Send window update (RFC 9293 §3.10.7.4): only from ACKs that are not old.
+    if (seqGe(ack, this.sndUna) && (seqLt(this.sndWl1, seg.seq) || (this.sndWl1 === seg.seq && seqLe(this.sndWl2, ack)))) {
       const opened = this.sndWnd === 0 && wnd > 0;
       this.sndWnd = wnd;
       this.sndWl1 = seg.seq;
