@@ -1,5 +1,6 @@
 // Child process of the benchmark: runs `packetlab dissect` in-process with stdout as output, and
-// reports its own peak memory. `--load-only FILE` just reads the file and indexes it (baseline).
+// reports its own peak memory. `--noop` loads nothing (node's own footprint); `--load-only FILE`
+// just reads the file and indexes it.
 import { readFileSync } from 'node:fs';
 import { indexCapture } from '../../src-shared/capture';
 import { runDissect } from '../../src-main/cli/commands/dissect';
@@ -7,7 +8,9 @@ import { runDissect } from '../../src-main/cli/commands/dissect';
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   let code = 0;
-  if (args[0] === '--load-only') {
+  if (args[0] === '--noop') {
+    // node + this bundle, nothing read: the floor every figure is measured from
+  } else if (args[0] === '--load-only') {
     const raw = readFileSync(args[1]);
     const bytes = new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
     const ix = indexCapture(bytes);

@@ -217,6 +217,7 @@ function dissectHttp(p: Packet, s: DissectSession, b: Uint8Array, off: number, e
     const q = st.pending.get(key);
     const req = q?.shift();
     if (req) p.gen('http.request_in', req.frame);
+    if (q && q.length === 0) st.pending.delete(key);
   } else {
     p.add('http.request', off, 0, true);
     p.add('http.request.method', off, parts[0].length, parts[0]);

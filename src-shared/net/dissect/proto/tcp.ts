@@ -164,7 +164,17 @@ class Conversation {
   ) {}
 }
 
+/**
+ * Bytes held by unfinished PDUs across the capture. Beyond this budget the oldest pending PDUs
+ * are dropped (their missing bytes would likely never come), so memory stays bounded on huge
+ * captures full of abandoned transfers; ordinary captures never get near it.
+ */
+export const REASSEMBLY_BUDGET = 32 << 20;
+
 interface TcpState {
+  /** Flows with a pending PDU, oldest first, and the bytes they hold. */
+  pending: Set<Flow>;
+  pendingBytes: number;
   /** IPv6 conversations by string key. */
   convs: Map<string, Conversation>;
   /** IPv4 conversations by lower endpoint then higher endpoint (address * 65536 + port, exact in a double). */
@@ -215,7 +225,7 @@ export function dissectTcp(p: Packet, s: DissectSession, buf: Uint8Array, off: n
   const now = p.absSec + p.absNs / 1e9;
 
   // Conversation and direction
-  const st = s.get<TcpState>('tcp', () => ({ convs: new Map(), convs4: new Map(), next: 0 }));
+  const st = s.get<TcpState>('tcp', () => ({ convs: new Map(), convs4: new Map(), next: 0, pending: new Set(), pendingBytes: 0 }));
   let srcKey: string | number;
   let dstKey: string | number;
   let conv: Conversation | undefined;
@@ -394,7 +404,22 @@ export function dissectTcp(p: Packet, s: DissectSession, buf: Uint8Array, off: n
     // Data already seen: Wireshark shows it as a retransmission, not a second PDU.
     return;
   }
-  deliver(p, s, conv, fwd, buf, start, payEnd, seq, sport, dport);
+  deliver(p, s, st, conv, fwd, buf, start, payEnd, seq, sport, dport);
+}
+
+/** Keeps the pending-PDU accounting in step: call with the bytes a flow's msp gained (or lost). */
+function account(st: TcpState, fwd: Flow, delta: number): void {
+  st.pendingBytes += delta;
+  if (fwd.msp) {
+    st.pending.delete(fwd); // re-insert: most recently used last
+    st.pending.add(fwd);
+  } else st.pending.delete(fwd);
+  while (st.pendingBytes > REASSEMBLY_BUDGET && st.pending.size > 0) {
+    const oldest: Flow = st.pending.values().next().value!;
+    st.pending.delete(oldest);
+    if (oldest.msp) for (const [, bytes] of oldest.msp.parts) st.pendingBytes -= bytes.length;
+    oldest.msp = null;
+  }
 }
 
 function dissectOptions(p: Packet, buf: Uint8Array, off: number, end: number, rev: Flow, onWs: (shift: number) => void): string {
@@ -615,7 +640,7 @@ function assemble(msp: { want: number; parts: [number, Uint8Array][] }): Uint8Ar
 }
 
 /** Hands payload to the protocol above, reassembling PDUs that span segments (gaps filled by retransmissions). */
-function deliver(p: Packet, s: DissectSession, conv: Conversation, fwd: Flow, buf: Uint8Array, off: number, end: number, seq: number, sport: number, dport: number): void {
+function deliver(p: Packet, s: DissectSession, st: TcpState, conv: Conversation, fwd: Flow, buf: Uint8Array, off: number, end: number, seq: number, sport: number, dport: number): void {
   const msp = fwd.msp;
   if (msp) {
     let rel = (seq - msp.start) | 0;
@@ -625,23 +650,29 @@ function deliver(p: Packet, s: DissectSession, conv: Conversation, fwd: Flow, bu
       rel = 0;
     }
     // Bounded: pieces must fall inside the PDU (plus what may start the next one), 4096 at most.
-    if (from < end && rel < msp.want && msp.parts.length < 4096) msp.parts.push([rel, buf.slice(from, end)]);
+    if (from < end && rel < msp.want && msp.parts.length < 4096) {
+      msp.parts.push([rel, buf.slice(from, end)]);
+      account(st, fwd, end - from);
+    }
     const whole = from < end ? assemble(msp) : null;
     if (!whole) {
       p.appendInfo(' [TCP segment of a reassembled PDU]');
       return;
     }
     fwd.msp = null;
+    let held = 0;
+    for (const [, bytes] of msp.parts) held += bytes.length;
+    account(st, fwd, -held);
     p.gen('tcp.reassembled.length', whole.length);
     p.reassembled = true;
-    runApp(p, s, conv, fwd, whole, 0, whole.length, msp.start, sport, dport, true);
+    runApp(p, s, st, conv, fwd, whole, 0, whole.length, msp.start, sport, dport, true);
     p.reassembled = false;
     return;
   }
-  runApp(p, s, conv, fwd, buf, off, end, seq, sport, dport, false);
+  runApp(p, s, st, conv, fwd, buf, off, end, seq, sport, dport, false);
 }
 
-function runApp(p: Packet, s: DissectSession, conv: Conversation, fwd: Flow, buf: Uint8Array, off: number, end: number, seq: number, sport: number, dport: number, reassembled: boolean): void {
+function runApp(p: Packet, s: DissectSession, st: TcpState, conv: Conversation, fwd: Flow, buf: Uint8Array, off: number, end: number, seq: number, sport: number, dport: number, reassembled: boolean): void {
   const app = chooseApp(s, conv, buf, off, end, sport, dport);
   if (app && !p.needProto(app.name)) return;
   if (!app) {
@@ -672,6 +703,7 @@ function runApp(p: Packet, s: DissectSession, conv: Conversation, fwd: Flow, buf
       const have = end - startPdu;
       const want = p.desegmentLen === Infinity ? have + 1 : have + p.desegmentLen;
       fwd.msp = { start: (seq + (startPdu - off)) >>> 0, want, parts: [[0, buf.slice(startPdu, end)]] };
+      account(st, fwd, have);
       p.desegmentLen = 0;
       if (p.columns) {
         p.appendInfo(' [TCP segment of a reassembled PDU]');
