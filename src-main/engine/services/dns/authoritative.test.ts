@@ -4,9 +4,9 @@
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { parseZone } from '../../../../src-shared/lab/tables/zone';
-import { DnsRcode, DnsType, emitDns, parseDns, recordToText, type DnsMessage, type DnsRecord } from '../../../../src-shared/net/wire/dns';
+import { DnsRcode, DnsType, emitDns, frameDnsTcp, parseDns, splitDnsTcp, recordToText, type DnsMessage, type DnsRecord } from '../../../../src-shared/net/wire/dns';
 import { readPcapng, transportPayload } from '../../../../src-shared/net/wire/fixtures-app/pcapng-reader';
-import { DnsAuthoritativeServer } from './authoritative';
+import { DnsAuthoritativeServer, DnsTcpConnection } from './authoritative';
 import { fixture, loadZone } from './test-net';
 
 
@@ -122,5 +122,25 @@ describe('authoritative server rules', () => {
     expect(step.sends).toHaveLength(1);
     expect(step.sends[0]).toMatchObject({ src: 2, srcPort: 53, dst: 1, dstPort: 5000 });
     expect(step.sends[0].cause).toMatch(/^ns1\.example\.test: authoritative answer from zone example\.test/);
+  });
+});
+
+describe('authoritative server over TCP', () => {
+  it('answers length-prefixed queries split across segments, in order, without truncation', () => {
+    const conn = new DnsTcpConnection(server);
+    const stream = new Uint8Array([...frameDnsTcp(emitDns(q('pool.example.test', DnsType.A))), ...frameDnsTcp(emitDns({ ...q('www.example.test', DnsType.AAAA), id: 8 }))]);
+    expect(conn.push(stream.subarray(0, 1))).toEqual([]);
+    expect(conn.buffered).toBe(1);
+    const first = conn.push(stream.subarray(1, 40));
+    expect(first).toHaveLength(1);
+    const rest = conn.push(stream.subarray(40));
+    expect(rest).toHaveLength(1);
+    expect(conn.buffered).toBe(0);
+    const answers = [...first, ...rest].flatMap((r) => splitDnsTcp(r.bytes).messages.map((m) => parseDns(m.message)));
+    const msgs = answers.map((a) => (a.ok ? a.value.message : undefined));
+    expect(msgs.map((m) => [m?.id, m?.tc, m?.answers.length])).toEqual([[7, false, 24], [8, false, 1]]);
+    // 24 A records, the NS RRset and its addresses: more than 512 bytes, whole over TCP.
+    expect(first[0].bytes.length).toBeGreaterThan(512);
+    expect(first[0].cause).toContain('(over TCP)');
   });
 });
