@@ -98,7 +98,7 @@ export class Simulation {
       const device: Device =
         d.type === 'switch'
           ? new Switch(net, d.name, d.macAgingSeconds !== undefined ? d.macAgingSeconds * 1_000_000 : DEFAULT_MAC_AGING)
-          : new IpDevice(net, d.name, d.type, deriveRng(net.seed, `device:${d.name}`));
+          : new IpDevice(net, d.name, d.type === 'router' ? 'router' : 'host', deriveRng(net.seed, `device:${d.name}`));
       d.interfaces.forEach((i, index) => {
         const mac = i.mac ? macBytes(i.mac) : derivedMac(d.name, i.name, index, usedMacs);
         usedMacs.add(hex(mac));

@@ -28,13 +28,19 @@ export const TablesSchema = z.strictObject({
   routes: TableTextSchema.optional().describe('iproute2 syntax, e.g. "default via 192.0.2.1 dev eth0"'),
   arp: TableTextSchema.optional().describe('ip neigh syntax, e.g. "192.0.2.1 lladdr 02:00:00:00:00:01 dev eth0 PERMANENT"'),
   hosts: TableTextSchema.optional().describe('/etc/hosts syntax'),
+  zone: TableTextSchema.optional().describe('BIND zone file (RFC 1035 master format) starting with "$ORIGIN name."'),
+  dhcpd: TableTextSchema.optional().describe('ISC dhcpd.conf subset: subnet, range, options, host reservations'),
 });
+
+/** Device kinds. Servers are hosts that run a service; the palette offers each kind by name. */
+export const DEVICE_TYPES = ['host', 'router', 'switch', 'dhcp-server', 'dns-server', 'web-server', 'proxy-cache'] as const;
+export type DeviceType = (typeof DEVICE_TYPES)[number];
 
 export const PositionSchema = z.strictObject({ x: z.number(), y: z.number() });
 
 export const DeviceSchema = z.strictObject({
   name: name('device name'),
-  type: z.enum(['host', 'router', 'switch']),
+  type: z.enum(DEVICE_TYPES),
   position: PositionSchema,
   interfaces: z.array(InterfaceSchema),
   tables: TablesSchema.optional(),

@@ -85,6 +85,24 @@ describe('lab validation', () => {
     expect(!b.ok && formatIssue('lab.json', b.errors[0])).toMatch(/^lab\.json:6:45: line 1, column 19: an entry needs 'lladdr MAC'/);
   });
 
+  it('accepts server devices with zone and dhcpd.conf tables and locates their errors', () => {
+    const server = (type: string, tables: string) =>
+      minimal(`,\n    { "name": "srv", "type": "${type}", "position": { "x": 0, "y": 0 }, "interfaces": [{ "name": "eth0", "ipv4": "192.0.2.53/24" }],\n      "tables": ${tables} }`);
+    const zone = '$ORIGIN example.com.\\n$TTL 300\\n@ IN SOA ns1 admin 1 3600 600 86400 300\\n@ IN NS ns1\\nns1 IN A 192.0.2.53\\nwww IN A 192.0.2.80';
+    expect(loadLabText(server('dns-server', `{ "zone": "${zone}" }`)).ok).toBe(true);
+    const badZone = zone.replace('www IN A 192.0.2.80', 'www IN A 192.0.2.800');
+    const z = loadLabText(server('dns-server', `{ "zone": "${badZone}" }`));
+    expect(z.ok).toBe(false);
+    if (!z.ok) expect(formatIssue('lab.json', z.errors[0])).toMatch(/^lab\.json:7:\d+: line 6, column 10: .*192\.0\.2\.800.* \(at devices\[1\]\.tables\.zone\)$/);
+    const dhcpd = 'subnet 192.0.2.0 netmask 255.255.255.0 {\\n  range 192.0.2.100 192.0.2.149;\\n  option routers 192.0.2.1;\\n}';
+    expect(loadLabText(server('dhcp-server', `{ "dhcpd": "${dhcpd}" }`)).ok).toBe(true);
+    const d = loadLabText(server('dhcp-server', `{ "dhcpd": "${dhcpd.replace('range', 'rnage')}" }`));
+    expect(d.ok).toBe(false);
+    if (!d.ok) expect(formatIssue('lab.json', d.errors[0])).toMatch(/line 2, column 3: .*rnage.* \(at devices\[1\]\.tables\.dhcpd\)$/);
+    const nat = loadLabText(minimal(`,\n    { "name": "web", "type": "web-server", "position": { "x": 0, "y": 0 }, "interfaces": [], "nat": { "outside": "eth0" } }`));
+    expect(!nat.ok && nat.errors.map((e) => e.message)).toContain('"nat" is for routers');
+  });
+
   it('checks references between records', () => {
     const lab = JSON.parse(twoLans);
     lab.links[0].b.interface = 'p9';

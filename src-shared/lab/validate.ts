@@ -5,7 +5,7 @@ import { parseIpv4, parseIpv4Cidr, parseMac } from '../net/addr';
 import { displayPath, lineColAt, locate, parseJsonSource, rawOffsetInString, pointer, type JsonPath, type JsonSource } from './json-source';
 import { migrate } from './migrations';
 import { LabSchema, tableText, type Lab, type LabDevice, type TableText } from './schema';
-import { parseHosts, parseNeighbours, parseRoutes, type HostsEntry, type NeighbourEntry, type RouteEntry, type TableError, type TableResult } from './tables';
+import { parseDhcpdConf, parseHosts, parseNeighbours, parseRoutes, parseZone, type DhcpdConfig, type HostsEntry, type NeighbourEntry, type RouteEntry, type TableError, type TableResult, type Zone } from './tables';
 
 export interface LabIssue {
   path: JsonPath;
@@ -77,15 +77,30 @@ export interface DeviceTables {
   routes: RouteEntry[];
   arp: NeighbourEntry[];
   hosts: HostsEntry[];
+  zone: Zone | null;
+  dhcpd: DhcpdConfig | null;
+}
+
+type TableName = 'routes' | 'arp' | 'hosts' | 'zone' | 'dhcpd';
+
+/** The zone a zone table describes: its first `$ORIGIN` directive, or the root. */
+export function zoneOrigin(text: string): string {
+  const m = /^\s*\$ORIGIN\s+(\S+)/im.exec(text);
+  return m ? m[1] : '.';
 }
 
 /** Parses a device's table texts; errors are reported per table with line/col inside the text. */
-export function parseDeviceTables(device: LabDevice): { tables: DeviceTables; errors: { table: 'routes' | 'arp' | 'hosts'; error: TableError }[] } {
-  const errors: { table: 'routes' | 'arp' | 'hosts'; error: TableError }[] = [];
-  const take = <T>(table: 'routes' | 'arp' | 'hosts', r: TableResult<T>): T[] => {
+export function parseDeviceTables(device: LabDevice): { tables: DeviceTables; errors: { table: TableName; error: TableError }[] } {
+  const errors: { table: TableName; error: TableError }[] = [];
+  const take = <T>(table: TableName, r: TableResult<T>): T[] => {
     if (r.ok) return r.value;
     for (const error of r.errors) errors.push({ table, error });
     return [];
+  };
+  const single = <T>(table: TableName, r: { ok: true; value: T } | { ok: false; errors: TableError[] }): T | null => {
+    if (r.ok) return r.value;
+    for (const error of r.errors) errors.push({ table, error });
+    return null;
   };
   const t = device.tables ?? {};
   return {
@@ -93,6 +108,8 @@ export function parseDeviceTables(device: LabDevice): { tables: DeviceTables; er
       routes: take('routes', parseRoutes(tableText(t.routes))),
       arp: take('arp', parseNeighbours(tableText(t.arp))),
       hosts: take('hosts', parseHosts(tableText(t.hosts))),
+      zone: t.zone === undefined ? null : single('zone', parseZone(tableText(t.zone), zoneOrigin(tableText(t.zone)))),
+      dhcpd: t.dhcpd === undefined ? null : single('dhcpd', parseDhcpdConf(tableText(t.dhcpd))),
     },
     errors,
   };
@@ -158,7 +175,7 @@ function checkCrossReferences(lab: Lab, source?: JsonSource): LabIssue[] {
     if (d.type === 'switch') {
       for (const key of ['tables', 'services', 'linkState', 'nat'] as const) if (d[key] !== undefined) add([...at, key], `a switch has no "${key}"`);
     } else if (d.macAgingSeconds !== undefined) add([...at, 'macAgingSeconds'], 'only switches have a MAC aging time');
-    if (d.type === 'host') {
+    if (d.type !== 'router' && d.type !== 'switch') {
       for (const key of ['linkState', 'nat'] as const) if (d[key] !== undefined) add([...at, key], `"${key}" is for routers`);
     }
     if (d.nat && !ifNames.has(d.nat.outside)) add([...at, 'nat', 'outside'], `${d.name} has no interface "${d.nat.outside}"`);
