@@ -69,6 +69,20 @@ describe('TcpSocketSet', () => {
     expect(events.map((e) => e.socket.local!.port)).toEqual([50001, 50002]);
   });
 
+  it('a connection reset in SYN-RECEIVED leaves the set; the listener still accepts', () => {
+    const server = new TcpSocketSet({ iss: () => 7 });
+    server.listen(0, { addr: SERVER, port: 80 });
+    const ip = { src: CLIENT, dst: SERVER };
+    const syn = { srcPort: 1234, dstPort: 80, seq: 100, ack: 0, flags: TcpFlags.SYN, window: 1000, urgentPointer: 0, mss: 1460 };
+    server.onSegment(0, syn, new Uint8Array(0), ip);
+    expect(server.poll(0).map((o) => o.segment.repr.flags)).toEqual([TcpFlags.SYN | TcpFlags.ACK]);
+    server.onSegment(1000, { ...syn, seq: 101, flags: TcpFlags.RST }, new Uint8Array(0), ip);
+    server.poll(1000);
+    expect(server.sockets).toHaveLength(0);
+    server.onSegment(2000, { ...syn, srcPort: 1235 }, new Uint8Array(0), ip);
+    expect(server.poll(2000).map((o) => [o.segment.repr.flags, o.segment.repr.dstPort])).toEqual([[TcpFlags.SYN | TcpFlags.ACK, 1235]]);
+  });
+
   it('no socket for a segment: returns false (the host resets); an ACK to a listener gets a RST', () => {
     const server = new TcpSocketSet({ iss: () => 1 });
     server.listen(0, { addr: SERVER, port: 80 });

@@ -109,7 +109,12 @@ export class TcpSocketSet {
       for (const segment of socket.poll(now)) out.push({ socket, segment });
     }
     for (const socket of this.sockets) for (const event of socket.takeEvents()) this.events.push({ socket, event });
-    for (let i = this.sockets.length - 1; i >= 0; i--) if (this.sockets[i].state === 'CLOSED') this.sockets.splice(i, 1);
+    // CLOSED connections go; so does an accepted one that a RST sent back to LISTEN (RFC 9293
+    // §3.10.7.4): its listener already has a fresh socket waiting.
+    for (let i = this.sockets.length - 1; i >= 0; i--) {
+      const state = this.sockets[i].state;
+      if (state === 'CLOSED' || state === 'LISTEN') this.sockets.splice(i, 1);
+    }
     return out;
   }
 
