@@ -6,6 +6,7 @@ import { APP_NAME, APP_VERSION } from '../../src-shared/app-info';
 import { HostError } from '../../src-shared/ipc/client';
 import type { Result } from '../../src-shared/ipc/contract';
 import { writeFileAtomic } from './atomic-file';
+import { createSimulationServices } from './simulation';
 import { GrantedPaths, LAB_EXTENSION, labFileName, resolveInFolder } from './lab-access';
 import type { HostServices } from './dispatch';
 
@@ -81,6 +82,7 @@ export function createHostServices(options: HostOptions): HostServices & { grant
 
   return {
     grantPath: (file) => granted.grant(file),
+    ...createSimulationServices(),
 
     async 'app.info'() {
       return {

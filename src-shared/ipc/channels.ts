@@ -13,6 +13,11 @@ export const REQUEST_NAMES = [
   'lab.recover',
   'lab.discardAutosave',
   'capture.export',
+  'sim.run',
+  'sim.frames',
+  'sim.stateAt',
+  'sim.pcapng',
+  'sim.close',
 ] as const;
 
 export type RequestName = (typeof REQUEST_NAMES)[number];

@@ -12,6 +12,8 @@ const labFile = z.object({
   text: z.string(),
 });
 
+const endpoint = z.object({ device: z.string(), interface: z.string() });
+
 const menuCommand = z.enum([
   'new', 'open', 'openRecent', 'save', 'saveAs', 'exportCapture', 'undo', 'redo', 'toggleTheme', 'about', 'setLanguage',
 ]);
@@ -82,6 +84,73 @@ export const contract = {
       .object({ base64: z.string().max(512 * 1024 * 1024), suggestedName: z.string().min(1).max(255) })
       .strict(),
     result: z.object({ path: z.string() }).nullable(),
+  },
+  'sim.run': {
+    /** Runs a scenario of the given lab text to its end (or `untilMs`) in the main process. */
+    params: z
+      .object({
+        labText: z.string().max(64 * 1024 * 1024),
+        scenario: z.string().min(1).max(200).optional(),
+        seed: z.number().int().min(0).max(0xffffffff).optional(),
+        untilMs: z.number().min(0).max(86_400_000).optional(),
+      })
+      .strict(),
+    result: z.discriminatedUnion('ok', [
+      z.object({
+        ok: z.literal(true),
+        sessionId: z.string(),
+        scenario: z.string().nullable(),
+        frameCount: z.number().int(),
+        endedAtUs: z.number(),
+        reason: z.string(),
+        diagnostic: z.string().nullable(),
+        /** Links as the engine named them (lab `id`, or L1, L2, … by position). */
+        links: z.array(z.object({ id: z.string(), a: endpoint, b: endpoint })),
+        output: z.array(z.object({ timeUs: z.number(), device: z.string(), text: z.string() })),
+        log: z.array(z.object({ timeUs: z.number(), level: z.string(), source: z.string(), message: z.string() })),
+      }),
+      z.object({ ok: z.literal(false), errors: z.array(z.object({ message: z.string(), line: z.number().optional(), col: z.number().optional() })) }),
+    ]),
+  },
+  'sim.frames': {
+    /** A batch of captured frames with their bytes (base64), 1-based `start`. */
+    params: z.object({ sessionId: z.string().max(64), start: z.number().int().min(1), count: z.number().int().min(1).max(5000) }).strict(),
+    result: z.array(
+      z.object({
+        no: z.number().int(),
+        timeUs: z.number(),
+        arrivalUs: z.number(),
+        linkId: z.string(),
+        device: z.string(),
+        iface: z.string(),
+        cause: z.string(),
+        lost: z.boolean(),
+        base64: z.string(),
+      }),
+    ),
+  },
+  'sim.stateAt': {
+    /** A device's tables as they were when frame `frame` crossed the wire, as text in the tools' formats. */
+    params: z.object({ sessionId: z.string().max(64), device: z.string().min(1).max(64), frame: z.number().int().min(0) }).strict(),
+    result: z.object({
+      device: z.string(),
+      timeUs: z.number(),
+      routes: z.string(),
+      arp: z.string(),
+      mac: z.string(),
+      nat: z.string(),
+      /** Link-state routes: how SPF derived each one. */
+      derivations: z.array(z.object({ route: z.string(), steps: z.array(z.string()) })),
+    }),
+  },
+  'sim.pcapng': {
+    /** The session's capture as pcapng (base64), one interface per capture point. */
+    params: z.object({ sessionId: z.string().max(64) }).strict(),
+    result: z.object({ base64: z.string(), frames: z.number().int() }),
+  },
+  'sim.close': {
+    params: z.object({ sessionId: z.string().max(64) }).strict(),
+    result: z.object({ closed: z.boolean() }),
   },
 } satisfies Record<RequestName, { params: z.ZodType; result: z.ZodType }>;
 

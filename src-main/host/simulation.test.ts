@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { readCapture } from '../../src-shared/capture';
+import { createDispatcher } from './dispatch';
+import { serveServices, tempDir } from './test-support';
+
+const twoLans = readFileSync(fileURLToPath(new URL('../../topologies/two-lans.lab.json', import.meta.url)), 'utf8');
+
+async function run(params: Record<string, unknown>) {
+  const tmp = tempDir();
+  const dispatch = createDispatcher(serveServices(tmp.dir));
+  const outcome = await dispatch('sim.run', params);
+  tmp.remove();
+  return { dispatch, outcome };
+}
+
+describe('simulation host services', () => {
+  it('runs a scenario and serves its frames, state and pcapng', async () => {
+    const { dispatch, outcome } = await run({ labText: twoLans, scenario: 'ping' });
+    expect(outcome.ok).toBe(true);
+    const result = (outcome as { result: any }).result;
+    expect(result).toMatchObject({ ok: true, scenario: 'ping', reason: 'idle' });
+    expect(result.frameCount).toBeGreaterThan(8);
+    expect(result.links.map((l: { id: string }) => l.id)).toContain('L1');
+    expect(result.output.some((o: { text: string }) => /bytes from/.test(o.text))).toBe(true);
+
+    const frames = (await dispatch('sim.frames', { sessionId: result.sessionId, start: 1, count: 5000 })) as { ok: true; result: any[] };
+    expect(frames.result).toHaveLength(result.frameCount);
+    const first = frames.result[0];
+    expect(first.no).toBe(1);
+    expect(first.cause).not.toBe('');
+    const bytes = Buffer.from(first.base64, 'base64');
+    expect(bytes.readUInt16BE(12)).toBe(0x0806); // the first frame of a cold network is an ARP request
+    expect(frames.result.every((f, i) => i === 0 || f.timeUs >= frames.result[i - 1].timeUs)).toBe(true);
+
+    // When the first ARP request leaves, the pinging host's entry is still INCOMPLETE; at the end it is resolved.
+    const pinger = frames.result[0].device;
+    const before = (await dispatch('sim.stateAt', { sessionId: result.sessionId, device: pinger, frame: 0 })) as { ok: true; result: any };
+    const after = (await dispatch('sim.stateAt', { sessionId: result.sessionId, device: pinger, frame: result.frameCount })) as { ok: true; result: any };
+    expect(before.result.arp).toMatch(/^\S+ dev eth0 INCOMPLETE\n$/);
+    expect(after.result.arp).toMatch(/lladdr [0-9a-f:]{17} REACHABLE|lladdr [0-9a-f:]{17} \w+/);
+    expect(after.result.routes).toMatch(/dev eth0 proto kernel scope link/);
+
+    const pcap = (await dispatch('sim.pcapng', { sessionId: result.sessionId })) as { ok: true; result: { base64: string; frames: number } };
+    const read = readCapture(new Uint8Array(Buffer.from(pcap.result.base64, 'base64')));
+    expect(read.packets.length).toBe(result.frameCount);
+
+    expect(await dispatch('sim.close', { sessionId: result.sessionId })).toEqual({ ok: true, result: { closed: true } });
+    expect(await dispatch('sim.frames', { sessionId: result.sessionId, start: 1, count: 1 })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+  });
+
+  it('returns validation errors with positions instead of running a broken lab', async () => {
+    const { outcome } = await run({ labText: '{"version": 2, "devices": [{"name": 1}], "links": []}' });
+    expect(outcome).toMatchObject({ ok: true, result: { ok: false } });
+    const errors = (outcome as { result: { errors: { line?: number }[] } }).result.errors;
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors[0].line).toBe(1);
+  });
+
+  it('refuses an unknown scenario and oversized batches', async () => {
+    const { dispatch, outcome } = await run({ labText: twoLans, scenario: 'no-such-scenario' });
+    expect(outcome).toMatchObject({ ok: true, result: { ok: false, errors: [{ message: expect.stringContaining('no-such-scenario') }] } });
+    expect(await dispatch('sim.frames', { sessionId: 's1', start: 1, count: 100_000 })).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+  });
+});
