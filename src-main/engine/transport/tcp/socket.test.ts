@@ -377,6 +377,11 @@ describe('loss recovery', () => {
     expect(snap.congestion.phase).toBe('congestion avoidance');
     expect(snap.congestion.cwnd).toBe(snap.congestion.ssthresh);
     expect(snap.retransmits).toBe(1);
+    const phases = s.sock.takeEvents().flatMap((e) => (e.kind === 'congestion' ? [[e.time, e.phase, e.cause]] : []));
+    expect(phases).toEqual([
+      [33 * MS, 'fast recovery', `3 duplicate ACKs: ssthresh ${snap.congestion.ssthresh}, cwnd ${snap.congestion.ssthresh} (SACK loss recovery, RFC 6675)`],
+      [45 * MS, 'congestion avoidance', `recovery complete: everything up to ${1 + 8 * SMSS} acknowledged`],
+    ]);
   });
 
   it('two holes with SACK (RFC 6675): the second is retransmitted once more than 2 SMSS are SACKed above it, within pipe', () => {
@@ -438,6 +443,9 @@ describe('loss recovery', () => {
     expect(snap.congestion.cwnd).toBe(SMSS);
     expect(snap.congestion.ssthresh).toBe(2 * SMSS);
     expect(snap.congestion.phase).toBe('loss recovery (after RTO)');
+    expect(s.sock.takeEvents().filter((e) => e.kind === 'congestion')).toEqual([
+      { kind: 'congestion', time: 220 * MS, phase: 'loss recovery (after RTO)', cwnd: SMSS, ssthresh: 2 * SMSS, cause: `retransmission timeout (RTO 200 ms, backoff 1): cwnd ${SMSS}, ssthresh ${2 * SMSS}` },
+    ]);
     expect(snap.rtt.rto).toBe(400 * MS);
     expect(s.sock.nextTimeout()).toBe(620 * MS);
     out = s.poll(620 * MS);

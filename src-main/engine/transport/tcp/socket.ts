@@ -103,6 +103,7 @@ export class TcpSocket {
   private cc: CongestionControl;
   private scoreboard = new SackScoreboard();
   private dupAcks = 0;
+  private lastPhase: CongestionPhase = 'none';
   private maxFlight = 0;
   private maxFlightSeq = 0;
   private cwndLimited = false;
@@ -340,6 +341,7 @@ export class TcpSocket {
       this.sndWl1 = seg.seq;
       this.sndWl2 = seg.ack;
       this.setState('ESTABLISHED', 'SYN-ACK received (handshake complete)');
+      this.lastPhase = this.phase();
       this.events.push({ kind: 'connected', time: this.now });
       this.requestAck('ACK of SYN-ACK (third step of the handshake)');
       if (payload.length > 0) this.acceptData(seqAdd(seg.seq, 1), payload);
@@ -456,6 +458,7 @@ export class TcpSocket {
       this.sndWl1 = seq;
       this.sndWl2 = seg.ack;
       this.setState('ESTABLISHED', 'ACK of our SYN-ACK received (handshake complete)');
+      this.lastPhase = this.phase();
       this.events.push({ kind: 'connected', time: this.now });
       if (this.closeAfterHandshake) {
         this.closeAfterHandshake = false;
@@ -634,6 +637,7 @@ export class TcpSocket {
         const flight = seqDiff(this.sndMax, this.sndUna);
         this.cc.cwnd = this.sackOk ? this.cc.ssthresh : Math.min(this.cc.ssthresh, Math.max(flight, this.smss) + this.smss);
         this.rtxCause = undefined;
+        this.notePhase(`recovery complete: everything up to ${seqDiff(this.recoverPoint, this.iss) >>> 0} acknowledged`);
       } else if (!this.sackOk) {
         // NewReno partial ACK: the next hole is lost too; deflate by what was acknowledged.
         this.pendingRetransmit = { seq: this.sndUna, cause: `retransmission after a partial ACK (NewReno, recover ${seqDiff(this.recoverPoint, this.iss)})` };
@@ -646,6 +650,7 @@ export class TcpSocket {
       this.rtxCause = undefined;
     }
     if (!coversSyn && flightBefore > 0 && this.isCwndLimited()) this.cc.onAck(this.now, acked, this.smss, this.srtt);
+    this.notePhase(this.cc.cwnd >= this.cc.ssthresh ? `cwnd ${this.cc.cwnd} reached ssthresh ${this.cc.ssthresh}` : 'data lost before the RTO is now acknowledged');
   }
 
   /**
@@ -715,6 +720,15 @@ export class TcpSocket {
       cause: `fast retransmit after ${why} (ssthresh ${this.cc.ssthresh}, cwnd ${this.cc.cwnd})`,
     };
     this.rtxCause = this.sackOk ? 'retransmission of a SACK hole (RFC 6675 loss recovery)' : 'retransmission during fast recovery';
+    this.notePhase(`${why}: ssthresh ${this.cc.ssthresh}, cwnd ${this.cc.cwnd} (${this.sackOk ? 'SACK loss recovery, RFC 6675' : 'NewReno, RFC 6582'})`);
+  }
+
+  /** Emits a congestion event when the phase changed (slow start, avoidance, recovery, …). */
+  private notePhase(cause: string): void {
+    const phase = this.phase();
+    if (phase === this.lastPhase) return;
+    this.lastPhase = phase;
+    this.events.push({ kind: 'congestion', time: this.now, phase, cwnd: this.cc.cwnd, ssthresh: this.cc.ssthresh, cause });
   }
 
   // ---- timers and output ---------------------------------------------------------------------
@@ -808,6 +822,7 @@ export class TcpSocket {
     this.sndNxt = this.sndUna; // go back N, skipping what the peer SACKed
     this.probeOutstanding = false;
     this.rtxCause = cause;
+    this.notePhase(`${cause}: cwnd ${this.cc.cwnd}, ssthresh ${this.cc.ssthresh}`);
     return true;
   }
 

@@ -95,6 +95,8 @@ export type TcpEvent =
   /** Send-buffer space freed after a send() that could not take everything. */
   | { kind: 'writable'; time: Micros; space: number }
   | { kind: 'peer-closed'; time: Micros }
+  /** Congestion-control phase change (entering/leaving recovery, slow start → avoidance, RTO). */
+  | { kind: 'congestion'; time: Micros; phase: CongestionPhase; cwnd: number; ssthresh: number; cause: string }
   | { kind: 'reset'; time: Micros; cause: string }
   | { kind: 'error'; time: Micros; cause: string }
   | { kind: 'closed'; time: Micros; cause: string };
