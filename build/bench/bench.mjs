@@ -16,15 +16,15 @@ function run(cmd, args) {
   // Peak RSS from /usr/bin/time (KiB); stdout discarded like a pipe to /dev/null.
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn('/usr/bin/time', ['-f', '@@time %M', cmd, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn('/usr/bin/time', ['-f', '@@time %M %U %S', cmd, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     child.stderr.on('data', (d) => (err += d));
     child.on('error', reject);
     child.on('close', (code) => {
       const seconds = (performance.now() - t0) / 1000;
-      const m = /@@time (\d+)/.exec(err);
+      const m = /@@time (\d+) ([\d.]+) ([\d.]+)/.exec(err);
       if (code !== 0) reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${err.slice(0, 500)}`));
-      else resolve({ seconds, maxRSSKiB: m ? Number(m[1]) : NaN });
+      else resolve({ seconds, cpuSeconds: m ? Number(m[2]) + Number(m[3]) : NaN, maxRSSKiB: m ? Number(m[1]) : NaN });
     });
   });
 }
@@ -46,7 +46,6 @@ export async function runDissectBench({ frames = 1_000_000, outDir = path.join(o
   const size = statSync(file).size;
   log(`capture: ${file} — ${frames} frames, ${size} bytes (${((size - 24) / frames - 16).toFixed(1)} B/frame average)`);
   const noop = await run(process.execPath, [runner, '--noop']);
-  const base = await run(process.execPath, [runner, '--load-only', file]);
   const tsharkFloor = await run('tshark', ['-r', file, '-c', '1']);
   const cases = [
     { name: 'fields -e frame.number -e ip.src', ours: ['-e', 'frame.number', '-e', 'ip.src'], tshark: ['-T', 'fields', '-e', 'frame.number', '-e', 'ip.src'] },
@@ -64,10 +63,13 @@ export async function runDissectBench({ frames = 1_000_000, outDir = path.join(o
       oursFps: frames / ours.seconds,
       tsharkFps: frames / tshark.seconds,
       speedup: tshark.seconds / ours.seconds,
-      // Beyond the file's own bytes (and node's own footprint): the index, dissection state, output.
-      oursBytesPerFrame: ((ours.maxRSSKiB - noop.maxRSSKiB) * 1024 - size) / frames,
-      // Beyond file + index: what dissection itself keeps.
-      oursStateBytesPerFrame: ((ours.maxRSSKiB - base.maxRSSKiB) * 1024) / frames,
+      // CPU time (user + sys) is steadier than wall time on a shared machine.
+      oursCpuSeconds: ours.cpuSeconds,
+      tsharkCpuSeconds: tshark.cpuSeconds,
+      cpuSpeedup: tshark.cpuSeconds / ours.cpuSeconds,
+      // packetlab streams the file (never holds it): all its growth over node's own footprint
+      // counts — dissection state, reader and output buffers, garbage not yet collected.
+      oursBytesPerFrame: ((ours.maxRSSKiB - noop.maxRSSKiB) * 1024) / frames,
       // tshark does not keep the file in memory: its growth over reading one frame.
       tsharkBytesPerFrame: ((tshark.maxRSSKiB - tsharkFloor.maxRSSKiB) * 1024) / frames,
       oursMaxRSSKiB: ours.maxRSSKiB,
@@ -76,11 +78,11 @@ export async function runDissectBench({ frames = 1_000_000, outDir = path.join(o
     results.push(r);
     log(
       `${c.name.padEnd(34)} ours ${r.oursSeconds.toFixed(2)} s (${Math.round(r.oursFps / 1000)}k fr/s)  tshark ${r.tsharkSeconds.toFixed(2)} s (${Math.round(r.tsharkFps / 1000)}k fr/s)  ` +
-        `speedup ${r.speedup.toFixed(1)}×  memory per frame beyond the file: ours ${r.oursBytesPerFrame.toFixed(0)} B (${r.oursStateBytesPerFrame.toFixed(0)} B beyond file+index), tshark ${r.tsharkBytesPerFrame.toFixed(0)} B (peak RSS ${Math.round(r.oursMaxRSSKiB / 1024)} / ${Math.round(r.tsharkMaxRSSKiB / 1024)} MiB)`,
+        `speedup ${r.speedup.toFixed(1)}× (CPU ${r.oursCpuSeconds.toFixed(2)} s vs ${r.tsharkCpuSeconds.toFixed(2)} s: ${r.cpuSpeedup.toFixed(1)}×)  memory per frame: ours ${r.oursBytesPerFrame.toFixed(0)} B, tshark ${r.tsharkBytesPerFrame.toFixed(0)} B (peak RSS ${Math.round(r.oursMaxRSSKiB / 1024)} / ${Math.round(r.tsharkMaxRSSKiB / 1024)} MiB)`,
     );
   }
-  log(`floors: node ${Math.round(noop.maxRSSKiB / 1024)} MiB, node + file + index ${Math.round(base.maxRSSKiB / 1024)} MiB, tshark -c 1 ${Math.round(tsharkFloor.maxRSSKiB / 1024)} MiB (peak RSS)`);
-  return { frames, fileBytes: size, nodeMaxRSSKiB: noop.maxRSSKiB, baselineMaxRSSKiB: base.maxRSSKiB, tsharkFloorMaxRSSKiB: tsharkFloor.maxRSSKiB, results };
+  log(`memory = peak RSS growth over the floor (node alone ${Math.round(noop.maxRSSKiB / 1024)} MiB; tshark -c 1 ${Math.round(tsharkFloor.maxRSSKiB / 1024)} MiB) per frame; neither keeps the file in memory`);
+  return { frames, fileBytes: size, nodeMaxRSSKiB: noop.maxRSSKiB, tsharkFloorMaxRSSKiB: tsharkFloor.maxRSSKiB, results };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

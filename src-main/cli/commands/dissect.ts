@@ -1,8 +1,8 @@
 // `packetlab dissect FILE`: tshark-like summaries, `-e` field rows, `-Y` filters, `-d` Decode As
 // and `--json` trees, from PacketLab's own dissectors (src-shared/net/dissect).
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { indexCapture } from '../../../src-shared/capture';
+import { CaptureStreamReader, type CapturePacket } from '../../../src-shared/capture';
 import {
   createPacket,
   createSession,
@@ -155,18 +155,12 @@ export async function runDissect(args: string[], io: CliIO): Promise<number> {
     filter = compiled.filter;
   }
   const file = path.resolve(io.cwd, o.file);
-  let bytes: Uint8Array;
+  let fd: number;
   try {
     if (!statSync(file).isFile()) throw new Error('not a file');
-    const raw = readFileSync(file);
-    bytes = new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength); // a view, not a copy
+    fd = openSync(file, 'r');
   } catch {
     io.err(`packetlab dissect: The file "${o.file}" doesn't exist or is not a readable file.\n`);
-    return 2;
-  }
-  const index = indexCapture(bytes);
-  if (!index.format) {
-    io.err(`packetlab dissect: The file "${o.file}" isn't a capture file in a format PacketLab understands (${index.error?.message ?? 'unknown format'}).\n`);
     return 2;
   }
 
@@ -184,24 +178,30 @@ export async function runDissect(args: string[], io: CliIO): Promise<number> {
   const session = createSession({ decodeAs: o.decodeAs, checkChecksums: o.checksums });
   const columns = fieldColumns(o.fields);
   const out = new Out(io);
+  // The file is streamed in chunks, never held whole: memory does not grow with its size.
+  const reader = new CaptureStreamReader();
+  const digits = new Map<number, number>();
   const timeDigits = (iface: number): number => {
-    const tsr = index.interfaces[iface]?.tsUnitsPerSecond ?? 1e6;
-    return Math.max(0, Math.min(9, Math.round(Math.log10(tsr))));
+    let d = digits.get(iface);
+    if (d === undefined) {
+      const tsr = reader.interfaces[iface]?.tsUnitsPerSecond ?? 1e6;
+      d = Math.max(0, Math.min(9, Math.round(Math.log10(tsr))));
+      digits.set(iface, d);
+    }
+    return d;
   };
-  const frameDigits = timeDigits(0);
   let jsonFirst = true;
-  if (o.json) io.out('[\n');
-  const limit = Math.min(index.count, o.count);
-  for (let i = 0; i < limit; i++) {
-    const start = index.dataOffset[i];
-    const data = bytes.subarray(start, start + index.capturedLength[i]);
-    const iface = index.interfaceId ? index.interfaceId[i] : 0;
-    const linkType = index.interfaces[iface]?.linkType ?? 1;
-    session.dissect(packet, data, i + 1, index.originalLength[i], index.seconds[i], index.nanoseconds[i], linkType);
-    if (filter && !filter.matches(packet)) continue;
+  let number = 0;
+  const handle = (pk: CapturePacket): void => {
+    number++;
+    const iface = pk.interfaceId;
+    const linkType = reader.interfaces[iface]?.linkType ?? 1;
+    session.dissect(packet, pk.data, number, pk.originalLength, pk.timestamp.seconds, pk.timestamp.nanoseconds, linkType);
+    if (filter && !filter.matches(packet)) return;
     if (o.json) {
+      if (jsonFirst) io.out('[\n');
       const entry = {
-        frame: i + 1,
+        frame: number,
         columns: { protocol: packet.protocol, info: packet.info, source: packet.source(), destination: packet.destination() },
         layers: packet.layers.join(':'),
         tree: jsonTree(packet.roots),
@@ -209,12 +209,32 @@ export async function runDissect(args: string[], io: CliIO): Promise<number> {
       io.out((jsonFirst ? '' : ',\n') + JSON.stringify(entry, null, 1));
       jsonFirst = false;
     } else if (o.fields.length) out.line(fieldsRow(packet, columns));
-    else out.line(summaryLine(packet, iface === 0 ? frameDigits : timeDigits(iface)));
+    else out.line(summaryLine(packet, timeDigits(iface)));
+  };
+  const CHUNK = 1 << 20;
+  try {
+    reading: for (;;) {
+      const chunk = new Uint8Array(CHUNK); // fresh each time: packets are views into it
+      const got = readSync(fd, chunk, 0, CHUNK, null);
+      if (got === 0) break;
+      for (const pk of reader.push(got === CHUNK ? chunk : chunk.subarray(0, got))) {
+        if (number >= o.count) break reading;
+        handle(pk);
+      }
+      if (number >= o.count || reader.error) break;
+    }
+    if (number < o.count && !reader.error) for (const pk of reader.end()) if (number < o.count) handle(pk);
+  } finally {
+    closeSync(fd);
   }
   out.flush();
-  if (o.json) io.out('\n]\n');
-  if (index.error) {
-    io.err(`packetlab dissect: The file "${o.file}" appears to be damaged or corrupt: ${index.error.message}\n`);
+  if (o.json) io.out(jsonFirst ? '[\n]\n' : '\n]\n');
+  if (reader.format === undefined) {
+    io.err(`packetlab dissect: The file "${o.file}" isn't a capture file in a format PacketLab understands${reader.error ? ` (${reader.error.message})` : ''}.\n`);
+    return 2;
+  }
+  if (reader.error) {
+    io.err(`packetlab dissect: The file "${o.file}" appears to be damaged or corrupt: ${reader.error.message}\n`);
     return 2;
   }
   return 0;
