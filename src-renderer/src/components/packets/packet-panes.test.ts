@@ -99,6 +99,16 @@ describe('packet panes', () => {
     expect(grid.getAttribute('aria-activedescendant')).toBe(`packet-row-${capture.viewCount - 2}`);
     grid.dispatchEvent(new KeyboardEvent('keydown', { key: 'Home', bubbles: true }));
     await settle(() => capture.selectedPos === 0);
+
+    // Column widths: the No. column's separator widens it by 10 px per Right key, remembered.
+    localStorage.removeItem('packetlab.packetColumns');
+    const sep = el.querySelector<HTMLElement>('[role=separator]')!;
+    const before = Number(sep.getAttribute('aria-valuenow'));
+    sep.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }));
+    await nextTick();
+    expect(Number(sep.getAttribute('aria-valuenow'))).toBe(before + 10);
+    expect(JSON.parse(localStorage.getItem('packetlab.packetColumns')!)[0]).toBe(before + 10);
+    expect(first.style.gridTemplateColumns.startsWith(`${before + 10}px`)).toBe(true);
   });
 
   it('colours the filter bar and underlines the error position', async () => {
