@@ -1,6 +1,6 @@
 // Simulation speed of the TCP endpoint: 10 MiB through the link harness (10 ms, 100 Mbit/s),
 // without loss and with 1 % of the data segments dropped. Prints wall time and segments/s.
-// npx esbuild src-main/engine/transport/tcp/bench-transfer.ts --bundle --platform=node --format=esm --outfile=/tmp/bench-tcp.mjs && node /tmp/bench-tcp.mjs
+// npx esbuild build/bench/tcp-transfer.ts --bundle --platform=node --format=esm --outfile=/tmp/bench-tcp.mjs && node /tmp/bench-tcp.mjs
 import { LinkHarness } from '../../src-main/engine/transport/tcp/link-harness';
 import { TcpSocket } from '../../src-main/engine/transport/tcp/socket';
 
