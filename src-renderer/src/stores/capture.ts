@@ -193,7 +193,14 @@ export const useCaptureStore = defineStore('capture', () => {
     const gen = generation;
     inflight.set(b, gen);
     try {
-      const reply = await worker().request({ type: 'rows', start: b * BLOCK, end: (b + 1) * BLOCK });
+      let reply;
+      try {
+        reply = await worker().request({ type: 'rows', start: b * BLOCK, end: (b + 1) * BLOCK });
+      } catch (e) {
+        // The capture was closed or replaced meanwhile, or the worker failed: the rows stay "…".
+        if (!(e instanceof CancelledError)) error.value = (e as Error).message;
+        return;
+      }
       if (gen !== generation) return;
       blocks.set(b, reply.rows);
       if (blocks.size > MAX_BLOCKS) blocks.delete(blocks.keys().next().value!);
@@ -303,7 +310,16 @@ export const useCaptureStore = defineStore('capture', () => {
   async function loadDetails(frame: number): Promise<void> {
     selectedFrame.value = frame;
     const token = ++detailsToken;
-    const d = await worker().request({ type: 'details', frame });
+    let d: FrameDetails;
+    try {
+      d = await worker().request({ type: 'details', frame });
+    } catch (e) {
+      if (token === detailsToken) {
+        details.value = null;
+        error.value = (e as Error).message;
+      }
+      return;
+    }
     if (token !== detailsToken) return;
     details.value = d;
     selectedNode.value = null;
