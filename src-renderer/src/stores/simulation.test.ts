@@ -1,0 +1,297 @@
+// The simulation store against a fake host (scripted sim.* answers) and the real capture worker
+// logic in-process. The capture bytes are a real capture (dhcp-arp-icmp.pcapng, 17 frames).
+import { describe, it, expect, beforeEach } from 'vitest';
+import { createPinia, setActivePinia } from 'pinia';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { HostClient, type HostTransport } from '../../../src-shared/ipc/client';
+import { setHostClient } from '../host';
+import { setCaptureWorkerFactory, useCaptureStore } from './capture';
+import { useLabStore } from './lab';
+import { WorkerHost } from '../workers/worker-host';
+import type { WorkerLike } from '../workers/client';
+import type { RequestEnvelope } from '../workers/protocol';
+import {
+  frameMatches,
+  frameNumberFilter,
+  playbackDelay,
+  receiverOf,
+  useSimulationStore,
+  BASE_FRAME_MS,
+  MAX_IDLE_MS,
+  type FrameMeta,
+  type SimLink,
+} from './simulation';
+
+const PCAPNG = readFileSync(path.join(__dirname, '../workers/fixtures/dhcp-arp-icmp.pcapng'));
+const FRAME_COUNT = 17;
+
+const LINKS: SimLink[] = [
+  { id: 'L1', a: { device: 'pc1', interface: 'eth0' }, b: { device: 'sw1', interface: 'p1' } },
+  { id: 'L2', a: { device: 'sw1', interface: 'p2' }, b: { device: 'r1', interface: 'eth0' } },
+];
+
+/** Frame n: odd frames pc1→sw1 on L1, even frames r1→sw1 on L2; frame 5 was lost. */
+function meta(no: number): FrameMeta {
+  const odd = no % 2 === 1;
+  return {
+    no,
+    timeUs: no * 1000,
+    arrivalUs: no * 1000 + 100,
+    linkId: odd ? 'L1' : 'L2',
+    device: odd ? 'pc1' : 'r1',
+    iface: 'eth0',
+    cause: `cause of frame ${no}`,
+    lost: no === 5,
+  };
+}
+
+const LAB = JSON.stringify({
+  version: 2,
+  name: 't',
+  scenarios: [{ name: 'ping', description: 'pc1 pings r1' }, { name: 'other' }],
+  devices: [
+    { name: 'pc1', type: 'host', position: { x: 0, y: 0 }, interfaces: [{ name: 'eth0', ipv4: '192.0.2.2/24' }] },
+    { name: 'sw1', type: 'switch', position: { x: 100, y: 0 }, interfaces: [{ name: 'p1' }, { name: 'p2' }] },
+    { name: 'r1', type: 'router', position: { x: 200, y: 0 }, interfaces: [{ name: 'eth0', ipv4: '192.0.2.1/24' }] },
+  ],
+  links: [
+    { a: { device: 'pc1', interface: 'eth0' }, b: { device: 'sw1', interface: 'p1' }, up: true },
+    { a: { device: 'sw1', interface: 'p2' }, b: { device: 'r1', interface: 'eth0' }, up: true },
+  ],
+});
+
+interface Call {
+  name: string;
+  params: Record<string, unknown>;
+}
+
+function fakeHost(options: { broken?: boolean } = {}): Call[] {
+  const calls: Call[] = [];
+  const transport: HostTransport = {
+    async request(name, params) {
+      const p = params as Record<string, unknown>;
+      calls.push({ name, params: p });
+      switch (name) {
+        case 'sim.run':
+          if (options.broken) return { ok: false, errors: [{ message: 'no device named pc9', line: 12, col: 20 }] };
+          return { ok: true, sessionId: 's1', scenario: p.scenario ?? null, frameCount: FRAME_COUNT, endedAtUs: 20_000, reason: 'idle', diagnostic: null, links: LINKS, output: [{ timeUs: 3000, device: 'pc1', text: 'reply 1' }, { timeUs: 9000, device: 'pc1', text: 'reply 2' }], log: [{ timeUs: 0, level: 'info', source: 'pc1', message: 'ping start' }] };
+        case 'sim.frames': {
+          const start = p.start as number;
+          const count = p.count as number;
+          return Array.from({ length: Math.max(0, Math.min(count, FRAME_COUNT - start + 1)) }, (_, i) => ({ ...meta(start + i), base64: '' }));
+        }
+        case 'sim.pcapng':
+          return { base64: PCAPNG.toString('base64'), frames: FRAME_COUNT };
+        case 'sim.stateAt': {
+          const frame = p.frame as number;
+          return { device: p.device, timeUs: frame * 1000, routes: '', arp: frame >= 2 ? '192.0.2.1 dev eth0 lladdr 02:00:00:00:00:01 REACHABLE' : '', mac: '', nat: '', derivations: [] };
+        }
+        case 'sim.close':
+          return { closed: true };
+        default:
+          throw new Error(`unexpected ${name}`);
+      }
+    },
+    subscribe: () => () => undefined,
+  };
+  setHostClient(new HostClient(transport));
+  return calls;
+}
+
+function inProcessWorker(): WorkerLike {
+  const w: WorkerLike = {
+    onmessage: null,
+    postMessage(message: unknown) {
+      void host.handle(message as RequestEnvelope);
+    },
+  };
+  const host = new WorkerHost(
+    (event) => setTimeout(() => w.onmessage?.({ data: event } as MessageEvent)),
+    (fn) => setTimeout(fn, 0),
+  );
+  return w;
+}
+
+async function setup(options: { broken?: boolean } = {}) {
+  const calls = fakeHost(options);
+  setCaptureWorkerFactory(inProcessWorker);
+  setActivePinia(createPinia());
+  const lab = useLabStore();
+  expect(lab.load(LAB, { path: null, name: 't.lab.json' })).toBe(true);
+  return { calls, lab, sim: useSimulationStore(), capture: useCaptureStore() };
+}
+
+async function until(cond: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+async function settle(): Promise<void> {
+  for (let i = 0; i < 20; i++) await new Promise((r) => setTimeout(r, 0));
+}
+
+describe('simulation helpers', () => {
+  it('writes frame numbers as ranges in a display filter', () => {
+    expect(frameNumberFilter([1, 2, 3, 7, 9, 10])).toBe('frame.number in {1..3 7 9..10}');
+    expect(frameNumberFilter([4])).toBe('frame.number in {4}');
+    expect(frameNumberFilter([])).toBe('frame.number == 0');
+  });
+
+  it('matches a frame to links and to both interfaces of its link', () => {
+    const f = meta(1); // pc1 eth0 → sw1 p1 on L1
+    expect(frameMatches(f, { kind: 'link', linkId: 'L1' }, LINKS)).toBe(true);
+    expect(frameMatches(f, { kind: 'link', linkId: 'L2' }, LINKS)).toBe(false);
+    expect(frameMatches(f, { kind: 'iface', device: 'pc1', iface: 'eth0' }, LINKS)).toBe(true);
+    expect(frameMatches(f, { kind: 'iface', device: 'sw1', iface: 'p1' }, LINKS)).toBe(true);
+    expect(frameMatches(f, { kind: 'iface', device: 'sw1', iface: 'p2' }, LINKS)).toBe(false);
+    expect(receiverOf(f, LINKS)).toEqual({ device: 'sw1', interface: 'p1' });
+    expect(receiverOf(meta(2), LINKS)).toEqual({ device: 'sw1', interface: 'p2' });
+  });
+
+  it('scales idle virtual time between frames, capped, and divides by the speed', () => {
+    const a = meta(1);
+    expect(playbackDelay(a, { ...meta(2), timeUs: a.arrivalUs }, 1)).toBe(BASE_FRAME_MS);
+    expect(playbackDelay(a, { ...meta(2), timeUs: a.arrivalUs + 300_000 }, 1)).toBe(BASE_FRAME_MS + 300);
+    expect(playbackDelay(a, { ...meta(2), timeUs: a.arrivalUs + 60_000_000 }, 1)).toBe(BASE_FRAME_MS + MAX_IDLE_MS);
+    expect(playbackDelay(a, { ...meta(2), timeUs: a.arrivalUs }, 4)).toBe(BASE_FRAME_MS / 4);
+  });
+});
+
+describe('simulation store', () => {
+  beforeEach(() => localStorage.clear());
+
+  it('lists the lab scenarios and runs the picked one with the lab text', async () => {
+    const { calls, sim, lab } = await setup();
+    expect(sim.scenarios.map((s) => s.name)).toEqual(['ping', 'other']);
+    expect(sim.scenario).toBe('ping');
+    sim.chooseScenario('other');
+    expect(await sim.run()).toBe(true);
+    const run = calls.find((c) => c.name === 'sim.run')!;
+    expect(run.params.scenario).toBe('other');
+    expect(run.params.labText).toBe(lab.serialize());
+    expect(sim.frames).toHaveLength(FRAME_COUNT);
+    expect(sim.frames[4]).toMatchObject({ no: 5, lost: true, cause: 'cause of frame 5' });
+  });
+
+  it('loads the capture into the inspector with the same frame numbers', async () => {
+    const { sim, capture } = await setup();
+    await sim.run();
+    expect(capture.status).toBe('ready');
+    expect(capture.info?.count).toBe(FRAME_COUNT);
+    await sim.stepForward();
+    await sim.stepForward();
+    await settle();
+    expect(sim.current?.no).toBe(2);
+    expect(capture.selectedFrame).toBe(1);
+    expect(capture.details).not.toBeNull();
+  });
+
+  it('reports a broken lab with its position and keeps no session', async () => {
+    const { sim, capture } = await setup({ broken: true });
+    expect(await sim.run()).toBe(false);
+    expect(sim.status).toBe('error');
+    expect(sim.errors).toEqual([{ message: 'no device named pc9', line: 12, col: 20 }]);
+    expect(sim.result).toBeNull();
+    expect(capture.status).toBe('empty');
+  });
+
+  it('steps forward and back, and shows the device state at the current frame', async () => {
+    const { sim, calls } = await setup();
+    await sim.stepForward(); // runs first
+    expect(sim.cursor).toBe(0);
+    expect(sim.current?.no).toBe(1);
+    await settle();
+    expect(sim.stateDevice).toBe('pc1');
+    expect(sim.deviceState?.arp).toBe('');
+    await sim.stepForward();
+    await settle();
+    expect(sim.current?.no).toBe(2);
+    sim.pickDevice('pc1');
+    await settle();
+    expect(sim.deviceState?.device).toBe('pc1');
+    expect(sim.deviceState?.arp).toContain('192.0.2.1');
+    const stateCall = calls.filter((c) => c.name === 'sim.stateAt').at(-1)!;
+    expect(stateCall.params).toEqual({ sessionId: 's1', device: 'pc1', frame: 2 });
+    await sim.stepBack();
+    await settle();
+    expect(sim.current?.no).toBe(1);
+    expect(sim.deviceState?.arp).toBe('');
+    await sim.stepBack();
+    expect(sim.cursor).toBe(0);
+    await sim.reset();
+    expect(sim.cursor).toBe(-1);
+    expect(sim.current).toBeNull();
+  });
+
+  it('shows app output and log lines only up to the current time', async () => {
+    const { sim } = await setup();
+    await sim.run();
+    expect(sim.outputSoFar).toEqual([]);
+    await sim.goTo(2); // frame 3, t = 3 ms
+    expect(sim.outputSoFar.map((o) => o.text)).toEqual(['reply 1']);
+    await sim.goTo(9); // frame 10
+    expect(sim.outputSoFar.map((o) => o.text)).toEqual(['reply 1', 'reply 2']);
+    expect(sim.logSoFar).toHaveLength(1);
+  });
+
+  it('filters the stepped frames and the packet list by capture point', async () => {
+    const { sim, capture } = await setup();
+    await sim.run();
+    await sim.goTo(3); // frame 4, on L2
+    await sim.setCapturePoint({ kind: 'link', linkId: 'L1' });
+    await settle();
+    expect(sim.visible.map((f) => f.no)).toEqual([1, 3, 5, 7, 9, 11, 13, 15, 17]);
+    expect(sim.current?.no).toBe(3); // the last L1 frame before frame 4
+    expect(capture.appliedFilter).toBe('frame.number in {1 3 5 7 9 11 13 15 17}');
+    expect(capture.viewCount).toBe(9);
+    await sim.stepForward();
+    expect(sim.current?.no).toBe(5);
+    await sim.setCapturePoint({ kind: 'all' });
+    expect(capture.appliedFilter).toBe('');
+    expect(capture.viewCount).toBe(FRAME_COUNT);
+    expect(sim.current?.no).toBe(5);
+  });
+
+  it('plays frames on a timer at the chosen speed and stops at the end or on pause', async () => {
+    const { sim } = await setup();
+    await sim.run();
+    sim.setSpeed(16);
+    const began = Date.now();
+    await sim.play();
+    expect(sim.playing).toBe(true);
+    expect(sim.current?.no).toBe(1);
+    await until(() => (sim.current?.no ?? 0) >= 3);
+    // Two frame steps at speed 16 take at least 2 × BASE_FRAME_MS / 16.
+    expect(Date.now() - began).toBeGreaterThanOrEqual((2 * BASE_FRAME_MS) / 16 - 5);
+    sim.pause();
+    const held = sim.current?.no;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(sim.current?.no).toBe(held);
+    await sim.play();
+    await until(() => !sim.playing, 10_000);
+    expect(sim.current?.no).toBe(FRAME_COUNT);
+  }, 15_000);
+
+  it('marks the run stale after an edit and runs again on the next step', async () => {
+    const { sim, lab, calls } = await setup();
+    await sim.run();
+    lab.setTitle('changed');
+    expect(sim.stale).toBe(true);
+    await sim.stepForward();
+    expect(calls.filter((c) => c.name === 'sim.run')).toHaveLength(2);
+    expect(calls.filter((c) => c.name === 'sim.close')).toHaveLength(1);
+    expect(sim.stale).toBe(false);
+  });
+
+  it('follows a frame picked in the packet list', async () => {
+    const { sim, capture } = await setup();
+    await sim.run();
+    await capture.selectFrame(6);
+    await settle();
+    expect(sim.current?.no).toBe(7);
+  });
+});

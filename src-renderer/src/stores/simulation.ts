@@ -1,0 +1,410 @@
+// Simulation mode, as in Packet Tracer: the engine runs a whole scenario at once (deterministic),
+// then the UI replays the recorded frames one at a time. The capture goes to the inspector as
+// pcapng (same frame numbers); this store keeps each frame's metadata (why it exists, which link,
+// who sent it, whether it was lost), the playback cursor, the capture point and the state of the
+// device being looked at, as it was at the current frame.
+import { defineStore } from 'pinia';
+import { computed, ref, shallowRef, watch } from 'vue';
+import type { Result } from '../../../src-shared/ipc/contract';
+import { host } from '../host';
+import { useCaptureStore } from './capture';
+import { useLabStore } from './lab';
+
+export type RunResult = Extract<Result<'sim.run'>, { ok: true }>;
+export type RunError = Extract<Result<'sim.run'>, { ok: false }>['errors'][number];
+export type DeviceState = Result<'sim.stateAt'>;
+export type SimLink = RunResult['links'][number];
+
+/** A captured frame without its bytes (the inspector has those). */
+export interface FrameMeta {
+  no: number;
+  timeUs: number;
+  arrivalUs: number;
+  linkId: string;
+  device: string;
+  iface: string;
+  cause: string;
+  lost: boolean;
+}
+
+export type CapturePoint = { kind: 'all' } | { kind: 'link'; linkId: string } | { kind: 'iface'; device: string; iface: string };
+
+export type SimStatus = 'idle' | 'running' | 'ready' | 'error';
+
+/** Playback speeds offered (multiples of the normal pace). */
+export const SPEEDS = [0.25, 0.5, 1, 2, 4, 16] as const;
+/** Real milliseconds one frame takes to cross the canvas at speed 1. */
+export const BASE_FRAME_MS = 700;
+/** Real milliseconds per virtual millisecond of idle time between frames at speed 1 … */
+export const IDLE_MS_PER_VIRTUAL_MS = 1;
+/** … but a quiet spell in the capture never holds playback longer than this (speed 1). */
+export const MAX_IDLE_MS = 1500;
+const FRAME_BATCH = 5000;
+
+/** Real milliseconds from showing `cur` until showing `next`, at `speed`. */
+export function playbackDelay(cur: FrameMeta | undefined, next: FrameMeta, speed: number): number {
+  const idleVirtualMs = cur ? Math.max(0, next.timeUs - cur.arrivalUs) / 1000 : 0;
+  const idle = Math.min(MAX_IDLE_MS, idleVirtualMs * IDLE_MS_PER_VIRTUAL_MS);
+  return (BASE_FRAME_MS + idle) / speed;
+}
+
+/** Whether a frame was seen at a capture point (a link sees both directions; an interface, what it sent or received). */
+export function frameMatches(frame: FrameMeta, point: CapturePoint, links: readonly SimLink[]): boolean {
+  if (point.kind === 'all') return true;
+  if (point.kind === 'link') return frame.linkId === point.linkId;
+  if (frame.device === point.device && frame.iface === point.iface) return true;
+  const link = links.find((l) => l.id === frame.linkId);
+  if (!link) return false;
+  const other = link.a.device === frame.device && link.a.interface === frame.iface ? link.b : link.a;
+  return other.device === point.device && other.interface === point.iface;
+}
+
+/** `frame.number in {1..3 7 9..12}`: a display filter selecting exactly these frame numbers (ascending). */
+export function frameNumberFilter(numbers: readonly number[]): string {
+  if (numbers.length === 0) return 'frame.number == 0';
+  const parts: string[] = [];
+  let start = numbers[0];
+  let prev = start;
+  const flush = () => parts.push(start === prev ? `${start}` : `${start}..${prev}`);
+  for (let i = 1; i < numbers.length; i++) {
+    const n = numbers[i];
+    if (n === prev + 1) {
+      prev = n;
+      continue;
+    }
+    flush();
+    start = prev = n;
+  }
+  flush();
+  return `frame.number in {${parts.join(' ')}}`;
+}
+
+/** The receiving end of a frame: the other end of its link from the sender. */
+export function receiverOf(frame: FrameMeta, links: readonly SimLink[]): { device: string; interface: string } | null {
+  const link = links.find((l) => l.id === frame.linkId);
+  if (!link) return null;
+  return link.a.device === frame.device && link.a.interface === frame.iface ? link.b : link.a;
+}
+
+function base64ToArrayBuffer(base64: string): ArrayBuffer {
+  const bin = atob(base64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out.buffer;
+}
+
+/** Scenario names and descriptions as written in the lab document. */
+export interface ScenarioInfo {
+  name: string;
+  description: string;
+}
+
+export const useSimulationStore = defineStore('simulation', () => {
+  const lab = useLabStore();
+  const capture = useCaptureStore();
+
+  const scenarios = computed<ScenarioInfo[]>(() => {
+    const list = lab.meta?.extra?.scenarios;
+    if (!Array.isArray(list)) return [];
+    return list
+      .filter((s): s is { name: string; description?: unknown } => typeof s === 'object' && s !== null && typeof (s as { name?: unknown }).name === 'string')
+      .map((s) => ({ name: s.name, description: typeof s.description === 'string' ? s.description : '' }));
+  });
+  const chosenScenario = ref<string | null>(null);
+  /** The scenario Run uses: the one picked, else the lab's first. */
+  const scenario = computed(() => {
+    const names = scenarios.value.map((s) => s.name);
+    return chosenScenario.value && names.includes(chosenScenario.value) ? chosenScenario.value : (names[0] ?? null);
+  });
+
+  const status = ref<SimStatus>('idle');
+  const errors = ref<RunError[]>([]);
+  const result = shallowRef<RunResult | null>(null);
+  const frames = shallowRef<FrameMeta[]>([]);
+  /** The lab revision the result was computed from: edits after it make the run stale. */
+  const runRevision = ref(-1);
+  const stale = computed(() => result.value !== null && runRevision.value !== lab.revision);
+
+  const capturePoint = ref<CapturePoint>({ kind: 'all' });
+  const speed = ref<number>(1);
+  const playing = ref(false);
+  /** Index into `visible` of the frame shown now; -1: before the first frame. */
+  const cursor = ref(-1);
+
+  const visible = computed<FrameMeta[]>(() => {
+    const links = result.value?.links ?? [];
+    const point = capturePoint.value;
+    return point.kind === 'all' ? frames.value : frames.value.filter((f) => frameMatches(f, point, links));
+  });
+  const current = computed<FrameMeta | null>(() => visible.value[cursor.value] ?? null);
+  const atEnd = computed(() => cursor.value >= visible.value.length - 1);
+  /** Virtual time now: the current frame's send time (0 before the first). */
+  const nowUs = computed(() => current.value?.timeUs ?? 0);
+  const currentLink = computed(() => (current.value ? (result.value?.links.find((l) => l.id === current.value!.linkId) ?? null) : null));
+  const receiver = computed(() => (current.value && result.value ? receiverOf(current.value, result.value.links) : null));
+
+  /** Apps' output and the event log up to the current time. */
+  const outputSoFar = computed(() => (result.value?.output ?? []).filter((o) => o.timeUs <= nowUs.value || (cursor.value >= 0 && atEnd.value)));
+  const logSoFar = computed(() => (result.value?.log ?? []).filter((e) => e.timeUs <= nowUs.value || (cursor.value >= 0 && atEnd.value)));
+
+  // Device state at the current frame.
+  const pickedDevice = ref<string | null>(null);
+  const deviceState = shallowRef<DeviceState | null>(null);
+  const deviceStateError = ref<string | null>(null);
+  let stateToken = 0;
+
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  /** Filter text this store put in the inspector for the capture point (cleared when it goes back to all). */
+  let ownFilter: string | null = null;
+
+  function stopTimer(): void {
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+  }
+
+  async function closeSession(): Promise<void> {
+    const id = result.value?.sessionId;
+    result.value = null;
+    frames.value = [];
+    if (id) await host().call('sim.close', { sessionId: id }).catch(() => undefined);
+  }
+
+  /** Runs the chosen scenario on the lab as it is now; loads its capture into the inspector. */
+  async function run(): Promise<boolean> {
+    stopTimer();
+    playing.value = false;
+    status.value = 'running';
+    errors.value = [];
+    await closeSession();
+    cursor.value = -1;
+    deviceState.value = null;
+    const revision = lab.revision;
+    try {
+      const r = await host().call('sim.run', { labText: lab.serialize(), ...(scenario.value ? { scenario: scenario.value } : {}) });
+      if (!r.ok) {
+        errors.value = r.errors;
+        status.value = 'error';
+        return false;
+      }
+      const metas: FrameMeta[] = [];
+      for (let start = 1; start <= r.frameCount; start += FRAME_BATCH) {
+        const batch = await host().call('sim.frames', { sessionId: r.sessionId, start, count: Math.min(FRAME_BATCH, r.frameCount - start + 1) });
+        for (const f of batch) metas.push({ no: f.no, timeUs: f.timeUs, arrivalUs: f.arrivalUs, linkId: f.linkId, device: f.device, iface: f.iface, cause: f.cause, lost: f.lost });
+      }
+      const pcap = await host().call('sim.pcapng', { sessionId: r.sessionId });
+      result.value = r;
+      frames.value = metas;
+      runRevision.value = revision;
+      // Capture points name links and interfaces of this run; keep the choice only if it still exists.
+      if (!capturePointExists(capturePoint.value, r.links)) capturePoint.value = { kind: 'all' };
+      ownFilter = null;
+      await capture.open(base64ToArrayBuffer(pcap.base64), `${r.scenario ?? 'simulation'}.pcapng`);
+      await applyCapturePointFilter();
+      status.value = 'ready';
+      void refreshState();
+      return true;
+    } catch (e) {
+      errors.value = [{ message: (e as Error).message }];
+      status.value = 'error';
+      return false;
+    }
+  }
+
+  function capturePointExists(point: CapturePoint, links: readonly SimLink[]): boolean {
+    if (point.kind === 'all') return true;
+    if (point.kind === 'link') return links.some((l) => l.id === point.linkId);
+    return links.some((l) => [l.a, l.b].some((e) => e.device === point.device && e.interface === point.iface));
+  }
+
+  /** Shows only the capture point's frames in the packet list (a display filter on frame numbers). */
+  async function applyCapturePointFilter(): Promise<void> {
+    if (capture.status !== 'ready') return;
+    if (capturePoint.value.kind === 'all') {
+      if (ownFilter !== null && capture.appliedFilter === ownFilter) await capture.clearFilter();
+      ownFilter = null;
+      return;
+    }
+    const text = frameNumberFilter(visible.value.map((f) => f.no));
+    ownFilter = text;
+    await capture.applyFilter(text);
+  }
+
+  async function setCapturePoint(point: CapturePoint): Promise<void> {
+    const keep = current.value?.no;
+    capturePoint.value = point;
+    // Stay on the same frame when the new point saw it, else on the last one before it.
+    if (keep !== undefined) {
+      let i = visible.value.findIndex((f) => f.no >= keep);
+      if (i < 0) i = visible.value.length;
+      cursor.value = visible.value[i]?.no === keep ? i : i - 1;
+    }
+    await applyCapturePointFilter();
+    await showCurrent();
+  }
+
+  /** Selects the current frame in the packet list and refreshes the device state. */
+  async function showCurrent(): Promise<void> {
+    const f = current.value;
+    const tasks: Promise<unknown>[] = [refreshState()];
+    if (f && capture.status === 'ready') tasks.push(capture.selectFrame(f.no - 1));
+    await Promise.all(tasks);
+  }
+
+  async function ensureRun(): Promise<boolean> {
+    if (result.value && !stale.value) return true;
+    return run();
+  }
+
+  async function goTo(index: number): Promise<void> {
+    cursor.value = Math.max(-1, Math.min(visible.value.length - 1, index));
+    await showCurrent();
+  }
+
+  async function stepForward(): Promise<void> {
+    pause();
+    if (!(await ensureRun())) return;
+    if (!atEnd.value) await goTo(cursor.value + 1);
+  }
+
+  async function stepBack(): Promise<void> {
+    pause();
+    if (cursor.value > 0) await goTo(cursor.value - 1);
+  }
+
+  /** Plays from the current frame (running the scenario first if needed). */
+  async function play(): Promise<void> {
+    if (playing.value) return;
+    if (!(await ensureRun())) return;
+    if (atEnd.value) cursor.value = -1;
+    playing.value = true;
+    await tick();
+  }
+
+  async function tick(): Promise<void> {
+    if (!playing.value) return;
+    if (atEnd.value) {
+      playing.value = false;
+      return;
+    }
+    const prev = current.value ?? undefined;
+    await goTo(cursor.value + 1);
+    if (!playing.value) return;
+    const next = visible.value[cursor.value + 1];
+    if (!next) {
+      playing.value = false;
+      return;
+    }
+    timer = setTimeout(() => void tick(), playbackDelay(current.value ?? prev, next, speed.value));
+  }
+
+  function pause(): void {
+    stopTimer();
+    playing.value = false;
+  }
+
+  async function reset(): Promise<void> {
+    pause();
+    await goTo(-1);
+  }
+
+  /** Leaves simulation mode: closes the session and empties the inspector. */
+  async function exit(): Promise<void> {
+    pause();
+    if (ownFilter !== null && capture.appliedFilter === ownFilter) capture.filterText = '';
+    ownFilter = null;
+    await closeSession();
+    cursor.value = -1;
+    status.value = 'idle';
+    errors.value = [];
+    deviceState.value = null;
+    await capture.close();
+  }
+
+  function setSpeed(s: number): void {
+    speed.value = s;
+  }
+
+  function chooseScenario(name: string): void {
+    chosenScenario.value = name;
+  }
+
+  /** The device whose state is shown: the one picked, else the current frame's sender. */
+  const stateDevice = computed(() => pickedDevice.value ?? current.value?.device ?? null);
+
+  function pickDevice(name: string | null): void {
+    pickedDevice.value = name;
+  }
+
+  async function refreshState(): Promise<void> {
+    const r = result.value;
+    const device = stateDevice.value;
+    const token = ++stateToken;
+    if (!r || !device) {
+      deviceState.value = null;
+      return;
+    }
+    try {
+      const s = await host().call('sim.stateAt', { sessionId: r.sessionId, device, frame: current.value?.no ?? 0 });
+      if (token !== stateToken) return;
+      deviceState.value = s;
+      deviceStateError.value = null;
+    } catch (e) {
+      if (token !== stateToken) return;
+      deviceState.value = null;
+      deviceStateError.value = (e as Error).message;
+    }
+  }
+  watch(stateDevice, () => void refreshState());
+
+  // A frame picked in the packet list becomes the current frame (the canvas animates it).
+  watch(
+    () => capture.selectedFrame,
+    (frame) => {
+      if (!result.value || frame < 0 || current.value?.no === frame + 1) return;
+      const i = visible.value.findIndex((f) => f.no === frame + 1);
+      if (i < 0) return;
+      pause();
+      cursor.value = i;
+      void refreshState();
+    },
+  );
+
+  return {
+    scenarios,
+    scenario,
+    status,
+    errors,
+    result,
+    frames,
+    stale,
+    capturePoint,
+    speed,
+    playing,
+    cursor,
+    visible,
+    current,
+    currentLink,
+    receiver,
+    atEnd,
+    nowUs,
+    outputSoFar,
+    logSoFar,
+    stateDevice,
+    pickedDevice,
+    deviceState,
+    deviceStateError,
+    run,
+    play,
+    pause,
+    stepForward,
+    stepBack,
+    reset,
+    exit,
+    goTo,
+    setSpeed,
+    setCapturePoint,
+    chooseScenario,
+    pickDevice,
+    refreshState,
+  };
+});
