@@ -84,6 +84,12 @@ test('keyboard navigation in the packet list and the details tree', async ({ app
   await expect(selectedRow(page)).toHaveAttribute('aria-rowindex', '3');
   await page.keyboard.press('Control+,');
   await expect(selectedRow(page)).toHaveAttribute('aria-rowindex', '2');
+  await page.keyboard.press('Control+g');
+  await page.getByRole('textbox', { name: 'Go to packet' }).fill('9');
+  await page.keyboard.press('Enter');
+  await expect(selectedRow(page)).toHaveAttribute('aria-rowindex', '10');
+  await expect(grid).toBeFocused();
+  await page.keyboard.press('Home');
 
   const tree = page.getByRole('tree', { name: 'Packet details' });
   await tree.focus();

@@ -56,5 +56,6 @@ export const capturePackets = {
   applyAsFilter: 'Apply as Filter',
   prepareAsFilter: 'Prepare as Filter',
   comment: 'Comment',
+  goTo: 'Go to packet',
   time: 'Time',
 } as const;

@@ -58,5 +58,6 @@ export const capturePackets: { [K in keyof typeof en]: string } = {
   applyAsFilter: '필터로 적용',
   prepareAsFilter: '필터로 준비',
   comment: '설명',
+  goTo: '패킷으로 이동',
   time: '시간',
 };
