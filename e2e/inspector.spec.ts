@@ -3,7 +3,7 @@
 import { test, expect } from './fixtures';
 import type { Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -145,9 +145,20 @@ test('follow TCP stream, flow graph and pcapng export', async ({ appPage: page }
   writeFileSync(path.join(dir, 'ok'), '');
 });
 
-test('a file that is not a capture is reported, and the next file opens', async ({ appPage: page }) => {
+test('a file that is not a capture is reported; files open from the input and by drag and drop', async ({ appPage: page }) => {
   await page.getByLabel('Open capture…').setInputFiles({ name: 'notes.pcap', mimeType: 'application/octet-stream', buffer: Buffer.from('definitely not a capture file') });
   await expect(page.getByText(/Could not open notes\.pcap/)).toBeVisible();
   await openCapture(page, 'dns-udp-queries.pcapng');
   await expect(page.getByText('34 frames')).toBeVisible();
+
+  // Dropping a file on the packet list opens it too.
+  const bytes = [...readFileSync(path.join(CAPTURES, 'http-keepalive-3req.pcapng'))];
+  await page.evaluate((data) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([new Uint8Array(data)], 'dropped.pcapng'));
+    const target = document.querySelector('.packet-list')!;
+    for (const type of ['dragenter', 'dragover', 'drop']) target.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, bytes);
+  await expect(page.getByText('14 frames')).toBeVisible();
+  await expect(page.getByText('dropped.pcapng')).toBeVisible();
 });
