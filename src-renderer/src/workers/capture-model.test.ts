@@ -133,6 +133,9 @@ describe('sorting', () => {
     run(model.sort({ column: 'protocol', descending: false }));
     const protos = model.rows(0, model.viewCount).map((r) => r.protocol);
     expect(protos).toEqual([...protos].sort((a, b) => a.localeCompare(b, 'en')));
+    run(model.sort({ column: 'info', descending: false }));
+    const infos = model.rows(0, model.viewCount).map((r) => r.info);
+    for (let k = 1; k < infos.length; k++) expect(infos[k - 1] <= infos[k]).toBe(true);
     run(model.sort(null));
     expect(model.rows(0, 3).map((r) => r.no)).toEqual([1, 2, 3]);
   });

@@ -306,10 +306,10 @@ export class CaptureModel {
         break;
       }
       case 'info': {
-        const info = new Map<number, string>();
-        for (const i of frames) info.set(i, s.info(i));
-        const coll = new Intl.Collator('en', { numeric: true });
-        cmp = (a, b) => coll.compare(info.get(a)!, info.get(b)!);
+        // Plain code-unit order (as Wireshark's string columns): a collator is ~10× slower on 1M rows.
+        const info: string[] = new Array<string>(this.count);
+        for (const i of frames) info[i] = s.info(i);
+        cmp = (a, b) => (info[a] < info[b] ? -1 : info[a] > info[b] ? 1 : 0);
         break;
       }
     }
