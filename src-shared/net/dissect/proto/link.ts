@@ -75,30 +75,31 @@ export function dissectFrame(p: Packet, _s: DissectSession, buf: Uint8Array): vo
 }
 
 
+const MAC_FIELDS = {
+  dst: ['eth.dst', 'eth.dst.lg', 'eth.dst.ig', 'Destination'],
+  src: ['eth.src', 'eth.src.lg', 'eth.src.ig', 'Source'],
+} as const;
+
 function macFields(p: Packet, buf: Uint8Array, o: number, which: 'dst' | 'src'): void {
-  const f = which === 'dst' ? 'eth.dst' : 'eth.src';
-  if (p.want(f) || p.want('eth.addr')) {
-    const mac = buf.slice(o, o + 6);
-    if (p.tree) {
-      p.open(f, o, 6, `${which === 'dst' ? 'Destination' : 'Source'}: ${etherToString(mac)}`, mac);
-      p.add('eth.addr', o, 6, mac);
-      p.add(`${f}.lg`, o, 3, (buf[o] & 2) !== 0);
-      p.add(`${f}.ig`, o, 3, (buf[o] & 1) !== 0);
-      p.close();
-    } else {
-      p.add(f, o, 6, mac);
-      p.add('eth.addr', o, 6, mac);
-    }
-  }
+  const [f, lg, ig, title] = MAC_FIELDS[which];
+  const mac = p.want(f) || p.want('eth.addr') ? buf.slice(o, o + 6) : undefined;
+  p.open(f, o, 6, p.tree ? `${title}: ${etherToString(buf, o)}` : undefined, mac);
+  if (mac) p.add('eth.addr', o, 6, mac);
+  p.add(lg, o, 3, (buf[o] & 2) !== 0);
+  p.add(ig, o, 3, (buf[o] & 1) !== 0);
+  p.close();
 }
 
 export function dissectEthernet(p: Packet, s: DissectSession, buf: Uint8Array, off: number, end: number): void {
   need(buf, off, 14, end);
   p.proto('eth', off, 14, p.tree ? `Ethernet II, Src: ${etherToString(buf, off + 6)}, Dst: ${etherToString(buf, off)}` : undefined);
-  macFields(p, buf, off, 'dst');
-  macFields(p, buf, off + 6, 'src');
   let type = u16(buf, off + 12);
-  p.add('eth.type', off + 12, 2, type);
+  if (p.wantAny('eth')) {
+    // (one cached check skips the field work when no eth.* field is wanted: the fast path)
+    macFields(p, buf, off, 'dst');
+    macFields(p, buf, off + 6, 'src');
+    p.add('eth.type', off + 12, 2, type);
+  }
   p.close();
   if (p.columns) {
     // MAC columns are formatted only if no network layer replaces them (see Packet.source()).
