@@ -180,7 +180,7 @@ export const en = {
     lostHint: 'This frame never reached {device}: the link dropped it.',
     deviceState: 'Device state',
     device: 'Device',
-    followFrame: 'Sender of the current frame',
+    followFrame: 'Frame sender',
     atFrame: 'as at frame {n} ({time})',
     atStart: 'before the first frame',
     routes: 'Routing table',

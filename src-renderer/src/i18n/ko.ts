@@ -184,7 +184,7 @@ export const ko: SameShape<Messages> = {
     lostHint: '이 프레임은 {device}에 닿지 못했습니다. 링크가 버렸습니다.',
     deviceState: '장치 상태',
     device: '장치',
-    followFrame: '현재 프레임을 보낸 장치',
+    followFrame: '프레임 보낸 장치',
     atFrame: '프레임 {n} 시점 ({time})',
     atStart: '첫 프레임 전',
     routes: '라우팅 테이블',

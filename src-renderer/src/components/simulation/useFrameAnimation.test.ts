@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { dotAt } from './useFrameAnimation';
+import { dotAt, trimmed } from './useFrameAnimation';
 
 const A = { x: 0, y: 0 };
 const B = { x: 100, y: 50 };
@@ -16,5 +16,14 @@ describe('dotAt', () => {
     expect(dotAt(A, B, 0.9, true).dot).toEqual({ x: 50, y: 25 });
     expect(dotAt(A, B, 0.7, true).opacity).toBeCloseTo(0.5);
     expect(dotAt(A, B, 1, true).opacity).toBe(0);
+  });
+});
+
+describe('trimmed', () => {
+  it('keeps the segment clear of both device rings', () => {
+    expect(trimmed({ x: 0, y: 0 }, { x: 100, y: 0 }, 20)).toEqual([{ x: 20, y: 0 }, { x: 80, y: 0 }]);
+  });
+  it('collapses to the midpoint when the devices overlap', () => {
+    expect(trimmed({ x: 0, y: 0 }, { x: 30, y: 0 }, 20)).toEqual([{ x: 15, y: 0 }, { x: 15, y: 0 }]);
   });
 });

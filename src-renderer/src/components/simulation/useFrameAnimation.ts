@@ -37,6 +37,20 @@ export function dotAt(from: Point, to: Point, progress: number, lost: boolean): 
   return { dot: { x: from.x + (to.x - from.x) * along, y: from.y + (to.y - from.y) * along }, opacity };
 }
 
+/** The segment from `a` to `b` without `radius` at either end (or the midpoint when too short). */
+export function trimmed(a: Point, b: Point, radius: number): [Point, Point] {
+  const dx = b.x - a.x;
+  const dy = b.y - a.y;
+  const len = Math.hypot(dx, dy);
+  if (len <= 2 * radius) {
+    const mid = { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
+    return [mid, mid];
+  }
+  const ux = (dx / len) * radius;
+  const uy = (dy / len) * radius;
+  return [{ x: a.x + ux, y: a.y + uy }, { x: b.x - ux, y: b.y - uy }];
+}
+
 export function useFrameAnimation(getCy: () => Core | null) {
   const sim = useSimulationStore();
   const lab = useLabStore();
@@ -71,8 +85,11 @@ export function useFrameAnimation(getCy: () => Core | null) {
       return;
     }
     const progress = Math.min(1, (performance.now() - startedAt) / duration);
-    const { dot, opacity } = dotAt(a, b, progress, f.lost);
-    overlay.value = { from: a, to: b, radius: (NODE_SIZE / 2) * cy.zoom() + 6, dot, dotOpacity: opacity, lost: f.lost, progress, label: String(f.no) };
+    const radius = (NODE_SIZE / 2) * cy.zoom() + 6;
+    // The dot runs between the two rings, so it never hides a device icon.
+    const [start, end] = trimmed(a, b, radius);
+    const { dot, opacity } = dotAt(start, end, progress, f.lost);
+    overlay.value = { from: a, to: b, radius, dot, dotOpacity: opacity, lost: f.lost, progress, label: String(f.no) };
   }
 
   function frameLoop(): void {
