@@ -98,10 +98,10 @@ describe('live validation', () => {
       lab.updateInterface(a.id, 'eth0', { ipv4: '10.0.0.1/24' });
       await vi.advanceTimersByTimeAsync(500);
       expect(lab.liveProblems).toEqual([]);
-      // A kind the lab format does not know yet is reported, with its place in the file.
-      lab.addDevice('proxy-cache', { x: 10, y: 0 });
+      // An address the lab format refuses is reported, with its place in the file.
+      lab.updateInterface(a.id, 'eth0', { ipv4: '10.0.0.1/31' });
       await vi.advanceTimersByTimeAsync(500);
-      expect(lab.liveProblems.map((p) => p.path)).toContain('devices[1].type');
+      expect(lab.liveProblems.map((p) => p.path)).toContain('devices[0].interfaces[0].ipv4');
       lab.undo();
       await vi.advanceTimersByTimeAsync(500);
       expect(lab.liveProblems).toEqual([]);
