@@ -294,4 +294,27 @@ describe('simulation store', () => {
     await settle();
     expect(sim.current?.no).toBe(7);
   });
+
+  it('leaves a capture the user opened afterwards alone', async () => {
+    const { sim, capture } = await setup();
+    await sim.run();
+    const other = readFileSync(path.join(__dirname, '../workers/fixtures/dns-tcp.pcapng'));
+    await capture.open(other.buffer.slice(other.byteOffset, other.byteOffset + other.byteLength) as ArrayBuffer, 'dns-tcp.pcapng');
+    await sim.stepForward();
+    await settle();
+    expect(sim.current?.no).toBe(1);
+    expect(capture.selectedFrame).toBe(-1);
+    await sim.exit();
+    expect(capture.status).toBe('ready');
+    expect(capture.info?.name).toBe('dns-tcp.pcapng');
+  });
+
+  it('closes the session and the inspector capture on exit', async () => {
+    const { sim, capture, calls } = await setup();
+    await sim.run();
+    await sim.exit();
+    expect(calls.filter((c) => c.name === 'sim.close').map((c) => c.params)).toEqual([{ sessionId: 's1' }]);
+    expect(sim.result).toBeNull();
+    expect(capture.status).toBe('empty');
+  });
 });

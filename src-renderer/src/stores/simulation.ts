@@ -154,6 +154,9 @@ export const useSimulationStore = defineStore('simulation', () => {
   let stateToken = 0;
 
   let timer: ReturnType<typeof setTimeout> | null = null;
+  /** The inspector's capture this run loaded (the user may open another file meanwhile). */
+  let ownCapture: unknown = null;
+  const inspectorShowsRun = () => capture.status === 'ready' && capture.info !== null && capture.info === ownCapture;
   /** Filter text this store put in the inspector for the capture point (cleared when it goes back to all). */
   let ownFilter: string | null = null;
 
@@ -199,6 +202,7 @@ export const useSimulationStore = defineStore('simulation', () => {
       if (!capturePointExists(capturePoint.value, r.links)) capturePoint.value = { kind: 'all' };
       ownFilter = null;
       await capture.open(base64ToArrayBuffer(pcap.base64), `${r.scenario ?? 'simulation'}.pcapng`);
+      ownCapture = capture.info;
       await applyCapturePointFilter();
       status.value = 'ready';
       void refreshState();
@@ -218,7 +222,7 @@ export const useSimulationStore = defineStore('simulation', () => {
 
   /** Shows only the capture point's frames in the packet list (a display filter on frame numbers). */
   async function applyCapturePointFilter(): Promise<void> {
-    if (capture.status !== 'ready') return;
+    if (!inspectorShowsRun()) return;
     if (capturePoint.value.kind === 'all') {
       if (ownFilter !== null && capture.appliedFilter === ownFilter) await capture.clearFilter();
       ownFilter = null;
@@ -246,7 +250,7 @@ export const useSimulationStore = defineStore('simulation', () => {
   async function showCurrent(): Promise<void> {
     const f = current.value;
     const tasks: Promise<unknown>[] = [refreshState()];
-    if (f && capture.status === 'ready') tasks.push(capture.selectFrame(f.no - 1));
+    if (f && inspectorShowsRun()) tasks.push(capture.selectFrame(f.no - 1));
     await Promise.all(tasks);
   }
 
@@ -310,14 +314,16 @@ export const useSimulationStore = defineStore('simulation', () => {
   /** Leaves simulation mode: closes the session and empties the inspector. */
   async function exit(): Promise<void> {
     pause();
-    if (ownFilter !== null && capture.appliedFilter === ownFilter) capture.filterText = '';
+    const mine = inspectorShowsRun();
+    if (mine && ownFilter !== null && capture.appliedFilter === ownFilter) capture.filterText = '';
     ownFilter = null;
+    ownCapture = null;
     await closeSession();
     cursor.value = -1;
     status.value = 'idle';
     errors.value = [];
     deviceState.value = null;
-    await capture.close();
+    if (mine) await capture.close();
   }
 
   function setSpeed(s: number): void {
@@ -360,7 +366,7 @@ export const useSimulationStore = defineStore('simulation', () => {
   watch(
     () => capture.selectedFrame,
     (frame) => {
-      if (!result.value || frame < 0 || current.value?.no === frame + 1) return;
+      if (!result.value || !inspectorShowsRun() || frame < 0 || current.value?.no === frame + 1) return;
       const i = visible.value.findIndex((f) => f.no === frame + 1);
       if (i < 0) return;
       pause();
