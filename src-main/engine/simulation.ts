@@ -17,6 +17,10 @@ import { Switch, DEFAULT_MAC_AGING } from './stack/switch';
 import { startPing } from './apps/ping';
 import { startTraceroute } from './apps/traceroute';
 import { startUdpEchoClient, startUdpEchoServer } from './apps/udp-echo';
+import { startDig, startGetaddrinfo } from './apps/dig';
+import { DeviceServices } from './journey/device-services';
+import { journeyStep, type JourneyStep } from './journey/steps';
+import { parseIpv4 } from '../../src-shared/net/addr';
 
 export const DEFAULT_EVENT_BUDGET = 20_000_000;
 const DEFAULTS = { latencyMs: 1, bandwidthMbps: 100, lossPercent: 0, cost: 10, mtu: 1500 };
@@ -29,6 +33,8 @@ export interface SimulationOptions {
 export class Simulation {
   readonly net: Network;
   private readonly domains = new Map<string, IpDevice[]>();
+  /** DHCP, DNS and the stub resolver of each host and router (by device name). */
+  readonly services = new Map<string, DeviceServices>();
 
   constructor(readonly lab: Lab, options: SimulationOptions = {}) {
     const seed = (options.seed ?? lab.seed ?? 1) >>> 0;
@@ -54,6 +60,7 @@ export class Simulation {
       const known = scenarios.map((s) => s.name).join(', ') || 'none';
       throw new Error(name === undefined ? 'the lab has no scenarios' : `no scenario "${name}" (the lab has: ${known})`);
     }
+    this.scenarioEnd = scenario.durationMs !== undefined ? offset + ms(scenario.durationMs) : undefined;
     for (const action of scenario.actions) {
       this.net.scheduler.at(offset + ms(action.atMs), `scenario ${scenario.name}: ${action.type}`, () => {
         switch (action.type) {
@@ -69,10 +76,60 @@ export class Simulation {
           case 'link':
             this.net.links.get(action.link)?.setUp(action.up);
             break;
+          case 'lookup':
+            this.lookup(action);
+            break;
+          case 'dhcp': {
+            const n = this.services.get(action.from)?.dhcp(action.action, action.interface) ?? 0;
+            if (n === 0) this.net.print(action.from, `dhclient: ${action.from} has no DHCP interface${action.interface ? ` named ${action.interface}` : ''}`);
+            break;
+          }
+          case 'flush':
+            this.flush(action.from, action.cache);
+            break;
         }
       });
     }
     return scenario;
+  }
+
+  private lookup(action: Extract<LabScenario['actions'][number], { type: 'lookup' }>): void {
+    const dev = this.ipDevice(action.from);
+    const services = this.services.get(action.from);
+    if (action.via === 'getaddrinfo') {
+      if (services) startGetaddrinfo(dev, services, action.name, action.qtype);
+      return;
+    }
+    const server = action.server !== undefined ? parseIpv4(action.server) : undefined;
+    startDig(dev, services, { name: action.name, qtype: action.qtype, server: server && server.ok ? server.value : undefined });
+  }
+
+  /** Empties one cache tier of a device and says what went (like `resolvectl flush-caches`). */
+  flush(device: string, tier: 'os' | 'resolver' | 'arp' | 'all'): void {
+    const dev = this.ipDevice(device);
+    const services = this.services.get(device);
+    const said: string[] = [];
+    if (tier === 'os' || tier === 'all') said.push(`OS DNS cache: ${services?.flush('os') ?? 0} entries flushed`);
+    if (tier === 'resolver' || tier === 'all') {
+      const n = services?.flush('resolver');
+      if (n !== undefined) said.push(`resolver cache: ${n} entries flushed`);
+      else if (tier === 'resolver') said.push('no DNS resolver runs here');
+    }
+    if (tier === 'arp' || tier === 'all') said.push(`ARP cache: ${dev.flushArp()} entries flushed`);
+    for (const line of said) this.net.print(device, line);
+  }
+
+  /** The URL-journey step of captured frame `no` (dhcp, arp, dns, tcp, tls, http or routing). */
+  frameStep(no: number): JourneyStep {
+    return journeyStep(this.net.capture.frame(no).bytes);
+  }
+
+  /** When the scenario started last ends: its `durationMs` after the start, or undefined (run until idle). */
+  scenarioEnd: Micros | undefined = undefined;
+
+  /** JSON-able state of the device's services (DHCP leases and client state, DNS caches). */
+  servicesSnapshot(device: string): Record<string, unknown> | undefined {
+    return this.services.get(device)?.snapshot(this.net.now);
   }
 
   /** Runs until `until` (µs), until idle, or until the event budget is spent. */
@@ -143,6 +200,7 @@ export class Simulation {
       }
       device.hosts = tables.hosts;
       for (const s of d.services ?? []) if (s === 'udp-echo') startUdpEchoServer(device);
+      this.services.set(d.name, new DeviceServices(device, d, tables));
       if (d.nat) {
         const outside = device.iface(d.nat.outside);
         if (outside) device.nat = new Nat(net, d.name, outside);
@@ -155,6 +213,8 @@ export class Simulation {
     }
     this.recomputeLinkState();
     net.onTopologyChange = () => this.recomputeLinkState();
+    // Boot: DHCP clients start at time 0, in lab order.
+    for (const s of this.services.values()) s.start();
   }
 
   /** Connects a device built outside the lab (a test script) to an interface of the lab. */

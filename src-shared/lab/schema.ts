@@ -8,6 +8,8 @@ export const LAB_VERSION = 2;
 const NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,31}$/;
 const MAC = /^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$/;
 const CIDR = /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/;
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+const ipv4Address = (what: string) => z.string().regex(IPV4, `${what} must be an IPv4 address like 192.0.2.53`);
 
 const name = (what: string) =>
   z.string().regex(NAME, `${what} must start with a letter and use only letters, digits, '_', '.' or '-' (at most 32 characters)`);
@@ -22,6 +24,7 @@ export const InterfaceSchema = z.strictObject({
   mac: z.string().regex(MAC, 'expected a MAC address like 02:00:00:00:00:01').optional().describe('Defaults to a locally administered address derived from device and interface names'),
   ipv4: z.string().regex(CIDR, 'expected an address with prefix length, like 192.0.2.10/24').optional(),
   mtu: z.number().int().min(68).max(9216).optional().describe('Default 1500'),
+  dhcp: z.boolean().optional().describe('Configure this interface by DHCP (default: hosts do so when the interface has no ipv4)'),
 });
 
 export const TablesSchema = z.strictObject({
@@ -29,6 +32,7 @@ export const TablesSchema = z.strictObject({
   arp: TableTextSchema.optional().describe('ip neigh syntax, e.g. "192.0.2.1 lladdr 02:00:00:00:00:01 dev eth0 PERMANENT"'),
   hosts: TableTextSchema.optional().describe('/etc/hosts syntax'),
   zone: TableTextSchema.optional().describe('BIND zone file (RFC 1035 master format) starting with "$ORIGIN name."'),
+  zones: z.array(TableTextSchema).max(16).optional().describe('More zone files served by the same DNS server (a TLD server with several TLDs)'),
   dhcpd: TableTextSchema.optional().describe('ISC dhcpd.conf subset: subnet, range, options, host reservations'),
 });
 
@@ -54,6 +58,27 @@ export const DeviceSchema = z.strictObject({
     .optional()
     .describe('Routers only: masquerade traffic leaving this interface'),
   macAgingSeconds: z.number().int().min(1).max(1_000_000).optional().describe('Switches only: MAC table aging time, default 300'),
+  nameservers: z
+    .array(ipv4Address('name server'))
+    .max(3)
+    .optional()
+    .describe('resolv.conf: name servers of the stub resolver (DHCP option 6 replaces them)'),
+  dhcpRelay: z
+    .strictObject({ servers: z.array(ipv4Address('DHCP server')).min(1).max(4) })
+    .optional()
+    .describe('Routers only: relay DHCP requests heard on every addressed interface to these servers (giaddr)'),
+  dns: z
+    .strictObject({
+      mode: z.enum(['recursive', 'forwarding']),
+      rootHints: z
+        .array(z.strictObject({ name: z.string().min(1).max(253), address: ipv4Address('root server') }))
+        .min(1)
+        .optional()
+        .describe('recursive: the root servers to start from'),
+      forwarders: z.array(ipv4Address('forwarder')).min(1).optional().describe('forwarding: upstream resolvers, in order'),
+    })
+    .optional()
+    .describe('A caching DNS resolver on port 53: recursive (from the root hints) or forwarding (dnsmasq-like)'),
 });
 
 export const EndpointSchema = z.strictObject({ device: name('device name'), interface: name('interface name') });
@@ -112,11 +137,39 @@ export const LinkStateActionSchema = z.strictObject({
   up: z.boolean(),
 });
 
-export const ActionSchema = z.discriminatedUnion('type', [PingActionSchema, TracerouteActionSchema, UdpEchoActionSchema, LinkStateActionSchema]);
+export const LookupActionSchema = z.strictObject({
+  type: z.literal('lookup'),
+  atMs: at,
+  from: name('device name'),
+  name: z.string().min(1).max(253).describe('Name to look up'),
+  qtype: z.enum(['A', 'AAAA', 'NS', 'CNAME', 'SOA', 'MX', 'TXT', 'PTR', 'SRV']).optional().describe('Default A'),
+  server: ipv4Address('server').optional().describe('dig @server; default: the first name server of the device'),
+  via: z.enum(['dig', 'getaddrinfo']).optional().describe('dig asks the server directly; getaddrinfo goes through hosts file, OS cache and stub (default dig)'),
+});
+
+export const DhcpActionSchema = z.strictObject({
+  type: z.literal('dhcp'),
+  atMs: at,
+  from: name('device name'),
+  action: z.enum(['renew', 'release', 'start']),
+  interface: name('interface name').optional().describe('Default: every DHCP interface of the device'),
+});
+
+export const FLUSH_TIERS = ['os', 'resolver', 'arp', 'all'] as const;
+
+export const FlushActionSchema = z.strictObject({
+  type: z.literal('flush'),
+  atMs: at,
+  from: name('device name'),
+  cache: z.enum(FLUSH_TIERS).describe('os: the stub resolver cache; resolver: the DNS resolver of the device; arp: learned neighbours; all'),
+});
+
+export const ActionSchema = z.discriminatedUnion('type', [PingActionSchema, TracerouteActionSchema, UdpEchoActionSchema, LinkStateActionSchema, LookupActionSchema, DhcpActionSchema, FlushActionSchema]);
 
 export const ScenarioSchema = z.strictObject({
   name: z.string().min(1).max(64),
   description: z.string().optional(),
+  durationMs: z.number().min(0).max(864_000_000).optional().describe('How long to run; default until nothing is left to do (labs with DHCP clients never idle: their leases renew)'),
   actions: z.array(ActionSchema),
 });
 

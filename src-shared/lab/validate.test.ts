@@ -65,7 +65,7 @@ describe('lab validation', () => {
     if (r.ok) return;
     const msgs = r.errors.map((e) => formatIssue('f', e));
     expect(msgs).toContain('f:1:41: missing required property "b" (at links[0].b)');
-    expect(msgs).toContain('f:2:51: unknown action type (expected ping, traceroute, udp-echo or link) (at scenarios[0].actions[0].type)');
+    expect(msgs).toContain('f:2:51: unknown action type (expected ping, traceroute, udp-echo, link, lookup, dhcp or flush) (at scenarios[0].actions[0].type)');
   });
 
   it('points table errors at the character inside the JSON string', () => {
@@ -129,5 +129,25 @@ describe('lab validation', () => {
     expect(loadLabText('{"version": 9, "devices": [], "links": []}')).toMatchObject({ ok: false, errors: [{ line: 1, col: 13, message: expect.stringMatching(/newer than this PacketLab/) }] });
     expect(loadLabText('[]')).toMatchObject({ ok: false, errors: [{ message: 'a lab file must be a JSON object' }] });
     expect(loadLabText('{"devices": []}')).toMatchObject({ ok: false, errors: [{ message: expect.stringMatching(/missing "version"/) }] });
+  });
+
+  it('checks the service fields: relay on routers only, resolver settings, zone errors inside tables.zones', () => {
+    const text = minimal(`,
+    { "name": "dns1", "type": "dns-server", "position": { "x": 0, "y": 0 }, "interfaces": [{ "name": "eth0", "ipv4": "192.0.2.53/24", "dhcp": false }],
+      "dhcpRelay": { "servers": ["192.0.2.1"] }, "dns": { "mode": "recursive" }, "nameservers": ["192.0.2.999"],
+      "tables": { "zones": ["$ORIGIN a.test.\\n@ IN SOA ns h 1 2 3 4 5\\n@ IN NS ns\\nns IN A 192.0.2.53", "$ORIGIN b.test.\\n@ IN SOA ns h 1 2 3 4 5\\n@ IN NS ns\\nns IN BOGUS 1"] } }`).replace('"links": []', `"links": [], "scenarios": [{ "name": "s", "actions": [
+      { "type": "dhcp", "atMs": 0, "from": "pc1", "action": "renew", "interface": "eth9" },
+      { "type": "lookup", "atMs": 0, "from": "pc1", "name": "a.test", "qtype": "A", "server": "192.0.2.53" },
+      { "type": "flush", "atMs": 0, "from": "pc1", "cache": "os" }] }]`);
+    const r = loadLabText(text);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    const msgs = r.errors.map((e) => formatIssue('f', e).replace(/^f:\d+:\d+: /, ''));
+    expect(msgs).toContain('"dhcpRelay" is for routers (at devices[1].dhcpRelay)');
+    expect(msgs).toContain('a recursive resolver needs root hints (at devices[1].dns.rootHints)');
+    expect(msgs).toContain('bad IPv4 address "192.0.2.999" (at devices[1].nameservers)');
+    expect(msgs).toContain('pc1 has no interface "eth9" (at scenarios[0].actions[0].interface)');
+    expect(msgs.some((m) => /unknown type "BOGUS"|BOGUS/.test(m) && m.includes('devices[1].tables.zones[1]'))).toBe(true);
+    expect(msgs).toHaveLength(5);
   });
 });

@@ -59,7 +59,7 @@ function zodIssue(issue: z.core.$ZodIssue): LabIssue[] {
       return issue.keys.map((k) => ({ path: [...path, k], message: `unknown property "${k}"` }));
     case 'invalid_union': {
       if ('note' in issue && issue.note === 'No matching discriminator') {
-        return [{ path, message: 'unknown action type (expected ping, traceroute, udp-echo or link)' }];
+        return [{ path, message: 'unknown action type (expected ping, traceroute, udp-echo, link, lookup, dhcp or flush)' }];
       }
       return [{ path, message: issue.message === 'Invalid input' ? 'expected a string or an array of lines' : issue.message }];
     }
@@ -78,10 +78,12 @@ export interface DeviceTables {
   arp: NeighbourEntry[];
   hosts: HostsEntry[];
   zone: Zone | null;
+  /** Further zones of the same server (`tables.zones`), in order. */
+  zones: Zone[];
   dhcpd: DhcpdConfig | null;
 }
 
-type TableName = 'routes' | 'arp' | 'hosts' | 'zone' | 'dhcpd';
+type TableName = 'routes' | 'arp' | 'hosts' | 'zone' | 'zones' | 'dhcpd';
 
 /** The zone a zone table describes: its first `$ORIGIN` directive, or the root. */
 export function zoneOrigin(text: string): string {
@@ -90,8 +92,8 @@ export function zoneOrigin(text: string): string {
 }
 
 /** Parses a device's table texts; errors are reported per table with line/col inside the text. */
-export function parseDeviceTables(device: LabDevice): { tables: DeviceTables; errors: { table: TableName; error: TableError }[] } {
-  const errors: { table: TableName; error: TableError }[] = [];
+export function parseDeviceTables(device: LabDevice): { tables: DeviceTables; errors: { table: TableName; index?: number; error: TableError }[] } {
+  const errors: { table: TableName; index?: number; error: TableError }[] = [];
   const take = <T>(table: TableName, r: TableResult<T>): T[] => {
     if (r.ok) return r.value;
     for (const error of r.errors) errors.push({ table, error });
@@ -109,6 +111,12 @@ export function parseDeviceTables(device: LabDevice): { tables: DeviceTables; er
       arp: take('arp', parseNeighbours(tableText(t.arp))),
       hosts: take('hosts', parseHosts(tableText(t.hosts))),
       zone: t.zone === undefined ? null : single('zone', parseZone(tableText(t.zone), zoneOrigin(tableText(t.zone)))),
+      zones: (t.zones ?? []).flatMap((text, index) => {
+        const r = parseZone(tableText(text), zoneOrigin(tableText(text)));
+        if (r.ok) return [r.value];
+        for (const error of r.errors) errors.push({ table: 'zones', index, error });
+        return [];
+      }),
       dhcpd: t.dhcpd === undefined ? null : single('dhcpd', parseDhcpdConf(tableText(t.dhcpd))),
     },
     errors,
@@ -178,10 +186,20 @@ function checkCrossReferences(lab: Lab, source?: JsonSource): LabIssue[] {
     if (d.type !== 'router' && d.type !== 'switch') {
       for (const key of ['linkState', 'nat'] as const) if (d[key] !== undefined) add([...at, key], `"${key}" is for routers`);
     }
+    if (d.dhcpRelay !== undefined && d.type !== 'router') add([...at, 'dhcpRelay'], '"dhcpRelay" is for routers');
+    if (d.type === 'switch') for (const key of ['dns', 'nameservers', 'dhcpRelay'] as const) if (d[key] !== undefined) add([...at, key], `a switch has no "${key}"`);
+    if (d.dns?.mode === 'recursive' && !d.dns.rootHints) add([...at, 'dns', 'rootHints'], 'a recursive resolver needs root hints');
+    if (d.dns?.mode === 'forwarding' && !d.dns.forwarders) add([...at, 'dns', 'forwarders'], 'a forwarding resolver needs forwarders');
+    for (const [key, list] of [['nameservers', d.nameservers ?? []], ['dhcpRelay', d.dhcpRelay?.servers ?? []], ['dns', [...(d.dns?.forwarders ?? []), ...(d.dns?.rootHints ?? []).map((h) => h.address)]]] as const) {
+      for (const text of list) if (!parseIpv4(text).ok) add([...at, key], `bad IPv4 address "${text}"`);
+    }
     if (d.nat && !ifNames.has(d.nat.outside)) add([...at, 'nat', 'outside'], `${d.name} has no interface "${d.nat.outside}"`);
 
     const { tables, errors } = parseDeviceTables(d);
-    for (const { table, error } of errors) issues.push(tableIssue(d.tables![table]!, [...at, 'tables', table], error, source));
+    for (const { table, index, error } of errors) {
+      if (table === 'zones') issues.push(tableIssue(d.tables!.zones![index!], [...at, 'tables', 'zones', index!], error, source));
+      else issues.push(tableIssue(d.tables![table]!, [...at, 'tables', table], error, source));
+    }
     const tablePath = (table: 'routes' | 'arp'): JsonPath => [...at, 'tables', table];
     tables.routes.forEach((r) => {
       if (r.dev !== undefined && !ifNames.has(r.dev)) add(tablePath('routes'), `route to ${routeName(r)} uses unknown interface "${r.dev}" on ${d.name}`);
@@ -231,7 +249,8 @@ function checkCrossReferences(lab: Lab, source?: JsonSource): LabIssue[] {
       const d = devices.get(a.from);
       if (!d) add([...ap, 'from'], `unknown device "${a.from}"`);
       else if (d.type === 'switch') add([...ap, 'from'], `${a.from} is a switch; actions run on hosts and routers`);
-      if (/^[\d.]+$/.test(a.to)) {
+      if (a.type === 'dhcp' && d && a.interface !== undefined && !d.interfaces.some((i) => i.name === a.interface)) add([...ap, 'interface'], `${a.from} has no interface "${a.interface}"`);
+      if ('to' in a && /^[\d.]+$/.test(a.to)) {
         const r = parseIpv4(a.to);
         if (!r.ok) add([...ap, 'to'], `bad IPv4 address "${a.to}": ${r.error.message}`);
       }

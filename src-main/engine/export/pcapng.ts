@@ -13,6 +13,8 @@ export interface PcapngExportOptions {
   comment?: string;
   /** Frame comments with the cause of each frame (default true). */
   causes?: boolean;
+  /** Only the frames sent from these capture points (`<device>-<interface>`); default all. */
+  points?: string[];
 }
 
 /** Direction flag of the Enhanced Packet Block: the frame is captured where it is sent. */
@@ -25,8 +27,10 @@ export function exportPcapng(capture: Capture, options: PcapngExportOptions = {}
   );
   const parts: Uint8Array[] = [writer.flush()];
   const withCauses = options.causes ?? true;
+  const only = options.points ? new Set(options.points) : null;
   for (let no = 1; no <= capture.count; no++) {
     const f = capture.frame(no);
+    if (only && !only.has(`${f.fromInterface.device}-${f.fromInterface.interface}`)) continue;
     const t = f.time;
     const seconds = VIRTUAL_EPOCH_SECONDS + Math.floor(t / 1_000_000);
     const nanoseconds = (t % 1_000_000) * 1000;

@@ -207,6 +207,42 @@ export class IpDevice extends Device {
     return this.sendIp({ dst, protocol: IpProtocol.UDP, ttl: opts.ttl, src: opts.src, dontFragment: opts.dontFragment }, (src) => emitUdp({ srcPort, dstPort }, payload, { src, dst }), cause);
   }
 
+  /**
+   * Sends a UDP datagram the way a service asks for it (services/README.md): a limited broadcast
+   * or a `linkDst` goes straight out of one interface without routing or ARP (the DHCP cases of
+   * RFC 2131 §4.1); anything else is routed like `sendUdp`.
+   */
+  sendDatagram(out: { src?: number; srcPort: number; dst: number; dstPort: number; payload: Uint8Array; linkDst?: MacAddress; iface?: string }, cause: string, defaultIface?: NetInterface): string | null {
+    const named = out.iface !== undefined ? this.iface(out.iface) : undefined;
+    if (out.dst === 0xffffffff || out.linkDst) {
+      const iface = named ?? defaultIface ?? this.interfaces.find((i) => i.up);
+      if (!iface) return 'Network is unreachable';
+      const src = out.src ?? iface.ipv4?.address ?? 0;
+      const udp = emitUdp({ srcPort: out.srcPort, dstPort: out.dstPort }, out.payload, { src, dst: out.dst });
+      const fields: Ipv4Fields = { identification: this.nextIpId(), ttl: 64, protocol: IpProtocol.UDP, src, dst: out.dst };
+      const headerLength = ipv4HeaderLength(fields);
+      const frame = new Uint8Array(ETH_HEADER_LENGTH + headerLength + udp.length);
+      writeIpv4Header(fields, frame, ETH_HEADER_LENGTH, udp.length);
+      frame.set(udp, ETH_HEADER_LENGTH + headerLength);
+      writeEthernetHeader({ dst: out.linkDst ?? MAC_BROADCAST, src: iface.mac, ethertype: EtherType.IPv4 }, frame, 0);
+      iface.send(frame, cause);
+      return null;
+    }
+    return this.sendUdp(out.dst, out.srcPort, out.dstPort, out.payload, cause, { src: out.src });
+  }
+
+  /**
+   * (Re)configures an interface's address, as `ip addr` would: the connected route follows; routes
+   * learned by DHCP on that interface are dropped with the old address. `null` removes the address.
+   */
+  setInterfaceAddress(iface: NetInterface, ipv4: { address: number; prefixLength: number } | null): void {
+    this.routing.removeWhere((r) => r.dev === iface.name && (r.origin === 'connected' || r.proto === 'dhcp'));
+    iface.ipv4 = ipv4;
+    if (!ipv4) return;
+    const { address, prefixLength } = ipv4;
+    this.routing.add({ type: 'unicast', dst: (address & prefixToMask(prefixLength)) >>> 0, prefixLength, dev: iface.name, proto: 'kernel', scope: 'link', src: address, origin: 'connected' });
+  }
+
   /** Sends a TCP segment (checksum over the pseudo-header of the chosen source address). */
   sendTcp(dst: number, fields: TcpFields, payload: Uint8Array, cause: string, opts: { ttl?: number; src?: number } = {}): string | null {
     return this.sendIp({ dst, protocol: IpProtocol.TCP, ttl: opts.ttl, src: opts.src, dontFragment: true }, (src) => emitTcp(fields, payload, { src, dst }), cause);
@@ -345,7 +381,9 @@ export class IpDevice extends Device {
         ip = again.repr;
       }
     }
-    if (this.isLocalAddress(ip.dst) || this.isBroadcastFor(iface, ip.dst)) this.deliverLocal(iface, packet, ip);
+    // An interface without an address (DHCP in progress) takes every packet sent to its MAC, as
+    // dhclient's raw socket does: the OFFER is unicast to the address being offered.
+    if (this.isLocalAddress(ip.dst) || this.isBroadcastFor(iface, ip.dst) || (iface.ipv4 === null && !this.forwarding)) this.deliverLocal(iface, packet, ip);
     else if (this.forwarding) this.forward(iface, packet, ip);
   }
 
@@ -486,6 +524,18 @@ export class IpDevice extends Device {
       default:
         if (!broadcast) this.icmpError(packet, ip, IcmpType.DestUnreachable, IcmpUnreachableCode.ProtocolUnreachable, `${this.name}: protocol ${ip.protocol} not supported`);
     }
+  }
+
+  /** `ip neigh flush all`: forgets learned neighbours (permanent entries stay); returns how many. */
+  flushArp(): number {
+    let n = 0;
+    for (const [key, e] of this.arp) {
+      if (e.state === 'PERMANENT' || e.state === 'INCOMPLETE') continue;
+      this.arp.delete(key);
+      this.net.state.delete(this.name, 'arp', `${e.iface.name} ${formatIpv4(e.address)}`);
+      n++;
+    }
+    return n;
   }
 
   override linkChanged(iface: NetInterface): void {

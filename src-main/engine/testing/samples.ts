@@ -19,7 +19,7 @@ export function loadSample(file: string): Lab {
 export function runScenario(lab: Lab, scenario: string, seed?: number): { sim: Simulation; pcap: Uint8Array; result: RunResult } {
   const sim = new Simulation(lab, { seed });
   sim.startScenario(scenario);
-  const result = sim.run();
+  const result = sim.run({ until: sim.scenarioEnd });
   return { sim, result, pcap: exportPcapng(sim.net.capture, { application: 'PacketLab test' }) };
 }
 

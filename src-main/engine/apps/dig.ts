@@ -1,0 +1,128 @@
+// Host DNS tools: `dig` (one query straight to a server, printed as dig 9.18 prints it) and a
+// getaddrinfo-style lookup through the stub resolver (hosts file, OS cache, name servers).
+import { formatIpv4 } from '../../../src-shared/net/addr';
+import { DnsRcode, emitDns, fullRcode, opcodeName, parseDns, rcodeName, recordToText, typeFromName, typeName, type DnsMessage, type DnsRecord } from '../../../src-shared/net/wire/dns';
+import type { DeviceServices } from '../journey/device-services';
+import type { IpDevice } from '../stack/ip-device';
+
+/** dig's defaults: +time=5 +tries=3 (the first plus two retries). */
+const DIG_TIMEOUT = 5_000_000;
+const DIG_TRIES = 3;
+const DNS_PORT = 53;
+
+export interface DigOptions {
+  name: string;
+  qtype?: string;
+  /** Server address (dig @server); default: the device's first name server. */
+  server?: number;
+}
+
+export interface DigResult {
+  ok: boolean;
+  rcode?: number;
+  answers: DnsRecord[];
+  lines: string[];
+}
+
+/** Sends one query and prints dig's output (header, sections, query time, server, size). */
+export function startDig(dev: IpDevice, services: DeviceServices | undefined, opts: DigOptions, onDone?: (r: DigResult) => void): void {
+  const net = dev.net;
+  const qtypeName = (opts.qtype ?? 'A').toUpperCase();
+  const qtype = typeFromName(qtypeName) ?? 1;
+  const server = opts.server ?? services?.stub.snapshot(net.now).servers[0];
+  const lines: string[] = [];
+  const print = (text: string) => {
+    lines.push(text);
+    net.print(dev.name, text);
+  };
+  const finish = (r: Omit<DigResult, 'lines'>) => onDone?.({ ...r, lines });
+  const serverAddress = typeof server === 'string' ? parseDotted(server) : server;
+  print(`; <<>> DiG 9.18 <<>> ${opts.server !== undefined ? `@${formatIpv4(opts.server)} ` : ''}${opts.name} ${qtypeName}`);
+  if (serverAddress === undefined) {
+    print(';; no servers could be reached (no name server configured)');
+    return finish({ ok: false, answers: [] });
+  }
+  const fqdn = opts.name.endsWith('.') ? opts.name.slice(0, -1) : opts.name;
+  const id = dev.rng.nextInt(0x10000);
+  let sport = 32768 + dev.rng.nextInt(61000 - 32768);
+  while (dev.udp.has(sport)) sport++;
+  const query: DnsMessage = {
+    id, qr: false, opcode: 0, aa: false, tc: false, rd: true, ra: false, z: false, ad: true, cd: false, rcode: 0,
+    questions: [{ name: fqdn, type: qtype, class: 1 }], answers: [], authorities: [], additionals: [],
+    edns: { udpSize: 1232, extendedRcode: 0, version: 0, dnssecOk: false, z: 0, options: [] },
+  };
+  const bytes = emitDns(query);
+  let tries = 0;
+  let sentAt = 0;
+  let timer = net.scheduler.at(net.now, `${dev.name} dig`, () => send());
+  const send = (): void => {
+    tries++;
+    sentAt = net.now;
+    const err = dev.sendUdp(serverAddress, sport, DNS_PORT, bytes, `dig on ${dev.name}: ${fqdn} ${qtypeName} asked of ${formatIpv4(serverAddress)}${tries > 1 ? ` (try ${tries})` : ''}`);
+    if (err) {
+      dev.udp.delete(sport);
+      print(`;; UDP setup with ${formatIpv4(serverAddress)}#53(${formatIpv4(serverAddress)}) for ${fqdn} failed: ${err.toLowerCase()}.`);
+      return finish({ ok: false, answers: [] });
+    }
+    timer = net.scheduler.after(DIG_TIMEOUT, `${dev.name} dig timeout`, () => {
+      if (tries < DIG_TRIES) return send();
+      dev.udp.delete(sport);
+      print(`;; communications error to ${formatIpv4(serverAddress)}#53: timed out`);
+      print(';; no servers could be reached');
+      finish({ ok: false, answers: [] });
+    });
+  };
+  dev.udp.set(sport, (d) => {
+    if (d.src !== serverAddress || d.srcPort !== DNS_PORT) return;
+    const p = parseDns(d.payload);
+    if (!p.ok || p.value.message.id !== id || !p.value.message.qr) return;
+    net.scheduler.cancel(timer);
+    dev.udp.delete(sport);
+    const m = p.value.message;
+    for (const l of formatDigAnswer(m, Math.round((net.now - sentAt) / 1000), serverAddress, d.payload.length)) print(l);
+    finish({ ok: fullRcode(m) === DnsRcode.NOERROR, rcode: fullRcode(m), answers: m.answers });
+  });
+}
+
+/** dig's answer block for message `m`. */
+export function formatDigAnswer(m: DnsMessage, queryMs: number, server: number, size: number): string[] {
+  const flags = [m.qr && 'qr', m.aa && 'aa', m.tc && 'tc', m.rd && 'rd', m.ra && 'ra', m.ad && 'ad', m.cd && 'cd'].filter(Boolean).join(' ');
+  const out = [
+    ';; Got answer:',
+    `;; ->>HEADER<<- opcode: ${opcodeName(m.opcode)}, status: ${rcodeName(fullRcode(m))}, id: ${m.id}`,
+    `;; flags: ${flags}; QUERY: ${m.questions.length}, ANSWER: ${m.answers.length}, AUTHORITY: ${m.authorities.length}, ADDITIONAL: ${m.additionals.length + (m.edns ? 1 : 0)}`,
+    '',
+  ];
+  if (m.edns) out.push(';; OPT PSEUDOSECTION:', `; EDNS: version: ${m.edns.version}, flags:${m.edns.dnssecOk ? ' do' : ''}; udp: ${m.edns.udpSize}`);
+  out.push(';; QUESTION SECTION:');
+  for (const q of m.questions) out.push(`;${q.name === '' ? '' : q.name}.\t\tIN\t${typeName(q.type)}`);
+  const section = (title: string, rs: DnsRecord[]) => {
+    if (!rs.length) return;
+    out.push('', `;; ${title} SECTION:`, ...rs.map(recordToText));
+  };
+  section('ANSWER', m.answers);
+  section('AUTHORITY', m.authorities);
+  section('ADDITIONAL', m.additionals);
+  out.push('', `;; Query time: ${queryMs} msec`, `;; SERVER: ${formatIpv4(server)}#53(${formatIpv4(server)}) (UDP)`, `;; MSG SIZE  rcvd: ${size}`, '');
+  return out;
+}
+
+function parseDotted(s: string): number | undefined {
+  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(s);
+  return m ? ((+m[1] << 24) | (+m[2] << 16) | (+m[3] << 8) | +m[4]) >>> 0 : undefined;
+}
+
+/** getaddrinfo through the stub (hosts file → OS cache → name servers), printed like `getent ahostsv4`. */
+export function startGetaddrinfo(dev: IpDevice, services: DeviceServices, name: string, qtype = 'A', onDone?: (addresses: number[], source: string | undefined) => void): void {
+  const net = dev.net;
+  const type = typeFromName(qtype.toUpperCase()) ?? 1;
+  services.resolve(name, type, (e) => {
+    if (e.kind === 'resolved') {
+      for (const a of e.addresses) net.print(dev.name, `${formatIpv4(a)}\t${e.name}\t(${e.source}: ${e.cause})`);
+      onDone?.(e.addresses, e.source);
+    } else {
+      net.print(dev.name, `getaddrinfo ${name}: ${e.rcode === DnsRcode.NXDOMAIN ? 'Name or service not known' : 'Temporary failure in name resolution'} (${e.cause})`);
+      onDone?.([], undefined);
+    }
+  });
+}
