@@ -7,7 +7,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { WsClientMessage, WsServerMessage } from '../../src-shared/ipc/client';
 import type { Dispatch } from '../host/dispatch';
 import { contentSecurityPolicy, readStatic } from '../host/static-files';
-import { TOKEN_COOKIE, checkRequest, type GuardContext } from './guard';
+import { TOKEN_COOKIE, checkRequest, type GuardContext, type RequestFacts } from './guard';
 
 export interface ServeOptions {
   dispatch: Dispatch;
@@ -28,23 +28,24 @@ export interface RunningServer {
 
 const MAX_WS_MESSAGE = 96 * 1024 * 1024;
 
+function requestFacts(req: http.IncomingMessage, isWebSocket: boolean): RequestFacts {
+  return {
+    host: req.headers.host,
+    origin: req.headers.origin,
+    secFetchSite: req.headers['sec-fetch-site'] as string | undefined,
+    cookie: req.headers.cookie,
+    url: req.url ?? '/',
+    isWebSocket,
+  };
+}
+
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const token = options.token ?? randomBytes(24).toString('base64url');
   const ctx: GuardContext = { port: 0, token };
   const sockets = new Set<WebSocket>();
 
   const server = http.createServer(async (req, res) => {
-    const verdict = checkRequest(
-      {
-        host: req.headers.host,
-        origin: req.headers.origin,
-        secFetchSite: req.headers['sec-fetch-site'] as string | undefined,
-        cookie: req.headers.cookie,
-        url: req.url ?? '/',
-        isWebSocket: false,
-      },
-      ctx,
-    );
+    const verdict = checkRequest(requestFacts(req, false), ctx);
     if (!verdict.ok) {
       res.writeHead(verdict.status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
       res.end(`PacketLab: ${verdict.reason}\n`);
@@ -86,17 +87,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE });
   server.on('upgrade', (req, socket, head) => {
-    const verdict = checkRequest(
-      {
-        host: req.headers.host,
-        origin: req.headers.origin,
-        secFetchSite: req.headers['sec-fetch-site'] as string | undefined,
-        cookie: req.headers.cookie,
-        url: req.url ?? '/',
-        isWebSocket: true,
-      },
-      ctx,
-    );
+    const verdict = checkRequest(requestFacts(req, true), ctx);
     if (!verdict.ok || new URL(req.url ?? '/', 'http://x').pathname !== '/ws') {
       const status = verdict.ok ? 404 : verdict.status;
       socket.end(`HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Not Found'}\r\nConnection: close\r\n\r\n`);

@@ -2,6 +2,7 @@
 
 import { PCAP_MAGIC_NS, PCAP_MAGIC_US } from './decoder';
 import type { Timestamp } from './types';
+import { concatBytes } from '../bytes';
 
 export interface WritablePacket {
   timestamp: Timestamp;
@@ -63,17 +64,6 @@ export function writePcap(options: PcapWriterOptions, packets: Iterable<Writable
   const writer = new PcapWriter(options);
   const parts = [writer.header()];
   for (const p of packets) parts.push(writer.record(p));
-  return concatParts(parts);
+  return concatBytes(parts);
 }
 
-export function concatParts(parts: readonly Uint8Array[]): Uint8Array {
-  let total = 0;
-  for (const p of parts) total += p.length;
-  const out = new Uint8Array(total);
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
-}

@@ -4,7 +4,8 @@
 // (`flush()`), or collected into one file (`toBytes()`).
 
 import { BLOCK_DSB, BLOCK_EPB, BLOCK_IDB, BLOCK_SPB, PCAPNG_BYTE_ORDER_MAGIC, PCAPNG_SHB } from './decoder';
-import { concatParts, type WritablePacket } from './pcap-writer';
+import { concatBytes } from '../bytes';
+import type { WritablePacket } from './pcap-writer';
 import { timeToHiLo, type HiLo } from './timestamp';
 import { SECRETS_TLS_KEY_LOG } from './types';
 
@@ -69,7 +70,7 @@ class Options {
   /** Options plus opt_endofopt, or nothing when there are none. */
   bytes(): Uint8Array {
     if (this.length === 0) return new Uint8Array(0);
-    return concatParts([...this.parts, new Uint8Array(4)]);
+    return concatBytes([...this.parts, new Uint8Array(4)]);
   }
 }
 
@@ -111,7 +112,7 @@ export class PcapngWriter {
     opts.text(2, iface.name);
     opts.text(3, iface.description);
     if (tsresol !== 6) opts.add(9, Uint8Array.of(tsresol));
-    if (iface.filter !== undefined) opts.add(11, concatParts([Uint8Array.of(0), utf8.encode(iface.filter)]));
+    if (iface.filter !== undefined) opts.add(11, concatBytes([Uint8Array.of(0), utf8.encode(iface.filter)]));
     opts.text(12, iface.os);
     const body = new Uint8Array(8);
     const v = new DataView(body.buffer);
@@ -188,7 +189,7 @@ export class PcapngWriter {
 
   /** Blocks written since the last flush (for streaming to a file). */
   flush(): Uint8Array {
-    const out = concatParts(this.blocks);
+    const out = concatBytes(this.blocks);
     this.blocks = [];
     return out;
   }

@@ -1,16 +1,6 @@
 // Small byte helpers for the TLS 1.3 modules.
 
-export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
+export { concatBytes } from '../../../src-shared/bytes';
 
 export function toHex(b: Uint8Array): string {
   let s = '';
