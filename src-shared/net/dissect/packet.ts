@@ -158,9 +158,11 @@ export class Packet {
     const e = this.store.get(field);
     if (e === undefined) this.store.set(field, { stamp: this.stamp, list: [value] });
     else if (e.stamp !== this.stamp) {
-      // A fresh array is cheaper than truncating the old one (length = 0 is a slow path in V8).
       e.stamp = this.stamp;
-      e.list = [value];
+      // Reuse a one-value list in place (the common case); otherwise a fresh array is cheaper
+      // than truncating the old one (length = 0 is a slow path in V8).
+      if (e.list.length === 1) e.list[0] = value;
+      else e.list = [value];
     } else e.list.push(value);
   }
 
