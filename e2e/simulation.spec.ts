@@ -106,3 +106,24 @@ test('a lab that cannot run shows its errors with their positions', async ({ app
   await expect(alert).toContainText('pc1');
   await expect(alert).toContainText(/line \d+:\d+/);
 });
+
+test('a quick action runs one ping on its own and prints its output', async ({ appPage: page, consoleErrors }) => {
+  await ready(page);
+  await page.getByRole('button', { name: 'Two LANs and a router' }).click();
+  const toolbar = page.getByRole('toolbar', { name: 'Simulation' });
+  await toolbar.getByRole('combobox', { name: 'Speed' }).selectOption('16');
+  await toolbar.getByRole('button', { name: 'Action…' }).click();
+  const form = page.getByRole('dialog', { name: 'Run one action on its own' });
+  await form.getByRole('combobox', { name: 'Action' }).selectOption('ping');
+  await form.getByRole('combobox', { name: 'From device' }).selectOption('pc3');
+  await form.getByRole('textbox', { name: 'To (address or host name)' }).fill('198.51.100.20');
+  await form.getByRole('button', { name: 'Run action' }).click();
+  await expect(form).toBeHidden();
+  await expect(toolbar.getByRole('combobox', { name: 'Scenario' })).toHaveValue('::quick-action::');
+  // One echo request and reply with the ARP exchanges on both LANs.
+  await expect.poll(async () => Number(await grid(page).getAttribute('aria-rowcount'))).toBeGreaterThan(8);
+  const output = page.getByRole('log', { name: 'Output' });
+  await expect(output).toContainText('PING 198.51.100.20', { timeout: 20_000 });
+  await expect(output).toContainText('1 packets transmitted, 1 received', { timeout: 20_000 });
+  expect(consoleErrors).toEqual([]);
+});

@@ -17,6 +17,8 @@ import {
   playbackDelay,
   receiverOf,
   useSimulationStore,
+  withQuickScenario,
+  QUICK_SCENARIO,
   BASE_FRAME_MS,
   MAX_IDLE_MS,
   type FrameMeta,
@@ -49,7 +51,7 @@ function meta(no: number): FrameMeta {
 const LAB = JSON.stringify({
   version: 2,
   name: 't',
-  scenarios: [{ name: 'ping', description: 'pc1 pings r1' }, { name: 'other' }],
+  scenarios: [{ name: 'ping', description: 'pc1 pings r1', actions: [] }, { name: 'other', actions: [] }],
   devices: [
     { name: 'pc1', type: 'host', position: { x: 0, y: 0 }, interfaces: [{ name: 'eth0', ipv4: '192.0.2.2/24' }] },
     { name: 'sw1', type: 'switch', position: { x: 100, y: 0 }, interfaces: [{ name: 'p1' }, { name: 'p2' }] },
@@ -316,5 +318,39 @@ describe('simulation store', () => {
     expect(calls.filter((c) => c.name === 'sim.close').map((c) => c.params)).toEqual([{ sessionId: 's1' }]);
     expect(sim.result).toBeNull();
     expect(capture.status).toBe('empty');
+  });
+
+  it('runs a quick action as an added scenario, leaving the lab document as it was', async () => {
+    const { sim, lab, calls } = await setup();
+    const before = lab.serialize();
+    expect(await sim.runAction({ type: 'ping', from: 'pc1', to: '192.0.2.1', count: 1 }, 'Ping pc1 → 192.0.2.1')).toBe(true);
+    sim.pause();
+    const run = calls.find((c) => c.name === 'sim.run')!;
+    expect(run.params.scenario).toBe(QUICK_SCENARIO);
+    const sent = JSON.parse(run.params.labText as string);
+    expect(sent.scenarios.at(-1)).toEqual({ name: QUICK_SCENARIO, description: 'Ping pc1 → 192.0.2.1', actions: [{ type: 'ping', from: 'pc1', to: '192.0.2.1', count: 1, atMs: 0 }] });
+    expect(sent.scenarios.slice(0, 2).map((s: { name: string }) => s.name)).toEqual(['ping', 'other']);
+    expect(lab.serialize()).toBe(before);
+    sim.chooseScenario('ping');
+    expect(sim.quickAction).toBeNull();
+  });
+
+  it('reports the lab\'s own problems at their positions before running a quick action', async () => {
+    const { sim, lab, calls } = await setup();
+    const pc1 = lab.devices.find((d) => d.name === 'pc1')!;
+    lab.updateInterface(pc1.id, 'eth0', { ipv4: '192.0.2.300/24' });
+    expect(await sim.runAction({ type: 'ping', from: 'pc1', to: '192.0.2.1' }, 'Ping')).toBe(false);
+    expect(calls.some((c) => c.name === 'sim.run')).toBe(false);
+    expect(sim.errors.length).toBeGreaterThan(0);
+    const text = lab.serialize().split('\n');
+    const e = sim.errors[0];
+    expect(text[e.line! - 1].slice(e.col! - 1)).toMatch(/^"?192\.0\.2\.300|^"ipv4"/);
+  });
+});
+
+describe('withQuickScenario', () => {
+  it('adds a scenario to a lab without any', () => {
+    const out = JSON.parse(withQuickScenario('{"version":2,"devices":[],"links":[]}', { type: 'flush', from: 'pc1', cache: 'all' }, 'Flush'));
+    expect(out.scenarios).toEqual([{ name: QUICK_SCENARIO, description: 'Flush', actions: [{ type: 'flush', from: 'pc1', cache: 'all', atMs: 0 }] }]);
   });
 });

@@ -93,6 +93,24 @@ function base64ToArrayBuffer(base64: string): ArrayBuffer {
   return out.buffer;
 }
 
+/** One action run on its own (Packet Tracer's "add simple PDU"), as in the lab format's scenarios. */
+export type QuickAction =
+  | { type: 'ping'; from: string; to: string; count?: number }
+  | { type: 'traceroute'; from: string; to: string }
+  | { type: 'lookup'; from: string; name: string }
+  | { type: 'dhcp'; from: string; action: 'renew' }
+  | { type: 'flush'; from: string; cache: 'all' };
+
+/** Name of the scenario a quick action runs as (added to the text sent to the engine only). */
+export const QUICK_SCENARIO = 'quick action';
+
+/** The lab text with one more scenario holding `action` at time 0. */
+export function withQuickScenario(labText: string, action: QuickAction, description: string): string {
+  const doc = JSON.parse(labText) as { scenarios?: unknown[] };
+  doc.scenarios = [...(Array.isArray(doc.scenarios) ? doc.scenarios : []), { name: QUICK_SCENARIO, description, actions: [{ ...action, atMs: 0 }] }];
+  return JSON.stringify(doc, null, 2) + '\n';
+}
+
 /** Scenario names and descriptions as written in the lab document. */
 export interface ScenarioInfo {
   name: string;
@@ -111,6 +129,8 @@ export const useSimulationStore = defineStore('simulation', () => {
       .map((s) => ({ name: s.name, description: typeof s.description === 'string' ? s.description : '' }));
   });
   const chosenScenario = ref<string | null>(null);
+  /** A quick action replacing the scenario for the next runs, with how to describe it. */
+  const quickAction = shallowRef<{ action: QuickAction; label: string } | null>(null);
   /** The scenario Run uses: the one picked, else the lab's first. */
   const scenario = computed(() => {
     const names = scenarios.value.map((s) => s.name);
@@ -183,9 +203,25 @@ export const useSimulationStore = defineStore('simulation', () => {
     deviceState.value = null;
     const revision = lab.revision;
     try {
-      const r = await host().call('sim.run', { labText: lab.serialize(), ...(scenario.value ? { scenario: scenario.value } : {}) });
+      const text = lab.serialize();
+      const quick = quickAction.value;
+      if (quick) {
+        // Problems of the lab itself are reported against the text the user has, not the one with
+        // the added scenario.
+        lab.validateNow();
+        const problems = lab.liveProblems.filter((p) => p.severity === 'error');
+        if (problems.length) {
+          errors.value = problems.map((p) => ({ message: p.message, line: p.line, col: p.col }));
+          status.value = 'error';
+          return false;
+        }
+      }
+      const r = quick
+        ? await host().call('sim.run', { labText: withQuickScenario(text, quick.action, quick.label), scenario: QUICK_SCENARIO })
+        : await host().call('sim.run', { labText: text, ...(scenario.value ? { scenario: scenario.value } : {}) });
       if (!r.ok) {
-        errors.value = r.errors;
+        // Positions in the added scenario would point at text the user never sees.
+        errors.value = quick ? r.errors.map((e) => ({ message: e.message })) : r.errors;
         status.value = 'error';
         return false;
       }
@@ -201,7 +237,7 @@ export const useSimulationStore = defineStore('simulation', () => {
       // Capture points name links and interfaces of this run; keep the choice only if it still exists.
       if (!capturePointExists(capturePoint.value, r.links)) capturePoint.value = { kind: 'all' };
       ownFilter = null;
-      await capture.open(base64ToArrayBuffer(pcap.base64), `${r.scenario ?? 'simulation'}.pcapng`);
+      await capture.open(base64ToArrayBuffer(pcap.base64), `${quick ? quick.action.type : (r.scenario ?? 'simulation')}.pcapng`);
       ownCapture = capture.info;
       await applyCapturePointFilter();
       status.value = 'ready';
@@ -332,6 +368,15 @@ export const useSimulationStore = defineStore('simulation', () => {
 
   function chooseScenario(name: string): void {
     chosenScenario.value = name;
+    quickAction.value = null;
+  }
+
+  /** Runs one action on its own from the start of a fresh network, then plays it. */
+  async function runAction(action: QuickAction, label: string): Promise<boolean> {
+    quickAction.value = { action, label };
+    if (!(await run())) return false;
+    await play();
+    return true;
   }
 
   /** The device whose state is shown: the one picked, else the current frame's sender. */
@@ -378,6 +423,7 @@ export const useSimulationStore = defineStore('simulation', () => {
   return {
     scenarios,
     scenario,
+    quickAction,
     status,
     errors,
     result,
@@ -410,6 +456,7 @@ export const useSimulationStore = defineStore('simulation', () => {
     setSpeed,
     setCapturePoint,
     chooseScenario,
+    runAction,
     pickDevice,
     refreshState,
   };
