@@ -3,7 +3,7 @@
 import { allFields, lookupField, registerFields } from './registry';
 import { DissectSession, type DatagramProtocol, type Registries, type SessionOptions, type StreamProtocol } from './session';
 import { Packet, type PacketMode } from './packet';
-import { DATA_FIELDS, LINK_FIELDS, dissectArp, dissectData, dissectEthernet, dissectFrame } from './proto/link';
+import { DATA_FIELDS, LINK_FIELDS, SLL_FIELDS, dissectArp, dissectData, dissectEthernet, dissectFrame, dissectSll } from './proto/link';
 import { IP_FIELDS, dissectIpv4, dissectIpv6 } from './proto/ip';
 import { ICMP_FIELDS, dissectIcmp, dissectIcmpv6 } from './proto/icmp';
 import { UDP_FIELDS, dissectUdp } from './proto/udp';
@@ -21,6 +21,7 @@ export * from './types';
 
 registerFields(LINK_FIELDS);
 registerFields(DATA_FIELDS);
+registerFields(SLL_FIELDS);
 registerFields(IP_FIELDS);
 registerFields(ICMP_FIELDS);
 registerFields(UDP_FIELDS);
@@ -57,6 +58,8 @@ function registries(): Registries {
     linkType: new Map([
       [1, dissectEthernet],
       [101, ipByVersion],
+      [113, (p, s, b, o, e) => dissectSll(p, s, b, o, e, false)],
+      [276, (p, s, b, o, e) => dissectSll(p, s, b, o, e, true)],
       [228, dissectIpv4],
       [229, dissectIpv6],
     ]),

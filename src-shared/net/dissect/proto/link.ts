@@ -142,6 +142,43 @@ export function dispatchEthertype(p: Packet, s: DissectSession, buf: Uint8Array,
   }
 }
 
+export const SLL_FIELDS: FieldInfo[] = [
+  protoField('sll', 'Linux cooked capture'),
+  uintField('sll.pkttype', 'Packet type', 16, { 0: 'Unicast to us', 1: 'Broadcast', 2: 'Multicast', 3: 'Unicast to another host', 4: 'Sent by us' }),
+  uintField('sll.hatype', 'Link-layer address type', 16),
+  uintField('sll.halen', 'Link-layer address length', 16),
+  field('sll.src.eth', 'Source', 'ether'),
+  hexField('sll.etype', 'Protocol', 16, ETHERTYPE_NAMES),
+  uintField('sll.ifindex', 'Interface index', 32),
+];
+
+/** Linux cooked capture v1 (link type 113) and v2 (276): a pseudo-header, then an ethertype. */
+export function dissectSll(p: Packet, s: DissectSession, buf: Uint8Array, off: number, end: number, v2 = false): void {
+  const len = v2 ? 20 : 16;
+  need(buf, off, len, end);
+  const pkttype = v2 ? buf[off + 10] : u16(buf, off);
+  const hatype = v2 ? u16(buf, off + 8) : u16(buf, off + 2);
+  const halen = v2 ? buf[off + 11] : u16(buf, off + 4);
+  const addr = off + (v2 ? 12 : 6);
+  const etype = v2 ? u16(buf, off) : u16(buf, off + 14);
+  p.proto('sll', off, len, v2 ? 'Linux cooked capture v2' : 'Linux cooked capture v1');
+  if (v2) {
+    p.add('sll.etype', off, 2, etype);
+    p.add('sll.ifindex', off + 4, 4, u32(buf, off + 4));
+  }
+  p.add('sll.pkttype', v2 ? off + 10 : off, v2 ? 1 : 2, pkttype);
+  p.add('sll.hatype', v2 ? off + 8 : off + 2, 2, hatype);
+  p.add('sll.halen', v2 ? off + 11 : off + 4, v2 ? 1 : 2, halen);
+  if (halen === 6 && (hatype === 1 || hatype === 772) && p.want('sll.src.eth')) p.add('sll.src.eth', addr, 6, buf.slice(addr, addr + 6));
+  if (!v2) p.add('sll.etype', off + 14, 2, etype);
+  p.close();
+  if (p.columns) {
+    p.setProtocol('SLL');
+    if (halen === 6) p.src = etherToString(buf, addr);
+  }
+  dispatchEthertype(p, s, buf, off + len, end, etype);
+}
+
 export const DATA_FIELDS: FieldInfo[] = [
   protoField('data', 'Data'),
   field('data.data', 'Data', 'bytes'),
