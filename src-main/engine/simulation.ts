@@ -20,6 +20,7 @@ import { startUdpEchoClient, startUdpEchoServer } from './apps/udp-echo';
 import { startDig, startGetaddrinfo } from './apps/dig';
 import { DeviceServices } from './journey/device-services';
 import { journeyStep, type JourneyStep } from './journey/steps';
+import type { TcpStack } from './stack/tcp-stack';
 import { parseIpv4 } from '../../src-shared/net/addr';
 
 export const DEFAULT_EVENT_BUDGET = 20_000_000;
@@ -117,6 +118,12 @@ export class Simulation {
     }
     if (tier === 'arp' || tier === 'all') said.push(`ARP cache: ${dev.flushArp()} entries flushed`);
     for (const line of said) this.net.print(device, line);
+  }
+
+  /** TCP of a host or router (listen / connect; created on first use). */
+  tcp(device: string): TcpStack {
+    this.ipDevice(device);
+    return this.services.get(device)!.tcp;
   }
 
   /** The URL-journey step of captured frame `no` (dhcp, arp, dns, tcp, tls, http or routing). */

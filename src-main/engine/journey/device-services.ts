@@ -17,6 +17,7 @@ import { DnsAuthoritativeServer, DNS_PORT } from '../services/dns/authoritative'
 import { DnsResolver, type ResolverEvent } from '../services/dns/resolver';
 import { StubResolver, type StubEvent } from '../services/dns/stub';
 import type { IpDevice, UdpDatagram } from '../stack/ip-device';
+import { TcpStack } from '../stack/tcp-stack';
 import { inbound, ServiceRunner } from './service-runner';
 
 type StubListener = (e: StubEvent) => void;
@@ -169,6 +170,13 @@ export class DeviceServices {
     }
   }
 
+  private tcpStack: TcpStack | null = null;
+
+  /** The device's TCP (created on first use: it takes over `IpDevice.tcpInput`). */
+  get tcp(): TcpStack {
+    return (this.tcpStack ??= new TcpStack(this.device));
+  }
+
   /** Boot: DHCP clients send their first DISCOVER. */
   start(): void {
     for (const slot of this.dhcpClients.values()) slot.runner.apply(slot.client.start(this.device.net.now), slot.iface);
@@ -216,6 +224,7 @@ export class DeviceServices {
     if (this.authoritative) out.authoritative = this.authoritative.snapshot();
     if (this.dhcpServer) out.dhcpServer = this.dhcpServer.snapshot(now);
     if (this.dhcpRelay) out.dhcpRelay = this.dhcpRelay.snapshot();
+    if (this.tcpStack) out.tcp = this.tcpStack.snapshot();
     if (this.dhcpClients.size) out.dhcpClients = Object.fromEntries([...this.dhcpClients].map(([n, s]) => [n, s.client.snapshot(now)]));
     return out;
   }

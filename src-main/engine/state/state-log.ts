@@ -3,7 +3,7 @@
 // is the replay of the changes made before frame N went on the wire.
 import type { Micros } from '../sim/time';
 
-export type TableName = 'arp' | 'mac' | 'routes' | 'nat';
+export type TableName = 'arp' | 'mac' | 'routes' | 'nat' | 'tcp';
 
 export interface ArpRow {
   address: number;
@@ -49,11 +49,23 @@ export interface NatRow {
   expires: Micros;
 }
 
+/** A TCP connection as `ss -tan` shows it (listeners are not recorded). */
+export interface TcpRow {
+  local: number;
+  localPort: number;
+  remote: number;
+  remotePort: number;
+  state: string;
+  /** Why it entered this state. */
+  cause: string;
+}
+
 export interface TableRows {
   arp: ArpRow;
   mac: MacRow;
   routes: RouteRow;
   nat: NatRow;
+  tcp: TcpRow;
 }
 
 export interface TableChange {
@@ -75,6 +87,8 @@ export interface DeviceState {
   mac: MacRow[];
   routes: RouteRow[];
   nat: NatRow[];
+  /** TCP connections (absent in states recorded before TCP existed). */
+  tcp?: TcpRow[];
 }
 
 export class StateLog {
@@ -102,7 +116,7 @@ export class StateLog {
    * time). Frame 0 gives the state before the first frame, like frame 1.
    */
   stateAt(device: string, frameNo: number, time: Micros): DeviceState {
-    const tables: { [K in TableName]: Map<string, TableRows[K]> } = { arp: new Map(), mac: new Map(), routes: new Map(), nat: new Map() };
+    const tables: { [K in TableName]: Map<string, TableRows[K]> } = { arp: new Map(), mac: new Map(), routes: new Map(), nat: new Map(), tcp: new Map() };
     const limit = Math.max(frameNo, 1);
     for (const c of this.changes(device)) {
       if (c.afterFrame >= limit) break;
@@ -118,6 +132,7 @@ export class StateLog {
       mac: live(tables.mac.values()),
       routes: [...tables.routes.values()],
       nat: live(tables.nat.values()),
+      tcp: [...tables.tcp.values()],
     };
   }
 
