@@ -38,7 +38,7 @@ export const TLS_FIELDS: FieldInfo[] = [
   uintField('tls.handshake.extensions_server_name_len', 'Server Name length', 16),
   field('tls.handshake.extensions_alpn_str', 'ALPN Next Protocol', 'string'),
   hexField('tls.handshake.extensions.supported_version', 'Supported Version', 16, VERSIONS),
-  hexField('tls.handshake.extensions_key_share_group', 'Group', 16),
+  uintField('tls.handshake.extensions_key_share_group', 'Group', 16),
   hexField('tls.handshake.sig_hash_alg', 'Signature Algorithm', 16),
   field('tls.app_data', 'Encrypted Application Data', 'bytes'),
   field('tls.change_cipher_spec', 'Change Cipher Spec Message', 'none'),
@@ -58,6 +58,8 @@ interface TlsConv {
   version: number;
   /** Directions (by source port) that sent ChangeCipherSpec: their later handshakes are encrypted. */
   ccs: Set<number>;
+  /** Per direction (source port): a handshake message still waiting for bytes from later records. */
+  pending: Map<number, { type: number; remaining: number; parts: Uint8Array[] }>;
 }
 
 function conv(s: DissectSession): TlsConv {
@@ -66,7 +68,7 @@ function conv(s: DissectSession): TlsConv {
   const map = s.get('tls.convs', () => new Map<string, TlsConv>());
   let c = map.get(key);
   if (!c) {
-    c = { version: 0, ccs: new Set() };
+    c = { version: 0, ccs: new Set(), pending: new Map() };
     map.set(key, c);
   }
   return c;
@@ -147,6 +149,14 @@ function dissectHello(p: Packet, b: Uint8Array, o: number, end: number, type: nu
   }
 }
 
+/** ECDHE ServerKeyExchange (named curve): the signature algorithm after the public key. */
+function dissectServerKeyExchange(p: Packet, b: Uint8Array, o: number, end: number): void {
+  if (o + 4 > end || b[o] !== 3) return;
+  const keyLen = b[o + 3];
+  const sig = o + 4 + keyLen;
+  if (sig + 2 <= end) p.add('tls.handshake.sig_hash_alg', sig, 2, u16(b, sig));
+}
+
 function dissectTls(p: Packet, s: DissectSession, b: Uint8Array, off: number, end: number): number {
   if (end - off < 5) {
     p.desegmentLen = 5 - (end - off);
@@ -186,13 +196,51 @@ function dissectTls(p: Packet, s: DissectSession, b: Uint8Array, off: number, en
       if (c.ccs.has(srcPort)) names.push('Encrypted Handshake Message');
       else {
         let q = d;
-        while (q + 4 <= d + len) {
+        const recEnd = d + len;
+        // A handshake message longer than its record continues in the next handshake records
+        // of this direction: those bytes belong to it (it is named where it completes).
+        const pend = c.pending.get(srcPort);
+        if (pend) {
+          const take = Math.min(pend.remaining, len);
+          pend.remaining -= take;
+          if (pend.parts.length < 1024) pend.parts.push(b.slice(q, q + take));
+          q += take;
+          if (pend.remaining === 0) {
+            c.pending.delete(srcPort);
+            // The whole message (header included), reassembled from its records.
+            let total = 0;
+            for (const part of pend.parts) total += part.length;
+            const whole = new Uint8Array(total);
+            let at = 0;
+            for (const part of pend.parts) {
+              whole.set(part, at);
+              at += part.length;
+            }
+            const wasReassembled = p.reassembled;
+            p.reassembled = true;
+            p.open('tls.handshake', 0, whole.length, `Handshake Protocol: ${HS_TYPES[pend.type] ?? 'Unknown'} (reassembled)`);
+            p.add('tls.handshake.type', 0, 1, pend.type);
+            if (whole.length >= 4) p.add('tls.handshake.length', 1, 3, u24(whole, 1));
+            if (pend.type === 1 || pend.type === 2) dissectHello(p, whole, 4, whole.length, pend.type, c);
+            else if (pend.type === 12) dissectServerKeyExchange(p, whole, 4, whole.length);
+            p.close();
+            p.reassembled = wasReassembled;
+            names.push(HS_TYPES[pend.type] ?? 'Unknown Handshake Message');
+          }
+        }
+        while (q + 4 <= recEnd) {
           const ht = b[q];
           const hl = u24(b, q + 1);
+          if (q + 4 + hl > recEnd) {
+            c.pending.set(srcPort, { type: ht, remaining: q + 4 + hl - recEnd, parts: [b.slice(q, recEnd)] });
+            names.push(`[${HS_TYPES[ht] ?? 'Unknown Handshake Message'} Fragment]`);
+            break;
+          }
           p.open('tls.handshake', q, 4 + hl, `Handshake Protocol: ${HS_TYPES[ht] ?? 'Unknown'}`);
           p.add('tls.handshake.type', q, 1, ht);
           p.add('tls.handshake.length', q + 1, 3, hl);
-          if (ht === 1 || ht === 2) dissectHello(p, b, q + 4, Math.min(d + len, q + 4 + hl), ht, c);
+          if (ht === 1 || ht === 2) dissectHello(p, b, q + 4, Math.min(recEnd, q + 4 + hl), ht, c);
+          else if (ht === 12) dissectServerKeyExchange(p, b, q + 4, q + 4 + hl);
           p.close();
           names.push(HS_TYPES[ht] ?? 'Unknown Handshake Message');
           if (ht === 2 && c.version === 0x0304) recVersion = 0x0304;
