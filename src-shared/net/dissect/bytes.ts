@@ -3,8 +3,15 @@
 
 export class Truncated extends Error {}
 
+/**
+ * The bytes exist on the wire (within the reported length) but were not captured (snaplen):
+ * Wireshark's "[Packet size limited during capture]", not a malformed packet.
+ */
+export class CaptureLimited extends Truncated {}
+
 export function need(buf: Uint8Array, off: number, n: number, end: number = buf.length): void {
-  if (off < 0 || off + n > end || off + n > buf.length) throw new Truncated();
+  if (off < 0 || off + n > end) throw new Truncated();
+  if (off + n > buf.length) throw new CaptureLimited();
 }
 
 export function u8(b: Uint8Array, o: number): number {

@@ -125,6 +125,8 @@ export class Packet {
     this.macOff = -1;
     if (this.layers.length) this.layers = []; // cheaper than truncating (a V8 slow path)
     this.malformed = false;
+    this.limited = false;
+    this.fence = '';
     this.desegmentLen = 0;
     this.reassembled = false;
   }
@@ -254,12 +256,26 @@ export class Packet {
     return this.dst;
   }
 
+  /** Wireshark's "[Packet size limited during capture]": the snaplen cut the frame short. */
+  limitedAt(protocol: string, offset: number): void {
+    if (this.limited) return;
+    this.limited = true;
+    this.closeTo(0);
+    if (this.tree) this.attach({ field: '_ws.short', label: `[Packet size limited during capture: ${protocol} truncated]`, offset, length: 0, generated: true });
+    if (this.columns) this.info += '[Packet size limited during capture]';
+  }
+
+  limited = false;
+
   setProtocol(name: string): void {
     this.protocol = name;
   }
 
+  /** Info text kept in front of whatever upper layers write (tshark's column fence): TCP analysis flags. */
+  fence = '';
+
   setInfo(text: string): void {
-    this.info = text;
+    this.info = this.fence + text;
   }
 
   appendInfo(text: string): void {

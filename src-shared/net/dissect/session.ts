@@ -2,6 +2,7 @@
 // heuristics), Decode As, and the state carried across frames (TCP conversations, reassembly,
 // DNS transactions). Frames must be fed in order; frame N only depends on frames 1..N-1.
 import { Packet } from './packet';
+import { CaptureLimited } from './bytes';
 
 /** Network/transport facts of the frame being dissected, shared by the layers above. */
 export class NetInfo {
@@ -164,7 +165,8 @@ export class DissectSession {
     const link = this.linkType.get(linkType);
     p.buf = data;
     this.frame(p, this, data, 0, data.length);
-    if (link) this.guard('eth', p, data, 0, data.length, link);
+    // Layers see the reported (wire) length: bytes beyond the captured ones are "limited", not missing.
+    if (link) this.guard('eth', p, data, 0, Math.max(data.length, origLen), link);
     if (p.want('frame.protocols')) p.gen('frame.protocols', p.layers.join(':'));
   }
 
@@ -175,9 +177,10 @@ export class DissectSession {
     p.buf = buf;
     try {
       d(p, this, buf, off, end);
-    } catch {
+    } catch (e) {
       p.closeTo(depth);
-      p.malformedAt(name, off);
+      if (e instanceof CaptureLimited) p.limitedAt(name, off);
+      else p.malformedAt(name, off);
     }
     p.buf = outer;
   }

@@ -139,10 +139,17 @@ interface DnsState {
 
 /** Dissects one DNS message in [off, end); returns nothing (UDP) — used by both transports. */
 function dissectMessage(p: Packet, s: DissectSession, b: Uint8Array, off: number, end: number, tcpLen: number): void {
-  need(b, off, 12, end);
   const start = tcpLen >= 0 ? off - 2 : off;
   p.proto('dns', start, end - start);
+  const cols = p.columns && !s.net.inError;
+  // The first message of the frame owns the columns from here on, even if it is cut short.
+  const showProgress = cols && !(p.protocol === 'DNS' && p.info);
+  if (showProgress) {
+    p.setProtocol('DNS');
+    p.setInfo('');
+  }
   if (tcpLen >= 0) p.add('dns.length', start, 2, tcpLen);
+  need(b, off, 12, end);
   const id = u16(b, off);
   const flags = u16(b, off + 2);
   const isResp = (flags & 0x8000) !== 0;
@@ -171,9 +178,10 @@ function dissectMessage(p: Packet, s: DissectSession, b: Uint8Array, off: number
   p.add('dns.count.answers', off + 6, 2, an);
   p.add('dns.count.auth_rr', off + 8, 2, ns);
   p.add('dns.count.add_rr', off + 10, 2, ar);
-  const cols = p.columns && !s.net.inError;
   let info = cols ? `${OPCODES[opcode] ?? 'Unknown operation'}${isResp ? ' response' : ''} 0x${hex(id, 4)}` : '';
   if (cols && isResp && rcode !== 0) info += ' ' + (RCODES[rcode] ?? 'Unknown error');
+  // Info grows as records are read, so a message cut short keeps what was read (as tshark).
+  if (showProgress) p.setInfo(info);
 
   // Request/response tracking (single pass: a response points back at its query).
   if (!s.net.inError) {
@@ -209,6 +217,7 @@ function dissectMessage(p: Packet, s: DissectSession, b: Uint8Array, off: number
     p.add('dns.qry.class', name.end + 2, 2, cls);
     if (p.tree) p.close();
     if (cols) info += ` ${DNS_TYPES[type] ?? `Unknown (${type})`} ${name.text}`;
+    if (showProgress) p.setInfo(info);
     o = name.end + 4;
   }
   if (qd) p.close();
@@ -317,18 +326,13 @@ function dissectMessage(p: Packet, s: DissectSession, b: Uint8Array, off: number
       }
       if (p.tree) p.close();
       if (cols) info += summary ? ` ${typeName} ${summary}` : ` ${typeName}`;
+      if (showProgress) p.setInfo(info);
       o = rdEnd;
     }
     p.close();
   }
   p.close();
-  if (cols) {
-    if (p.protocol === 'DNS' && p.info) p.appendInfo(' , ' + info);
-    else {
-      p.setProtocol('DNS');
-      p.setInfo(info);
-    }
-  }
+  if (cols && !showProgress) p.appendInfo(' , ' + info);
 }
 
 export const dnsDatagram: DatagramProtocol = {

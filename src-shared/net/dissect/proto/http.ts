@@ -4,7 +4,7 @@ import type { FieldInfo } from '../types';
 import type { DissectSession, StreamProtocol } from '../session';
 import type { Packet } from '../packet';
 import { field, protoField, uintField } from '../registry';
-import { ascii } from '../bytes';
+import { ascii, CaptureLimited } from '../bytes';
 import { dissectData } from './link';
 
 export const HTTP_FIELDS: FieldInfo[] = [
@@ -139,8 +139,11 @@ function chunkedLength(b: Uint8Array, off: number, end: number): number {
 }
 
 function dissectHttp(p: Packet, s: DissectSession, b: Uint8Array, off: number, end: number): number {
-  const isResponse = startsWith(b, off, end, 'HTTP/');
-  if (!isResponse && !looksLikeHttp(b, off, end)) {
+  // Cut short by the snaplen: show what was captured, then report the limit (no reassembly).
+  const limited = end > b.length;
+  const capEnd = limited ? b.length : end;
+  const isResponse = startsWith(b, off, capEnd, 'HTTP/');
+  if (!isResponse && !looksLikeHttp(b, off, capEnd)) {
     // Continuation data in an HTTP conversation
     p.proto('http', off, end - off);
     p.close();
@@ -148,9 +151,19 @@ function dissectHttp(p: Packet, s: DissectSession, b: Uint8Array, off: number, e
       p.setProtocol('HTTP');
       p.setInfo('Continuation');
     }
+    if (limited) throw new CaptureLimited();
     return end - off;
   }
-  const firstEnd = lineEnd(b, off, end);
+  const firstEnd = lineEnd(b, off, capEnd);
+  if (limited && findCrlfCrlf(b, off, capEnd) < 0) {
+    const line = ascii(b, off, firstEnd > off && b[firstEnd - 1] === 13 ? firstEnd - 1 : firstEnd);
+    p.proto('http', off, end - off);
+    if (p.columns) {
+      p.setProtocol('HTTP');
+      p.setInfo(line + ' ');
+    }
+    throw new CaptureLimited();
+  }
   const firstLine = ascii(b, off, firstEnd > off && b[firstEnd - 1] === 13 ? firstEnd - 1 : firstEnd);
   const hdrEnd = findCrlfCrlf(b, off, end);
   if (hdrEnd < 0) {

@@ -222,7 +222,7 @@ export function dissectIpv4(p: Packet, s: DissectSession, buf: Uint8Array, off: 
   const mf = (flags & 1) !== 0;
   if (mf || fragOff > 0) {
     const key = `${src}>${dst}:${id}:${proto}`;
-    const whole = outer ? addFragment(s, key, fragOff, buf.subarray(start, payloadEnd), !mf) : null;
+    const whole = outer && payloadEnd <= buf.length ? addFragment(s, key, fragOff, buf.subarray(start, payloadEnd), !mf) : null;
     if (!whole) {
       if (p.columns) {
         p.setInfo(`Fragmented IP protocol (proto=${IP_PROTO_NAMES[proto] ?? 'Unknown'} ${proto}, off=${fragOff}, ID=${hex(id, 4)})`);

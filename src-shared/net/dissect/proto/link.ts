@@ -136,7 +136,7 @@ export function dispatchEthertype(p: Packet, s: DissectSession, buf: Uint8Array,
   s.guard(ETHERTYPE_NAMES[type] ?? 'eth', p, buf, off, end, next);
   // Bytes after the network layer's end: Ethernet padding (short frames) or a trailer.
   const used = s.net.l3End;
-  if (used > 0 && used < end && !p.malformed && buf === p.data) {
+  if (used > 0 && used < end && end <= buf.length && !p.malformed && buf === p.data) {
     const f = end <= 60 ? 'eth.padding' : 'eth.trailer';
     if (p.want(f)) p.add(f, used, end - used, buf.slice(used, end));
   }

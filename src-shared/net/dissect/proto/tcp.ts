@@ -331,7 +331,7 @@ export function dissectTcp(p: Packet, s: DissectSession, buf: Uint8Array, off: n
   p.add('tcp.window_size_value', off + 14, 2, win);
 
   // Options (parsed first: window scale affects the calculated window)
-  need(buf, off, hl, captured);
+  need(buf, off, hl, end);
   let optInfo = '';
   let ws = -1;
   if (hl > 20) optInfo = dissectOptions(p, buf, off + 20, off + hl, rev, (shift) => (ws = shift));
@@ -393,6 +393,7 @@ export function dissectTcp(p: Packet, s: DissectSession, buf: Uint8Array, off: n
     info += optInfo;
     p.setProtocol('TCP');
     p.setInfo(analysisPrefix(aflags, dupNum, dupFrame) + info);
+    p.fence = analysisPrefix(aflags, dupNum, dupFrame);
   }
 
   const start = off + hl;
@@ -400,6 +401,15 @@ export function dissectTcp(p: Packet, s: DissectSession, buf: Uint8Array, off: n
   if (p.want('tcp.payload')) p.add('tcp.payload', start, captured - start, buf.slice(start, captured));
   if (inError || p.maxLayer < 4) return;
   const payEnd = Math.min(end, captured);
+  if (payEnd < end) {
+    // Cut short by the snaplen: no reassembly (as Wireshark); the protocol above sees what exists.
+    const app = chooseApp(s, conv, buf, start, payEnd, sport, dport);
+    if (app && p.needProto(app.name)) {
+      p.buf = buf;
+      app.dissect(p, s, buf, start, end, false);
+    } else if (!app) dissectData(p, buf, start, end);
+    return;
+  }
   if (aflags & (A_RETRANSMISSION | A_FAST_RETRANSMISSION | A_SPURIOUS) && !fwd.msp) {
     // Data already seen: Wireshark shows it as a retransmission, not a second PDU.
     return;
