@@ -21,6 +21,9 @@ import { startDig, startGetaddrinfo } from './apps/dig';
 import { DeviceServices } from './journey/device-services';
 import { journeyStep, type JourneyStep } from './journey/steps';
 import type { TcpStack } from './stack/tcp-stack';
+import { LabPki } from './services/http/lab-pki';
+import { HttpServer, originConfigFrom } from './services/http/server';
+import { Browser } from './apps/browser/browser';
 import { parseIpv4 } from '../../src-shared/net/addr';
 
 export const DEFAULT_EVENT_BUDGET = 20_000_000;
@@ -34,6 +37,10 @@ export interface SimulationOptions {
 export class Simulation {
   readonly net: Network;
   private readonly domains = new Map<string, IpDevice[]>();
+  /** HTTP servers of the web-server devices (by device name). */
+  readonly webServers = new Map<string, HttpServer>();
+  private readonly browsers = new Map<string, Browser>();
+  private labPki: LabPki | null = null;
   /** DHCP, DNS and the stub resolver of each host and router (by device name). */
   readonly services = new Map<string, DeviceServices>();
 
@@ -88,6 +95,9 @@ export class Simulation {
           case 'flush':
             this.flush(action.from, action.cache);
             break;
+          case 'browse':
+            this.browser(action.from).browse(action.url);
+            break;
         }
       });
     }
@@ -106,7 +116,7 @@ export class Simulation {
   }
 
   /** Empties one cache tier of a device and says what went (like `resolvectl flush-caches`). */
-  flush(device: string, tier: 'os' | 'resolver' | 'arp' | 'all'): void {
+  flush(device: string, tier: 'os' | 'resolver' | 'arp' | 'browser-dns' | 'all'): void {
     const dev = this.ipDevice(device);
     const services = this.services.get(device);
     const said: string[] = [];
@@ -117,7 +127,25 @@ export class Simulation {
       else if (tier === 'resolver') said.push('no DNS resolver runs here');
     }
     if (tier === 'arp' || tier === 'all') said.push(`ARP cache: ${dev.flushArp()} entries flushed`);
+    if (tier === 'browser-dns' || (tier === 'all' && this.browsers.has(device))) said.push(`browser DNS cache: ${this.browsers.get(device)?.flush() ?? 0} entries flushed`);
     for (const line of said) this.net.print(device, line);
+  }
+
+  /** The lab's CA and the TLS key log of every connection (created on first use). */
+  get pki(): LabPki {
+    return (this.labPki ??= new LabPki(this.net.seed));
+  }
+
+  /** NSS key log of every TLS connection so far (for the capture's Decryption Secrets Block). */
+  keyLogText(): string {
+    return this.labPki ? this.labPki.keyLog.text() : '';
+  }
+
+  /** The browser of a host (created on first use; it keeps its caches and connections). */
+  browser(device: string): Browser {
+    let b = this.browsers.get(device);
+    if (!b) this.browsers.set(device, (b = new Browser(this.ipDevice(device), this.services.get(device)!, this.pki)));
+    return b;
   }
 
   /** TCP of a host or router (listen / connect; created on first use). */
@@ -207,7 +235,9 @@ export class Simulation {
       }
       device.hosts = tables.hosts;
       for (const s of d.services ?? []) if (s === 'udp-echo') startUdpEchoServer(device);
-      this.services.set(d.name, new DeviceServices(device, d, tables));
+      const services = new DeviceServices(device, d, tables);
+      this.services.set(d.name, services);
+      if (d.web) this.webServers.set(d.name, new HttpServer(device, services.tcp, originConfigFrom(d.web, d.name), d.web.tls ? this.pki : null));
       if (d.nat) {
         const outside = device.iface(d.nat.outside);
         if (outside) device.nat = new Nat(net, d.name, outside);

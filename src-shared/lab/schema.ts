@@ -36,6 +36,23 @@ export const TablesSchema = z.strictObject({
   dhcpd: TableTextSchema.optional().describe('ISC dhcpd.conf subset: subnet, range, options, host reservations'),
 });
 
+export const WebFileSchema = z.strictObject({
+  contentType: z.string().min(1).max(200),
+  body: TableTextSchema.optional().describe('Text content (a string or an array of lines)'),
+  base64: z.string().max(1_000_000).optional().describe('Binary content (an image), base64'),
+  cacheControl: z.string().max(500).optional(),
+});
+
+export const WebSiteSchema = z.strictObject({
+  files: z.record(z.string().regex(/^\//, 'paths start with /'), WebFileSchema).optional(),
+  redirects: z
+    .record(z.string(), z.strictObject({ status: z.union([z.literal(301), z.literal(302), z.literal(307), z.literal(308)]), location: z.string().min(1) }))
+    .optional()
+    .describe("Path (or '*') → redirect"),
+  httpsOnly: z.boolean().optional().describe('Redirect http requests to https (301)'),
+  hsts: z.string().max(200).optional().describe('Strict-Transport-Security value sent over https'),
+});
+
 /** Device kinds. Servers are hosts that run a service; the palette offers each kind by name. */
 export const DEVICE_TYPES = ['host', 'router', 'switch', 'dhcp-server', 'dns-server', 'web-server', 'proxy-cache'] as const;
 export type DeviceType = (typeof DEVICE_TYPES)[number];
@@ -58,6 +75,13 @@ export const DeviceSchema = z.strictObject({
     .optional()
     .describe('Routers only: masquerade traffic leaving this interface'),
   macAgingSeconds: z.number().int().min(1).max(1_000_000).optional().describe('Switches only: MAC table aging time, default 300'),
+  web: z
+    .strictObject({
+      tls: z.boolean().optional().describe('Also serve https on port 443 with a certificate from the lab CA for every site name'),
+      sites: z.record(z.string().min(1).max(253), WebSiteSchema).describe('Virtual hosts by name'),
+    })
+    .optional()
+    .describe('An HTTP/1.1 server on port 80 (web-server devices)'),
   nameservers: z
     .array(ipv4Address('name server'))
     .max(3)
@@ -155,16 +179,23 @@ export const DhcpActionSchema = z.strictObject({
   interface: name('interface name').optional().describe('Default: every DHCP interface of the device'),
 });
 
-export const FLUSH_TIERS = ['os', 'resolver', 'arp', 'all'] as const;
+export const FLUSH_TIERS = ['os', 'resolver', 'arp', 'browser-dns', 'all'] as const;
 
 export const FlushActionSchema = z.strictObject({
   type: z.literal('flush'),
   atMs: at,
   from: name('device name'),
-  cache: z.enum(FLUSH_TIERS).describe('os: the stub resolver cache; resolver: the DNS resolver of the device; arp: learned neighbours; all'),
+  cache: z.enum(FLUSH_TIERS).describe('os: the stub resolver cache; resolver: the DNS resolver of the device; arp: learned neighbours; browser-dns: the browser DNS cache; all'),
 });
 
-export const ActionSchema = z.discriminatedUnion('type', [PingActionSchema, TracerouteActionSchema, UdpEchoActionSchema, LinkStateActionSchema, LookupActionSchema, DhcpActionSchema, FlushActionSchema]);
+export const BrowseActionSchema = z.strictObject({
+  type: z.literal('browse'),
+  atMs: at,
+  from: name('device name'),
+  url: z.string().min(1).max(2000).describe('What is typed into the address bar: a URL, a host name or a search term'),
+});
+
+export const ActionSchema = z.discriminatedUnion('type', [PingActionSchema, TracerouteActionSchema, UdpEchoActionSchema, LinkStateActionSchema, LookupActionSchema, DhcpActionSchema, FlushActionSchema, BrowseActionSchema]);
 
 export const ScenarioSchema = z.strictObject({
   name: z.string().min(1).max(64),

@@ -65,7 +65,7 @@ describe('lab validation', () => {
     if (r.ok) return;
     const msgs = r.errors.map((e) => formatIssue('f', e));
     expect(msgs).toContain('f:1:41: missing required property "b" (at links[0].b)');
-    expect(msgs).toContain('f:2:51: unknown action type (expected ping, traceroute, udp-echo, link, lookup, dhcp or flush) (at scenarios[0].actions[0].type)');
+    expect(msgs).toContain('f:2:51: unknown action type (expected ping, traceroute, udp-echo, link, lookup, dhcp, flush or browse) (at scenarios[0].actions[0].type)');
   });
 
   it('points table errors at the character inside the JSON string', () => {

@@ -59,7 +59,7 @@ function zodIssue(issue: z.core.$ZodIssue): LabIssue[] {
       return issue.keys.map((k) => ({ path: [...path, k], message: `unknown property "${k}"` }));
     case 'invalid_union': {
       if ('note' in issue && issue.note === 'No matching discriminator') {
-        return [{ path, message: 'unknown action type (expected ping, traceroute, udp-echo, link, lookup, dhcp or flush)' }];
+        return [{ path, message: 'unknown action type (expected ping, traceroute, udp-echo, link, lookup, dhcp, flush or browse)' }];
       }
       return [{ path, message: issue.message === 'Invalid input' ? 'expected a string or an array of lines' : issue.message }];
     }

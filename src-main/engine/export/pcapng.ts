@@ -15,6 +15,8 @@ export interface PcapngExportOptions {
   causes?: boolean;
   /** Only the frames sent from these capture points (`<device>-<interface>`); default all. */
   points?: string[];
+  /** NSS key log text (`Simulation.keyLogText()`): written as a Decryption Secrets Block so Wireshark decrypts TLS. */
+  secrets?: string;
 }
 
 /** Direction flag of the Enhanced Packet Block: the frame is captured where it is sent. */
@@ -25,6 +27,7 @@ export function exportPcapng(capture: Capture, options: PcapngExportOptions = {}
   const ids = capture.points.map((p) =>
     writer.addInterface({ linkType: LINKTYPE_ETHERNET, name: `${p.device}-${p.interface}`, description: `link ${p.linkId}, sending side ${p.device} ${p.interface}`, tsresol: 6, snaplen: 262144 }),
   );
+  if (options.secrets) writer.addSecrets(options.secrets);
   const parts: Uint8Array[] = [writer.flush()];
   const withCauses = options.causes ?? true;
   const only = options.points ? new Set(options.points) : null;

@@ -18,6 +18,7 @@ import { exportPcapng } from '../export/pcapng';
 import type { CapturedFrame } from '../model/capture';
 import { loadSample, runScenario } from '../testing/samples';
 import { journeyStep } from './steps';
+import { describeFrame } from '../testing/frames';
 
 const FILE = 'url-journey.lab.json';
 let tmp = '';
@@ -76,30 +77,44 @@ function tshark(args: string[]): string {
 }
 
 describe('url-journey lab: DHCP and DNS on the wire', () => {
-  it('boot: DORA from the PC, then a getaddrinfo that walks root → com → example.com → root → net → cdn', () => {
+  it('boot: DORA, then example.com typed: DNS from the root, http → https, HSTS, TLS, the page from the CDN edge, rendered', () => {
     const { sim } = runScenario(loadSample(FILE), 'boot and browse example.com');
     const frames = [...sim.net.capture.frames()];
     expect(summary(frames, 'pc-eth0')).toEqual([
       'DHCP DISCOVER 0.0.0.0 → 255.255.255.255',
       'DHCP REQUEST 0.0.0.0 → 255.255.255.255',
+      'DNS query example.com A 192.168.1.100 → 192.168.1.1',
       'DNS query www.example.com A 192.168.1.100 → 192.168.1.1',
     ]);
     // The home router offers and acknowledges by unicast to the new address (RFC 2131 §4.1, no broadcast flag).
-    expect(summary(frames, 'home-router-lan')).toEqual([
-      'DHCP OFFER 192.168.1.1 → 192.168.1.100',
-      'DHCP ACK 192.168.1.1 → 192.168.1.100',
-      'DNS answer www.example.com A 192.168.1.1 → 192.168.1.100',
+    expect(summary(frames, 'home-router-lan').slice(0, 2)).toEqual(['DHCP OFFER 192.168.1.1 → 192.168.1.100', 'DHCP ACK 192.168.1.1 → 192.168.1.100']);
+    expect(summary(frames, 'home-router-wan')).toEqual(['DNS query example.com A 100.64.0.2 → 100.64.0.1', 'DNS query www.example.com A 100.64.0.2 → 100.64.0.1']);
+    // The ISP resolver walks root → com → example.com; for www it already knows example.com's server,
+    // follows the CNAME into cdn.example.net: root → net → the CDN's server.
+    expect(summary(frames, 'isp-core').map((x) => x.replace(/ 10\.0\.0\.1 → /, ' → '))).toEqual([
+      'DNS query example.com A → 198.41.0.4',
+      'DNS query example.com A → 192.5.6.30',
+      'DNS query example.com A → 203.0.113.53',
+      'DNS query www.example.com A → 203.0.113.53',
+      'DNS query www.example.com.cdn.example.net A → 198.41.0.4',
+      'DNS query www.example.com.cdn.example.net A → 192.5.6.30',
+      'DNS query www.example.com.cdn.example.net A → 198.51.100.53',
     ]);
-    expect(summary(frames, 'home-router-wan')).toEqual(['DNS query www.example.com A 100.64.0.2 → 100.64.0.1']);
-    expect(summary(frames, 'isp-core')).toEqual([
-      'DNS query www.example.com A 10.0.0.1 → 198.41.0.4',
-      'DNS query www.example.com A 10.0.0.1 → 192.5.6.30',
-      'DNS query www.example.com A 10.0.0.1 → 203.0.113.53',
-      'DNS query www.example.com.cdn.example.net A 10.0.0.1 → 198.41.0.4',
-      'DNS query www.example.com.cdn.example.net A 10.0.0.1 → 192.5.6.30',
-      'DNS query www.example.com.cdn.example.net A 10.0.0.1 → 198.51.100.53',
+    const out = sim.net.output.map((l) => l.text);
+    expect(out.map((l) => /^GET (\S+) (\d+)/.exec(l)?.slice(1, 3).join(' ')).filter(Boolean)).toEqual([
+      'http://example.com/ 301',
+      'https://example.com/ 301',
+      'https://www.example.com/ 200',
+      'https://www.example.com/style.css 200',
+      'https://www.example.com/logo.png 200',
     ]);
-    expect(sim.net.output.map((l) => l.text)).toEqual(['198.51.100.80\twww.example.com\t(network: answer from 192.168.1.1 for www.example.com A)']);
+    expect(out.filter((l) => l.includes('(connection reused)'))).toHaveLength(2);
+    expect(out.at(-1)).toBe("render: 'Example Domain' — heading 'Example Domain'; paragraph 'This domain is for use in the PacketLab URL journey.'; image /logo.png; styled by 3 CSS rule(s) from 1 stylesheet(s)");
+    // HSTS was learned from the https answer; TLS and certificate steps are in the log.
+    expect(sim.browser('pc').hsts.match('www.example.com', 1_767_225_600_000_000 + sim.net.now)).toBeDefined();
+    const log = sim.net.log.entries.map((e) => e.message);
+    expect(log).toContain('[tls] certificate for www.example.com: valid, signed by the lab CA');
+    expect(log.some((m) => m.startsWith('[url] HSTS header from example.com: '))).toBe(true);
     // The PC was configured by the lease: address, default route, name server.
     const pc = sim.ipDevice('pc');
     expect(pc.iface('eth0')!.ipv4).toEqual({ address: 0xc0a80164, prefixLength: 24 });
@@ -112,21 +127,25 @@ describe('url-journey lab: DHCP and DNS on the wire', () => {
     expect(sim.net.log.errors()).toEqual([]);
   });
 
-  it('second visit: the OS cache answers, no DNS query leaves the PC', () => {
+  it('second visit: HSTS goes straight to https, no DNS query and no new connection leave the PC', () => {
     const { sim } = runScenario(loadSample(FILE), 'browse again');
-    const frames = [...sim.net.capture.frames()];
-    expect(summary(frames, 'pc-eth0').filter((s) => s.startsWith('DNS'))).toHaveLength(1);
-    const out = sim.net.output.map((l) => l.text);
-    expect(out).toHaveLength(2);
-    expect(out[1]).toMatch(/^198\.51\.100\.80\twww\.example\.com\t\(os-cache: OS cache hit/);
+    const late = [...sim.net.capture.frames()].filter((f) => f.time >= 5_000_000 && at(f) === 'pc-eth0');
+    expect(late.length).toBeGreaterThan(0);
+    expect(summary(late, 'pc-eth0')).toEqual([]);
+    expect(late.some((f) => /\[SYN\]/.test(describeFrame(f.bytes)))).toBe(false);
+    const out = sim.net.output.map((l) => l.text).filter((l) => l.startsWith('GET '));
+    expect(out.slice(5).map((l) => l.split(' ').slice(1, 3).join(' '))).toEqual(['https://example.com/ 301', 'https://www.example.com/ 200', 'https://www.example.com/style.css 200', 'https://www.example.com/logo.png 200']);
+    expect(out.slice(5).every((l) => l.endsWith('(connection reused)'))).toBe(true);
   });
 
   it('an hour later the answers have expired but not the delegations (2-day TTL): straight to the authoritative servers; the lease was renewed at T1', () => {
     const { sim } = runScenario(loadSample(FILE), 'browse after the caches expire');
     const frames = [...sim.net.capture.frames()];
     const late = frames.filter((f) => f.time > 3_000_000_000);
-    expect(summary(late, 'pc-eth0').filter((x) => x.startsWith('DNS'))).toEqual(['DNS query www.example.com A 192.168.1.100 → 192.168.1.1']);
-    expect(summary(late, 'isp-core').map((s) => s.split(' → ')[1])).toEqual(['203.0.113.53', '198.51.100.53']);
+    expect(summary(late, 'pc-eth0').filter((x) => x.startsWith('DNS'))).toEqual(['DNS query example.com A 192.168.1.100 → 192.168.1.1', 'DNS query www.example.com A 192.168.1.100 → 192.168.1.1']);
+    expect(summary(late, 'isp-core').map((x) => x.split(' → ')[1])).toEqual(['203.0.113.53', '203.0.113.53', '198.51.100.53']);
+    // Idle connections were closed after 5 minutes: new handshakes an hour later.
+    expect(late.filter((f) => at(f) === 'pc-eth0' && /\[SYN\]/.test(describeFrame(f.bytes)))).toHaveLength(2);
     // T1 = 1800 s: a unicast REQUEST to the server, answered with an ACK.
     const renewal = frames.filter((f) => f.time >= 1_800_000_000 && f.time < 1_801_000_000);
     expect(summary(renewal, 'pc-eth0')).toEqual(['DHCP REQUEST 192.168.1.100 → 192.168.1.1']);
@@ -160,9 +179,20 @@ describe('url-journey lab: DHCP and DNS on the wire', () => {
       const s = journeyStep(f.bytes);
       steps.set(s, (steps.get(s) ?? 0) + 1);
     }
-    expect([...steps.keys()].sort()).toEqual(['arp', 'dhcp', 'dns']);
+    expect([...steps.keys()].sort()).toEqual(['arp', 'dhcp', 'dns', 'http', 'tcp', 'tls']);
     expect(sim.frameStep(1)).toBe('dhcp');
     expect(steps.get('dhcp')).toBe(8);
+  });
+
+  it('the whole capture with its Decryption Secrets Block: tshark decrypts the HTTP requests inside TLS', () => {
+    const { sim } = runScenario(loadSample(FILE), 'boot and browse example.com');
+    const file = path.join(tmp, 'journey.pcapng');
+    writeFileSync(file, exportPcapng(sim.net.capture, { secrets: sim.keyLogText() }));
+    const requests = tshark(['-r', file, '-Y', 'tls && http.request && ip.src == 192.168.1.100', '-T', 'fields', '-e', 'http.request.full_uri']).trim().split('\n');
+    expect(requests).toEqual(['https://example.com/', 'https://www.example.com/', 'https://www.example.com/style.css', 'https://www.example.com/logo.png']);
+    expect(tshark(['-r', file, '-Y', 'tls.handshake.type == 2', '-T', 'fields', '-e', 'tls.handshake.extensions.supported_version']).trim().split('\n').every((v) => v === '0x0304')).toBe(true);
+    const bad = tshark(['-r', file, '-o', 'tcp.check_checksum:TRUE', '-o', 'ip.check_checksum:TRUE', '-o', 'udp.check_checksum:TRUE', '-Y', '_ws.malformed || ip.checksum.status == "Bad" || udp.checksum.status == "Bad" || tcp.checksum.status == "Bad"']).trim();
+    expect(bad).toBe('');
   });
 
   it('each capture point of each scenario reads in tshark without warnings (DNS retransmission checks on)', () => {
@@ -175,7 +205,7 @@ describe('url-journey lab: DHCP and DNS on the wire', () => {
         expect(rows.length).toBeGreaterThan(0);
         for (const r of rows) {
           const [proto, severity, malformed] = r.split('\t');
-          expect(['ARP', 'DHCP', 'DNS'], `${point}: ${r}`).toContain(proto);
+          expect(['ARP', 'DHCP', 'DNS', 'TCP', 'HTTP', 'TLSv1.2', 'TLSv1.3'], `${point}: ${r}`).toContain(proto);
           expect(malformed ?? '', `${point}: ${r}`).toBe('');
           // Chat-level notes only (severity 2097152 = chat); warnings are 6291456 and up.
           expect(severity === '' || Number(severity.split(',')[0]) < 6291456, `${point}: ${r}`).toBe(true);

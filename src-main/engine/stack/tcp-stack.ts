@@ -27,6 +27,8 @@ export interface TcpHandlers {
 /** One connection as the application sees it: writes are buffered past the socket's send space. */
 export class TcpConnection {
   handlers: TcpHandlers;
+  /** What the application is doing ("GET / — TLS handshake"): prefixed to the causes of its segments. */
+  context = '';
   private pending: Uint8Array[] = [];
   private closing = false;
   done = false;
@@ -135,7 +137,7 @@ export class TcpStack {
   }
 
   /** Active open to `dst:port` from the routed source address; an error text if there is no route. */
-  connect(dst: number, port: number, handlers: TcpHandlers, config: Partial<TcpConfig> = {}): TcpConnection | string {
+  connect(dst: number, port: number, handlers: TcpHandlers, config: Partial<TcpConfig> = {}, context = ''): TcpConnection | string {
     const dev = this.device;
     const route = dev.routeTo(dst);
     let src: number;
@@ -150,6 +152,7 @@ export class TcpStack {
     const local = { addr: src, port: this.ephemeralPort() };
     const socket = this.set.connect(dev.net.now, local, { addr: dst, port }, { mss: mtu - 40, timestampOffset: dev.rng.nextU32(), ...config });
     const c = new TcpConnection(this, socket, handlers);
+    c.context = context;
     this.connections.set(socket, c);
     this.flush();
     return c;
@@ -172,8 +175,10 @@ export class TcpStack {
         this.again = false;
         const dev = this.device;
         const now = dev.net.now;
-        for (const { segment } of this.set.poll(now)) {
-          const err = dev.sendTcp(segment.ip.dst as number, segment.repr, segment.payload, `${dev.name}: ${segment.cause}`, { src: segment.ip.src as number });
+        for (const { socket, segment } of this.set.poll(now)) {
+          const context = this.connections.get(socket)?.context;
+          const cause = context ? `${dev.name}: ${context} — ${segment.cause}` : `${dev.name}: ${segment.cause}`;
+          const err = dev.sendTcp(segment.ip.dst as number, segment.repr, segment.payload, cause, { src: segment.ip.src as number });
           if (err) dev.net.log.add(now, 'info', dev.name, `TCP segment to ${formatIpv4(segment.ip.dst as number)} not sent: ${err}`);
         }
         for (const { socket, event } of this.set.takeEvents()) this.dispatch(socket, event);
