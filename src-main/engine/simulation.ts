@@ -116,7 +116,7 @@ export class Simulation {
   }
 
   /** Empties one cache tier of a device and says what went (like `resolvectl flush-caches`). */
-  flush(device: string, tier: 'os' | 'resolver' | 'arp' | 'browser-dns' | 'all'): void {
+  flush(device: string, tier: 'os' | 'resolver' | 'arp' | 'browser-dns' | 'http' | 'all'): void {
     const dev = this.ipDevice(device);
     const services = this.services.get(device);
     const said: string[] = [];
@@ -128,6 +128,7 @@ export class Simulation {
     }
     if (tier === 'arp' || tier === 'all') said.push(`ARP cache: ${dev.flushArp()} entries flushed`);
     if (tier === 'browser-dns' || (tier === 'all' && this.browsers.has(device))) said.push(`browser DNS cache: ${this.browsers.get(device)?.flush() ?? 0} entries flushed`);
+    if (tier === 'http' || (tier === 'all' && this.browsers.has(device))) said.push(`browser HTTP cache: ${this.browsers.get(device)?.flushHttp() ?? 0} responses flushed`);
     for (const line of said) this.net.print(device, line);
   }
 

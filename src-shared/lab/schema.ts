@@ -179,13 +179,13 @@ export const DhcpActionSchema = z.strictObject({
   interface: name('interface name').optional().describe('Default: every DHCP interface of the device'),
 });
 
-export const FLUSH_TIERS = ['os', 'resolver', 'arp', 'browser-dns', 'all'] as const;
+export const FLUSH_TIERS = ['os', 'resolver', 'arp', 'browser-dns', 'http', 'all'] as const;
 
 export const FlushActionSchema = z.strictObject({
   type: z.literal('flush'),
   atMs: at,
   from: name('device name'),
-  cache: z.enum(FLUSH_TIERS).describe('os: the stub resolver cache; resolver: the DNS resolver of the device; arp: learned neighbours; browser-dns: the browser DNS cache; all'),
+  cache: z.enum(FLUSH_TIERS).describe('os: the stub resolver cache; resolver: the DNS resolver of the device; arp: learned neighbours; browser-dns: the browser DNS cache; http: the browser HTTP cache; all'),
 });
 
 export const BrowseActionSchema = z.strictObject({

@@ -127,7 +127,7 @@ describe('url-journey lab: DHCP and DNS on the wire', () => {
     expect(sim.net.log.errors()).toEqual([]);
   });
 
-  it('second visit: HSTS goes straight to https, no DNS query and no new connection leave the PC', () => {
+  it('second visit: HSTS goes straight to https, no DNS query and no new connection leave the PC, the page comes from the private cache', () => {
     const { sim } = runScenario(loadSample(FILE), 'browse again');
     const late = [...sim.net.capture.frames()].filter((f) => f.time >= 5_000_000 && at(f) === 'pc-eth0');
     expect(late.length).toBeGreaterThan(0);
@@ -135,7 +135,9 @@ describe('url-journey lab: DHCP and DNS on the wire', () => {
     expect(late.some((f) => /\[SYN\]/.test(describeFrame(f.bytes)))).toBe(false);
     const out = sim.net.output.map((l) => l.text).filter((l) => l.startsWith('GET '));
     expect(out.slice(5).map((l) => l.split(' ').slice(1, 3).join(' '))).toEqual(['https://example.com/ 301', 'https://www.example.com/ 200', 'https://www.example.com/style.css 200', 'https://www.example.com/logo.png 200']);
-    expect(out.slice(5).every((l) => l.endsWith('(connection reused)'))).toBe(true);
+    // The 301 is not stored (no freshness information), so it goes out on the open connection; the rest are fresh in the cache.
+    expect(out[5].endsWith('(connection reused)')).toBe(true);
+    expect(out.slice(6).every((l) => l.endsWith('— from the private cache'))).toBe(true);
   });
 
   it('an hour later the answers have expired but not the delegations (2-day TTL): straight to the authoritative servers; the lease was renewed at T1', () => {
@@ -144,6 +146,14 @@ describe('url-journey lab: DHCP and DNS on the wire', () => {
     const late = frames.filter((f) => f.time > 3_000_000_000);
     expect(summary(late, 'pc-eth0').filter((x) => x.startsWith('DNS'))).toEqual(['DNS query example.com A 192.168.1.100 → 192.168.1.1', 'DNS query www.example.com A 192.168.1.100 → 192.168.1.1']);
     expect(summary(late, 'isp-core').map((x) => x.split(' → ')[1])).toEqual(['203.0.113.53', '203.0.113.53', '198.51.100.53']);
+    // The page and stylesheet were stale (max-age 60 and 600 s): revalidated with 304; the logo (1 day) is still fresh.
+    const out = sim.net.output.map((l) => l.text).filter((l) => l.startsWith('GET ')).slice(5);
+    expect(out.map((l) => l.replace(/ — .*?(\((304|connection)[^)]*\)|from the private cache)?$/, ' $1').split(' ').slice(1, 3).join(' ') + (l.includes('304') ? ' 304' : l.includes('private cache') ? ' cache' : ''))).toEqual([
+      'https://example.com/ 301',
+      'https://www.example.com/ 200 304',
+      'https://www.example.com/style.css 200 304',
+      'https://www.example.com/logo.png 200 cache',
+    ]);
     // Idle connections were closed after 5 minutes: new handshakes an hour later.
     expect(late.filter((f) => at(f) === 'pc-eth0' && /\[SYN\]/.test(describeFrame(f.bytes)))).toHaveLength(2);
     // T1 = 1800 s: a unicast REQUEST to the server, answered with an ACK.

@@ -5,7 +5,7 @@
 import { formatIpv4 } from '../../../../src-shared/net/addr';
 import { emitHttpRequest, headerValue, HttpStreamParser, type HttpMessage } from '../../../../src-shared/net/wire/http';
 import { DnsType } from '../../../../src-shared/net/wire/dns';
-import { HstsStore, interpretAddressBar, applyHsts, resolveUrl, formatUrl, hostHeader, requestTarget, urlOrigin, parseHtml, subresources, documentTitle, parseCss, type WebUrl } from '../../../../src-shared/web';
+import { HstsStore, HttpCache, cacheKey, interpretAddressBar, applyHsts, resolveUrl, formatUrl, hostHeader, requestTarget, urlOrigin, parseHtml, subresources, documentTitle, parseCss, type WebUrl, type HeaderField, type CacheRequest } from '../../../../src-shared/web';
 import { BrowserDnsCache } from '../../services/dns/stub';
 import type { DeviceServices } from '../../journey/device-services';
 import { epochMicros, type LabPki } from '../../services/http/lab-pki';
@@ -27,6 +27,8 @@ export interface RequestTiming {
   ttfb: number;
   download: number;
   reused: boolean;
+  /** Where the response came from: the network, the private cache, or the cache after a 304. */
+  source: 'network' | 'cache' | 'revalidated';
 }
 
 export interface RenderRecord {
@@ -53,6 +55,8 @@ interface Response {
 
 interface Pending {
   url: WebUrl;
+  /** Conditional request fields (If-None-Match / If-Modified-Since) for a revalidation. */
+  extra: HeaderField[];
   done: (r: Response | string, t: RequestTiming) => void;
   timing: RequestTiming;
   started: Micros;
@@ -79,6 +83,8 @@ export const IDLE_CONNECTION_TIMEOUT = 300_000_000;
 export class Browser {
   readonly hsts = new HstsStore();
   readonly dnsCache = new BrowserDnsCache(60);
+  /** The private HTTP cache (RFC 9111). */
+  readonly cache = new HttpCache('private');
   private readonly connections = new Map<string, OriginConnection>();
 
   constructor(
@@ -174,8 +180,35 @@ export class Browser {
   /** One GET: DNS and a connection if the origin has none open, then the request on it. */
   fetch(url: WebUrl, done: (r: Response | string, t: RequestTiming) => void): void {
     const net = this.device.net;
-    const timing: RequestTiming = { url: formatUrl(url), status: 0, contentType: '', bytes: 0, dns: 0, connect: 0, tls: 0, request: 0, ttfb: 0, download: 0, reused: false };
-    const pending: Pending = { url, done: (r, t) => this.report(r, t, done), timing, started: net.now };
+    const timing: RequestTiming = { url: formatUrl(url), status: 0, contentType: '', bytes: 0, dns: 0, connect: 0, tls: 0, request: 0, ttfb: 0, download: 0, reused: false, source: 'network' };
+    const req: CacheRequest = { method: 'GET', url: cacheKey(url), headers: [] };
+    const decision = this.cache.lookup(req, epochMicros(net.now));
+    this.log('cache', `HTTP cache for ${formatUrl(url)}: ${decision.explanation}`);
+    if (decision.action === 'hit') {
+      timing.source = 'cache';
+      const e = decision.entry.response;
+      net.scheduler.after(0, `${this.device.name} browser cache hit`, () => this.report({ status: e.status, headers: [...e.headers], body: e.body ?? new Uint8Array(0) }, timing, done));
+      return;
+    }
+    const requestTime = epochMicros(net.now);
+    const stored = (r: Response | string, t: RequestTiming) => {
+      if (typeof r === 'string') return this.report(r, t, done);
+      const responseTime = epochMicros(this.device.net.now);
+      if (r.status === 304 && decision.action === 'revalidate') {
+        const v = this.cache.freshen(decision.entry, { status: 304, headers: r.headers }, requestTime, responseTime);
+        this.log('cache', `${formatUrl(url)}: ${v.explanation}`);
+        if (v.ok) {
+          t.source = 'revalidated';
+          const e = decision.entry.response;
+          return this.report({ status: e.status, headers: [...e.headers], body: e.body ?? new Uint8Array(0) }, t, done);
+        }
+      } else {
+        const v = this.cache.put(req, { status: r.status, headers: r.headers, body: r.body }, requestTime, responseTime);
+        this.log('cache', `${formatUrl(url)} ${v.ok ? 'stored' : 'not stored'}: ${v.explanation}`);
+      }
+      this.report(r, t, done);
+    };
+    const pending: Pending = { url, extra: decision.action === 'revalidate' ? decision.headers : [], done: stored, timing, started: net.now };
     const origin = urlOrigin(url);
     const existing = this.connections.get(origin);
     if (existing && !existing.dead) {
@@ -271,8 +304,8 @@ export class Browser {
     conn.firstByteAt = 0;
     p.timing.request = 0;
     conn.stream.tcp.context = `HTTP GET ${formatUrl(url)}`;
-    this.log('http', `GET ${formatUrl(url)}`);
-    conn.stream.write(emitHttpRequest({ method: 'GET', target: requestTarget(url), headers: [{ name: 'Host', value: hostHeader(url) }, { name: 'User-Agent', value: 'PacketLab/1.0' }, { name: 'Accept', value: '*/*' }] }));
+    this.log('http', `GET ${formatUrl(url)}${p.extra.length ? ` (conditional: ${p.extra.map((h) => `${h.name}: ${h.value}`).join(', ')})` : ''}`);
+    conn.stream.write(emitHttpRequest({ method: 'GET', target: requestTarget(url), headers: [{ name: 'Host', value: hostHeader(url) }, { name: 'User-Agent', value: 'PacketLab/1.0' }, { name: 'Accept', value: '*/*' }, ...p.extra] }));
   }
 
   private receive(conn: OriginConnection, data: Uint8Array): void {
@@ -314,14 +347,21 @@ export class Browser {
       t.contentType = headerValue(r.headers, 'content-type') ?? '';
       t.bytes = r.body.length;
       const f = (x: number) => x.toFixed(1);
-      this.say(`GET ${t.url} ${t.status} ${t.contentType.split(';')[0] || '-'} ${t.bytes} B — DNS ${f(t.dns)} ms, connect ${f(t.connect)} ms, TLS ${f(t.tls)} ms, TTFB ${f(t.ttfb)} ms, download ${f(t.download)} ms${t.reused ? ' (connection reused)' : ''}`);
+      if (t.source === 'cache') this.say(`GET ${t.url} ${t.status} ${t.contentType.split(';')[0] || '-'} ${t.bytes} B — from the private cache`);
+      else this.say(`GET ${t.url} ${t.status} ${t.contentType.split(';')[0] || '-'} ${t.bytes} B — DNS ${f(t.dns)} ms, connect ${f(t.connect)} ms, TLS ${f(t.tls)} ms, TTFB ${f(t.ttfb)} ms, download ${f(t.download)} ms${t.reused ? ' (connection reused)' : ''}${t.source === 'revalidated' ? ' (304: cached copy revalidated)' : ''}`);
     }
     done(r, t);
   }
 
-  /** Flushes the browser's caches: DNS and HSTS learned entries (the HTTP cache is not kept yet). */
+  /** Empties the browser's DNS cache; returns how many entries went. */
   flush(): number {
-    const n = this.dnsCache.flush();
+    return this.dnsCache.flush();
+  }
+
+  /** Empties the private HTTP cache; returns how many responses went. */
+  flushHttp(): number {
+    const n = this.cache.entries(epochMicros(this.device.net.now)).length;
+    this.cache.clear();
     return n;
   }
 }
