@@ -77,16 +77,29 @@ describe('dissection framework', () => {
     expect(rows(new Set(fields), false)).toEqual(rows(null, true));
   });
 
-  it('a truncated frame becomes a [Malformed Packet] node, not an exception', () => {
-    const dnsResponse = frames.find((f) => f.length > 200 && f[23] === 17)!;
+  it('bytes missing from the wire are a [Malformed Packet] node, not an exception', () => {
+    const dnsResponse = frames.find((f) => f.length > 200 && f[23] === 17 && ((f[34] << 8) | f[35]) === 15353)!;
     const cut = dnsResponse.subarray(0, 60);
     const session = createSession({ decodeAs: DNS_ON_HIGH_PORTS });
     const p = createPacket({ tree: true, columns: true, wanted: null });
-    // IP says the datagram is longer than what was captured: DNS runs out of bytes
-    session.dissect(p, cut, 1, dnsResponse.length, 0, 0);
+    // Wire length = 60 too: IP and UDP claim more bytes than the packet has, DNS runs out
+    session.dissect(p, cut, 1, cut.length, 0, 0);
     expect(p.malformed).toBe(true);
     expect(p.values('_ws.malformed').length).toBe(1);
     expect(p.info).toContain('[Malformed Packet]');
+  });
+
+  it('bytes cut by the snaplen are "[Packet size limited during capture]", not malformed', () => {
+    const dnsResponse = frames.find((f) => f.length > 200 && f[23] === 17 && ((f[34] << 8) | f[35]) === 15353)!;
+    const cut = dnsResponse.subarray(0, 60);
+    const session = createSession({ decodeAs: DNS_ON_HIGH_PORTS });
+    const p = createPacket({ tree: true, columns: true, wanted: null });
+    // Wire length = the full frame: the capture kept only 60 bytes of it
+    session.dissect(p, cut, 1, dnsResponse.length, 0, 0);
+    expect(p.malformed).toBe(false);
+    expect(p.limited).toBe(true);
+    expect(p.protocol).toBe('DNS');
+    expect(p.info).toMatch(/^Standard query response 0x[0-9a-f]{4}.*\[Packet size limited during capture\]$/);
   });
 
   it('never throws or hangs on random bytes', () => {

@@ -183,22 +183,6 @@ function dissectMessage(p: Packet, s: DissectSession, b: Uint8Array, off: number
   // Info grows as records are read, so a message cut short keeps what was read (as tshark).
   if (showProgress) p.setInfo(info);
 
-  // Request/response tracking (single pass: a response points back at its query).
-  if (!s.net.inError) {
-    const st = s.get<DnsState>('dns', () => ({ pending: new Map() }));
-    const net = s.net;
-    const client = isResp ? `${net.dstPort}` : `${net.srcPort}`;
-    const key = `${id}:${client}`;
-    if (!isResp) st.pending.set(key, p.number);
-    else {
-      const q = st.pending.get(key);
-      if (q !== undefined) {
-        p.gen('dns.response_to', q);
-        st.pending.delete(key);
-      } else if (p.tree) p.expert('dns.unsolicited', off, 0, 'warn', 'protocol', 'Unsolicited response');
-    }
-  }
-
   let o = off + 12;
   if (qd) p.open('dns.qry', o, 0, 'Queries');
   for (let i = 0; i < qd && i < 512; i++) {
@@ -221,6 +205,24 @@ function dissectMessage(p: Packet, s: DissectSession, b: Uint8Array, off: number
     o = name.end + 4;
   }
   if (qd) p.close();
+
+  // Request/response tracking (single pass: a response points back at its query), after the
+  // questions as in tshark (a message cut short before them is not matched).
+  if (!s.net.inError) {
+    const st = s.get<DnsState>('dns', () => ({ pending: new Map() }));
+    const net = s.net;
+    const client = isResp ? `${net.dstPort}` : `${net.srcPort}`;
+    const key = `${id}:${client}`;
+    if (!isResp) st.pending.set(key, p.number);
+    else {
+      const q = st.pending.get(key);
+      if (q !== undefined) {
+        p.gen('dns.response_to', q);
+        st.pending.delete(key);
+      } else if (p.tree) p.expert('dns.unsolicited', off, 0, 'warn', 'protocol', 'Unsolicited response');
+    }
+  }
+
   const sections: [number, string][] = [
     [an, 'Answers'],
     [ns, 'Authoritative nameservers'],
