@@ -3,16 +3,14 @@
 // learning, one persistent connection per origin, the subresources of the HTML, a timing
 // breakdown per request (like a browser's network panel) and a rendering record at the end.
 import { formatIpv4 } from '../../../../src-shared/net/addr';
-import { emitHttpRequest, headerValue, HttpStreamParser, type HttpMessage } from '../../../../src-shared/net/wire/http';
+import { headerValue } from '../../../../src-shared/net/wire/http';
 import { DnsType } from '../../../../src-shared/net/wire/dns';
-import { HstsStore, HttpCache, cacheKey, interpretAddressBar, applyHsts, resolveUrl, formatUrl, hostHeader, requestTarget, urlOrigin, parseHtml, subresources, documentTitle, parseCss, type WebUrl, type HeaderField, type CacheRequest } from '../../../../src-shared/web';
+import { HstsStore, HttpCache, cacheKey, interpretAddressBar, applyHsts, resolveUrl, formatUrl, urlOrigin, parseHtml, subresources, documentTitle, parseCss, type WebUrl, type CacheRequest } from '../../../../src-shared/web';
 import { BrowserDnsCache } from '../../services/dns/stub';
 import type { DeviceServices } from '../../journey/device-services';
 import { epochMicros, type LabPki } from '../../services/http/lab-pki';
-import { HttpStream } from '../../services/http/stream';
-import { TlsClient } from '../../tls13';
+import { HttpClient, type HttpResponse } from '../../services/http/client';
 import type { IpDevice } from '../../stack/ip-device';
-import type { Micros } from '../../sim/time';
 
 export interface RequestTiming {
   url: string;
@@ -47,51 +45,25 @@ export interface BrowseResult {
   render?: RenderRecord;
 }
 
-interface Response {
-  status: number;
-  headers: { name: string; value: string }[];
-  body: Uint8Array;
-}
 
-interface Pending {
-  url: WebUrl;
-  /** Conditional request fields (If-None-Match / If-Modified-Since) for a revalidation. */
-  extra: HeaderField[];
-  done: (r: Response | string, t: RequestTiming) => void;
-  timing: RequestTiming;
-  started: Micros;
-}
-
-/** One persistent connection to an origin; requests go one after another. */
-class OriginConnection {
-  queue: Pending[] = [];
-  current: Pending | null = null;
-  open = false;
-  dead = false;
-  readonly parser = new HttpStreamParser('response');
-  sentAt = 0;
-  firstByteAt = 0;
-  lastUsed = 0;
-
-  constructor(readonly stream: HttpStream) {}
-}
 
 const MAX_REDIRECTS = 5;
-/** Idle connections are closed after this long (Chromium's unused-socket timeout is 5 minutes). */
-export const IDLE_CONNECTION_TIMEOUT = 300_000_000;
+type Response = HttpResponse;
 
 export class Browser {
   readonly hsts = new HstsStore();
   readonly dnsCache = new BrowserDnsCache(60);
   /** The private HTTP cache (RFC 9111). */
   readonly cache = new HttpCache('private');
-  private readonly connections = new Map<string, OriginConnection>();
+  private readonly client: HttpClient;
 
   constructor(
     readonly device: IpDevice,
     readonly services: DeviceServices,
     readonly pki: LabPki,
-  ) {}
+  ) {
+    this.client = new HttpClient(device, services.tcp, pki, (step, text) => this.log(step, text));
+  }
 
   private say(text: string): void {
     this.device.net.print(this.device.name, text);
@@ -208,21 +180,24 @@ export class Browser {
       }
       this.report(r, t, done);
     };
-    const pending: Pending = { url, extra: decision.action === 'revalidate' ? decision.headers : [], done: stored, timing, started: net.now };
-    const origin = urlOrigin(url);
-    const existing = this.connections.get(origin);
-    if (existing && !existing.dead) {
-      timing.reused = true;
-      this.log('tcp', `reusing the open connection to ${origin} for ${formatUrl(url)}`);
-      existing.queue.push(pending);
-      this.pump(existing);
-      return;
-    }
+    const extra = decision.action === 'revalidate' ? decision.headers : [];
+    const send = (address: number | undefined) =>
+      this.client.request(url, address, extra, timing, (r) => {
+        if (typeof r !== 'string') {
+          const sts = headerValue(r.headers, 'strict-transport-security');
+          if (sts !== undefined) {
+            const u = this.hsts.noteHeader(url.host, sts, epochMicros(this.device.net.now), { secure: url.scheme === 'https' });
+            this.log('url', `HSTS header from ${url.host}: ${u.explanation}`);
+          }
+        }
+        stored(r, timing);
+      });
+    if (this.client.hasConnection(urlOrigin(url))) return send(undefined);
     const dnsStart = net.now;
     this.resolve(url.host, (address, why) => {
       timing.dns = ms(net.now - dnsStart);
-      if (address === undefined) return pending.done(`cannot resolve ${url.host}: ${why}`, timing);
-      this.connect(url, address, pending);
+      if (address === undefined) return stored(`cannot resolve ${url.host}: ${why}`, timing);
+      send(address);
     });
   }
 
@@ -239,105 +214,6 @@ export class Browser {
         this.log('cache', this.dnsCache.store(net.now, host, e.addresses, e.ttl));
         done(e.addresses[0], e.cause);
       } else done(undefined, e.cause);
-    });
-  }
-
-  private connect(url: WebUrl, address: number, first: Pending): void {
-    const net = this.device.net;
-    const secure = url.scheme === 'https';
-    const tls = secure ? new TlsClient({ source: this.pki.connectionBytes(this.device.name), serverName: url.host, alpn: ['http/1.1'], trusted: [this.pki.ca.der], now: epochMicros(net.now), keyLog: this.pki.keyLog }) : null;
-    const connectStart = net.now;
-    let tcpUp = 0;
-    const origin = urlOrigin(url);
-    const c = this.services.tcp.connect(address, url.port, {}, {}, `${secure ? 'TLS handshake' : 'HTTP'} for ${origin}`);
-    if (typeof c === 'string') return first.done(`cannot connect to ${formatIpv4(address)}:${url.port}: ${c}`, first.timing);
-    const stream = new HttpStream(c, tls);
-    const base = stream.tcpHandlers();
-    c.handlers = {
-      ...base,
-      onConnected: (conn) => {
-        tcpUp = net.now;
-        first.timing.connect = ms(tcpUp - connectStart);
-        this.log('tcp', `connected to ${formatIpv4(address)}:${url.port} for ${origin}`);
-        base.onConnected?.(conn);
-      },
-    };
-    c.context = `${secure ? 'TLS handshake' : 'HTTP'} for ${origin}`;
-    const conn = new OriginConnection(stream);
-    this.connections.set(origin, conn);
-    conn.queue.push(first);
-    stream.handlers = {
-      onTls: (e) => {
-        if (e.kind === 'certificate') this.log('tls', `certificate for ${url.host}: ${e.verdict.ok ? 'valid, signed by the lab CA' : e.verdict.reason}`);
-        if (e.kind === 'sent' || e.kind === 'received') {
-          c.context = `TLS ${e.message} (${url.host})`;
-          this.log('tls', `${e.kind} ${e.message}: ${e.detail}`);
-        }
-        if (e.kind === 'connected') this.log('tls', `TLS 1.3 up with ${e.serverName ?? url.host}: ${e.cipherSuite}${e.alpn ? `, ALPN ${e.alpn}` : ''}`);
-      },
-      onOpen: () => {
-        if (secure) first.timing.tls = ms(net.now - tcpUp);
-        conn.open = true;
-        this.pump(conn);
-      },
-      onData: (data) => this.receive(conn, data),
-      onClose: (cause) => {
-        conn.dead = true;
-        if (this.connections.get(origin) === conn) this.connections.delete(origin);
-        const p = conn.current;
-        conn.current = null;
-        if (p) p.done(`connection to ${origin} closed: ${cause}`, p.timing);
-        for (const q of conn.queue.splice(0)) q.done(`connection to ${origin} closed: ${cause}`, q.timing);
-      },
-    };
-  }
-
-  private pump(conn: OriginConnection): void {
-    if (!conn.open || conn.current || conn.dead) return;
-    const p = conn.queue.shift();
-    if (!p) return;
-    const net = this.device.net;
-    conn.current = p;
-    const url = p.url;
-    conn.parser.expectResponseTo('GET');
-    conn.sentAt = net.now;
-    conn.firstByteAt = 0;
-    p.timing.request = 0;
-    conn.stream.tcp.context = `HTTP GET ${formatUrl(url)}`;
-    this.log('http', `GET ${formatUrl(url)}${p.extra.length ? ` (conditional: ${p.extra.map((h) => `${h.name}: ${h.value}`).join(', ')})` : ''}`);
-    conn.stream.write(emitHttpRequest({ method: 'GET', target: requestTarget(url), headers: [{ name: 'Host', value: hostHeader(url) }, { name: 'User-Agent', value: 'PacketLab/1.0' }, { name: 'Accept', value: '*/*' }, ...p.extra] }));
-  }
-
-  private receive(conn: OriginConnection, data: Uint8Array): void {
-    const net = this.device.net;
-    if (conn.firstByteAt === 0) conn.firstByteAt = net.now;
-    const r = conn.parser.push(data);
-    for (const m of r.messages) this.complete(conn, m);
-    if (r.error) conn.stream.close();
-  }
-
-  private complete(conn: OriginConnection, m: HttpMessage): void {
-    const p = conn.current;
-    if (!p || m.start.kind !== 'response') return;
-    const net = this.device.net;
-    conn.current = null;
-    p.timing.ttfb = ms(conn.firstByteAt - conn.sentAt);
-    p.timing.download = ms(net.now - conn.firstByteAt);
-    const headers = m.headers.map((h) => ({ name: h.name, value: h.value }));
-    const sts = headerValue(headers, 'strict-transport-security');
-    if (sts !== undefined) {
-      const u = this.hsts.noteHeader(p.url.host, sts, epochMicros(net.now), { secure: p.url.scheme === 'https' });
-      this.log('url', `HSTS header from ${p.url.host}: ${u.explanation}`);
-    }
-    p.done({ status: m.start.status, headers, body: m.body }, p.timing);
-    this.pump(conn);
-    const usedAt = net.now;
-    conn.lastUsed = usedAt;
-    net.scheduler.after(IDLE_CONNECTION_TIMEOUT, `${this.device.name} browser idle connection`, () => {
-      if (conn.lastUsed !== usedAt || conn.current || conn.queue.length || conn.dead) return;
-      this.log('tcp', `closing the idle connection to ${urlOrigin(p.url)} (unused for ${IDLE_CONNECTION_TIMEOUT / 1_000_000} s)`);
-      conn.stream.tcp.context = `idle connection to ${urlOrigin(p.url)} closed`;
-      conn.stream.close();
     });
   }
 
