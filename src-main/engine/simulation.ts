@@ -23,6 +23,7 @@ import { journeyStep, type JourneyStep } from './journey/steps';
 import type { TcpStack } from './stack/tcp-stack';
 import { LabPki } from './services/http/lab-pki';
 import { HttpServer, originConfigFrom } from './services/http/server';
+import { ReverseProxy } from './services/http/proxy';
 import { Browser } from './apps/browser/browser';
 import { parseIpv4 } from '../../src-shared/net/addr';
 
@@ -39,6 +40,8 @@ export class Simulation {
   private readonly domains = new Map<string, IpDevice[]>();
   /** HTTP servers of the web-server devices (by device name). */
   readonly webServers = new Map<string, HttpServer>();
+  /** Reverse proxies / CDN edges of the proxy-cache devices (by device name). */
+  readonly proxies = new Map<string, ReverseProxy>();
   private readonly browsers = new Map<string, Browser>();
   private labPki: LabPki | null = null;
   /** DHCP, DNS and the stub resolver of each host and router (by device name). */
@@ -238,6 +241,10 @@ export class Simulation {
       for (const s of d.services ?? []) if (s === 'udp-echo') startUdpEchoServer(device);
       const services = new DeviceServices(device, d, tables);
       this.services.set(d.name, services);
+      if (d.proxy) {
+        const origin = parseIpv4(d.proxy.origin);
+        if (origin.ok) this.proxies.set(d.name, new ReverseProxy(device, services.tcp, { origin: origin.value, sites: d.proxy.sites.map((x) => x.toLowerCase()), tls: d.proxy.tls ?? true, originTls: d.proxy.originTls ?? true, cacheName: d.name }, this.pki));
+      }
       if (d.web) this.webServers.set(d.name, new HttpServer(device, services.tcp, originConfigFrom(d.web, d.name), d.web.tls ? this.pki : null));
       if (d.nat) {
         const outside = device.iface(d.nat.outside);

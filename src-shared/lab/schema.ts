@@ -82,6 +82,15 @@ export const DeviceSchema = z.strictObject({
     })
     .optional()
     .describe('An HTTP/1.1 server on port 80 (web-server devices)'),
+  proxy: z
+    .strictObject({
+      origin: ipv4Address('origin'),
+      sites: z.array(z.string().min(1).max(253)).min(1).describe('Site names the edge answers for (and has a certificate for)'),
+      tls: z.boolean().optional().describe('Serve https on 443 (default true)'),
+      originTls: z.boolean().optional().describe('Reach the origin over https (default true)'),
+    })
+    .optional()
+    .describe('A reverse proxy / CDN edge with a shared HTTP cache (proxy-cache devices)'),
   nameservers: z
     .array(ipv4Address('name server'))
     .max(3)

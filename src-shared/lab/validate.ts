@@ -190,7 +190,8 @@ function checkCrossReferences(lab: Lab, source?: JsonSource): LabIssue[] {
     if (d.type === 'switch') for (const key of ['dns', 'nameservers', 'dhcpRelay'] as const) if (d[key] !== undefined) add([...at, key], `a switch has no "${key}"`);
     if (d.dns?.mode === 'recursive' && !d.dns.rootHints) add([...at, 'dns', 'rootHints'], 'a recursive resolver needs root hints');
     if (d.dns?.mode === 'forwarding' && !d.dns.forwarders) add([...at, 'dns', 'forwarders'], 'a forwarding resolver needs forwarders');
-    for (const [key, list] of [['nameservers', d.nameservers ?? []], ['dhcpRelay', d.dhcpRelay?.servers ?? []], ['dns', [...(d.dns?.forwarders ?? []), ...(d.dns?.rootHints ?? []).map((h) => h.address)]]] as const) {
+    if (d.proxy && d.web) add([...at, 'proxy'], 'a device is either a web server ("web") or a proxy ("proxy"): both listen on ports 80 and 443');
+    for (const [key, list] of [['nameservers', d.nameservers ?? []], ['proxy', d.proxy ? [d.proxy.origin] : []], ['dhcpRelay', d.dhcpRelay?.servers ?? []], ['dns', [...(d.dns?.forwarders ?? []), ...(d.dns?.rootHints ?? []).map((h) => h.address)]]] as const) {
       for (const text of list) if (!parseIpv4(text).ok) add([...at, key], `bad IPv4 address "${text}"`);
     }
     if (d.nat && !ifNames.has(d.nat.outside)) add([...at, 'nat', 'outside'], `${d.name} has no interface "${d.nat.outside}"`);

@@ -162,6 +162,27 @@ describe('url-journey lab: DHCP and DNS on the wire', () => {
     expect(summary(renewal, 'home-router-lan')).toEqual(['DHCP ACK 192.168.1.1 → 192.168.1.100']);
   });
 
+  it('the CDN edge: MISS from the origin on the first visit, HIT from its shared cache for a cold browser', () => {
+    const { sim } = runScenario(loadSample(FILE), 'cold browser, warm CDN');
+    const edge = sim.net.log.entries.filter((e) => e.source === 'cdn-edge' && e.message.startsWith('HTTPS GET')).map((e) => e.message.replace(/ \(.*$/, ''));
+    expect(edge).toEqual([
+      'HTTPS GET www.example.com/: cache MISS, from the origin',
+      'HTTPS GET www.example.com/style.css: cache MISS, from the origin',
+      'HTTPS GET www.example.com/logo.png: cache MISS, from the origin',
+      'HTTPS GET www.example.com/: cache HIT',
+      'HTTPS GET www.example.com/style.css: cache HIT',
+      'HTTPS GET www.example.com/logo.png: cache HIT',
+    ]);
+    expect(sim.proxies.get('cdn-edge')!.stats).toEqual({ hits: 3, misses: 3, revalidated: 0 });
+    expect(sim.net.output.map((l) => l.text)).toContain('browser HTTP cache: 5 responses flushed');
+    // On the wire (decrypted with the key log): Cache-Status and Age from the edge.
+    const file = path.join(tmp, 'cdn.pcapng');
+    writeFileSync(file, exportPcapng(sim.net.capture, { secrets: sim.keyLogText() }));
+    const rows = tshark(['-r', file, '-Y', 'http.response && ip.src == 198.51.100.80 && ip.dst == 100.64.0.2', '-T', 'fields', '-e', 'http.response.code', '-e', 'http.response.line']).trim().split('\n');
+    const status = rows.map((r) => (/Cache-Status: ([^\\,]*?)(\\r|,|$)/.exec(r)?.[1] ?? r.split('\t')[0]).replace(/; ttl=\d+/, ''));
+    expect(status).toEqual(['cdn-edge; fwd=miss', 'cdn-edge; fwd=miss', 'cdn-edge; fwd=miss', 'cdn-edge; hit', 'cdn-edge; hit', 'cdn-edge; hit']);
+  });
+
   it('dig prints what dig prints; flush empties the forwarder; renew and release reach the server', () => {
     const { sim } = runScenario(loadSample(FILE), 'dig the hierarchy');
     const out = sim.net.output.map((l) => l.text);
