@@ -53,6 +53,8 @@ type Response = HttpResponse;
 export class Browser {
   readonly hsts = new HstsStore();
   readonly dnsCache = new BrowserDnsCache(60);
+  /** Every page load so far (requests with timings, rendering record), for the UI. */
+  readonly history: BrowseResult[] = [];
   /** The private HTTP cache (RFC 9111). */
   readonly cache = new HttpCache('private');
   private readonly client: HttpClient;
@@ -78,6 +80,7 @@ export class Browser {
   browse(input: string, onDone?: (r: BrowseResult) => void): void {
     const net = this.device.net;
     const result: BrowseResult = { ok: false, requests: [] };
+    this.history.push(result);
     const finish = (error?: string) => {
       if (error) {
         result.error = error;
