@@ -1,0 +1,44 @@
+// The browser's failures are visible and clean: a certificate for other names, a name that does
+// not exist, a search term; the alert the client sends reads in tshark like any TLS alert.
+import { describe, it, expect } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { exportPcapng } from '../../export/pcapng';
+import { loadSample } from '../../testing/samples';
+import { Simulation } from '../../simulation';
+import type { BrowseResult } from './browser';
+
+function browseAll(inputs: string[]): { sim: Simulation; results: BrowseResult[] } {
+  const sim = new Simulation(loadSample('url-journey.lab.json'));
+  const results: BrowseResult[] = [];
+  inputs.forEach((input, i) => sim.net.scheduler.at(2_000_000 * (i + 1), 'test: browse', () => sim.browser('pc').browse(input, (r) => results.push(r))));
+  sim.run({ until: 2_000_000 * (inputs.length + 2) });
+  return { sim, results };
+}
+
+describe('browser failures', () => {
+  it('a certificate for other names fails the TLS handshake with an alert; an unknown name and a search term fail at DNS', () => {
+    const { sim, results } = browseAll(['https://origin.example.com/', 'nosuchname.example.com', 'hello world']);
+    expect(results.map((r) => [r.ok, r.error])).toEqual([
+      [false, 'connection to https://origin.example.com closed: TLS failed: NET::ERR_CERT_COMMON_NAME_INVALID: the certificate is for example.com, www.example.com, not origin.example.com'],
+      [false, 'cannot resolve nosuchname.example.com: NXDOMAIN from 192.168.1.1: no nosuchname.example.com A'],
+      [false, 'cannot resolve search.lab: NXDOMAIN from 192.168.1.1: no search.lab A'],
+    ]);
+    expect(sim.net.output.map((l) => l.text)).toContain('browser: hello world → https://search.lab/search?q=hello+world');
+    const tmp = mkdtempSync(path.join(tmpdir(), 'packetlab-browser-'));
+    try {
+      const file = path.join(tmp, 'pc.pcapng');
+      writeFileSync(file, exportPcapng(sim.net.capture, { points: ['pc-eth0', 'home-router-lan'] }));
+      const alerts = execFileSync('tshark', ['-r', file, '-Y', 'tls.alert_message', '-T', 'fields', '-e', 'ip.src', '-e', 'tls.alert_message.desc'], { encoding: 'utf8' }).trim().split('\n');
+      // The client's alert after the failed certificate check: one frame from the PC (no alert from the server).
+      expect(alerts).toHaveLength(1);
+      expect(alerts[0].startsWith('192.168.1.100\t')).toBe(true);
+      const bad = execFileSync('tshark', ['-r', file, '-o', 'tcp.check_checksum:TRUE', '-o', 'ip.check_checksum:TRUE', '-Y', '_ws.malformed || tcp.checksum.status == "Bad" || ip.checksum.status == "Bad"'], { encoding: 'utf8' }).trim();
+      expect(bad).toBe('');
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});
