@@ -193,12 +193,17 @@ describe('simulation store', () => {
   });
 
   it('reports a broken lab with its position and keeps no session', async () => {
-    const { sim, capture } = await setup({ broken: true });
+    const { sim, capture, lab } = await setup({ broken: true });
     expect(await sim.run()).toBe(false);
     expect(sim.status).toBe('error');
     expect(sim.errors).toEqual([{ message: 'no device named pc9', line: 12, col: 20 }]);
     expect(sim.result).toBeNull();
     expect(capture.status).toBe('empty');
+    // Editing the lab (to fix it) takes the stale errors away.
+    lab.setTitle('fixed');
+    await settle();
+    expect(sim.errors).toEqual([]);
+    expect(sim.status).toBe('idle');
   });
 
   it('steps forward and back, and shows the device state at the current frame', async () => {

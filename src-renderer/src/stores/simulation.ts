@@ -99,7 +99,8 @@ export type QuickAction =
   | { type: 'traceroute'; from: string; to: string }
   | { type: 'lookup'; from: string; name: string }
   | { type: 'dhcp'; from: string; action: 'renew' }
-  | { type: 'flush'; from: string; cache: 'all' };
+  | { type: 'flush'; from: string; cache: 'all' }
+  | { type: 'browse'; from: string; url: string };
 
 /** Name of the scenario a quick action runs as (added to the text sent to the engine only). */
 export const QUICK_SCENARIO = 'quick action';
@@ -406,6 +407,16 @@ export const useSimulationStore = defineStore('simulation', () => {
     }
   }
   watch(stateDevice, () => void refreshState());
+
+  // Errors describe the lab as it was run; an edit (a fix, or an undo) makes them out of date.
+  watch(
+    () => lab.revision,
+    () => {
+      if (status.value !== 'error') return;
+      errors.value = [];
+      status.value = 'idle';
+    },
+  );
 
   // A frame picked in the packet list becomes the current frame (the canvas animates it).
   watch(
