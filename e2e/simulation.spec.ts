@@ -127,3 +127,20 @@ test('a quick action runs one ping on its own and prints its output', async ({ a
   await expect(output).toContainText('1 packets transmitted, 1 received', { timeout: 20_000 });
   expect(consoleErrors).toEqual([]);
 });
+
+test('a router running link-state routing shows how SPF derived each route', async ({ appPage: page, consoleErrors }, testInfo) => {
+  await ready(page);
+  await page.getByRole('button', { name: 'Three routers, link-state routing' }).click();
+  const toolbar = page.getByRole('toolbar', { name: 'Simulation' });
+  await toolbar.getByRole('combobox', { name: 'Scenario' }).selectOption('ping');
+  await toolbar.getByRole('button', { name: 'Step forward' }).click();
+  await expect(selectedRow(page).getByRole('gridcell').first()).toHaveText('1');
+  await page.getByRole('combobox', { name: 'Device', exact: true }).selectOption('r1');
+  const routes = page.getByRole('region', { name: 'Routing table' });
+  await expect(routes).toContainText('proto');
+  await routes.getByText('How SPF found it').click();
+  await expect(routes.locator('.derivation').first()).toBeVisible();
+  await expect(routes.locator('.derivation li').first()).not.toBeEmpty();
+  await page.screenshot({ path: testInfo.outputPath('simulation-spf.png') });
+  expect(consoleErrors).toEqual([]);
+});
