@@ -171,9 +171,13 @@ export class Simulation {
     return this.services.get(device)?.snapshot(this.net.now);
   }
 
-  /** Runs until `until` (µs), until idle, or until the event budget is spent. */
+  /**
+   * Runs until `until` (µs), until idle, or until the event budget is spent. Without `until`, a
+   * scenario with `durationMs` stops at its end (labs with DHCP clients never go idle).
+   */
   run(options: { until?: Micros; budget?: number } = {}): RunResult {
-    const result = this.net.scheduler.run({ until: options.until, budget: options.budget ?? DEFAULT_EVENT_BUDGET });
+    const until = options.until ?? (this.scenarioEnd !== undefined && this.scenarioEnd > this.net.now ? this.scenarioEnd : undefined);
+    const result = this.net.scheduler.run({ until, budget: options.budget ?? DEFAULT_EVENT_BUDGET });
     if (result.diagnostic && result.reason === 'budget') this.net.log.add(this.net.now, 'error', 'engine', result.diagnostic);
     return result;
   }
