@@ -185,6 +185,16 @@ describe('dissect vs tshark 4.0', () => {
     expect(actual.lines.join('\n')).not.toContain('dns');
   });
 
+  it('DNS over UDP on non-standard ports is found without -d (tshark heuristic), and nothing else is taken for DNS', async () => {
+    for (const file of CAPTURES) {
+      const expected = tshark(['-r', path.join(FIXTURES, file), '-Y', 'dns', '-T', 'fields', '-e', 'frame.number', '-e', 'dns.qry.name']);
+      const actual = await ours([file, '-Y', 'dns', '-e', 'frame.number', '-e', 'dns.qry.name']);
+      expect({ file, lines: actual.lines }).toEqual({ file, lines: expected });
+    }
+    const summaryExpected = tshark(['-r', path.join(FIXTURES, 'dns-udp-queries.pcapng')]);
+    expect(diffLines('dns-udp-queries', summaryExpected, (await ours(['dns-udp-queries.pcapng'])).lines)).toEqual([]);
+  }, 120_000);
+
   it('HTTP and TLS on non-standard ports are found without -d (tshark heuristics)', async () => {
     for (const file of ['http-keepalive-3req.pcapng', 'https-tls13.pcapng']) {
       const expected = tshark(['-r', path.join(FIXTURES, file), '-T', 'fields', '-e', 'frame.protocols']);

@@ -76,7 +76,7 @@ function registries(): Registries {
     ]),
     udpPort,
     tcpPort,
-    udpHeuristics: [],
+    udpHeuristics: [dnsDatagram],
     tcpHeuristics: [httpStream, tlsStream],
     streamByName: new Map([
       ['dns', dnsStream],

@@ -337,11 +337,40 @@ function dissectMessage(p: Packet, s: DissectSession, b: Uint8Array, off: number
   if (cols && !showProgress) p.appendInfo(' , ' + info);
 }
 
+/**
+ * tshark 4.0's UDP heuristic for DNS on ports other than 53 (enabled by default, `udp dns T` in
+ * `tshark -G heuristic-decodes`): a defined opcode, the Z bit clear, one question whose name is
+ * plain labels within the limits, and a known class.
+ */
+export function looksLikeDns(b: Uint8Array, off: number, end: number): boolean {
+  if (end - off <= 12) return false;
+  const flags = u16(b, off + 2);
+  const opcode = (flags >> 11) & 0xf;
+  if (opcode > 6 || opcode === 3 || (flags & 0x0040) !== 0 || (flags & 0xf) > 10) return false;
+  if (u16(b, off + 4) !== 1) return false;
+  if (u16(b, off + 6) + u16(b, off + 8) + u16(b, off + 10) > 256) return false;
+  let at = off + 12;
+  let nameLength = 0;
+  for (;;) {
+    if (at >= end) return false;
+    const label = b[at];
+    if (label === 0) break;
+    if (label > 63) return false;
+    nameLength += label + 1;
+    if (nameLength > 255) return false;
+    at += label + 1;
+  }
+  if (at + 5 > end) return false;
+  const qclass = u16(b, at + 3) & 0x7fff;
+  return qclass === 1 || qclass === 3 || qclass === 4 || qclass === 254 || qclass === 255;
+}
+
 export const dnsDatagram: DatagramProtocol = {
   name: 'dns',
   dissect(p, s, b, off, end) {
     dissectMessage(p, s, b, off, end, -1);
   },
+  heuristic: looksLikeDns,
 };
 
 export const dnsStream: StreamProtocol = {
