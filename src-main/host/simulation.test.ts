@@ -1,10 +1,14 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readCapture } from '../../src-shared/capture';
 import { createDispatcher } from './dispatch';
 import { serveServices, tempDir } from './test-support';
 
+const urlJourney = readFileSync(fileURLToPath(new URL('../../topologies/url-journey.lab.json', import.meta.url)), 'utf8');
 const twoLans = readFileSync(fileURLToPath(new URL('../../topologies/two-lans.lab.json', import.meta.url)), 'utf8');
 
 async function run(params: Record<string, unknown>) {
@@ -63,4 +67,29 @@ describe('simulation host services', () => {
     expect(outcome).toMatchObject({ ok: true, result: { ok: false, errors: [{ message: expect.stringContaining('no-such-scenario') }] } });
     expect(await dispatch('sim.frames', { sessionId: 's1', start: 1, count: 100_000 })).toMatchObject({ ok: false, error: { code: 'bad-request' } });
   });
+
+  it('tags the URL journey frames with their steps and exports a capture Wireshark decrypts by itself', async () => {
+    const { dispatch, outcome } = await run({ labText: urlJourney, scenario: 'boot and browse example.com' });
+    const result = (outcome as { result: any }).result;
+    expect(result).toMatchObject({ ok: true, reason: 'until' });
+    const frames = (await dispatch('sim.frames', { sessionId: result.sessionId, start: 1, count: 5000 })) as { ok: true; result: { step: string }[] };
+    const steps = new Set(frames.result.map((f) => f.step));
+    for (const step of ['dhcp', 'arp', 'dns', 'tcp', 'tls', 'http']) expect(steps).toContain(step);
+
+    const pcap = (await dispatch('sim.pcapng', { sessionId: result.sessionId })) as { ok: true; result: { base64: string } };
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sim-pcapng-'));
+    try {
+      const file = path.join(dir, 'journey.pcapng');
+      writeFileSync(file, Buffer.from(pcap.result.base64, 'base64'));
+      // No key log option: the keys travel in the file's Decryption Secrets Block.
+      const hosts = execFileSync('tshark', ['-r', file, '-Y', 'http.request', '-T', 'fields', '-e', 'http.host'], { encoding: 'utf8' });
+      expect(hosts.split('\n').filter((h) => h === 'www.example.com').length).toBeGreaterThanOrEqual(3);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+
+    const pc = frames.result.length ? (frames.result as unknown as { device: string }[])[0].device : 'pc';
+    const state = (await dispatch('sim.stateAt', { sessionId: result.sessionId, device: pc, frame: result.frameCount })) as { ok: true; result: { tcp: string; servicesAtEnd: unknown } };
+    expect(state.result.servicesAtEnd).not.toBeNull();
+  }, 120_000);
 });

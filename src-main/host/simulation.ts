@@ -9,6 +9,8 @@ import { formatRoute } from '../../src-shared/lab/tables';
 import { exportPcapng } from '../engine/export/pcapng';
 import { DEFAULT_EVENT_BUDGET, Simulation } from '../engine/simulation';
 import { formatArpRows, formatMacRows, formatNatRows, formatRouteRows } from '../engine/state/format';
+import type { TcpRow } from '../engine/state/state-log';
+import { formatIpv4 } from '../../src-shared/net/addr';
 
 /** Finished runs kept at once; the oldest is dropped first. */
 const MAX_SESSIONS = 4;
@@ -17,6 +19,13 @@ const MAX_LOG_LINES = 10_000;
 interface Session {
   sim: Simulation;
   name: string;
+}
+
+/** TCP connections in the shape of `ss -tan` (state, local, peer), plus why each is in its state. */
+function formatTcpRows(rows: readonly TcpRow[]): string {
+  return rows
+    .map((r) => `${r.state.padEnd(11)} ${`${formatIpv4(r.local)}:${r.localPort}`.padEnd(21)} ${`${formatIpv4(r.remote)}:${r.remotePort}`.padEnd(21)} # ${r.cause}\n`)
+    .join('');
 }
 
 const toBase64 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
@@ -64,7 +73,8 @@ export function createSimulationServices() {
     },
 
     async 'sim.frames'({ sessionId, start, count }: Params<'sim.frames'>): Promise<Result<'sim.frames'>> {
-      const capture = session(sessionId).sim.net.capture;
+      const { sim } = session(sessionId);
+      const capture = sim.net.capture;
       const frames: Result<'sim.frames'> = [];
       for (let no = start; no < start + count && no <= capture.count; no++) {
         const f = capture.frame(no);
@@ -77,6 +87,7 @@ export function createSimulationServices() {
           iface: f.fromInterface.interface,
           cause: f.cause,
           lost: f.lost,
+          step: sim.frameStep(no),
           base64: toBase64(f.bytes),
         });
       }
@@ -94,13 +105,16 @@ export function createSimulationServices() {
         arp: formatArpRows(state.arp),
         mac: formatMacRows(state.mac, state.time),
         nat: formatNatRows(state.nat, state.time),
+        tcp: formatTcpRows(state.tcp ?? []),
+        servicesAtEnd: sim.servicesSnapshot(device) ?? null,
         derivations: state.routes.filter((r) => r.derivation?.length).map((r) => ({ route: formatRoute(r), steps: r.derivation! })),
       };
     },
 
     async 'sim.pcapng'({ sessionId }: Params<'sim.pcapng'>): Promise<Result<'sim.pcapng'>> {
       const { sim, name } = session(sessionId);
-      const bytes = exportPcapng(sim.net.capture, { application: `${APP_NAME} ${APP_VERSION}`, comment: name });
+      // The TLS key log goes into a Decryption Secrets Block: Wireshark decrypts with no extra file.
+      const bytes = exportPcapng(sim.net.capture, { application: `${APP_NAME} ${APP_VERSION}`, comment: name, secrets: sim.keyLogText() || undefined });
       return { base64: toBase64(bytes), frames: sim.net.capture.count };
     },
 

@@ -125,6 +125,8 @@ export const contract = {
         iface: z.string(),
         cause: z.string(),
         lost: z.boolean(),
+        /** The URL-journey step the frame belongs to (dhcp, arp, dns, tcp, tls, http, routing). */
+        step: z.string(),
         base64: z.string(),
       }),
     ),
@@ -139,6 +141,10 @@ export const contract = {
       arp: z.string(),
       mac: z.string(),
       nat: z.string(),
+      /** TCP connections as `ss -tan` lists them, with why each is in its state. */
+      tcp: z.string(),
+      /** DHCP leases and client state, DNS caches: live state at the end of the run (not replayed per frame). */
+      servicesAtEnd: z.record(z.string(), z.unknown()).nullable(),
       /** Link-state routes: how SPF derived each one. */
       derivations: z.array(z.object({ route: z.string(), steps: z.array(z.string()) })),
     }),
