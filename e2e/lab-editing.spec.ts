@@ -58,6 +58,8 @@ async function typeInTable(page: Page, region: string, text: string): Promise<vo
   const editor = page.getByRole('region', { name: region }).locator('.monaco-editor');
   await expect(editor).toBeVisible();
   await editor.click();
+  // Keys must reach Monaco, not the canvas (where Ctrl+A, Delete would select and delete devices).
+  await expect(editor.locator('textarea')).toBeFocused();
   await page.keyboard.press('Control+A');
   await page.keyboard.press('Delete');
   await page.keyboard.type(text);
