@@ -53,7 +53,7 @@ describe('stub resolver tiers', () => {
     expect(net.queries(0, PC)).toEqual(['A www.example.com → 192.168.1.1']);
     expect(net.queries(0, ROUTER)).toEqual(['A www.example.com → 100.64.0.53']);
     expect(net.queries(0, ISP)).toHaveLength(6);
-    expect(net.log[0].send.cause).toBe('pc1: OS cache miss for www.example.com A for www.example.com A — asking 192.168.1.1');
+    expect(net.log[0].send.cause).toBe('pc1: OS cache miss for www.example.com A — asking 192.168.1.1');
     const mark = net.log.length;
     net.run(net.now + 10_000_000);
     const second = lookup('www.example.com');

@@ -82,7 +82,7 @@ export class StubResolver {
       });
       return this.step();
     }
-    let why = `not in the hosts file`;
+    let why = `${what} is not in the hosts file`;
     if (this.config.osCache ?? true) {
       const c = this.cache.get(now, n, type);
       if (c.kind !== 'miss') {
@@ -105,7 +105,7 @@ export class StubResolver {
       this.events.push({ kind: 'failed', requestId, name: n, type, rcode: undefined, cause: `${why}; no name server configured` });
       return this.step();
     }
-    this.send(now, { requestId, name: n, type, id: 0, port: 0, server: 0, tries: 0, deadline: 0 }, `${why} for ${what}`);
+    this.send(now, { requestId, name: n, type, id: 0, port: 0, server: 0, tries: 0, deadline: 0 }, why);
     return this.step();
   }
 
