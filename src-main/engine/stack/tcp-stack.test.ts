@@ -43,7 +43,7 @@ function echo(sim: Simulation, size: number) {
   const sent = Uint8Array.from({ length: size }, (_, i) => (i * 7 + 3) & 0xff);
   const got: number[] = [];
   const events: string[] = [];
-  sim.tcp('server').listen(7, (c) => ({
+  sim.tcp('server').listen(7, () => ({
     onData: (conn, data) => conn.send(data.slice()),
     onPeerClosed: (conn) => conn.close(),
   }));

@@ -4,7 +4,6 @@
 // set's `nextTimeout`. Connection states are recorded in the state log (table `tcp`), so the UI
 // can show `ss -tan` as it was at any frame.
 import { formatIpv4 } from '../../../src-shared/net/addr';
-import type { IpPair } from '../../../src-shared/net/wire/checksum';
 import type { ScheduledEvent } from '../sim/scheduler';
 import type { Micros } from '../sim/time';
 import { TcpSocketSet, type TcpSocket, type TcpConfig, type TcpEvent, type TcpSnapshot } from '../transport/tcp';
