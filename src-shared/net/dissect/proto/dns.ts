@@ -342,8 +342,12 @@ function dissectMessage(p: Packet, s: DissectSession, b: Uint8Array, off: number
  * `tshark -G heuristic-decodes`): a defined opcode, the Z bit clear, one question whose name is
  * plain labels within the limits, and a known class.
  */
-export function looksLikeDns(b: Uint8Array, off: number, end: number): boolean {
-  if (end - off <= 12) return false;
+export function looksLikeDns(b: Uint8Array, off: number, reportedEnd: number): boolean {
+  // Only captured bytes can be checked. A frame cut by the snaplen cannot disprove the rest of the
+  // question, and tshark takes it for DNS as long as the 12-byte header fits.
+  const end = Math.min(reportedEnd, b.length);
+  const truncated = end < reportedEnd;
+  if (end - off < 12 || reportedEnd - off <= 12) return false;
   const flags = u16(b, off + 2);
   const opcode = (flags >> 11) & 0xf;
   if (opcode > 6 || opcode === 3 || (flags & 0x0040) !== 0 || (flags & 0xf) > 10) return false;
@@ -352,7 +356,7 @@ export function looksLikeDns(b: Uint8Array, off: number, end: number): boolean {
   let at = off + 12;
   let nameLength = 0;
   for (;;) {
-    if (at >= end) return false;
+    if (at >= end) return truncated;
     const label = b[at];
     if (label === 0) break;
     if (label > 63) return false;
@@ -360,7 +364,7 @@ export function looksLikeDns(b: Uint8Array, off: number, end: number): boolean {
     if (nameLength > 255) return false;
     at += label + 1;
   }
-  if (at + 5 > end) return false;
+  if (at + 5 > end) return truncated;
   const qclass = u16(b, at + 3) & 0x7fff;
   return qclass === 1 || qclass === 3 || qclass === 4 || qclass === 254 || qclass === 255;
 }
