@@ -59,7 +59,7 @@ async function typeInTable(page: Page, region: string, text: string): Promise<vo
   await expect(editor).toBeVisible();
   await editor.click();
   // Keys must reach Monaco, not the canvas (where Ctrl+A, Delete would select and delete devices).
-  await expect(editor.locator('textarea')).toBeFocused();
+  await expect.poll(() => editor.evaluate((el) => el.contains(document.activeElement))).toBe(true);
   await page.keyboard.press('Control+A');
   await page.keyboard.press('Delete');
   await page.keyboard.type(text);
