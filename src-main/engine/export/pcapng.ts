@@ -1,6 +1,7 @@
 // Capture export: the whole capture as one pcapng file with one interface per capture point,
 // named `<device>-<interface>`, microsecond timestamps from the virtual epoch, each frame's cause
 // as its comment. Nothing depends on the wall clock, so the same run gives the same bytes.
+import { concatBytes } from '../../../src-shared/bytes';
 import { PcapngWriter } from '../../../src-shared/capture';
 import { LINKTYPE_ETHERNET } from '../../../src-shared/capture/linktypes';
 import type { Capture } from '../model/capture';
@@ -42,13 +43,5 @@ export function exportPcapng(capture: Capture, options: PcapngExportOptions = {}
     if (no % 4096 === 0) parts.push(writer.flush());
   }
   parts.push(writer.flush());
-  let length = 0;
-  for (const p of parts) length += p.length;
-  const out = new Uint8Array(length);
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
