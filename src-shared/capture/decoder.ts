@@ -308,26 +308,19 @@ export class CaptureDecoder {
   }
 
   private enhancedPacket(buf: Uint8Array, view: DataView, pos: number, at: number, len: number): number {
-    if (len < 32) return this.tooShort(at, BLOCK_EPB, len, 32);
-    const le = this.littleEndian;
-    const state = this.iface(at, 'enhanced packet block', view.getUint32(pos + 8, le));
-    if (!state) return STEP_ERROR;
-    const capLen = view.getUint32(pos + 20, le);
-    if (capLen > len - 32) {
-      return this.fail(at, `pcapng: block at offset ${at}: captured length ${capLen} does not fit in block total length ${len}`);
-    }
-    this.setTime(state, view.getUint32(pos + 12, le), view.getUint32(pos + 16, le));
-    this.pktInterface = state.info.id;
-    this.pktCapLen = capLen;
-    this.pktOrigLen = view.getUint32(pos + 24, le);
-    this.pktDataStart = pos + 28;
-    return this.packetOptionsOf(buf, view, pos + 28 + pad4(capLen), pos + len - 4, at, pos);
+    return this.packetWithInterface(buf, view, pos, at, len, BLOCK_EPB, 'enhanced packet block', view.getUint32(pos + 8, this.littleEndian));
   }
 
+  /** The obsolete Packet Block: an EPB whose interface id is 16 bits (followed by a drops count). */
   private obsoletePacket(buf: Uint8Array, view: DataView, pos: number, at: number, len: number): number {
-    if (len < 32) return this.tooShort(at, BLOCK_PB, len, 32);
+    return this.packetWithInterface(buf, view, pos, at, len, BLOCK_PB, 'packet block', view.getUint16(pos + 8, this.littleEndian));
+  }
+
+  /** EPB and PB share their layout after the interface id: timestamp, captured and original lengths, data, options. */
+  private packetWithInterface(buf: Uint8Array, view: DataView, pos: number, at: number, len: number, type: number, kind: string, interfaceId: number): number {
+    if (len < 32) return this.tooShort(at, type, len, 32);
     const le = this.littleEndian;
-    const state = this.iface(at, 'packet block', view.getUint16(pos + 8, le));
+    const state = this.iface(at, kind, interfaceId);
     if (!state) return STEP_ERROR;
     const capLen = view.getUint32(pos + 20, le);
     if (capLen > len - 32) {
