@@ -196,15 +196,16 @@ class Compiler {
     if (op === 'matches') {
       const re = compileRegex(right);
       const type = ref.type;
-      return anyOf(get, (v) => re.test(type === 'string' ? (v as string) : latin1(v as Uint8Array)));
+      return anyOf(get, (v) => re.test(typeof v === 'string' ? v : latin1(toBytes(v, type))));
     }
     if (op === 'contains') {
       if (ref.type === 'string') {
         const needle = right.text;
-        return anyOf(get, (v) => (v as string).includes(needle));
+        return anyOf(get, (v) => String(v).includes(needle));
       }
       const needle = this.bytesLiteral(right);
-      return anyOf(get, (v) => indexOfBytes(v as Uint8Array, needle) >= 0);
+      const type = ref.type;
+      return anyOf(get, (v) => indexOfBytes(toBytes(v, type), needle) >= 0);
     }
     if (op === '&') {
       const mask = this.literalOps(ref, right, true).mask;
@@ -224,7 +225,7 @@ class Compiler {
     if (op === 'contains') {
       return (f) => {
         const bs = gb(f);
-        for (const x of ga(f)) for (const y of bs) if (type === 'string' ? (x as string).includes(y as string) : indexOfBytes(x as Uint8Array, y as Uint8Array) >= 0) return true;
+        for (const x of ga(f)) for (const y of bs) if (type === 'string' ? String(x).includes(String(y)) : indexOfBytes(toBytes(x, type), toBytes(y, b.type)) >= 0) return true;
         return false;
       };
     }
@@ -500,6 +501,10 @@ function latin1(b: Uint8Array): string {
   return s;
 }
 
+/**
+ * The bytes `contains` and `matches` look into. Values of another shape than declared (a dissector
+ * gives `true` for a protocol it only marks present) give no bytes: no match, never an exception.
+ */
 function toBytes(v: FieldValue, type: FieldType): Uint8Array {
   if (v instanceof Uint8Array) return v;
   if (typeof v === 'string') return utf8.encode(v);
