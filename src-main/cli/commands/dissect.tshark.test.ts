@@ -40,6 +40,9 @@ const KNOWN_GAPS: { file: string; field: string; why: string }[] = [
 ];
 
 const FILTERS = [
+  'tcp contains "GET"',
+  'udp contains 65:78:61:6d:70:6c:65',
+  'tcp matches "get /[a-c].txt"',
   'dns',
   'tcp',
   'udp',

@@ -201,11 +201,16 @@ export class Packet {
   /** The buffer being dissected (the frame, or reassembled data): protocol values are its bytes. */
   buf: Uint8Array = new Uint8Array(0);
 
-  /** Opens a protocol layer: recorded in frame.protocols; its value is its bytes (for `contains`). */
-  proto(name: string, offset: number, length: number, label?: string): void {
+  /**
+   * Opens a protocol layer: recorded in frame.protocols. Its value (for `contains`, `matches`) is its
+   * bytes up to `valueEnd`: as in Wireshark, a protocol's value is its whole data (TCP's includes the
+   * payload) even where its tree item covers only the header.
+   */
+  proto(name: string, offset: number, length: number, label?: string, valueEnd?: number): void {
     this.layers.push(name);
     const wanted = this.all || this.wanted!.has(name);
-    this.open(name, offset, length, label, wanted ? this.buf.subarray(offset, offset + Math.max(0, length || this.buf.length - offset)) : undefined);
+    const end = valueEnd ?? offset + Math.max(0, length || this.buf.length - offset);
+    this.open(name, offset, length, label, wanted ? this.buf.subarray(offset, Math.min(end, this.buf.length)) : undefined);
   }
 
   close(length?: number): void {

@@ -203,7 +203,7 @@ export function dissectTcp(p: Packet, s: DissectSession, buf: Uint8Array, off: n
   const win = u16(buf, off + 14);
   const ck = u16(buf, off + 16);
   const urg = u16(buf, off + 18);
-  p.proto('tcp', off, hl);
+  p.proto('tcp', off, hl, undefined, end);
   p.add('tcp.srcport', off, 2, sport);
   p.add('tcp.dstport', off + 2, 2, dport);
   p.add('tcp.port', off, 2, sport);

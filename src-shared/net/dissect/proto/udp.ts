@@ -48,7 +48,7 @@ export function dissectUdp(p: Packet, s: DissectSession, buf: Uint8Array, off: n
   const len = u16(buf, off + 4);
   const ck = u16(buf, off + 6);
   const net = s.net;
-  p.proto('udp', off, 8, p.tree ? `User Datagram Protocol, Src Port: ${sport}, Dst Port: ${dport}` : undefined);
+  p.proto('udp', off, 8, p.tree ? `User Datagram Protocol, Src Port: ${sport}, Dst Port: ${dport}` : undefined, end);
   p.add('udp.srcport', off, 2, sport);
   p.add('udp.dstport', off + 2, 2, dport);
   p.add('udp.port', off, 2, sport);
