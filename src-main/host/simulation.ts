@@ -106,7 +106,7 @@ export function createSimulationServices() {
         mac: formatMacRows(state.mac, state.time),
         nat: formatNatRows(state.nat, state.time),
         tcp: formatTcpRows(state.tcp ?? []),
-        servicesAtEnd: sim.servicesSnapshot(device) ?? null,
+        services: null, // replaced by the per-frame replay (engine: Simulation.servicesAt)
         derivations: state.routes.filter((r) => r.derivation?.length).map((r) => ({ route: formatRoute(r), steps: r.derivation! })),
       };
     },
@@ -116,6 +116,15 @@ export function createSimulationServices() {
       // The TLS key log goes into a Decryption Secrets Block: Wireshark decrypts with no extra file.
       const bytes = exportPcapng(sim.net.capture, { application: `${APP_NAME} ${APP_VERSION}`, comment: name, secrets: sim.keyLogText() || undefined });
       return { base64: toBase64(bytes), frames: sim.net.capture.count };
+    },
+
+    async 'sim.journey'({ sessionId }: Params<'sim.journey'>): Promise<Result<'sim.journey'>> {
+      session(sessionId);
+      throw new HostError('internal', 'the journey record is not built yet');
+    },
+
+    async 'sim.secrets'({ sessionId }: Params<'sim.secrets'>): Promise<Result<'sim.secrets'>> {
+      return { keyLog: session(sessionId).sim.keyLogText() };
     },
 
     async 'sim.close'({ sessionId }: Params<'sim.close'>): Promise<Result<'sim.close'>> {

@@ -17,6 +17,8 @@ export const REQUEST_NAMES = [
   'sim.frames',
   'sim.stateAt',
   'sim.pcapng',
+  'sim.journey',
+  'sim.secrets',
   'sim.close',
 ] as const;
 

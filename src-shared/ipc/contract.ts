@@ -14,6 +14,106 @@ const labFile = z.object({
 
 const endpoint = z.object({ device: z.string(), interface: z.string() });
 
+/** Journey steps (issue 5), in the order a URL load goes through them. */
+export const JOURNEY_STEP_NAMES = ['url', 'cache', 'dhcp', 'arp', 'dns', 'routing', 'tcp', 'tls', 'http', 'render'] as const;
+const journeyStep = z.enum(JOURNEY_STEP_NAMES);
+
+/** One entry of the journey's story: consecutive work of one step, with its frames and causes. */
+const storyEntry = z.object({
+  step: journeyStep,
+  /** The device the step happens on (the host for url/cache/render). */
+  device: z.string(),
+  startUs: z.number(),
+  endUs: z.number(),
+  /** Frames of this entry (1-based, inclusive); null for steps without frames (url, cache, render). */
+  firstFrame: z.number().int().nullable(),
+  lastFrame: z.number().int().nullable(),
+  frameCount: z.number().int(),
+  /** One English sentence made by the engine ("pc got 192.168.1.100 from 192.168.1.1 (DHCP DORA)"). */
+  summary: z.string(),
+  /** Distinct causes of its frames or events, first ones first (at most 12). */
+  causes: z.array(z.string()),
+  /** Facts for the renderer's localized sentences (name, server, address, status, url, …). */
+  facts: z.record(z.string(), z.string()),
+});
+
+/** One request of a page load, as a browser's network panel shows it (times in ms). */
+const requestTiming = z.object({
+  url: z.string(),
+  status: z.number().int(),
+  contentType: z.string(),
+  bytes: z.number().int(),
+  /** Virtual time the request started (µs). */
+  startUs: z.number(),
+  dns: z.number(),
+  connect: z.number(),
+  tls: z.number(),
+  request: z.number(),
+  ttfb: z.number(),
+  download: z.number(),
+  reused: z.boolean(),
+  source: z.enum(['network', 'cache', 'revalidated']),
+});
+
+/** A node of the parsed DOM in document order; `depth` 0 is the root element. */
+const domNode = z.object({
+  depth: z.number().int().min(0),
+  kind: z.enum(['element', 'text', 'comment']),
+  /** Tag name for elements, the text for text and comment nodes. */
+  name: z.string(),
+  attributes: z.record(z.string(), z.string()),
+});
+
+const renderRecord = z.object({
+  url: z.string(),
+  title: z.string().nullable(),
+  /** The HTML as received (at most 1 MiB); the renderer shows it sandboxed, with no scripts. */
+  html: z.string(),
+  dom: z.array(domNode),
+  stylesheets: z.array(z.object({ url: z.string(), rules: z.number().int(), css: z.string() })),
+  /** Images with their bytes (base64, at most 256 KiB each; empty when larger or missing). */
+  images: z.array(z.object({ url: z.string(), bytes: z.number().int(), contentType: z.string(), base64: z.string() })),
+  /** What is painted, in words ("heading 'Example Domain'"). */
+  painted: z.array(z.string()),
+});
+
+const pageLoad = z.object({
+  device: z.string(),
+  url: z.string(),
+  startUs: z.number(),
+  endUs: z.number(),
+  ok: z.boolean(),
+  error: z.string().nullable(),
+  requests: z.array(requestTiming),
+  render: renderRecord.nullable(),
+});
+
+/** Services of a device as they were at a frame; TTLs and timers are what was left then (seconds). */
+const servicesState = z.object({
+  dhcpLeases: z.array(z.object({ address: z.string(), mac: z.string(), hostname: z.string().nullable(), state: z.string(), expiresInS: z.number() })),
+  dhcpClients: z.array(
+    z.object({ iface: z.string(), state: z.string(), address: z.string().nullable(), server: z.string().nullable(), renewInS: z.number().nullable(), rebindInS: z.number().nullable(), expiresInS: z.number().nullable() }),
+  ),
+  dnsCaches: z.array(
+    z.object({
+      /** browser, os (stub resolver), hosts file, forwarder (home router), resolver (recursive). */
+      tier: z.enum(['browser', 'os', 'hosts', 'forwarder', 'resolver']),
+      entries: z.array(z.object({ name: z.string(), type: z.string(), data: z.string(), ttlLeftS: z.number(), negative: z.boolean() })),
+    }),
+  ),
+  httpCaches: z.array(
+    z.object({
+      tier: z.enum(['browser', 'shared']),
+      entries: z.array(
+        z.object({ url: z.string(), status: z.number().int(), bytes: z.number().int(), ageS: z.number(), freshForS: z.number(), etag: z.string().nullable(), lastModified: z.string().nullable() }),
+      ),
+    }),
+  ),
+  hsts: z.array(z.object({ host: z.string(), includeSubDomains: z.boolean(), preloaded: z.boolean(), expiresInS: z.number().nullable() })),
+});
+export type ServicesState = z.infer<typeof servicesState>;
+export type JourneyRecord = z.infer<(typeof contract)['sim.journey']['result']>;
+
 const menuCommand = z.enum([
   'new', 'open', 'openRecent', 'save', 'saveAs', 'exportCapture', 'undo', 'redo', 'toggleTheme', 'about', 'setLanguage',
 ]);
@@ -143,8 +243,8 @@ export const contract = {
       nat: z.string(),
       /** TCP connections as `ss -tan` lists them, with why each is in its state. */
       tcp: z.string(),
-      /** DHCP leases and client state, DNS caches: live state at the end of the run (not replayed per frame). */
-      servicesAtEnd: z.record(z.string(), z.unknown()).nullable(),
+      /** DHCP leases and clients, DNS caches of every tier, HTTP caches and HSTS, as they were at the frame. */
+      services: servicesState.nullable(),
       /** Link-state routes: how SPF derived each one. */
       derivations: z.array(z.object({ route: z.string(), steps: z.array(z.string()) })),
     }),
@@ -153,6 +253,16 @@ export const contract = {
     /** The session's capture as pcapng (base64), one interface per capture point. */
     params: z.object({ sessionId: z.string().max(64) }).strict(),
     result: z.object({ base64: z.string(), frames: z.number().int() }),
+  },
+  'sim.journey': {
+    /** The URL journey of the run: its story (steps, frames, causes) and every page load with timings and rendering. */
+    params: z.object({ sessionId: z.string().max(64) }).strict(),
+    result: z.object({ story: z.array(storyEntry), loads: z.array(pageLoad) }),
+  },
+  'sim.secrets': {
+    /** The run's TLS secrets as an NSS key log, so the inspector can decrypt TLS records. */
+    params: z.object({ sessionId: z.string().max(64) }).strict(),
+    result: z.object({ keyLog: z.string() }),
   },
   'sim.close': {
     params: z.object({ sessionId: z.string().max(64) }).strict(),
