@@ -9,6 +9,8 @@ const NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,31}$/;
 const MAC = /^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$/;
 const CIDR = /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/;
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+/** A DNS host name (RFC 1123 labels: letters, digits and inner hyphens, 1–63 characters each), no trailing dot. */
+export const DNS_HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 const ipv4Address = (what: string) => z.string().regex(IPV4, `${what} must be an IPv4 address like 192.0.2.53`);
 
 const name = (what: string) =>
@@ -96,6 +98,11 @@ export const DeviceSchema = z.strictObject({
     .max(3)
     .optional()
     .describe('resolv.conf: name servers of the stub resolver (DHCP option 6 replaces them)'),
+  hstsPreload: z
+    .array(z.string().regex(DNS_HOST_NAME, 'expected a DNS host name like example.com (labels of letters, digits and inner hyphens, at most 63 characters each, no trailing dot)'))
+    .max(1000)
+    .optional()
+    .describe("Hosts only: the browser's HSTS preload list (host names always upgraded to https)"),
   dhcpRelay: z
     .strictObject({ servers: z.array(ipv4Address('DHCP server')).min(1).max(4) })
     .optional()
@@ -180,6 +187,15 @@ export const LookupActionSchema = z.strictObject({
   via: z.enum(['dig', 'getaddrinfo']).optional().describe('dig asks the server directly; getaddrinfo goes through hosts file, OS cache and stub (default dig)'),
 });
 
+export const NslookupActionSchema = z.strictObject({
+  type: z.literal('nslookup'),
+  atMs: at,
+  from: name('device name'),
+  name: z.string().min(1).max(253).describe('Name to look up'),
+  qtype: z.enum(['A', 'AAAA', 'NS', 'CNAME', 'SOA', 'MX', 'TXT', 'PTR', 'SRV']).optional().describe('nslookup -type=…; default A'),
+  server: ipv4Address('server').optional().describe('nslookup NAME SERVER; default: the first name server of the device'),
+});
+
 export const DhcpActionSchema = z.strictObject({
   type: z.literal('dhcp'),
   atMs: at,
@@ -204,7 +220,7 @@ export const BrowseActionSchema = z.strictObject({
   url: z.string().min(1).max(2000).describe('What is typed into the address bar: a URL, a host name or a search term'),
 });
 
-export const ActionSchema = z.discriminatedUnion('type', [PingActionSchema, TracerouteActionSchema, UdpEchoActionSchema, LinkStateActionSchema, LookupActionSchema, DhcpActionSchema, FlushActionSchema, BrowseActionSchema]);
+export const ActionSchema = z.discriminatedUnion('type', [PingActionSchema, TracerouteActionSchema, UdpEchoActionSchema, LinkStateActionSchema, LookupActionSchema, NslookupActionSchema, DhcpActionSchema, FlushActionSchema, BrowseActionSchema]);
 
 export const ScenarioSchema = z.strictObject({
   name: z.string().min(1).max(64),

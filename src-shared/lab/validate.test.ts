@@ -65,7 +65,7 @@ describe('lab validation', () => {
     if (r.ok) return;
     const msgs = r.errors.map((e) => formatIssue('f', e));
     expect(msgs).toContain('f:1:41: missing required property "b" (at links[0].b)');
-    expect(msgs).toContain('f:2:51: unknown action type (expected ping, traceroute, udp-echo, link, lookup, dhcp, flush or browse) (at scenarios[0].actions[0].type)');
+    expect(msgs).toContain('f:2:51: unknown action type (expected ping, traceroute, udp-echo, link, lookup, nslookup, dhcp, flush or browse) (at scenarios[0].actions[0].type)');
   });
 
   it('points table errors at the character inside the JSON string', () => {
@@ -149,5 +149,28 @@ describe('lab validation', () => {
     expect(msgs).toContain('pc1 has no interface "eth9" (at scenarios[0].actions[0].interface)');
     expect(msgs.some((m) => /unknown type "BOGUS"|BOGUS/.test(m) && m.includes('devices[1].tables.zones[1]'))).toBe(true);
     expect(msgs).toHaveLength(5);
+  });
+
+  it('checks hstsPreload host names and nslookup actions, with their positions', () => {
+    const text = minimal(`,
+    { "name": "r1", "type": "router", "position": { "x": 0, "y": 0 }, "interfaces": [], "hstsPreload": ["example.com"] }`)
+      .replace('"interfaces": [{ "name": "eth0", "ipv4": "192.0.2.10/24" }] }', '"interfaces": [{ "name": "eth0", "ipv4": "192.0.2.10/24" }],\n      "hstsPreload": ["www.example.com", "bad_name.com", "-x.com", "a..b", "example.com."] }')
+      .replace('"links": []', `"links": [], "scenarios": [{ "name": "s", "actions": [
+      { "type": "nslookup", "atMs": 0, "from": "pc1", "name": "www.example.com", "qtype": "AAAA", "server": "192.0.2.53" },
+      { "type": "nslookup", "atMs": 0, "from": "nobody", "name": "x", "server": "dns" }] }]`);
+    const r = loadLabText(text);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    const msgs = r.errors.map((e) => formatIssue('f', e));
+    const bad = 'expected a DNS host name like example.com (labels of letters, digits and inner hyphens, at most 63 characters each, no trailing dot)';
+    expect(msgs).toEqual([
+      `f:6:42: ${bad} (at devices[0].hstsPreload[1])`,
+      `f:6:58: ${bad} (at devices[0].hstsPreload[2])`,
+      `f:6:68: ${bad} (at devices[0].hstsPreload[3])`,
+      `f:6:76: ${bad} (at devices[0].hstsPreload[4])`,
+      'f:11:81: server must be an IPv4 address like 192.0.2.53 (at scenarios[0].actions[1].server)',
+    ]);
+    const valid = loadLabText(text.replace(/"bad_name.com", "-x.com", "a..b", "example.com."/, '"xn--bcher-kva.example"').replace('"from": "nobody", "name": "x", "server": "dns"', '"from": "nobody", "name": "x"'));
+    expect(valid.ok ? [] : valid.errors.map((e) => formatIssue('f', e))).toEqual(['f:7:104: "hstsPreload" is for hosts (it is the browser\'s preload list) (at devices[1].hstsPreload)', 'f:11:48: unknown device "nobody" (at scenarios[0].actions[1].from)']);
   });
 });

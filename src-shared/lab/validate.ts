@@ -59,7 +59,7 @@ function zodIssue(issue: z.core.$ZodIssue): LabIssue[] {
       return issue.keys.map((k) => ({ path: [...path, k], message: `unknown property "${k}"` }));
     case 'invalid_union': {
       if ('note' in issue && issue.note === 'No matching discriminator') {
-        return [{ path, message: 'unknown action type (expected ping, traceroute, udp-echo, link, lookup, dhcp, flush or browse)' }];
+        return [{ path, message: 'unknown action type (expected ping, traceroute, udp-echo, link, lookup, nslookup, dhcp, flush or browse)' }];
       }
       return [{ path, message: issue.message === 'Invalid input' ? 'expected a string or an array of lines' : issue.message }];
     }
@@ -186,6 +186,7 @@ function checkCrossReferences(lab: Lab, source?: JsonSource): LabIssue[] {
     if (d.type !== 'router' && d.type !== 'switch') {
       for (const key of ['linkState', 'nat'] as const) if (d[key] !== undefined) add([...at, key], `"${key}" is for routers`);
     }
+    if (d.hstsPreload !== undefined && (d.type === 'router' || d.type === 'switch')) add([...at, 'hstsPreload'], '"hstsPreload" is for hosts (it is the browser\'s preload list)');
     if (d.dhcpRelay !== undefined && d.type !== 'router') add([...at, 'dhcpRelay'], '"dhcpRelay" is for routers');
     if (d.type === 'switch') for (const key of ['dns', 'nameservers', 'dhcpRelay'] as const) if (d[key] !== undefined) add([...at, key], `a switch has no "${key}"`);
     if (d.dns?.mode === 'recursive' && !d.dns.rootHints) add([...at, 'dns', 'rootHints'], 'a recursive resolver needs root hints');
