@@ -4,7 +4,7 @@
 import { formatIpv4 } from '../../../../src-shared/net/addr';
 import { emitHttpRequest, HttpStreamParser, type HttpMessage } from '../../../../src-shared/net/wire/http';
 import { formatUrl, hostHeader, requestTarget, urlOrigin, type HeaderField, type WebUrl } from '../../../../src-shared/web';
-import { TlsClient } from '../../tls13';
+import { TlsClient, type TlsEvent } from '../../tls13';
 import type { IpDevice } from '../../stack/ip-device';
 import type { TcpStack } from '../../stack/tcp-stack';
 import type { Micros } from '../../sim/time';
@@ -57,6 +57,8 @@ class OriginConnection {
 
 export class HttpClient {
   private readonly connections = new Map<string, OriginConnection>();
+  /** Read-only observer of each connection's TLS events (the browser records certificate checks for the journey). */
+  onTlsEvent: ((url: WebUrl, event: TlsEvent) => void) | null = null;
 
   constructor(
     readonly device: IpDevice,
@@ -120,6 +122,7 @@ export class HttpClient {
     conn.queue.push(first);
     stream.handlers = {
       onTls: (e) => {
+        this.onTlsEvent?.(url, e);
         if (e.kind === 'certificate') this.log('tls', `certificate for ${url.host}: ${e.verdict.ok ? 'valid, signed by the lab CA' : e.verdict.reason}`);
         if (e.kind === 'sent' || e.kind === 'received') {
           c.context = `TLS ${e.message} (${url.host})`;
