@@ -1,0 +1,102 @@
+// AES-128/192/256 block encryption (FIPS 197) with T-tables built at load time. Only the encrypt
+// direction: GCM and CTR never run the inverse cipher.
+
+const SBOX = new Uint8Array(256);
+const TE0 = new Uint32Array(256);
+const TE1 = new Uint32Array(256);
+const TE2 = new Uint32Array(256);
+const TE3 = new Uint32Array(256);
+
+(function buildTables(): void {
+  // GF(2^8) exp/log tables with generator 3, then the S-box as affine(inverse(x)).
+  const exp = new Uint8Array(256);
+  const log = new Uint8Array(256);
+  for (let i = 0, x = 1; i < 255; i++) {
+    exp[i] = x;
+    log[x] = i;
+    x ^= (x << 1) ^ (x & 0x80 ? 0x11b : 0);
+    x &= 0xff;
+  }
+  for (let i = 0; i < 256; i++) {
+    const inv = i === 0 ? 0 : exp[(255 - log[i]) % 255];
+    let s = inv;
+    let r = inv;
+    for (let k = 0; k < 4; k++) {
+      r = ((r << 1) | (r >>> 7)) & 0xff;
+      s ^= r;
+    }
+    SBOX[i] = s ^ 0x63;
+  }
+  for (let i = 0; i < 256; i++) {
+    const s = SBOX[i];
+    const s2 = ((s << 1) ^ (s & 0x80 ? 0x11b : 0)) & 0xff;
+    const s3 = s2 ^ s;
+    const t = ((s2 << 24) | (s << 16) | (s << 8) | s3) >>> 0;
+    TE0[i] = t;
+    TE1[i] = ((t >>> 8) | (t << 24)) >>> 0;
+    TE2[i] = ((t >>> 16) | (t << 16)) >>> 0;
+    TE3[i] = ((t >>> 24) | (t << 8)) >>> 0;
+  }
+})();
+
+/** An expanded AES key (16, 24 or 32 bytes). */
+export class Aes {
+  private readonly rk: Uint32Array;
+  private readonly rounds: number;
+
+  constructor(key: Uint8Array) {
+    const nk = key.length / 4;
+    if (nk !== 4 && nk !== 6 && nk !== 8) throw new RangeError(`AES key of ${key.length} bytes (16, 24 or 32 expected)`);
+    this.rounds = nk + 6;
+    const total = 4 * (this.rounds + 1);
+    const rk = new Uint32Array(total);
+    for (let i = 0; i < nk; i++) rk[i] = (key[4 * i] << 24) | (key[4 * i + 1] << 16) | (key[4 * i + 2] << 8) | key[4 * i + 3];
+    let rcon = 1;
+    for (let i = nk; i < total; i++) {
+      let t = rk[i - 1];
+      if (i % nk === 0) {
+        t = ((SBOX[(t >>> 16) & 0xff] << 24) | (SBOX[(t >>> 8) & 0xff] << 16) | (SBOX[t & 0xff] << 8) | SBOX[t >>> 24]) ^ (rcon << 24);
+        rcon = ((rcon << 1) ^ (rcon & 0x80 ? 0x11b : 0)) & 0xff;
+      } else if (nk === 8 && i % nk === 4) {
+        t = (SBOX[t >>> 24] << 24) | (SBOX[(t >>> 16) & 0xff] << 16) | (SBOX[(t >>> 8) & 0xff] << 8) | SBOX[t & 0xff];
+      }
+      rk[i] = rk[i - nk] ^ t;
+    }
+    this.rk = rk;
+  }
+
+  /** Encrypts the 16-byte block at `input[inOff]` into `output[outOff]` (they may alias). */
+  encryptBlock(input: Uint8Array, inOff: number, output: Uint8Array, outOff: number): void {
+    const rk = this.rk;
+    let s0 = ((input[inOff] << 24) | (input[inOff + 1] << 16) | (input[inOff + 2] << 8) | input[inOff + 3]) ^ rk[0];
+    let s1 = ((input[inOff + 4] << 24) | (input[inOff + 5] << 16) | (input[inOff + 6] << 8) | input[inOff + 7]) ^ rk[1];
+    let s2 = ((input[inOff + 8] << 24) | (input[inOff + 9] << 16) | (input[inOff + 10] << 8) | input[inOff + 11]) ^ rk[2];
+    let s3 = ((input[inOff + 12] << 24) | (input[inOff + 13] << 16) | (input[inOff + 14] << 8) | input[inOff + 15]) ^ rk[3];
+    let k = 4;
+    for (let r = 1; r < this.rounds; r++, k += 4) {
+      const t0 = TE0[s0 >>> 24] ^ TE1[(s1 >>> 16) & 0xff] ^ TE2[(s2 >>> 8) & 0xff] ^ TE3[s3 & 0xff] ^ rk[k];
+      const t1 = TE0[s1 >>> 24] ^ TE1[(s2 >>> 16) & 0xff] ^ TE2[(s3 >>> 8) & 0xff] ^ TE3[s0 & 0xff] ^ rk[k + 1];
+      const t2 = TE0[s2 >>> 24] ^ TE1[(s3 >>> 16) & 0xff] ^ TE2[(s0 >>> 8) & 0xff] ^ TE3[s1 & 0xff] ^ rk[k + 2];
+      const t3 = TE0[s3 >>> 24] ^ TE1[(s0 >>> 16) & 0xff] ^ TE2[(s1 >>> 8) & 0xff] ^ TE3[s2 & 0xff] ^ rk[k + 3];
+      s0 = t0;
+      s1 = t1;
+      s2 = t2;
+      s3 = t3;
+    }
+    const o0 = ((SBOX[s0 >>> 24] << 24) | (SBOX[(s1 >>> 16) & 0xff] << 16) | (SBOX[(s2 >>> 8) & 0xff] << 8) | SBOX[s3 & 0xff]) ^ rk[k];
+    const o1 = ((SBOX[s1 >>> 24] << 24) | (SBOX[(s2 >>> 16) & 0xff] << 16) | (SBOX[(s3 >>> 8) & 0xff] << 8) | SBOX[s0 & 0xff]) ^ rk[k + 1];
+    const o2 = ((SBOX[s2 >>> 24] << 24) | (SBOX[(s3 >>> 16) & 0xff] << 16) | (SBOX[(s0 >>> 8) & 0xff] << 8) | SBOX[s1 & 0xff]) ^ rk[k + 2];
+    const o3 = ((SBOX[s3 >>> 24] << 24) | (SBOX[(s0 >>> 16) & 0xff] << 16) | (SBOX[(s1 >>> 8) & 0xff] << 8) | SBOX[s2 & 0xff]) ^ rk[k + 3];
+    writeU32(output, outOff, o0);
+    writeU32(output, outOff + 4, o1);
+    writeU32(output, outOff + 8, o2);
+    writeU32(output, outOff + 12, o3);
+  }
+}
+
+function writeU32(b: Uint8Array, o: number, v: number): void {
+  b[o] = v >>> 24;
+  b[o + 1] = v >>> 16;
+  b[o + 2] = v >>> 8;
+  b[o + 3] = v;
+}
