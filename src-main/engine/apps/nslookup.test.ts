@@ -1,0 +1,224 @@
+// nslookup against the real one: BIND 9's nslookup asks a live `named` (authoritative, and a
+// recursive forwarder in front of it) and our printer, fed the replies of the same named, must
+// print the same text; then nslookup runs on the url-journey lab's PC (through the home router's
+// forwarder, straight to the authoritative server, and to a server that never answers).
+// Needs `named` and `nslookup` (Debian bind9, bind9-dnsutils); fails, not skips, without them.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseIpv4 } from '../../../src-shared/net/addr';
+import { DnsRcode, DnsType, emitDns, parseDns, typeFromName, type DnsMessage } from '../../../src-shared/net/wire/dns';
+import { fixture } from '../services/dns/test-net';
+import { Simulation } from '../simulation';
+import { loadSample } from '../testing/samples';
+import { NslookupPrinter, startNslookup, type NslookupResult } from './nslookup';
+
+const AUTH_PORT = 25395;
+const RECURSIVE_PORT = 25396;
+const dir = mkdtempSync(join(tmpdir(), 'packetlab-nslookup-'));
+const procs: ChildProcess[] = [];
+const logs: string[] = [];
+
+function ask(port: number, q: DnsMessage, timeoutMs = 2000): Promise<DnsMessage | undefined> {
+  return new Promise((resolve) => {
+    const sock = createSocket('udp4');
+    const timer = setTimeout(() => {
+      sock.close();
+      resolve(undefined);
+    }, timeoutMs);
+    sock.on('message', (msg) => {
+      const p = parseDns(new Uint8Array(msg));
+      if (!p.ok || p.value.message.id !== q.id) return;
+      clearTimeout(timer);
+      sock.close();
+      resolve(p.value.message);
+    });
+    sock.send(emitDns(q), port, '127.0.0.1');
+  });
+}
+
+/** What nslookup sends: RD, no EDNS. */
+function query(id: number, name: string, type: number): DnsMessage {
+  return {
+    id, qr: false, opcode: 0, aa: false, tc: false, rd: true, ra: false, z: false, ad: false, cd: false, rcode: 0,
+    questions: [{ name, type, class: 1 }], answers: [], authorities: [], additionals: [],
+  };
+}
+
+function startNamed(name: string, lines: string[]): void {
+  const conf = join(dir, `${name}.conf`);
+  writeFileSync(conf, lines.join('\n') + '\n');
+  const p = spawn('named', ['-g', '-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
+  p.stderr!.on('data', (b: Buffer) => logs.push(b.toString()));
+  p.on('error', (e) => logs.push(`named: ${e.message}`));
+  procs.push(p);
+}
+
+beforeAll(async () => {
+  for (const f of ['example.com.zone', 'cdn.example.net.zone']) copyFileSync(fixture(f), join(dir, f));
+  const common = ['  listen-on-v6 { none; };', '  rrset-order { order none; };', '  dnssec-validation no;', '  notify no;'];
+  startNamed('auth', [
+    'options {', `  directory "${dir}";`, `  pid-file "${dir}/auth.pid";`, `  listen-on port ${AUTH_PORT} { 127.0.0.1; };`, ...common, '  recursion no;', '  minimal-responses no;', '};', 'controls { };',
+    'zone "example.com" { type primary; file "example.com.zone"; };', 'zone "cdn.example.net" { type primary; file "cdn.example.net.zone"; };',
+  ]);
+  // A recursive server that forwards everything to the authoritative one: non-authoritative answers.
+  startNamed('recursive', [
+    'options {', `  directory "${dir}";`, `  pid-file "${dir}/recursive.pid";`, `  listen-on port ${RECURSIVE_PORT} { 127.0.0.1; };`, ...common, '  recursion yes;', '  allow-recursion { any; };', '};', 'controls { };',
+    `zone "." { type forward; forward only; forwarders { 127.0.0.1 port ${AUTH_PORT}; }; };`,
+  ]);
+  for (const port of [AUTH_PORT, RECURSIVE_PORT]) {
+    let ok = false;
+    for (let i = 0; i < 40 && !ok; i++) ok = (await ask(port, query(1, 'example.com', DnsType.SOA), 250)) !== undefined;
+    if (!ok) throw new Error(`named did not answer on port ${port}:\n${logs.join('')}`);
+  }
+}, 30_000);
+
+afterAll(() => {
+  for (const p of procs) p.kill('SIGTERM');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Real nslookup's output (stderr first: it carries ";; Got SERVFAIL reply", printed before the rest). */
+function realNslookup(port: number, name: string, type?: string): string[] {
+  const args = [`-port=${port}`, ...(type ? [`-type=${type}`] : []), name, '127.0.0.1'];
+  const r = spawnSync('nslookup', args, { encoding: 'utf8' });
+  if (r.error) throw r.error;
+  return (r.stderr + r.stdout).split('\n').slice(0, -1);
+}
+
+/** Our printer fed with the same named's replies, following its AAAA follow-up like startNslookup. */
+async function ourNslookup(port: number, name: string, type?: string): Promise<string[]> {
+  const printer = new NslookupPrinter('127.0.0.1', `127.0.0.1#${port}`, type === undefined);
+  const out: string[] = [];
+  let next: { name: string; type: number } | undefined = { name, type: type ? typeFromName(type)! : DnsType.A };
+  for (let id = 7; next; id++) {
+    const m = await ask(port, query(id, next.name, next.type));
+    expect(m, `named on ${port} answered ${next.name}`).toBeDefined();
+    if (m!.rcode === DnsRcode.SERVFAIL) out.push(';; Got SERVFAIL reply from 127.0.0.1');
+    const r = printer.reply(m!, next.name, next.type);
+    out.push(...r.lines);
+    next = r.next;
+  }
+  return [...out, ''];
+}
+
+describe('nslookup prints what BIND 9 nslookup prints', () => {
+  const cases: [server: string, port: number, name: string, type?: string][] = [
+    ['authoritative', AUTH_PORT, 'www.example.com'],
+    ['authoritative', AUTH_PORT, 'example.com'],
+    ['authoritative', AUTH_PORT, 'nope.example.com'],
+    ['authoritative', AUTH_PORT, 'example.com', 'MX'],
+    ['authoritative', AUTH_PORT, 'example.com', 'AAAA'],
+    ['authoritative', AUTH_PORT, 'example.com', 'SOA'],
+    ['authoritative', AUTH_PORT, 'example.com', 'NS'],
+    ['authoritative', AUTH_PORT, 'example.com', 'TXT'],
+    ['authoritative', AUTH_PORT, 'www.example.com', 'CNAME'],
+    ['authoritative', AUTH_PORT, 'www.example.org'],
+    ['recursive', RECURSIVE_PORT, 'www.example.com'],
+    ['recursive', RECURSIVE_PORT, 'example.com'],
+    ['recursive', RECURSIVE_PORT, 'nope.example.com'],
+    ['recursive', RECURSIVE_PORT, 'example.com', 'MX'],
+    ['recursive', RECURSIVE_PORT, 'example.com', 'AAAA'],
+    ['recursive', RECURSIVE_PORT, 'example.com', 'NS'],
+    ['recursive', RECURSIVE_PORT, 'www.example.com', 'A'],
+    ['recursive', RECURSIVE_PORT, 'nope.zz'],
+  ];
+  it.each(cases.map(([what, port, name, type]) => [`${what}: nslookup ${type ? `-type=${type} ` : ''}${name}`, port, name, type] as const))('%s', async (_title, port, name, type) => {
+    const real = realNslookup(port, name, type);
+    expect(real[0]).toMatch(/^(Server:|;; Got SERVFAIL)/);
+    expect(await ourNslookup(port, name, type)).toEqual(real);
+  });
+});
+
+describe('nslookup on a lab host', () => {
+  function bootedJourney(): { sim: Simulation; run: (name: string, opts?: { qtype?: string; server?: string }) => NslookupResult & { times: number[] } } {
+    const lab = loadSample('url-journey.lab.json');
+    const sim = new Simulation({ ...lab, scenarios: [] });
+    sim.run({ until: 2_000_000 }); // DHCP has bound the PC (name server 192.168.1.1)
+    const run = (name: string, opts: { qtype?: string; server?: string } = {}) => {
+      let result: NslookupResult | undefined;
+      const start = sim.net.now;
+      const from = sim.net.output.length;
+      const server = opts.server === undefined ? undefined : parseIpv4(opts.server);
+      startNslookup(sim.ipDevice('pc'), sim.services.get('pc'), { name, qtype: opts.qtype, server: server?.ok ? server.value : undefined }, (r) => (result = r));
+      sim.run({ until: start + 20_000_000 });
+      expect(result, 'nslookup finished').toBeDefined();
+      const printed = sim.net.output.slice(from).filter((l) => l.device === 'pc');
+      expect(printed.map((l) => l.text)).toEqual(result!.lines);
+      return { ...result!, times: printed.map((l) => l.time - start) };
+    };
+    return { sim, run };
+  }
+
+  it('asks the name server DHCP gave the stub, follows the CNAME chain and asks AAAA for its end', () => {
+    const { sim, run } = bootedJourney();
+    const r = run('www.example.com');
+    expect(r.lines).toEqual([
+      'Server:\t\t192.168.1.1',
+      'Address:\t192.168.1.1#53',
+      '',
+      'Non-authoritative answer:',
+      'www.example.com\tcanonical name = www.example.com.cdn.example.net.',
+      'www.example.com.cdn.example.net\tcanonical name = edge.cdn.example.net.',
+      'Name:\tedge.cdn.example.net',
+      'Address: 198.51.100.80',
+      '', // the AAAA follow-up asked edge.cdn.example.net, which has none: nothing printed
+
+    ]);
+    expect(r.ok).toBe(true);
+    // No OS cache: the second run asks the network again (the forwarder answers from its cache).
+    const queriesBefore = sim.net.capture.count;
+    const again = run('www.example.com');
+    expect(again.lines).toEqual(r.lines);
+    expect(sim.net.capture.count).toBeGreaterThan(queriesBefore);
+  });
+
+  it('matches real nslookup against named serving the lab zone, asked directly (authoritative)', () => {
+    const { run } = bootedJourney();
+    const lab = loadSample('url-journey.lab.json');
+    const zone = lab.devices.find((d) => d.name === 'example-dns')!.tables!.zone!;
+    const labDir = join(dir, 'lab');
+    mkdirSync(labDir, { recursive: true });
+    writeFileSync(join(labDir, 'example.com.zone'), (Array.isArray(zone) ? zone.join('\n') : zone) + '\n');
+    const port = 25397;
+    startNamed('lab', [
+      'options {', `  directory "${labDir}";`, `  pid-file "${labDir}/named.pid";`, `  listen-on port ${port} { 127.0.0.1; };`, '  listen-on-v6 { none; };', '  recursion no;', '  dnssec-validation no;', '  notify no;', '  minimal-responses no;', '};', 'controls { };',
+      'zone "example.com" { type primary; file "example.com.zone"; };',
+    ]);
+    const toLab = (lines: string[]) => lines.map((l) => l.replace('127.0.0.1#' + port, '203.0.113.53#53').replace('127.0.0.1', '203.0.113.53'));
+    for (const [name, type] of [['example.com', undefined], ['example.com', 'MX'], ['example.com', 'SOA'], ['nope.example.com', undefined], ['www.example.com', undefined]] as const) {
+      let real: string[] = [];
+      for (let i = 0; i < 40; i++) {
+        real = realNslookup(port, name, type);
+        if (real[0]?.startsWith('Server:')) break;
+        spawnSync('sleep', ['0.1']);
+      }
+      expect(run(name, { qtype: type, server: '203.0.113.53' }).lines).toEqual(toLab(real));
+    }
+  });
+
+  it('times out like nslookup: 5 s per try, 3 tries, then no servers could be reached', () => {
+    const { run } = bootedJourney();
+    const r = run('example.com', { server: '192.0.2.99' });
+    expect(r.lines).toEqual([
+      ';; communications error to 192.0.2.99#53: timed out',
+      ';; communications error to 192.0.2.99#53: timed out',
+      ';; communications error to 192.0.2.99#53: timed out',
+      ';; no servers could be reached',
+      '',
+    ]);
+    expect(r.times).toEqual([5_000_000, 10_000_000, 15_000_000, 15_000_000, 15_000_000]);
+    expect(r).toMatchObject({ ok: false, rcode: undefined });
+  });
+
+  it('says NXDOMAIN from the forwarder, and no answer for a type the name lacks', () => {
+    const { run } = bootedJourney();
+    expect(run('nope.example.com').lines.slice(3)).toEqual(["** server can't find nope.example.com: NXDOMAIN", '']);
+    const aaaa = run('example.com', { qtype: 'AAAA' });
+    expect(aaaa.lines.slice(3)).toEqual(['Non-authoritative answer:', "*** Can't find example.com: No answer", '']);
+    expect(aaaa.rcode).toBe(DnsRcode.NOERROR);
+  });
+});
