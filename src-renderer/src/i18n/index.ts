@@ -2,6 +2,8 @@
 import { createI18n } from 'vue-i18n';
 import { en } from './en';
 import { ko } from './ko';
+import { journeyMessages as journeyEn } from './journey.en';
+import { journeyMessages as journeyKo } from './journey.ko';
 
 export const LOCALES = ['en', 'ko'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -18,7 +20,7 @@ export const i18n = createI18n({
   legacy: false,
   locale: detectLocale(),
   fallbackLocale: 'en',
-  messages: { en, ko },
+  messages: { en: { ...en, journey: journeyEn }, ko: { ...ko, journey: journeyKo } },
   // Korean plural rules: one form for every count.
   pluralRules: { ko: () => 0 },
 });
