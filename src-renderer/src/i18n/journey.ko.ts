@@ -71,7 +71,7 @@ export const journeyMessages: SameKeys<typeof en> = {
     routing: {
       via: '{device}에는 {destination}(으)로 가는 직접 경로가 없어, 라우팅 테이블에 따라 패킷을 {gateway}(으)로 보냅니다.',
       to: '{device}이(가) 라우팅 테이블에 따라 {destination}(으)로 가는 패킷을 한 홉 더 가까이 전달합니다.',
-      generic: '각 라우터가 라우팅 테이블로 다음 홉을 골라 패킷을 한 홉씩 전달합니다.',
+      generic: '{device}이(가) 패킷을 한 홉씩 전달하고, 각 라우터는 라우팅 테이블로 다음 홉을 고릅니다.',
     },
     tcp: {
       open: '{device}이(가) {server}의 {port}번 포트로 TCP 연결을 엽니다: SYN, SYN-ACK, ACK.',

@@ -39,8 +39,11 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 const escapeText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const escapeAttr = (s: string) => escapeText(s).replace(/"/g, '&quot;');
-/** CSS inside <style> ends only at `</style`: break every such sequence. */
-const safeCss = (css: string) => css.replace(/<\/(style)/gi, '<\\/$1').replace(/<!--/g, '<\\!--');
+/**
+ * CSS inside <style> must not end it early (`</style`) nor hold markup at all: every `<` becomes the
+ * CSS escape `\3c ` (the same character inside CSS strings; invalid anywhere else in CSS anyway).
+ */
+const safeCss = (css: string) => css.replace(/</g, '\\3c ');
 
 function keepAttribute(name: string): boolean {
   if (name.startsWith('on')) return false;
