@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { HttpCache, currentAge, formatHttpDate, freshnessLifetime, isStorable, notModified, parseCacheControl, parseHttpDate, type CacheRequest, type CacheResponse, type HeaderField, type StoredResponse } from './http-cache';
+import { HttpCache, currentAge, varyNames, varyValue, formatHttpDate, freshnessLifetime, isStorable, notModified, parseCacheControl, parseHttpDate, type CacheRequest, type CacheResponse, type HeaderField, type StoredResponse } from './http-cache';
 
 const S = 1_000_000;
 // RFC 9110 §5.6.7's example instant: Sun, 06 Nov 1994 08:49:37 GMT.
@@ -152,4 +152,67 @@ describe('a cache at work', () => {
     expect(cache.lookup(get('https://x.lab/cart'), at(2)).action).toBe('miss');
     expect(cache.lookup(get('https://x.lab/done'), at(2)).action).toBe('miss');
   });
+
+describe('Vary: the secondary cache key (RFC 9111 §4.1, RFC 9110 §12.5.5)', () => {
+  // RFC 9110 §12.5.5's example field: "Vary: accept-encoding, accept-language".
+  const varying = (encoding: string, language: string, date = T0) =>
+    ({ status: 200, headers: h(['Date', formatHttpDate(date)], ['Cache-Control', 'max-age=60'], ['Vary', 'accept-encoding, accept-language'], ['Content-Encoding', encoding], ['Content-Language', language]) }) satisfies CacheResponse;
+  const req = (...fields: [string, string][]) => get('https://www.example.com/', h(...fields));
+  const served = (d: ReturnType<HttpCache['lookup']>) => (d.action === 'hit' ? `${fieldValueOf(d.entry.response.headers, 'Content-Encoding')}/${fieldValueOf(d.entry.response.headers, 'Content-Language')}` : d.action);
+  const fieldValueOf = (hs: readonly HeaderField[], n: string) => hs.find((x) => x.name === n)?.value;
+
+  it('names each field once, in lower case, and reads * as a member', () => {
+    expect(varyNames({ status: 200, headers: h(['Vary', 'Accept-Encoding, accept-encoding,Accept-Language'], ['Vary', 'Origin']) })).toEqual(['accept-encoding', 'accept-language', 'origin']);
+    expect(varyNames({ status: 200, headers: h(['Vary', 'Accept-Encoding, *']) })).toEqual(['accept-encoding', '*']);
+  });
+
+  it('matches request values after the normalisations §4.1 allows, and only those', () => {
+    // Whitespace where the syntax allows it, and several field lines combined into one list.
+    expect(varyValue(h(['Accept-Encoding', 'gzip ,  deflate']), 'accept-encoding')).toBe(varyValue(h(['Accept-Encoding', 'gzip,deflate']), 'accept-encoding'));
+    expect(varyValue(h(['Accept-Language', 'en'], ['Accept-Language', 'fr']), 'accept-language')).toBe(varyValue(h(['Accept-Language', 'en, fr']), 'accept-language'));
+    // Case, where the values are case-insensitive (content codings, language tags) …
+    expect(varyValue(h(['Accept-Encoding', 'GZIP']), 'accept-encoding')).toBe('gzip');
+    expect(varyValue(h(['Accept-Language', 'en-US']), 'accept-language')).toBe('en-us');
+    // … but not in general, and not the order of list members (it can carry preference).
+    expect(varyValue(h(['X-Token', 'Abc']), 'x-token')).not.toBe(varyValue(h(['X-Token', 'abc']), 'x-token'));
+    expect(varyValue(h(['Accept-Encoding', 'br, gzip']), 'accept-encoding')).not.toBe(varyValue(h(['Accept-Encoding', 'gzip, br']), 'accept-encoding'));
+    expect(varyValue([], 'accept-encoding')).toBeUndefined();
+  });
+
+  it('keys stored responses by the request fields Vary names; absent matches only absent', () => {
+    const cache = new HttpCache('shared', { name: 'edge' });
+    cache.put(req(['Accept-Encoding', 'gzip'], ['Accept-Language', 'en']), varying('gzip', 'en'), at(0), at(0));
+    cache.put(req(['Accept-Encoding', 'br'], ['Accept-Language', 'en']), varying('br', 'en'), at(0), at(0));
+    cache.put(req(['Accept-Encoding', 'gzip']), varying('gzip', 'none'), at(0), at(0));
+    expect(served(cache.lookup(req(['Accept-Encoding', 'GZip'], ['Accept-Language', 'en']), at(1)))).toBe('gzip/en');
+    expect(served(cache.lookup(req(['Accept-Encoding', 'br'], ['Accept-Language', 'en'], ['User-Agent', 'other']), at(1)))).toBe('br/en');
+    expect(served(cache.lookup(req(['Accept-Encoding', 'gzip']), at(1)))).toBe('gzip/none');
+    const fr = cache.lookup(req(['Accept-Encoding', 'gzip'], ['Accept-Language', 'fr']), at(1));
+    expect(fr).toMatchObject({ action: 'miss', explanation: expect.stringMatching(/varies on accept-encoding, accept-language .*accept-language: fr ≠ /) });
+    expect(cache.lookup(req(), at(1)).action).toBe('miss');
+    expect(cache.lookup(req(['Accept-Encoding', 'gzip'], ['Accept-Language', 'en']), at(1))).toMatchObject({ action: 'hit', explanation: expect.stringContaining('the variant for accept-encoding: gzip, accept-language: en') });
+    // The same secondary key replaces its variant instead of adding one.
+    cache.put(req(['Accept-Encoding', 'br'], ['Accept-Language', 'en']), varying('br', 'en-2'), at(2), at(2));
+    expect(cache.entries(at(3))).toHaveLength(3);
+    expect(served(cache.lookup(req(['Accept-Encoding', 'br'], ['Accept-Language', 'en']), at(3)))).toBe('br/en-2');
+  });
+
+  it('of several matching responses uses the most recent by Date', () => {
+    const cache = new HttpCache('private');
+    // The origin changed its Vary: both stored responses match a request with Accept-Encoding gzip.
+    cache.put(req(['Accept-Encoding', 'gzip']), { status: 200, headers: h(['Date', formatHttpDate(at(5))], ['Cache-Control', 'max-age=60'], ['Vary', 'accept-encoding'], ['Content-Language', 'newer']) }, at(5), at(5));
+    cache.put(req(['Accept-Encoding', 'gzip']), { status: 200, headers: h(['Date', formatHttpDate(at(1))], ['Cache-Control', 'max-age=60'], ['Content-Language', 'older']) }, at(6), at(6));
+    const d = cache.lookup(req(['Accept-Encoding', 'gzip']), at(7));
+    expect(d.action === 'hit' && fieldValueOf(d.entry.response.headers, 'Content-Language')).toBe('newer');
+  });
+
+  it('never matches Vary: * (alone or in a list): such responses are not stored', () => {
+    const cache = new HttpCache('shared');
+    for (const vary of ['*', 'accept-encoding, *']) {
+      const v = cache.put(req(['Accept-Encoding', 'gzip']), { status: 200, headers: h(['Cache-Control', 'max-age=60'], ['Vary', vary]) }, at(0), at(0));
+      expect(v).toMatchObject({ ok: false, explanation: expect.stringContaining('Vary: * can never be matched') });
+      expect(cache.lookup(req(['Accept-Encoding', 'gzip']), at(1)).action).toBe('miss');
+    }
+  });
+});
 });

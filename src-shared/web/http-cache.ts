@@ -154,7 +154,7 @@ export function isStorable(req: CacheRequest, res: CacheResponse, kind: CacheKin
   if (kind === 'shared' && fieldValue(req.headers, 'authorization') !== undefined && !cc.mustRevalidate && !cc.public && cc.sMaxage === undefined) {
     return no('the request carried Authorization and the response does not allow sharing it (§3.5)');
   }
-  if (fieldValue(res.headers, 'vary')?.trim() === '*') return no('Vary: * can never be matched (§4.1)');
+  if (varyNames(res).includes('*')) return no('Vary: * can never be matched (§4.1)');
   const why = cc.public
     ? 'Cache-Control: public'
     : kind === 'private' && cc.private !== false
@@ -270,13 +270,49 @@ export interface HttpCacheOptions extends FreshnessOptions {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
 
-function varyNames(res: CacheResponse): string[] {
+/** The request fields a response varies on (lower case, each once); `*` stays as a member. */
+export function varyNames(res: CacheResponse): string[] {
   const v = fieldValue(res.headers, 'vary');
-  return v ? v.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean) : [];
+  if (!v) return [];
+  const names: string[] = [];
+  for (const x of v.split(',')) {
+    const n = x.trim().toLowerCase();
+    if (n && !names.includes(n)) names.push(n);
+  }
+  return names;
 }
 
-/** Normalised field value for Vary matching: whitespace runs collapsed. */
-const normalise = (v: string | undefined) => (v === undefined ? undefined : v.replace(/\s+/g, ' ').trim());
+/** Request fields whose values are case-insensitive (content codings, charsets, language tags: RFC 9110 §8.4.1, §8.3.2, §8.5.1). */
+const CASE_INSENSITIVE_FIELDS = new Set(['accept-encoding', 'accept-charset', 'accept-language']);
+
+/**
+ * A request's value of a field named by Vary, normalised as RFC 9111 §4.1 allows: field lines
+ * combined (fieldValue), optional whitespace removed around commas and collapsed elsewhere, and
+ * case folded where the field's values are case-insensitive. Absent stays undefined: it matches
+ * only another absent field.
+ */
+export function varyValue(headers: readonly HeaderField[], name: string): string | undefined {
+  const v = fieldValue(headers, name);
+  if (v === undefined) return undefined;
+  const n = v.replace(/\s*,\s*/g, ',').replace(/\s+/g, ' ').trim();
+  return CASE_INSENSITIVE_FIELDS.has(name) ? n.toLowerCase() : n;
+}
+
+/** " (the variant for accept-encoding: gzip)" when the stored response has a secondary key. */
+function variantText(s: StoredResponse): string {
+  const keys = Object.entries(s.varyValues);
+  return keys.length ? ` (the variant for ${keys.map(([n, v]) => `${n}: ${v ?? '(absent)'}`).join(', ')})` : '';
+}
+
+/** "accept-language: fr ≠ en" for each field named by the stored response's Vary. */
+function describeVary(req: CacheRequest, s: StoredResponse): string {
+  return Object.entries(s.varyValues)
+    .map(([name, stored]) => {
+      const now = varyValue(req.headers, name);
+      return `${name}: ${now ?? '(absent)'} ${now === stored ? '=' : '≠'} ${stored ?? '(absent)'}`;
+    })
+    .join(', ');
+}
 
 /** Conditional request fields for a stored response (§4.3.1): If-None-Match and/or If-Modified-Since. */
 export function conditionalHeaders(s: StoredResponse): HeaderField[] {
@@ -304,10 +340,10 @@ export class HttpCache {
     if (req.method !== 'GET' && req.method !== 'HEAD') return { action: 'miss', explanation: `${req.method} is not served from cache` };
     const candidates = this.store.get(req.url);
     if (!candidates?.length) return { action: 'miss', explanation: `miss: ${req.url} is not in the ${this.kind} cache` };
-    const entry = candidates.find((s) => this.varyMatches(s, req));
+    const entry = this.selectVariant(candidates, req);
     if (!entry) {
       const names = varyNames(candidates[0].response).join(', ');
-      return { action: 'miss', explanation: `miss: stored response varies on ${names} and this request's values differ (§4.1)` };
+      return { action: 'miss', explanation: `miss: stored response varies on ${names} and this request's values differ (${describeVary(req, candidates[0])}; §4.1)` };
     }
     const reqCc = parseCacheControl(fieldValue(req.headers, 'cache-control'));
     const resCc = cacheControlOf(entry.response.headers);
@@ -326,7 +362,7 @@ export class HttpCache {
     const cmp = `${age.describe} ${isFresh ? '<' : '≥'} ${fresh.describe}`;
     if (reqCc.maxAge !== undefined && age.seconds > reqCc.maxAge) return revalidate(`request max-age ${reqCc.maxAge} s exceeded (${age.describe})`);
     if (reqCc.minFresh !== undefined && fresh.lifetime - age.seconds < reqCc.minFresh) return revalidate(`request min-fresh ${reqCc.minFresh} s not met (${cmp})`);
-    if (isFresh) return { action: 'hit', entry, age: age.seconds, explanation: `fresh: ${cmp}` };
+    if (isFresh) return { action: 'hit', entry, age: age.seconds, explanation: `fresh: ${cmp}${variantText(entry)}` };
     const staleBy = age.seconds - fresh.lifetime;
     const mustRevalidate = resCc.mustRevalidate || (this.kind === 'shared' && (resCc.proxyRevalidate || resCc.sMaxage !== undefined));
     if (!mustRevalidate && reqCc.maxStale !== undefined && staleBy <= reqCc.maxStale) {
@@ -346,7 +382,7 @@ export class HttpCache {
     const v = isStorable(req, res, this.kind);
     if (!v.ok) return v;
     const varyValues: Record<string, string | undefined> = {};
-    for (const name of varyNames(res)) varyValues[name] = normalise(fieldValue(req.headers, name));
+    for (const name of varyNames(res)) varyValues[name] = varyValue(req.headers, name);
     const entry: StoredResponse = { request: req, response: stripForStorage(res, this.kind), requestTime, responseTime, varyValues };
     const list = (this.store.get(req.url) ?? []).filter((s) => !this.sameVary(s, entry));
     list.unshift(entry);
@@ -414,8 +450,27 @@ export class HttpCache {
     return out;
   }
 
+  /**
+   * §4.1: the stored responses whose Vary fields match the request's (the secondary cache key); of
+   * several, the most recent by Date, then the one stored last (lists are kept newest first).
+   */
+  private selectVariant(candidates: StoredResponse[], req: CacheRequest): StoredResponse | undefined {
+    let best: StoredResponse | undefined;
+    let bestDate = -Infinity;
+    for (const s of candidates) {
+      if (!this.varyMatches(s, req)) continue;
+      const d = fieldValue(s.response.headers, 'date');
+      const date = (d !== undefined ? parseHttpDate(d) : undefined) ?? s.responseTime;
+      if (date > bestDate) {
+        best = s;
+        bestDate = date;
+      }
+    }
+    return best;
+  }
+
   private varyMatches(s: StoredResponse, req: CacheRequest): boolean {
-    for (const [name, value] of Object.entries(s.varyValues)) if (normalise(fieldValue(req.headers, name)) !== value) return false;
+    for (const name in s.varyValues) if (name === '*' || varyValue(req.headers, name) !== s.varyValues[name]) return false;
     return true;
   }
 

@@ -34,7 +34,7 @@ type RequestTiming = ClientTiming;
 
 export interface Pending {
   url: WebUrl;
-  /** Conditional request fields (If-None-Match / If-Modified-Since) for a revalidation. */
+  /** Further request fields: conditionals (If-None-Match / If-Modified-Since) for a revalidation, fields a proxy passes on. */
   extra: HeaderField[];
   done: (r: Response | string, t: RequestTiming) => void;
   timing: RequestTiming;
@@ -158,8 +158,11 @@ export class HttpClient {
     conn.sentAt = net.now;
     conn.firstByteAt = 0;
     conn.stream.tcp.context = `HTTP GET ${formatUrl(url)}`;
-    this.log('http', `GET ${formatUrl(url)}${p.extra.length ? ` (conditional: ${p.extra.map((h) => `${h.name}: ${h.value}`).join(', ')})` : ''}`);
-    conn.stream.write(emitHttpRequest({ method: 'GET', target: requestTarget(url), headers: [{ name: 'Host', value: hostHeader(url) }, { name: 'User-Agent', value: this.userAgent }, { name: 'Accept', value: '*/*' }, ...p.extra] }));
+    const conditional = p.extra.filter((h) => /^if-/i.test(h.name));
+    this.log('http', `GET ${formatUrl(url)}${conditional.length ? ` (conditional: ${conditional.map((h) => `${h.name}: ${h.value}`).join(', ')})` : ''}`);
+    // Fields in `extra` replace the defaults of the same name (a proxy passes on the client's Accept).
+    const defaults = [{ name: 'User-Agent', value: this.userAgent }, { name: 'Accept', value: '*/*' }].filter((d) => !p.extra.some((h) => h.name.toLowerCase() === d.name.toLowerCase()));
+    conn.stream.write(emitHttpRequest({ method: 'GET', target: requestTarget(url), headers: [{ name: 'Host', value: hostHeader(url) }, ...defaults, ...p.extra] }));
   }
 
   private receive(conn: OriginConnection, data: Uint8Array): void {

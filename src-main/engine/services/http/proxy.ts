@@ -28,6 +28,14 @@ export interface ProxyConfig {
 /** Hop-by-hop fields a proxy does not forward (RFC 9110 §7.6.1). */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-connection', 'age', 'cache-status']);
 
+/**
+ * Client request fields the edge does not pass to the origin: hop-by-hop ones, Host (the client
+ * sets its own), the edge's own User-Agent, and the client's conditionals (the edge validates its
+ * own copy and answers the client's condition itself). Everything else goes upstream, so the
+ * origin chooses its representation from the same fields the cache keys a `Vary` response by.
+ */
+const NOT_FORWARDED = new Set([...HOP_BY_HOP, 'host', 'user-agent', 'content-length', 'if-none-match', 'if-modified-since', 'if-match', 'if-unmodified-since', 'if-range']);
+
 export class ReverseProxy {
   readonly cache: HttpCache;
   private readonly client: HttpClient;
@@ -117,7 +125,8 @@ export class ReverseProxy {
     }
     const target0 = parseUrl(url);
     if (!target0.ok) return send(400, [], new Uint8Array(0), 'bad request target');
-    const extra = decision.action === 'revalidate' ? decision.headers : [];
+    const forwarded = headers.filter((h) => !NOT_FORWARDED.has(h.name.toLowerCase()));
+    const extra = decision.action === 'revalidate' ? [...forwarded, ...decision.headers] : forwarded;
     const requestTime = now;
     this.log(`[cache] ${host}${target}: ${decision.explanation} — asking the origin ${formatIpv4(this.config.origin)}`);
     this.client.request(target0.value, this.config.origin, extra, { connect: 0, tls: 0, ttfb: 0, download: 0, reused: false }, (r: HttpResponse | string) => {
