@@ -164,6 +164,30 @@ describe('capture store', () => {
     expect(s.sortKey).toBeNull();
   });
 
+  it('answers rows while a long sort runs; a filter replaces the sort, which then never takes effect', async () => {
+    const s = useCaptureStore();
+    const frames = readCapture(new Uint8Array(fixture('dns-udp-queries.pcapng'))).packets.map((p) => p.data);
+    const n = 40_000;
+    const big = writePcap({ linkType: 1 }, Array.from({ length: n }, (_, i) => ({ timestamp: { seconds: i, nanoseconds: 0 }, data: frames[i % frames.length] })));
+    await s.open(big.buffer as ArrayBuffer, 'big.pcap');
+    await until(() => s.passed === n, 60_000);
+    let sortDone = false;
+    const sorting = s.setSort({ column: 'info', descending: true }).then(() => (sortDone = true));
+    await until(() => s.progress?.task === 'sort', 10_000);
+    // The worker answers between the sort's slices: the rows arrive before the sort ends.
+    await s.ensureRows(0, 10);
+    expect(sortDone).toBe(false);
+    expect(s.rowAt(0)?.no).toBe(1);
+    const filtering = s.applyFilter('dns.flags.response == 0');
+    expect(sortDone).toBe(false);
+    expect(await filtering).toBe(true);
+    await sorting;
+    expect(s.sortKey).toBeNull();
+    await s.ensureRows(0, 3);
+    const nos = [s.rowAt(0)!.no, s.rowAt(1)!.no, s.rowAt(2)!.no];
+    expect(nos).toEqual([...nos].sort((a, b) => a - b));
+  }, 120_000);
+
   it('follows the TCP stream of the selected frame and builds a flow graph', async () => {
     const s = useCaptureStore();
     await s.open(fixture('http-keepalive-3req.pcapng'));

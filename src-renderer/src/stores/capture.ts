@@ -126,6 +126,7 @@ export const useCaptureStore = defineStore('capture', () => {
       passed.value = 0;
       appliedFilter.value = '';
       sortKey.value = null;
+      sortShown = null;
       selectedPos.value = -1;
       selectedFrame.value = -1;
       details.value = null;
@@ -267,15 +268,28 @@ export const useCaptureStore = defineStore('capture', () => {
     await setSort(next);
   }
 
+  /** The sort the rows on screen are in (sortKey shows the one asked for while it runs). */
+  let sortShown: SortKey = null;
+
+  let sortToken = 0;
+
   async function setSort(key: SortKey): Promise<void> {
     if (status.value !== 'ready') return;
     sortKey.value = key;
+    const token = ++sortToken;
     try {
       await worker().request({ type: 'sort', key });
     } catch (e) {
-      if (e instanceof CancelledError) return;
+      // Cancelled, or replaced by a newer sort or a filter: the rows keep the order they had.
+      if (e instanceof CancelledError) {
+        if (token === sortToken) sortKey.value = sortShown;
+        return;
+      }
       throw e;
+    } finally {
+      if (progress.value?.task === 'sort') progress.value = null;
     }
+    sortShown = key;
     resetView();
     await relocateSelection();
   }

@@ -140,6 +140,49 @@ describe('sorting', () => {
     expect(model.rows(0, 3).map((r) => r.no)).toEqual([1, 2, 3]);
   });
 
+  it('a sort stopped half-way leaves the list in its previous order; the next one completes', () => {
+    const model = open('dns-udp-queries');
+    run(model.sort({ column: 'length', descending: false }));
+    const before = model.rows(0, model.viewCount).map((r) => r.no);
+    const job = model.sort({ column: 'info', descending: true });
+    job.next();
+    job.return(undefined);
+    expect(model.rows(0, model.viewCount).map((r) => r.no)).toEqual(before);
+    expect(model.sorting).toEqual({ column: 'length', descending: false });
+    run(model.sort({ column: 'info', descending: true }));
+    const infos = model.rows(0, model.viewCount).map((r) => r.info);
+    expect(infos).toEqual([...infos].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0)));
+    expect(model.sorting).toEqual({ column: 'info', descending: true });
+  });
+
+  it('sorts by Time and Destination like a stable comparator sort over tshark-checked columns', () => {
+    const model = open('dhcp-arp-icmp');
+    run(model.sort({ column: 'dst', descending: false }));
+    const rows = model.rows(0, model.viewCount);
+    const coll = new Intl.Collator('en', { numeric: true });
+    const expected = [...rows].sort((a, b) => coll.compare(a.dst, b.dst) || a.no - b.no).map((r) => r.no);
+    expect(rows.map((r) => r.no)).toEqual(expected);
+    run(model.sort({ column: 'time', descending: true }));
+    const times = model.rows(0, model.viewCount).map((r) => Number(r.time));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+  });
+
+  it('a filter keeps its old rows until its matches are sorted', () => {
+    const model = open('http-keepalive-3req');
+    run(model.sort({ column: 'info', descending: false }));
+    const job = model.filter('tcp.srcport == 18080');
+    const all = model.viewCount;
+    let r = job.next();
+    while (!r.done) {
+      // Until the job ends, the view is the old one, whole and in order.
+      expect(model.viewCount).toBe(all);
+      r = job.next();
+    }
+    const infos = model.rows(0, model.viewCount).map((x) => x.info);
+    expect(model.viewCount).toBeLessThan(all);
+    for (let k = 1; k < infos.length; k++) expect(infos[k - 1] <= infos[k]).toBe(true);
+  });
+
   it('keeps the sort when a filter is applied, and finds positions of frames', () => {
     const model = open('http-keepalive-3req');
     run(model.sort({ column: 'no', descending: true }));

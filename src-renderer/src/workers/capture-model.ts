@@ -10,6 +10,7 @@ import { compileFilter, type CompiledFilter, type FilterError } from '../../../s
 import { colorOf, compileColorRules, type CompiledColorRules } from './color-rules';
 import { canRunFast, FAST_SOURCE_FIELDS, FastFields } from './fast-fields';
 import { followTcp, type FollowFrame, type FollowResult } from './follow';
+import { sortFramesByKey, sortFramesByText, type SortKeys, type TextColumn } from './chunked-sort';
 import { SummaryStore } from './summary-store';
 
 export interface RowSummary {
@@ -55,6 +56,12 @@ function sourceColumn(p: Packet): string {
 function destinationColumn(p: Packet): string {
   const f = (p as unknown as { destination?: () => string }).destination;
   return f ? f.call(p) : p.dst;
+}
+
+function identity(n: number): Uint32Array {
+  const a = new Uint32Array(n);
+  for (let i = 0; i < n; i++) a[i] = i;
+  return a;
 }
 
 /** Frames per slice of the slow paths (one slice should take a few milliseconds). */
@@ -220,8 +227,10 @@ export class CaptureModel {
     const compiled = compileFilter(text, lookupField);
     if (!compiled.ok) return { ok: false, error: compiled.error };
     if (text.trim() === '') {
+      // The new view and its order are swapped in together at the end: rows stay consistent meanwhile.
+      const order = yield* this.orderOf(null);
       this.filtered = null;
-      this.applySort();
+      this.order = order;
       return { ok: true, count: this.count, fast: true };
     }
     const f = compiled.filter;
@@ -244,8 +253,10 @@ export class CaptureModel {
     } else {
       n = yield* this.slowFilter(f, matches);
     }
-    this.filtered = matches.slice(0, n);
-    this.applySort();
+    const filtered = matches.slice(0, n);
+    const order = yield* this.orderOf(filtered);
+    this.filtered = filtered;
+    this.order = order;
     return { ok: true, count: n, fast };
   }
 
@@ -264,58 +275,112 @@ export class CaptureModel {
     return n;
   }
 
-  /** Sorts the shown rows by a column (needs the first pass); null restores frame order. */
-  *sort(key: { column: SortColumn; descending: boolean } | null): Job<void> {
-    this.sortKey = key;
-    if (key && key.column !== 'no' && key.column !== 'length' && key.column !== 'time') {
-      while (!this.passDone) {
-        this.passStep();
-        yield { done: this.passed, total: this.count };
-      }
-    }
-    this.applySort();
+  /** The sort the shown rows are in (null: frame order). */
+  get sorting(): { column: SortColumn; descending: boolean } | null {
+    return this.sortKey;
   }
 
-  private applySort(): void {
-    const key = this.sortKey;
-    if (!key || (key.column === 'no' && !key.descending)) {
-      this.order = null;
-      return;
+  /**
+   * Sorts the shown rows by a column (null restores frame order), in steps. The new order
+   * replaces the old one only when the job finishes: a sort dropped half-way (a newer sort, a
+   * filter, Cancel) leaves the list as it was.
+   */
+  *sort(key: { column: SortColumn; descending: boolean } | null): Job<void> {
+    const order = yield* this.orderOf(this.filtered, key);
+    this.sortKey = key;
+    this.order = order;
+  }
+
+  /** The display order of `shown` (null: every frame) under `key`, or null for frame order. */
+  private *orderOf(shown: Uint32Array | null, key = this.sortKey): Generator<Progress, Uint32Array | null, void> {
+    if (!key || (key.column === 'no' && !key.descending)) return null;
+    const count = shown ? shown.length : this.count;
+    const frames = shown ?? identity(this.count);
+    if (key.column === 'no') return frames.slice().reverse();
+    const needsPass = key.column !== 'length' && key.column !== 'time';
+    // Progress counts the first pass (when it is still running) and the sort as one bar.
+    const passLeft = needsPass ? this.count - this.passed : 0;
+    const total = passLeft + count * 2;
+    if (needsPass) {
+      let done = 0;
+      while (!this.passDone) {
+        const before = this.passed;
+        this.passStep();
+        done += this.passed - before;
+        yield { done, total };
+      }
     }
-    const frames = this.filtered ? this.filtered.slice() : Uint32Array.from({ length: this.count }, (_, i) => i);
-    const dir = key.descending ? -1 : 1;
-    let cmp: (a: number, b: number) => number;
+    // Keys take the first half of the sort's share of the bar, the merge passes the second.
+    const keyer = this.sortKeys(key.column, frames);
+    let keys: SortKeys | TextColumn;
+    for (;;) {
+      const r = keyer.next();
+      if (r.done) {
+        keys = r.value;
+        break;
+      }
+      yield { done: passLeft + Math.round((r.value.done / r.value.total) * count), total };
+    }
+    // A step between the phases: a newer request can replace this one before the sort proper.
+    yield { done: passLeft + Math.round(count / 2), total };
+    const sorter = 'pieces' in keys ? sortFramesByText(frames, keys, key.descending) : sortFramesByKey(frames, keys, key.descending);
+    for (;;) {
+      const r = sorter.next();
+      if (r.done) return r.value;
+      yield { done: passLeft + count + Math.round((r.value.done / r.value.total) * count), total };
+    }
+  }
+
+  /**
+   * One key per frame index for a column: numbers in a typed array (lengths, times, ranks of the
+   * interned Source/Destination/Protocol strings) or, for Info, the text column in place (compared
+   * by code unit, as Wireshark's string columns; a collator is ~10× slower on 1M rows). Only the
+   * frames shown get a key; yields every 64k frames.
+   */
+  private *sortKeys(column: Exclude<SortColumn, 'no'>, frames: Uint32Array): Generator<Progress, SortKeys | TextColumn, void> {
     const ix = this.index;
     const s = this.summaries;
-    switch (key.column) {
-      case 'no':
-        cmp = (a, b) => a - b;
-        break;
-      case 'time':
-        cmp = (a, b) => ix.seconds[a] - ix.seconds[b] || ix.nanoseconds[a] - ix.nanoseconds[b];
-        break;
+    const n = frames.length;
+    const STEP = 65536;
+    switch (column) {
       case 'length':
-        cmp = (a, b) => ix.originalLength[a] - ix.originalLength[b];
-        break;
+        return ix.originalLength;
+      case 'time': {
+        // Nanoseconds since the first frame: exact in a double for captures up to 104 days.
+        const keys = new Float64Array(this.count);
+        const s0 = ix.seconds[0] ?? 0;
+        const sec = ix.seconds;
+        const ns = ix.nanoseconds;
+        for (let k = 0; k < n; k++) {
+          const i = frames[k];
+          keys[i] = (sec[i] - s0) * 1e9 + ns[i];
+          if (k % STEP === STEP - 1) yield { done: k + 1, total: n };
+        }
+        return keys;
+      }
       case 'src':
       case 'dst':
       case 'protocol': {
         const rank = this.stringRanks();
-        const id = key.column === 'src' ? (i: number) => s.srcId(i) : key.column === 'dst' ? (i: number) => s.dstId(i) : (i: number) => s.protoId(i);
-        cmp = (a, b) => rank[id(a)] - rank[id(b)];
-        break;
+        yield { done: 0, total: n };
+        const ids = column === 'src' ? s.srcIds : column === 'dst' ? s.dstIds : s.protoIds;
+        const keys = new Uint32Array(this.count);
+        for (let k = 0; k < n; k++) {
+          const i = frames[k];
+          keys[i] = rank[ids[i]];
+          if (k % STEP === STEP - 1) yield { done: k + 1, total: n };
+        }
+        return keys;
       }
       case 'info': {
-        // Plain code-unit order (as Wireshark's string columns): a collator is ~10× slower on 1M rows.
-        const info: string[] = new Array<string>(this.count);
-        for (const i of frames) info[i] = s.info(i);
-        cmp = (a, b) => (info[a] < info[b] ? -1 : info[a] > info[b] ? 1 : 0);
-        break;
+        const filler = s.infoColumn(frames, STEP);
+        for (;;) {
+          const r = filler.next();
+          if (r.done) return r.value;
+          yield { done: r.value, total: n };
+        }
       }
     }
-    // Stable on frame number, like Wireshark.
-    frames.sort((a, b) => dir * cmp(a, b) || a - b);
-    this.order = frames;
   }
 
   private stringRanks(): Uint32Array {

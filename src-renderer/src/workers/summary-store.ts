@@ -2,6 +2,8 @@
 // Protocol are interned (a few distinct strings repeat over millions of frames), Info strings are
 // joined into chunks of 1024 (one flat string each instead of a million small rope strings).
 
+import type { TextColumn } from './chunked-sort';
+
 const CHUNK = 1024;
 const SEP = '\u0000';
 
@@ -83,6 +85,40 @@ export class SummaryStore {
     const end = this.infoEnd[i];
     const start = k === 0 ? 0 : this.infoEnd[i - 1] + 1;
     return this.chunks[chunk].slice(start, end);
+  }
+
+  /** Interned ids per frame (read-only views for sorting; valid for frames < count). */
+  get srcIds(): Uint32Array {
+    return this.src;
+  }
+
+  get dstIds(): Uint32Array {
+    return this.dst;
+  }
+
+  get protoIds(): Uint32Array {
+    return this.proto;
+  }
+
+  /**
+   * Info of every frame stored so far as a sortable text column (chunk strings and offsets, no
+   * string per frame). Filled in steps of `step` frames; yields between them.
+   */
+  *infoColumn(frames: Uint32Array, step = 65536): Generator<number, TextColumn, void> {
+    const pieces = this.pending.length ? [...this.chunks, this.pending.join(SEP)] : [...this.chunks];
+    const n = this.count;
+    const piece = new Uint32Array(n);
+    const start = new Uint32Array(n);
+    const length = new Uint32Array(n);
+    for (let k = 0; k < frames.length; k++) {
+      const i = frames[k];
+      const from = i % CHUNK === 0 ? 0 : this.infoEnd[i - 1] + 1;
+      piece[i] = Math.floor(i / CHUNK);
+      start[i] = from;
+      length[i] = this.infoEnd[i] - from;
+      if (k % step === step - 1) yield k + 1;
+    }
+    return { pieces, piece, start, length };
   }
 
   srcId(i: number): number {

@@ -54,7 +54,7 @@ export class WorkerHost {
             cancelled = true;
           }
           for (const f of this.foreground.splice(0)) {
-            this.fail(f.id, 'cancelled', true);
+            this.drop(f, 'cancelled');
             cancelled = true;
           }
           this.reply(req.id, { cancelled });
@@ -105,7 +105,17 @@ export class WorkerHost {
 
   private cancelAll(): void {
     if (this.loading) this.loading.cancelled = true;
-    for (const f of this.foreground.splice(0)) this.fail(f.id, 'cancelled', true);
+    for (const f of this.foreground.splice(0)) this.drop(f, 'cancelled');
+  }
+
+  /** Stops a foreground job where it is (its finally blocks run) and rejects its request. */
+  private drop(f: Foreground, why: 'cancelled' | 'superseded'): void {
+    try {
+      f.job.return(undefined);
+    } catch {
+      /* a job failing while it stops changes nothing more */
+    }
+    this.fail(f.id, why, true);
   }
 
   /** Reads a file in chunks into one buffer while indexing it, with progress and cancel. */
@@ -167,10 +177,12 @@ export class WorkerHost {
   }
 
   private startForeground(id: number, task: ProgressTask, job: Job<unknown>, finish: (value: unknown) => unknown): void {
-    // A new filter (or sort) replaces one of its kind still running.
+    // A new sort replaces a sort still running or waiting; a new filter replaces both a filter
+    // and a sort (it orders its rows by the sort in effect). A dropped job changes nothing.
+    const replaces: ProgressTask[] = task === 'filter' ? ['filter', 'sort'] : [task];
     this.foreground = this.foreground.filter((f) => {
-      if (f.task !== task) return true;
-      this.fail(f.id, 'superseded', true);
+      if (!replaces.includes(f.task)) return true;
+      this.drop(f, 'superseded');
       return false;
     });
     this.foreground.push({ id, task, job, started: this.now(), finish });
