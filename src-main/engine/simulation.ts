@@ -26,6 +26,12 @@ import { HttpServer, originConfigFrom } from './services/http/server';
 import { ReverseProxy } from './services/http/proxy';
 import { Browser } from './apps/browser/browser';
 import { parseIpv4 } from '../../src-shared/net/addr';
+import type { JourneyRecord } from '../../src-shared/ipc/contract';
+import { JourneyRecorder } from './journey/record';
+import { buildStory } from './journey/story';
+import { ServicesReplay } from './journey/replay';
+import { pageLoadRecord } from './journey/page-load';
+import { servicesState, type ServicesState } from './state/services-state';
 
 export const DEFAULT_EVENT_BUDGET = 20_000_000;
 const DEFAULTS = { latencyMs: 1, bandwidthMbps: 100, lossPercent: 0, cost: 10, mtu: 1500 };
@@ -33,6 +39,11 @@ const DEFAULTS = { latencyMs: 1, bandwidthMbps: 100, lossPercent: 0, cost: 10, m
 export interface SimulationOptions {
   /** Overrides the lab's seed. */
   seed?: number;
+  /**
+   * Called as each frame is captured, from the very first (boot frames are captured while the
+   * simulation is built, before `net.onFrame` could be set).
+   */
+  onFrame?: (sim: Simulation, no: number) => void;
 }
 
 export class Simulation {
@@ -47,9 +58,18 @@ export class Simulation {
   /** DHCP, DNS and the stub resolver of each host and router (by device name). */
   readonly services = new Map<string, DeviceServices>();
 
+  /** Structured journey events (url, cache, render, TLS checks, HTTP exchanges) for the story. */
+  readonly journey: JourneyRecorder;
+  /** Scenarios started so far (name, start time): what a replay starts again. */
+  private readonly started: { name: string; offset: Micros }[] = [];
+  private replay: ServicesReplay | null = null;
+
   constructor(readonly lab: Lab, options: SimulationOptions = {}) {
     const seed = (options.seed ?? lab.seed ?? 1) >>> 0;
     this.net = new Network(seed);
+    this.journey = new JourneyRecorder(() => this.net.capture.count, () => this.net.now);
+    const onFrame = options.onFrame;
+    if (onFrame) this.net.onFrame = (no) => onFrame(this, no);
     this.build();
   }
 
@@ -72,6 +92,7 @@ export class Simulation {
       throw new Error(name === undefined ? 'the lab has no scenarios' : `no scenario "${name}" (the lab has: ${known})`);
     }
     this.scenarioEnd = scenario.durationMs !== undefined ? offset + ms(scenario.durationMs) : undefined;
+    this.started.push({ name: scenario.name, offset });
     for (const action of scenario.actions) {
       this.net.scheduler.at(offset + ms(action.atMs), `scenario ${scenario.name}: ${action.type}`, () => {
         switch (action.type) {
@@ -148,7 +169,10 @@ export class Simulation {
   /** The browser of a host (created on first use; it keeps its caches and connections). */
   browser(device: string): Browser {
     let b = this.browsers.get(device);
-    if (!b) this.browsers.set(device, (b = new Browser(this.ipDevice(device), this.services.get(device)!, this.pki)));
+    if (!b) {
+      const hstsPreload = this.lab.devices.find((d) => d.name === device)?.hstsPreload ?? [];
+      this.browsers.set(device, (b = new Browser(this.ipDevice(device), this.services.get(device)!, this.pki, { recorder: this.journey, hstsPreload })));
+    }
     return b;
   }
 
@@ -180,6 +204,67 @@ export class Simulation {
     const result = this.net.scheduler.run({ until, budget: options.budget ?? DEFAULT_EVENT_BUDGET });
     if (result.diagnostic && result.reason === 'budget') this.net.log.add(this.net.now, 'error', 'engine', result.diagnostic);
     return result;
+  }
+
+  /**
+   * Runs until frame `frameNo` has been captured (it stops after the event that sent it), or until
+   * `until`, idle or the budget, like `run`. Listeners on `net.onFrame` still hear every frame.
+   */
+  runUntilFrame(frameNo: number, options: { until?: Micros; budget?: number } = {}): RunResult {
+    const net = this.net;
+    if (net.capture.count >= frameNo) return { reason: 'stopped', processed: 0, now: net.now, diagnostic: `frame ${frameNo} captured` };
+    const previous = net.onFrame;
+    net.onFrame = (no) => {
+      previous?.(no);
+      if (no === frameNo) net.scheduler.stop(`frame ${frameNo} captured`);
+    };
+    try {
+      return this.run(options);
+    } finally {
+      net.onFrame = previous;
+    }
+  }
+
+  /** The scenarios started so far, in order (for a replay of this run). */
+  get startedScenarios(): readonly { name: string; offset: Micros }[] {
+    return this.started;
+  }
+
+  /** A device's services (DHCP, DNS caches of every tier, HTTP caches, HSTS) as they are now. */
+  servicesNow(device: string): ServicesState {
+    return servicesState({
+      now: this.net.now,
+      services: this.services.get(device),
+      browser: this.browsers.get(device),
+      proxy: this.proxies.get(device),
+      hstsPreload: this.lab.devices.find((d) => d.name === device)?.hstsPreload,
+    });
+  }
+
+  /**
+   * A device's services as they were when frame `frameNo` was captured (0: the first frame). The
+   * run is deterministic, so a second simulation of the same lab, seed and scenarios replays it up
+   * to that frame; it is kept and stepped forward for later frames (restarted for earlier ones).
+   * Valid for runs driven by scenarios (not for events scheduled from outside).
+   */
+  servicesAt(device: string, frameNo: number): ServicesState {
+    if (!this.lab.devices.some((d) => d.name === device)) throw new Error(`the lab has no device ${device}`);
+    const count = this.net.capture.count;
+    this.replay ??= new ServicesReplay(this.lab, this.net.seed, this.started);
+    return this.replay.at(device, Math.min(Math.max(1, Math.floor(frameNo)), count), this.net.now);
+  }
+
+  /** The story of the URL journey and every page load so far (the `sim.journey` record). */
+  journeyRecord(): JourneyRecord {
+    const zones = new Map<number, string[]>();
+    for (const [name, s] of this.services) {
+      if (!s.authoritative) continue;
+      const origins = s.authoritative.snapshot().zones.map((z) => z.origin);
+      for (const i of this.ipDevice(name).interfaces) if (i.ipv4) zones.set(i.ipv4.address, origins);
+    }
+    const story = buildStory({ capture: this.net.capture, recorder: this.journey, zonesAt: (a) => zones.get(a) });
+    const loads = [...this.browsers.values()].flatMap((b) => b.history).sort((a, b) => a.startUs - b.startUs);
+    return { story, loads: loads.map(pageLoadRecord) };
   }
 
   /** Tables of `device` as they were when frame `frameNo` crossed the wire (0: before any frame). */
