@@ -184,7 +184,7 @@ describe('AES-GCM (the GCM specification test cases)', () => {
     fc.assert(
       fc.property(fc.constantFrom(16, 32), fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.uint8Array({ minLength: 12, maxLength: 12 }), fc.uint8Array({ maxLength: 40 }), fc.uint8Array({ maxLength: 300 }), (n, keyBytes, nonce, a, pt) => {
         const key = keyBytes.subarray(0, n);
-        const c = createCipheriv(`aes-${n * 8}-gcm`, key, nonce);
+        const c = createCipheriv(n === 16 ? 'aes-128-gcm' : 'aes-256-gcm', key, nonce);
         c.setAAD(a);
         const body = c.update(pt);
         c.final();

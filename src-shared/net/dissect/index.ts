@@ -11,9 +11,11 @@ import { TCP_FIELDS, dissectTcp } from './proto/tcp';
 import { DNS_FIELDS, dnsDatagram, dnsStream } from './proto/dns';
 import { DHCP_FIELDS, dhcpDatagram } from './proto/dhcp';
 import { HTTP_FIELDS, httpStream } from './proto/http';
-import { TLS_FIELDS, tlsStream } from './proto/tls';
+import { TLS_FIELDS, tlsStream, addKeyLog } from './proto/tls';
 
-export { Packet, type PacketMode } from './packet';
+export { Packet, type PacketMode, type DataSource } from './packet';
+export { addKeyLog, addDecryptionSecrets, tlsKeyLog } from './proto/tls';
+export { TlsKeyLog, type KeyLogError, type KeyLogLabel } from './proto/tls-keylog';
 export { DissectSession, type SessionOptions, type DecodeAsEntry } from './session';
 export { lookupField, allFields } from './registry';
 export { formatFieldValue } from './format';
@@ -99,8 +101,15 @@ function ipByVersion(p: Packet, s: DissectSession, buf: Uint8Array, off: number,
   else dissectIpv4(p, s, buf, off, end);
 }
 
-export function createSession(options: SessionOptions = {}): DissectSession {
-  return new DissectSession(registries(), options);
+/** Session options, plus TLS secrets: NSS key log text (SSLKEYLOGFILE), as `-o tls.keylog_file` gives. */
+export interface CreateSessionOptions extends SessionOptions {
+  keyLog?: string;
+}
+
+export function createSession(options: CreateSessionOptions = {}): DissectSession {
+  const session = new DissectSession(registries(), options);
+  if (options.keyLog) addKeyLog(session, options.keyLog, 'keyLog option');
+  return session;
 }
 
 export function createPacket(mode: PacketMode): Packet {

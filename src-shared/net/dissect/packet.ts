@@ -10,6 +10,16 @@ export function macColumn(b: Uint8Array, o: number): string {
   return etherToString(b, o);
 }
 
+/** A byte buffer other than the frame that tree nodes can point into (Wireshark's extra tabs). */
+export interface DataSource {
+  /** Tab name as Wireshark shows it, e.g. "Decrypted TLS (25 bytes)". */
+  label: string;
+  data: Uint8Array;
+}
+
+/** Protocols carried inside TLS: asking for them means TLS must run (to decrypt). */
+const INSIDE_TLS = ['http', 'data-text-lines', 'json', 'x509af', 'x509sat', 'x509ce', 'pkcs-1'];
+
 export interface PacketMode {
   /** Build ProtoNode trees (details pane, --json). Implies collecting every field. */
   tree: boolean;
@@ -99,6 +109,7 @@ export class Packet {
         protos.add(proto);
         max = Math.max(max, LAYER_RANK[proto] ?? 4);
       }
+      if (INSIDE_TLS.some((name) => protos.has(name))) protos.add('tls');
       this.maxLayer = everyProto ? 4 : max;
       this.protos = everyProto ? null : protos;
     }
@@ -129,6 +140,8 @@ export class Packet {
     this.fence = '';
     this.desegmentLen = 0;
     this.reassembled = false;
+    if (this.dataSources.length) this.dataSources = [];
+    this.sourceIndex = -1;
   }
 
   /** True when the value of `field` is needed (tree, all fields, or in the wanted set). */
@@ -290,8 +303,32 @@ export class Packet {
   /** While true, new nodes point into a reassembled buffer rather than the frame. */
   reassembled = false;
 
+  /**
+   * Byte sources besides the frame (tree mode; fresh per frame): nodes with `dataSource: i`
+   * have offsets into `dataSources[i].data` (and `source: 'reassembled'`: not frame offsets).
+   */
+  dataSources: DataSource[] = [];
+  private sourceIndex = -1;
+
+  /** Registers a data source for this frame; returns its index (-1 when no tree is built). */
+  addSource(label: string, data: Uint8Array): number {
+    if (!this.tree) return -1;
+    this.dataSources.push({ label, data });
+    return this.dataSources.length - 1;
+  }
+
+  /** Nodes added from now on point into data source `index` (-1: back to the frame/reassembled flag). Returns the previous index. */
+  enterSource(index: number): number {
+    const prev = this.sourceIndex;
+    this.sourceIndex = index;
+    return prev;
+  }
+
   private attach(node: ProtoNode): void {
-    if (this.reassembled) node.source = 'reassembled';
+    if (this.sourceIndex >= 0) {
+      node.source = 'reassembled';
+      node.dataSource = this.sourceIndex;
+    } else if (this.reassembled) node.source = 'reassembled';
     const parent = this.stack[this.stack.length - 1];
     if (parent) parent.children!.push(node);
     else this.roots.push(node);

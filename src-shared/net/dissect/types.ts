@@ -63,4 +63,6 @@ export interface ProtoNode {
   children?: ProtoNode[];
   /** Set when offset/length point into reassembled data (a PDU built from several TCP segments), not the frame. */
   source?: 'reassembled';
+  /** Index into the packet's `dataSources` when the offsets point into one (e.g. decrypted TLS). */
+  dataSource?: number;
 }

@@ -69,6 +69,9 @@ const HEADER_FIELDS: Record<string, string> = {
   authorization: 'http.authorization',
 };
 
+/** Set by TLS while it hands decrypted application data to HTTP (full URIs then start with https). */
+export const httpContext = { scheme: 'http' };
+
 const METHODS = ['GET', 'POST', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'CONNECT', 'TRACE'];
 
 function startsWith(b: Uint8Array, off: number, end: number, text: string): boolean {
@@ -247,7 +250,7 @@ function dissectHttp(p: Packet, s: DissectSession, b: Uint8Array, off: number, e
     if (f) p.add(f, ho, hl, value);
   }
   if (contentLength >= 0) p.gen('http.content_length', contentLength);
-  if (!isResponse && host && p.want('http.request.full_uri')) p.gen('http.request.full_uri', `http://${host}${parts[1] ?? ''}`);
+  if (!isResponse && host && p.want('http.request.full_uri')) p.gen('http.request.full_uri', `${httpContext.scheme}://${host}${parts[1] ?? ''}`);
   let info = firstLine + ' ';
   let protocol = 'HTTP';
   if (bodyLen > 0) {

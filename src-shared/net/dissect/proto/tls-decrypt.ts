@@ -1,0 +1,152 @@
+// Record decryption for the TLS dissector, as Wireshark does it from a key log: TLS 1.3 traffic
+// keys from the handshake/application traffic secrets (RFC 8446 §7.3, nonce = IV ⊕ sequence
+// number, TLSInnerPlaintext with its content type and zero padding), and TLS 1.2 AES-GCM suites
+// from the master secret (RFC 5246 PRF key block, RFC 5288 explicit nonces). Pure TypeScript
+// (src-shared/crypto), synchronous, never throws on record bytes.
+import { AesGcm, hkdfExpandLabel, hmac, type HashName } from '../../../crypto';
+
+interface SuiteInfo {
+  hash: HashName;
+  keyLen: number;
+}
+
+/** TLS 1.3 AEAD suites PacketLab can open. */
+const TLS13_SUITES: Record<number, SuiteInfo> = {
+  0x1301: { hash: 'sha256', keyLen: 16 }, // TLS_AES_128_GCM_SHA256
+  0x1302: { hash: 'sha384', keyLen: 32 }, // TLS_AES_256_GCM_SHA384
+};
+
+/** TLS 1.2 AES-GCM suites (RFC 5288, RFC 5289). */
+const TLS12_GCM_SUITES: Record<number, SuiteInfo> = {
+  0x009c: { hash: 'sha256', keyLen: 16 },
+  0x009d: { hash: 'sha384', keyLen: 32 },
+  0x009e: { hash: 'sha256', keyLen: 16 },
+  0x009f: { hash: 'sha384', keyLen: 32 },
+  0xc02b: { hash: 'sha256', keyLen: 16 },
+  0xc02c: { hash: 'sha384', keyLen: 32 },
+  0xc02f: { hash: 'sha256', keyLen: 16 },
+  0xc030: { hash: 'sha384', keyLen: 32 },
+};
+
+export interface OpenedRecord {
+  /** The real content type (TLS 1.3: from TLSInnerPlaintext; TLS 1.2: the record's). */
+  type: number;
+  /** Plaintext content (TLS 1.3: without the content type byte and padding). */
+  data: Uint8Array;
+}
+
+export interface RecordDecoder {
+  /** Opens the record whose header starts at b[off] (5-byte header, `len` bytes of body); null if it does not authenticate. */
+  open(b: Uint8Array, off: number, len: number): OpenedRecord | null;
+}
+
+export function tls13SuiteSupported(suite: number): boolean {
+  return suite in TLS13_SUITES;
+}
+
+export function tls12SuiteSupported(suite: number): boolean {
+  return suite in TLS12_GCM_SUITES;
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** One direction of a TLS 1.3 connection under one traffic secret. */
+export class Tls13Decoder implements RecordDecoder {
+  private readonly gcm: AesGcm;
+  private readonly iv: Uint8Array;
+  private readonly nonce = new Uint8Array(12);
+  /** Sequence number of the next record. */
+  seq = 0;
+
+  constructor(suite: number, secret: Uint8Array) {
+    const info = TLS13_SUITES[suite];
+    if (!info) throw new RangeError(`cipher suite 0x${suite.toString(16).padStart(4, '0')} is not supported`);
+    this.gcm = new AesGcm(hkdfExpandLabel(info.hash, secret, 'key', EMPTY, info.keyLen));
+    this.iv = hkdfExpandLabel(info.hash, secret, 'iv', EMPTY, 12);
+  }
+
+  open(b: Uint8Array, off: number, len: number): OpenedRecord | null {
+    if (off + 5 + len > b.length || len < 17) return null;
+    const n = this.nonce;
+    n.set(this.iv);
+    let s = this.seq;
+    for (let i = 11; i >= 4 && s > 0; i--) {
+      n[i] ^= s % 256;
+      s = Math.floor(s / 256);
+    }
+    const inner = this.gcm.open(n, b.subarray(off, off + 5), b, off + 5, off + 5 + len);
+    if (!inner) return null;
+    this.seq++;
+    let end = inner.length - 1;
+    while (end >= 0 && inner[end] === 0) end--;
+    if (end < 0) return null; // all padding: unexpected_message
+    return { type: inner[end], data: inner.subarray(0, end) };
+  }
+}
+
+/** TLS 1.2 PRF (RFC 5246 §5): P_hash(secret, label ‖ seed). */
+export function tls12Prf(hash: HashName, secret: Uint8Array, label: string, seed: Uint8Array, length: number): Uint8Array {
+  const labelSeed = new Uint8Array(label.length + seed.length);
+  for (let i = 0; i < label.length; i++) labelSeed[i] = label.charCodeAt(i);
+  labelSeed.set(seed, label.length);
+  const out = new Uint8Array(length);
+  let a: Uint8Array = labelSeed;
+  for (let o = 0; o < length; ) {
+    a = hmac(hash, secret, a);
+    const chunk = hmac(hash, secret, a, labelSeed);
+    out.set(chunk.subarray(0, Math.min(chunk.length, length - o)), o);
+    o += chunk.length;
+  }
+  return out;
+}
+
+/** One direction of a TLS 1.2 AES-GCM connection (after its ChangeCipherSpec). */
+export class Tls12GcmDecoder implements RecordDecoder {
+  private readonly gcm: AesGcm;
+  private readonly salt: Uint8Array;
+  private readonly nonce = new Uint8Array(12);
+  private readonly aad = new Uint8Array(13);
+  seq = 0;
+
+  constructor(key: Uint8Array, salt: Uint8Array) {
+    this.gcm = new AesGcm(key);
+    this.salt = salt;
+  }
+
+  /** Both directions' decoders from the master secret (CLIENT_RANDOM line of the key log). */
+  static pair(suite: number, master: Uint8Array, clientRandom: Uint8Array, serverRandom: Uint8Array): { client: Tls12GcmDecoder; server: Tls12GcmDecoder } | null {
+    const info = TLS12_GCM_SUITES[suite];
+    if (!info) return null;
+    const seed = new Uint8Array(64);
+    seed.set(serverRandom, 0);
+    seed.set(clientRandom, 32);
+    const k = info.keyLen;
+    const block = tls12Prf(info.hash, master, 'key expansion', seed, 2 * k + 8);
+    return {
+      client: new Tls12GcmDecoder(block.subarray(0, k), block.subarray(2 * k, 2 * k + 4)),
+      server: new Tls12GcmDecoder(block.subarray(k, 2 * k), block.subarray(2 * k + 4, 2 * k + 8)),
+    };
+  }
+
+  open(b: Uint8Array, off: number, len: number): OpenedRecord | null {
+    if (off + 5 + len > b.length || len < 24) return null;
+    this.nonce.set(this.salt, 0);
+    this.nonce.set(b.subarray(off + 5, off + 13), 4);
+    const a = this.aad;
+    let s = this.seq;
+    for (let i = 7; i >= 0; i--) {
+      a[i] = s % 256;
+      s = Math.floor(s / 256);
+    }
+    a[8] = b[off];
+    a[9] = b[off + 1];
+    a[10] = b[off + 2];
+    const plainLen = len - 24;
+    a[11] = plainLen >> 8;
+    a[12] = plainLen & 0xff;
+    const data = this.gcm.open(this.nonce, a, b, off + 13, off + 5 + len);
+    if (!data) return null;
+    this.seq++;
+    return { type: b[off], data };
+  }
+}
