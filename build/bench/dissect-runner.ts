@@ -17,6 +17,9 @@ async function main(): Promise<void> {
     if (!ix.count) code = 1;
   } else {
     code = await runDissect(args, {
+      outBytes: (b) => {
+        process.stdout.write(b);
+      },
       out: (t) => {
         process.stdout.write(t);
       },

@@ -2,7 +2,7 @@
 // and `--json` trees, from PacketLab's own dissectors (src-shared/net/dissect).
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { CaptureStreamReader, type CapturePacket } from '../../../src-shared/capture';
+import { ChunkedDecoding } from '../../../src-shared/capture/reader';
 import {
   createPacket,
   createSession,
@@ -14,8 +14,15 @@ import {
 } from '../../../src-shared/net/dissect';
 import { fieldColumns, fieldsRow, summaryLine } from '../../../src-shared/net/dissect/summary';
 import { bytesToHex, formatFieldValue } from '../../../src-shared/net/dissect/format';
-import { compileFilter, type CompiledFilter } from '../../../src-shared/net/filter';
+import { compileFilter, parse as parseFilter, type CompiledFilter, type FilterFrame, type FilterNode } from '../../../src-shared/net/filter';
+import { FastColumns } from '../../../src-shared/net/dissect/fast-columns';
+import { TextWriter } from '../../../src-shared/net/dissect/text-writer';
 import { UsageError, type CliCommand, type CliIO } from '../command';
+
+/** A CLI io that can take bytes (stdout) skips decoding the output back into text. */
+export interface DissectIO extends CliIO {
+  outBytes?(bytes: Uint8Array): void;
+}
 
 const usage = `Usage: packetlab dissect FILE [-Y FILTER] [-e FIELD]... [-d tcp.port==N,PROTO]... [--json]
 
@@ -109,24 +116,50 @@ function jsonTree(nodes: ProtoNode[]): unknown[] {
   });
 }
 
-/** Buffers output so a million lines do not mean a million writes. */
-class Out {
-  private text = '';
-  constructor(private readonly io: CliIO) {}
-  line(s: string): void {
-    this.text += s + '\n';
-    if (this.text.length > 1 << 16) this.flush();
+/** Capture records handed over as offsets into the read buffer: no object per frame. */
+class FrameFeed extends ChunkedDecoding {
+  onFrame: (b: Uint8Array, start: number, capLen: number, origLen: number, sec: number, ns: number, iface: number) => void = () => {};
+
+  constructor() {
+    super({ packetOptions: false });
   }
-  flush(): void {
-    if (this.text) this.io.out(this.text);
-    this.text = '';
+
+  push(chunk: Uint8Array): void {
+    this.feed(chunk);
   }
+
+  end(): void {
+    this.finish();
+  }
+
+  protected onPacket(buf: Uint8Array): void {
+    const d = this.decoder;
+    this.onFrame(buf, d.pktDataStart, d.pktCapLen, d.pktOrigLen, d.tsSec, d.tsNsec, d.pktInterface);
+  }
+}
+
+const PRESENT: readonly FieldValue[] = [true];
+const NONE: readonly FieldValue[] = [];
+
+/** Does the filter only test whether protocols are present (`dns`, `tcp && !http`)? */
+function presenceOnly(text: string): boolean {
+  const parsed = parseFilter(text);
+  if (!parsed.ok || !parsed.tree) return false;
+  const ok = (n: FilterNode): boolean => {
+    if (n.kind === 'and' || n.kind === 'or') return ok(n.left) && ok(n.right);
+    if (n.kind === 'not') return ok(n.operand);
+    if (n.kind !== 'exists' || n.operand.kind !== 'word' || n.operand.slice) return false;
+    const info = lookupField(n.operand.text);
+    // layers of frame.protocols only (not ip.options-like groups nor _ws.* pseudo-protocols)
+    return info !== undefined && info.type === 'protocol' && /^[a-z0-9-]+$/.test(info.name);
+  };
+  return ok(parsed.tree);
 }
 
 /** Bad Decode As specs: tshark prints the problem and exits 1 (not a usage error). */
 class DecodeAsError extends Error {}
 
-export async function runDissect(args: string[], io: CliIO): Promise<number> {
+export async function runDissect(args: string[], io: DissectIO): Promise<number> {
   let o: Options;
   try {
     o = parse(args);
@@ -165,7 +198,7 @@ export async function runDissect(args: string[], io: CliIO): Promise<number> {
   }
 
   // What to compute: the fast path collects only the -e fields and the filter's fields.
-  // Summary lines need columns only: collect no values at all.
+  // Summary lines need columns only: collect no values beyond the filter's.
   let wanted: Set<string> | null = o.json ? null : new Set<string>();
   if (!o.json && o.fields.length) {
     wanted = new Set(o.fields);
@@ -173,18 +206,23 @@ export async function runDissect(args: string[], io: CliIO): Promise<number> {
   } else if (!o.json && filter) {
     wanted = new Set(filter.fields);
   }
-  const needColumns = !o.json && o.fields.length === 0;
-  const packet = createPacket({ tree: o.json, columns: needColumns || o.json, wanted });
+  const summaries = !o.json && o.fields.length === 0;
+  const packet = createPacket({ tree: o.json, columns: summaries || o.json, wanted });
   const session = createSession({ decodeAs: o.decodeAs, checkChecksums: o.checksums });
   const columns = fieldColumns(o.fields);
-  const out = new Out(io);
-  // The file is streamed in chunks, never held whole: memory does not grow with its size.
-  const reader = new CaptureStreamReader();
+  // Output goes out as bytes in large pieces; a CLI without a byte channel gets text.
+  const decoder = new TextDecoder();
+  const w = new TextWriter(io.outBytes ? io.outBytes : (bytes) => io.out(decoder.decode(bytes)));
+  // Summary lines of ordinary frames come from the column fast path; with a filter, only when
+  // the filter tests nothing but protocol presence (answered from what the fast path saw).
+  const fast = summaries && (!filter || presenceOnly(o.filter!)) ? new FastColumns(session, packet, w) : null;
+  const fastFrame: FilterFrame = { values: (name) => (fast!.has(name) ? PRESENT : NONE) };
+  const feed = new FrameFeed();
   const digits = new Map<number, number>();
   const timeDigits = (iface: number): number => {
     let d = digits.get(iface);
     if (d === undefined) {
-      const tsr = reader.interfaces[iface]?.tsUnitsPerSecond ?? 1e6;
+      const tsr = feed.interfaces[iface]?.tsUnitsPerSecond ?? 1e6;
       d = Math.max(0, Math.min(9, Math.round(Math.log10(tsr))));
       digits.set(iface, d);
     }
@@ -192,11 +230,15 @@ export async function runDissect(args: string[], io: CliIO): Promise<number> {
   };
   let jsonFirst = true;
   let number = 0;
-  const handle = (pk: CapturePacket): void => {
+  feed.onFrame = (b, start, capLen, origLen, sec, ns, iface) => {
+    if (number >= o.count) return;
     number++;
-    const iface = pk.interfaceId;
-    const linkType = reader.interfaces[iface]?.linkType ?? 1;
-    session.dissect(packet, pk.data, number, pk.originalLength, pk.timestamp.seconds, pk.timestamp.nanoseconds, linkType);
+    const linkType = feed.interfaces[iface]?.linkType ?? 1;
+    if (fast && fast.line(b, start, capLen, origLen, number, sec, ns, linkType, timeDigits(iface))) {
+      if (filter && !filter.matches(fastFrame)) w.rollback();
+      return;
+    }
+    session.dissect(packet, b.subarray(start, start + capLen), number, origLen, sec, ns, linkType);
     if (filter && !filter.matches(packet)) return;
     if (o.json) {
       if (jsonFirst) io.out('[\n');
@@ -208,33 +250,34 @@ export async function runDissect(args: string[], io: CliIO): Promise<number> {
       };
       io.out((jsonFirst ? '' : ',\n') + JSON.stringify(entry, null, 1));
       jsonFirst = false;
-    } else if (o.fields.length) out.line(fieldsRow(packet, columns));
-    else out.line(summaryLine(packet, timeDigits(iface)));
+      return;
+    }
+    w.begin();
+    w.text(o.fields.length ? fieldsRow(packet, columns) : summaryLine(packet, timeDigits(iface)));
+    w.byte(10);
   };
+  // The file is streamed in chunks, never held whole: memory does not grow with its size.
   const CHUNK = 1 << 20;
   try {
-    reading: for (;;) {
-      const chunk = new Uint8Array(CHUNK); // fresh each time: packets are views into it
+    for (;;) {
+      const chunk = new Uint8Array(CHUNK); // fresh each time: the reader keeps views of unfinished records
       const got = readSync(fd, chunk, 0, CHUNK, null);
       if (got === 0) break;
-      for (const pk of reader.push(got === CHUNK ? chunk : chunk.subarray(0, got))) {
-        if (number >= o.count) break reading;
-        handle(pk);
-      }
-      if (number >= o.count || reader.error) break;
+      feed.push(got === CHUNK ? chunk : chunk.subarray(0, got));
+      if (number >= o.count || feed.error) break;
     }
-    if (number < o.count && !reader.error) for (const pk of reader.end()) if (number < o.count) handle(pk);
+    if (number < o.count && !feed.error) feed.end();
   } finally {
     closeSync(fd);
   }
-  out.flush();
+  w.end();
   if (o.json) io.out(jsonFirst ? '[\n]\n' : '\n]\n');
-  if (reader.format === undefined) {
-    io.err(`packetlab dissect: The file "${o.file}" isn't a capture file in a format PacketLab understands${reader.error ? ` (${reader.error.message})` : ''}.\n`);
+  if (feed.format === undefined) {
+    io.err(`packetlab dissect: The file "${o.file}" isn't a capture file in a format PacketLab understands${feed.error ? ` (${feed.error.message})` : ''}.\n`);
     return 2;
   }
-  if (reader.error) {
-    io.err(`packetlab dissect: The file "${o.file}" appears to be damaged or corrupt: ${reader.error.message}\n`);
+  if (feed.error) {
+    io.err(`packetlab dissect: The file "${o.file}" appears to be damaged or corrupt: ${feed.error.message}\n`);
     return 2;
   }
   return 0;

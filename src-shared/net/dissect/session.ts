@@ -107,8 +107,9 @@ export class DissectSession {
   private readonly frame: Dissector;
   /** Per-protocol state across frames (TCP conversations, DNS transactions, IP fragments…). */
   readonly state = new Map<string, unknown>();
-  private firstSec = -1;
-  private firstNs = 0;
+  /** Timestamp of the first frame (relative times count from it); -1 before any frame. */
+  firstSec = -1;
+  firstNs = 0;
 
   constructor(reg: Registries, options: SessionOptions = {}) {
     this.checkChecksums = options.checkChecksums ?? false;

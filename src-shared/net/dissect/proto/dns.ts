@@ -6,6 +6,7 @@ import type { Packet } from '../packet';
 import { field, hexField, protoField, uintField } from '../registry';
 import { ascii, need, u16, u32 } from '../bytes';
 import { hex, ipv4ToString, ipv6ToString } from '../format';
+import type { TextWriter } from '../text-writer';
 
 export const DNS_TYPES: Record<number, string> = {
   1: 'A', 2: 'NS', 5: 'CNAME', 6: 'SOA', 12: 'PTR', 13: 'HINFO', 15: 'MX', 16: 'TXT', 28: 'AAAA', 33: 'SRV',
@@ -133,6 +134,11 @@ function readName(b: Uint8Array, base: number, off: number, end: number): Name {
   return { text: text === '' ? '<Root>' : text, end: after >= 0 ? after : o };
 }
 
+/** Whether request/response matching matters to this Packet (the tree or dns.response_to). */
+export function dnsTracking(p: Packet): boolean {
+  return p.tree || p.want('dns.response_to');
+}
+
 interface DnsState {
   pending: Map<string, number>;
 }
@@ -208,7 +214,8 @@ function dissectMessage(p: Packet, s: DissectSession, b: Uint8Array, off: number
 
   // Request/response tracking (single pass: a response points back at its query), after the
   // questions as in tshark (a message cut short before them is not matched).
-  if (!s.net.inError) {
+  // Only when someone can see it: summary lines never do, so they skip it (and the fast path may too).
+  if (!s.net.inError && dnsTracking(p)) {
     const st = s.get<DnsState>('dns', () => ({ pending: new Map() }));
     const net = s.net;
     const client = isResp ? `${net.dstPort}` : `${net.srcPort}`;
@@ -393,3 +400,151 @@ export const dnsStream: StreamProtocol = {
     return 2 + len;
   },
 };
+
+// ---------------------------------------------------------------------------------------------
+// Column fast path: the Info column of a DNS message, written as bytes. Anything unusual (cut
+// short, pointer loops, over-long names) returns false and the full dissector runs instead.
+
+/** Writes the name at `off` (or only checks it when `w` is null); returns where it ends in the record, or -1. */
+function writeName(w: TextWriter | null, b: Uint8Array, base: number, off: number, end: number): number {
+  let o = off;
+  let after = -1;
+  let jumps = 0;
+  let total = 0;
+  let first = true;
+  for (;;) {
+    if (o >= end) return -1;
+    const len = b[o];
+    if (len === 0) {
+      o++;
+      break;
+    }
+    if ((len & 0xc0) === 0xc0) {
+      if (o + 2 > end) return -1;
+      const ptr = base + (((len & 0x3f) << 8) | b[o + 1]);
+      if (after < 0) after = o + 2;
+      if (++jumps > 64 || ptr >= end) return -1;
+      o = ptr;
+      continue;
+    }
+    if ((len & 0xc0) !== 0 || o + 1 + len > end) return -1;
+    total += len + 1;
+    if (total > MAX_NAME) return -1;
+    if (w) {
+      if (!first) w.byte(0x2e);
+      for (let i = o + 1; i <= o + len; i++) {
+        const c = b[i];
+        if (c === 0x2e) w.text('\\.');
+        else if (c >= 0x20 && c < 0x7f) w.byte(c);
+        else {
+          w.byte(0x5c);
+          w.byte(48 + (c >> 6));
+          w.byte(48 + ((c >> 3) & 7));
+          w.byte(48 + (c & 7));
+        }
+      }
+    }
+    first = false;
+    o += len + 1;
+  }
+  if (first && w) w.text('<Root>');
+  return after >= 0 ? after : o;
+}
+
+/** `DNS LEN INFO` of a DNS message over UDP in [off, end), as dissectMessage shows it; false to fall back. */
+export function dnsColumnsFast(w: TextWriter, b: Uint8Array, off: number, end: number, frameLen: number): boolean {
+  if (end - off < 12) return false;
+  const id = u16(b, off);
+  const flags = u16(b, off + 2);
+  const isResp = (flags & 0x8000) !== 0;
+  const opcode = (flags >> 11) & 15;
+  const rcode = flags & 15;
+  const qd = u16(b, off + 4);
+  w.text('DNS ');
+  w.uint(frameLen);
+  w.byte(32);
+  w.text(OPCODES[opcode] ?? 'Unknown operation');
+  w.text(isResp ? ' response 0x' : ' 0x');
+  w.hex(id, 4);
+  if (isResp && rcode !== 0) {
+    w.byte(32);
+    w.text(RCODES[rcode] ?? 'Unknown error');
+  }
+  let o = off + 12;
+  for (let i = 0; i < qd && i < 512; i++) {
+    // type first, then the name: read the name's end without writing it
+    const nameEnd = writeName(null, b, off, o, end);
+    if (nameEnd < 0 || nameEnd + 4 > end) return false;
+    const type = u16(b, nameEnd);
+    w.byte(32);
+    w.text(DNS_TYPES[type] ?? `Unknown (${type})`);
+    w.byte(32);
+    writeName(w, b, off, o, end);
+    o = nameEnd + 4;
+  }
+  for (let section = 0; section < 3; section++) {
+    const count = u16(b, off + 6 + 2 * section);
+    for (let i = 0; i < count && i < 4096; i++) {
+      const nameEnd = writeName(null, b, off, o, end);
+      if (nameEnd < 0 || nameEnd + 10 > end) return false;
+      const type = u16(b, nameEnd);
+      const rdlen = u16(b, nameEnd + 8);
+      const rd = nameEnd + 10;
+      const rdEnd = rd + rdlen;
+      if (rdEnd > end) return false;
+      w.byte(32);
+      w.text(DNS_TYPES[type] ?? `Unknown (${type})`);
+      switch (type) {
+        case 1:
+          if (rdlen === 4) {
+            w.byte(32);
+            w.ipv4(u32(b, rd));
+          }
+          break;
+        case 28:
+          if (rdlen === 16) {
+            w.byte(32);
+            w.text(ipv6ToString(b, rd));
+          }
+          break;
+        case 2:
+        case 5:
+        case 12:
+          w.byte(32);
+          if (writeName(w, b, off, rd, end) < 0) return false;
+          break;
+        case 15:
+          if (rd + 3 > rdEnd) return false;
+          w.byte(32);
+          w.uint(u16(b, rd));
+          w.byte(32);
+          if (writeName(w, b, off, rd + 2, end) < 0) return false;
+          break;
+        case 6: {
+          const m = writeName(null, b, off, rd, end);
+          const r = m < 0 ? -1 : writeName(null, b, off, m, end);
+          if (r < 0 || r + 20 > rdEnd) return false;
+          w.byte(32);
+          writeName(w, b, off, rd, end);
+          break;
+        }
+        case 16:
+          for (let t = rd; t < rdEnd; t += 1 + b[t]) if (t + 1 + b[t] > rdEnd) return false;
+          break;
+        case 33:
+          if (rd + 7 > rdEnd) return false;
+          w.byte(32);
+          w.uint(u16(b, rd));
+          w.byte(32);
+          w.uint(u16(b, rd + 2));
+          w.byte(32);
+          w.uint(u16(b, rd + 4));
+          w.byte(32);
+          if (writeName(w, b, off, rd + 6, end) < 0) return false;
+          break;
+      }
+      o = rdEnd;
+    }
+  }
+  return true;
+}

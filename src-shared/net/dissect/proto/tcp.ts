@@ -5,7 +5,8 @@ import type { FieldInfo } from '../types';
 import type { DissectSession, StreamProtocol } from '../session';
 import type { Packet } from '../packet';
 import { field, hexField, protoField, uintField } from '../registry';
-import { need, onesSum, u16, u32 } from '../bytes';
+import { CaptureLimited, need, onesSum, u16, u32 } from '../bytes';
+import type { TextWriter } from '../text-writer';
 import { hex } from '../format';
 import { dissectData } from './link';
 import { CHECKSUM_STATUS } from './ip';
@@ -190,6 +191,131 @@ function gt(a: number, b: number): boolean {
   return ((a - b) | 0) > 0;
 }
 
+// The steps of a segment's bookkeeping, shared by dissectTcp and the column fast path
+// (tcpColumnsFast) so both leave the same state behind.
+
+function newTcpState(): TcpState {
+  return { convs: new Map(), convs4: new Map(), next: 0, pending: new Set(), pendingBytes: 0 };
+}
+
+function tcpState(s: DissectSession): TcpState {
+  return s.get<TcpState>('tcp', newTcpState);
+}
+
+/** What findConversation found besides the conversation (scratch, overwritten per call). */
+const found = { reused: false, fwd: null as unknown as Flow, rev: null as unknown as Flow };
+
+/** The segment's conversation (created on first sight; a new one when a SYN reuses the ports). */
+function findConversation(st: TcpState, net: DissectSession['net'], sport: number, dport: number, seq: number, flags: number, inError: boolean): Conversation {
+  let srcKey: string | number;
+  let dstKey: string | number;
+  let conv: Conversation | undefined;
+  let key = '';
+  let inner: Map<number, Conversation> | undefined;
+  if (net.ipVersion === 4) {
+    // Numeric keys: no string building per segment on the hot path.
+    srcKey = net.src4 * 65536 + sport;
+    dstKey = net.dst4 * 65536 + dport;
+    const lo = srcKey < dstKey ? srcKey : dstKey;
+    inner = st.convs4.get(lo);
+    if (!inner) {
+      inner = new Map();
+      if (!inError) st.convs4.set(lo, inner);
+    }
+    conv = inner.get(srcKey < dstKey ? dstKey : srcKey);
+  } else {
+    const pair = net.addrKey().split('>');
+    srcKey = `${pair[0]}:${sport}`;
+    dstKey = `${pair[1]}:${dport}`;
+    key = srcKey < dstKey ? srcKey + '|' + dstKey : dstKey + '|' + srcKey;
+    conv = st.convs.get(key);
+  }
+  found.reused = false;
+  if (conv && !inError && (flags & (SYN | ACK)) === SYN) {
+    const f = conv.aKey === srcKey ? conv.a : conv.b;
+    if (f.baseSet && f.base !== seq) {
+      conv = undefined; // port reuse: a new connection, a new stream
+      found.reused = true;
+    }
+  }
+  if (!conv) {
+    conv = new Conversation(st.next++, srcKey);
+    if (!inError) {
+      if (inner) inner.set((srcKey < dstKey ? dstKey : srcKey) as number, conv);
+      else st.convs.set(key, conv);
+    }
+  }
+  if (conv.aKey === srcKey) {
+    found.fwd = conv.a;
+    found.rev = conv.b;
+  } else {
+    found.fwd = conv.b;
+    found.rev = conv.a;
+  }
+  return conv;
+}
+
+/** Relative sequence numbers: base is the ISN (SYN) or the first sequence number seen minus one. */
+function setBases(fwd: Flow, rev: Flow, seq: number, ack: number, flags: number): void {
+  if (!fwd.baseSet) {
+    fwd.base = flags & SYN ? seq : (seq - 1) >>> 0;
+    fwd.baseSet = true;
+  }
+  if (flags & ACK && !rev.baseSet) {
+    rev.base = (ack - 1) >>> 0;
+    rev.baseSet = true;
+  }
+}
+
+/** A FIN's place in the closing: 1 initiates it, 2 undergoes it, 0 neither. */
+function finTransition(conv: Conversation, fwd: Flow): number {
+  let r = 0;
+  if (!conv.finSeen) {
+    conv.finSeen = true;
+    r = 1;
+  } else if (!conv.finPassive && !fwd.sentFin) {
+    conv.finPassive = true;
+    r = 2;
+  }
+  fwd.sentFin = true;
+  return r;
+}
+
+function windowScaleOnSyn(fwd: Flow, rev: Flow, flags: number, ws: number): void {
+  fwd.synWs = ws;
+  if (flags & ACK) {
+    // SYN+ACK: scaling is on only when both sides offered it
+    if (ws >= 0 && rev.synWs >= 0) {
+      fwd.winScale = ws;
+      rev.winScale = rev.synWs;
+    } else {
+      fwd.winScale = -2;
+      rev.winScale = -2;
+    }
+  }
+}
+
+function scaledWindow(fwd: Flow, flags: number, win: number): number {
+  return !(flags & SYN) && fwd.winScale >= 0 ? win * (1 << fwd.winScale) : win;
+}
+
+function analyzeSegment(conv: Conversation, fwd: Flow, rev: Flow, seq: number, ack: number, seglen: number, flags: number, win: number, now: number, frame: number, reused: boolean): number {
+  if (flags & SYN && !(flags & ACK)) conv.firstSynTime = now;
+  if (flags & ACK && !(flags & SYN) && conv.irtt === 0 && conv.firstSynTime >= 0 && fwd === conv.a) conv.irtt = now - conv.firstSynTime;
+  let a = analyze(fwd, rev, seq, ack, seglen, flags, win, now, conv.irtt, frame);
+  if (reused) a |= A_REUSED_PORTS;
+  return a;
+}
+
+/** `SYN, ACK` as the Info column lists the flags. */
+function flagNames(flags: number): string {
+  let names = '';
+  for (let i = 0; i < 9; i++) {
+    if (flags & (1 << i)) names += (names ? ', ' : '') + FLAG_NAMES[i];
+  }
+  return names || '<None>';
+}
+
 export function dissectTcp(p: Packet, s: DissectSession, buf: Uint8Array, off: number, end: number): void {
   need(buf, off, 20, end);
   const net = s.net;
@@ -225,65 +351,14 @@ export function dissectTcp(p: Packet, s: DissectSession, buf: Uint8Array, off: n
   const now = p.absSec + p.absNs / 1e9;
 
   // Conversation and direction
-  const st = s.get<TcpState>('tcp', () => ({ convs: new Map(), convs4: new Map(), next: 0, pending: new Set(), pendingBytes: 0 }));
-  let srcKey: string | number;
-  let dstKey: string | number;
-  let conv: Conversation | undefined;
-  let key = '';
-  let inner: Map<number, Conversation> | undefined;
-  if (net.ipVersion === 4) {
-    // Numeric keys: no string building per segment on the hot path.
-    srcKey = net.src4 * 65536 + sport;
-    dstKey = net.dst4 * 65536 + dport;
-    const lo = srcKey < dstKey ? srcKey : dstKey;
-    inner = st.convs4.get(lo);
-    if (!inner) {
-      inner = new Map();
-      if (!inError) st.convs4.set(lo, inner);
-    }
-    conv = inner.get(srcKey < dstKey ? dstKey : srcKey);
-  } else {
-    const pair = net.addrKey().split('>');
-    srcKey = `${pair[0]}:${sport}`;
-    dstKey = `${pair[1]}:${dport}`;
-    key = srcKey < dstKey ? srcKey + '|' + dstKey : dstKey + '|' + srcKey;
-    conv = st.convs.get(key);
-  }
-  let fwd: Flow;
-  let rev: Flow;
-  let reused = false;
-  if (conv && !inError && (flags & (SYN | ACK)) === SYN) {
-    const f = conv.aKey === srcKey ? conv.a : conv.b;
-    if (f.baseSet && f.base !== seq) {
-      conv = undefined; // port reuse: a new connection, a new stream
-      reused = true;
-    }
-  }
-  if (!conv) {
-    conv = new Conversation(st.next++, srcKey);
-    if (!inError) {
-      if (inner) inner.set((srcKey < dstKey ? dstKey : srcKey) as number, conv);
-      else st.convs.set(key, conv);
-    }
-  }
-  if (conv.aKey === srcKey) {
-    fwd = conv.a;
-    rev = conv.b;
-  } else {
-    fwd = conv.b;
-    rev = conv.a;
-  }
+  const st = tcpState(s);
+  const conv = findConversation(st, net, sport, dport, seq, flags, inError);
+  const reused = found.reused;
+  const fwd = found.fwd;
+  const rev = found.rev;
   p.gen('tcp.stream', conv.stream);
 
-  // Relative sequence numbers: base is the ISN (SYN) or the first sequence number seen minus one.
-  if (!fwd.baseSet) {
-    fwd.base = flags & SYN ? seq : (seq - 1) >>> 0;
-    fwd.baseSet = true;
-  }
-  if (flags & ACK && !rev.baseSet) {
-    rev.base = (ack - 1) >>> 0;
-    rev.baseSet = true;
-  }
+  setBases(fwd, rev, seq, ack, flags);
   const relSeq = (seq - fwd.base) >>> 0;
   const relAck = flags & ACK ? (ack - rev.base) >>> 0 : ack;
   const synFin = (flags & SYN ? 1 : 0) + (flags & FIN ? 1 : 0);
@@ -317,14 +392,9 @@ export function dissectTcp(p: Packet, s: DissectSession, buf: Uint8Array, off: n
   // Connection events are expert items of the flags, before window and checksum (Wireshark's order).
   if (flags & FIN && !inError) {
     p.expert('tcp.connection.fin', off + 13, 1, 'chat', 'sequence', 'Connection finish (FIN)');
-    if (!conv.finSeen) {
-      conv.finSeen = true;
-      p.expert('tcp.connection.fin_active', off + 13, 1, 'note', 'sequence', 'This frame initiates the connection closing');
-    } else if (!conv.finPassive && !fwd.sentFin) {
-      conv.finPassive = true;
-      p.expert('tcp.connection.fin_passive', off + 13, 1, 'note', 'sequence', 'This frame undergoes the connection closing');
-    }
-    fwd.sentFin = true;
+    const fin = finTransition(conv, fwd);
+    if (fin === 1) p.expert('tcp.connection.fin_active', off + 13, 1, 'note', 'sequence', 'This frame initiates the connection closing');
+    else if (fin === 2) p.expert('tcp.connection.fin_passive', off + 13, 1, 'note', 'sequence', 'This frame undergoes the connection closing');
   }
   if (flags & RST && !inError) p.expert('tcp.connection.rst', off + 13, 1, 'warn', 'sequence', 'Connection reset (RST)');
   if (flags & SYN && !inError) p.expert(flags & ACK ? 'tcp.connection.sack' : 'tcp.connection.syn', off + 13, 1, 'chat', 'sequence', flags & ACK ? 'Connection establish acknowledge (SYN+ACK): server port ' + sport : 'Connection establish request (SYN): server port ' + dport);
@@ -335,21 +405,8 @@ export function dissectTcp(p: Packet, s: DissectSession, buf: Uint8Array, off: n
   let optInfo = '';
   let ws = -1;
   if (hl > 20) optInfo = dissectOptions(p, buf, off + 20, off + hl, rev, (shift) => (ws = shift));
-  if (flags & SYN && !inError) {
-    fwd.synWs = ws;
-    if (flags & ACK) {
-      // SYN+ACK: scaling is on only when both sides offered it
-      if (ws >= 0 && rev.synWs >= 0) {
-        fwd.winScale = ws;
-        rev.winScale = rev.synWs;
-      } else {
-        fwd.winScale = -2;
-        rev.winScale = -2;
-      }
-    }
-  }
-  let scaled = win;
-  if (!(flags & SYN) && fwd.winScale >= 0) scaled = win * (1 << fwd.winScale);
+  if (flags & SYN && !inError) windowScaleOnSyn(fwd, rev, flags, ws);
+  const scaled = scaledWindow(fwd, flags, win);
   p.gen('tcp.window_size', scaled);
   p.gen('tcp.window_size_scalefactor', flags & SYN ? -1 : fwd.winScale >= 0 ? 1 << fwd.winScale : fwd.winScale);
   p.add('tcp.checksum', off + 16, 2, ck);
@@ -369,10 +426,7 @@ export function dissectTcp(p: Packet, s: DissectSession, buf: Uint8Array, off: n
   let dupNum = 0;
   let dupFrame = 0;
   if (!inError) {
-    if (flags & SYN && !(flags & ACK)) conv.firstSynTime = now;
-    if (flags & ACK && !(flags & SYN) && conv.irtt === 0 && conv.firstSynTime >= 0 && fwd === conv.a) conv.irtt = now - conv.firstSynTime;
-    aflags = analyze(fwd, rev, seq, ack, seglen, flags, win, now, conv.irtt, p.number);
-    if (reused) aflags |= A_REUSED_PORTS;
+    aflags = analyzeSegment(conv, fwd, rev, seq, ack, seglen, flags, win, now, p.number, reused);
     if (aflags & A_DUPLICATE_ACK) {
       dupNum = fwd.dupAckNum;
       dupFrame = fwd.lastNonDupAck;
@@ -382,11 +436,7 @@ export function dissectTcp(p: Packet, s: DissectSession, buf: Uint8Array, off: n
   p.close();
 
   if (p.columns && !inError) {
-    let names = '';
-    for (let i = 0; i < 9; i++) {
-      if (flags & (1 << i)) names += (names ? ', ' : '') + FLAG_NAMES[i];
-    }
-    let info = `${sport} → ${dport} [${names || '<None>'}] Seq=${relSeq}`;
+    let info = `${sport} → ${dport} [${flagText(flags)}] Seq=${relSeq}`;
     if (flags & ACK) info += ` Ack=${relAck}`;
     info += ` Win=${scaled} Len=${seglen}`;
     if (flags & URG) info += ` Urg=${urg}`;
@@ -723,4 +773,185 @@ function runApp(p: Packet, s: DissectSession, st: TcpState, conv: Conversation, 
     if (used === 0) break;
     o += used;
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Column fast path: summary lines without a tree or field values. Same bookkeeping as
+// dissectTcp (the shared steps above), Info written straight into the output bytes; segments
+// with payload hand it to the protocol above through the ordinary Packet.
+
+/** Where the fast path gets a Packet (reset for the current frame) when a segment has payload. */
+export interface FramePacketSource {
+  /** The frame's Packet, reset and ready (columns on); `frameStart` maps buffer offsets onto it. */
+  framePacket(): Packet;
+  readonly frameStart: number;
+}
+
+/** Window scale shift of a SYN's options, -1 without one; -2 when the options are malformed. */
+function scanOptions(b: Uint8Array, off: number, end: number): number {
+  let ws = -1;
+  let o = off;
+  let guard = 0;
+  while (o < end && guard++ < 40) {
+    const kind = b[o];
+    if (kind === 0) break;
+    if (kind === 1) {
+      o++;
+      continue;
+    }
+    if (o + 1 >= end) break;
+    const len = b[o + 1];
+    if (len < 2 || o + len > end) return -2;
+    if (kind === 3 && len === 3) ws = Math.min(b[o + 2], 14);
+    o += len;
+  }
+  return ws;
+}
+
+/** The option part of the Info column, as dissectOptions builds it. */
+function writeOptionInfo(w: TextWriter, b: Uint8Array, off: number, end: number, rev: Flow): void {
+  let o = off;
+  let guard = 0;
+  while (o < end && guard++ < 40) {
+    const kind = b[o];
+    if (kind === 0) break;
+    if (kind === 1) {
+      o++;
+      continue;
+    }
+    if (o + 1 >= end) break;
+    const len = b[o + 1];
+    if (kind === 2 && len === 4) {
+      w.text(' MSS=');
+      w.uint(u16(b, o + 2));
+    } else if (kind === 3 && len === 3) {
+      w.text(' WS=');
+      w.uint(1 << Math.min(b[o + 2], 14));
+    } else if (kind === 4 && len === 2) {
+      w.text(' SACK_PERM');
+    } else if (kind === 5) {
+      for (let e = o + 2; e + 8 <= o + len; e += 8) {
+        w.text(' SLE=');
+        w.uint((u32(b, e) - rev.base) >>> 0);
+        w.text(' SRE=');
+        w.uint((u32(b, e + 4) - rev.base) >>> 0);
+      }
+    } else if (kind === 8 && len === 10) {
+      w.text(' TSval=');
+      w.uint(u32(b, o + 2));
+      w.text(' TSecr=');
+      w.uint(u32(b, o + 6));
+    }
+    o += len;
+  }
+}
+
+const FLAG_TEXT: string[] = [];
+function flagText(flags: number): string {
+  const key = flags & 0x1ff;
+  return (FLAG_TEXT[key] ??= flagNames(key));
+}
+
+/**
+ * Protocol, length and Info of a TCP segment over IPv4 (s.net holds the addresses), written as
+ * `PROTO LEN INFO` — or false, with no state touched, when the segment needs dissectTcp (bad
+ * header or options). [off, end) is the segment within `b`, entirely captured.
+ */
+export function tcpColumnsFast(s: DissectSession, src: FramePacketSource, w: TextWriter, b: Uint8Array, off: number, end: number, frameLen: number, number: number, now: number): boolean {
+  if (end - off < 20) return false;
+  const hf = u16(b, off + 12);
+  const hl = (hf >> 12) * 4;
+  if (hl < 20 || off + hl > end) return false;
+  const ws = hl > 20 ? scanOptions(b, off + 20, off + hl) : -1;
+  if (ws === -2) return false;
+  const flags = hf & 0x0fff;
+  const net = s.net;
+  const sport = u16(b, off);
+  const dport = u16(b, off + 2);
+  const seq = u32(b, off + 4);
+  const ack = u32(b, off + 8);
+  const win = u16(b, off + 14);
+  net.srcPort = sport;
+  net.dstPort = dport;
+  const st = tcpState(s);
+  const conv = findConversation(st, net, sport, dport, seq, flags, false);
+  const reused = found.reused;
+  const fwd = found.fwd;
+  const rev = found.rev;
+  setBases(fwd, rev, seq, ack, flags);
+  const relSeq = (seq - fwd.base) >>> 0;
+  const relAck = flags & ACK ? (ack - rev.base) >>> 0 : ack;
+  if (flags & FIN) finTransition(conv, fwd);
+  if (flags & SYN) windowScaleOnSyn(fwd, rev, flags, ws);
+  const scaled = scaledWindow(fwd, flags, win);
+  const seglen = end - off - hl;
+  const aflags = analyzeSegment(conv, fwd, rev, seq, ack, seglen, flags, win, now, number, reused);
+  const dupNum = aflags & A_DUPLICATE_ACK ? fwd.dupAckNum : 0;
+  const dupFrame = aflags & A_DUPLICATE_ACK ? fwd.lastNonDupAck : 0;
+  const prefix = aflags ? analysisPrefix(aflags, dupNum, dupFrame) : '';
+  const start = off + hl;
+  const payload = seglen > 0 && !(aflags & (A_RETRANSMISSION | A_FAST_RETRANSMISSION | A_SPURIOUS) && !fwd.msp);
+  if (!payload) {
+    w.text('TCP ');
+    w.uint(frameLen);
+    w.byte(32);
+    if (prefix) w.text(prefix);
+    writeTcpInfo(w, b, off, hl, sport, dport, flags, relSeq, relAck, scaled, seglen, rev);
+    return true;
+  }
+  // The protocol above decides the columns: run it on the frame's Packet, with a marker standing
+  // for TCP's Info (written here as bytes, not built as a string) unless it replaces the Info.
+  const p = src.framePacket();
+  const fs = src.frameStart;
+  const data = p.data;
+  p.protocol = 'TCP';
+  p.info = TCP_INFO_MARK;
+  p.fence = prefix;
+  const depth = p.depth;
+  p.buf = data;
+  try {
+    deliver(p, s, st, conv, fwd, data, start - fs, end - fs, seq, sport, dport);
+  } catch (e) {
+    // what the session's guard around dissectTcp does
+    p.closeTo(depth);
+    if (e instanceof CaptureLimited) p.limitedAt('TCP', off - fs);
+    else p.malformedAt('TCP', off - fs);
+  }
+  w.text(p.protocol);
+  w.byte(32);
+  w.uint(frameLen);
+  w.byte(32);
+  const info = p.info;
+  if (info.charCodeAt(0) === 1) {
+    if (prefix) w.text(prefix);
+    writeTcpInfo(w, b, off, hl, sport, dport, flags, relSeq, relAck, scaled, seglen, rev);
+    if (info.length > 1) w.text(info.slice(1));
+  } else w.text(info);
+  return true;
+}
+
+/** Stands for TCP's own Info text while the protocol above runs (it only appends to it or replaces it). */
+const TCP_INFO_MARK = '\u0001';
+
+function writeTcpInfo(w: TextWriter, b: Uint8Array, off: number, hl: number, sport: number, dport: number, flags: number, relSeq: number, relAck: number, scaled: number, seglen: number, rev: Flow): void {
+  w.uint(sport);
+  w.arrow();
+  w.uint(dport);
+  w.text(' [');
+  w.text(flagText(flags));
+  w.text('] Seq=');
+  w.uint(relSeq);
+  if (flags & ACK) {
+    w.text(' Ack=');
+    w.uint(relAck);
+  }
+  w.text(' Win=');
+  w.uint(scaled);
+  w.text(' Len=');
+  w.uint(seglen);
+  if (flags & URG) {
+    w.text(' Urg=');
+    w.uint(u16(b, off + 18));
+  }
+  if (hl > 20) writeOptionInfo(w, b, off + 20, off + hl, rev);
 }

@@ -1,0 +1,217 @@
+// Summary lines (`tshark -r`) without trees or field values: Ethernet → IPv4 → UDP/DNS or TCP
+// (with whatever runs above TCP) written straight into output bytes. Frames it does not know
+// (other link types, ARP, IPv6, ICMP, fragments, snaplen cuts, malformed headers, DHCP…) are left
+// to the full dissector — before any state is touched, so the session stays the same either way.
+// `fast-columns.test.ts` checks frame by frame that both give the same line.
+import type { DissectSession } from './session';
+import type { Packet } from './packet';
+import { TextWriter, decimalDigits, ipv4TextLength } from './text-writer';
+import { tcpColumnsFast, type FramePacketSource } from './proto/tcp';
+import { dnsColumnsFast, dnsTracking } from './proto/dns';
+import { u16, u32 } from './bytes';
+
+export class FastColumns implements FramePacketSource {
+  frameStart = 0;
+  private b: Uint8Array = new Uint8Array(0);
+  private capLen = 0;
+  private number = 0;
+  private tsSec = 0;
+  private tsNs = 0;
+  /** What the last frame written held, for presence-only filters (see `has`). */
+  private transport = 0;
+  private dns = false;
+  private data = false;
+  private usedPacket = false;
+  private readonly enabled: boolean;
+  private readonly dnsFast: boolean;
+
+  constructor(
+    private readonly s: DissectSession,
+    /** The Packet the full dissector uses (columns on); the fast path runs protocols above TCP in it. */
+    private readonly p: Packet,
+    private readonly w: TextWriter,
+  ) {
+    // Checksum verification shows in columns only through the full dissector.
+    this.enabled = p.columns && !p.tree && !s.checkChecksums;
+    this.dnsFast = !dnsTracking(p);
+  }
+
+  framePacket(): Packet {
+    const p = this.p;
+    p.reset(this.b.subarray(this.frameStart, this.frameStart + this.capLen), this.number, this.capLen);
+    p.absSec = this.tsSec;
+    p.absNs = this.tsNs;
+    let rs = this.tsSec - this.s.firstSec;
+    let rn = this.tsNs - this.s.firstNs;
+    if (rn < 0) {
+      rn += 1e9;
+      rs -= 1;
+    }
+    p.relSec = rs;
+    p.relNs = rn;
+    this.usedPacket = true;
+    return p;
+  }
+
+  /**
+   * Writes the summary line of the frame at b[start, start + capLen) and returns true, or returns
+   * false having written and changed nothing: then the full dissector must handle the frame.
+   */
+  line(b: Uint8Array, start: number, capLen: number, origLen: number, number: number, tsSec: number, tsNs: number, linkType: number, timeDigits: number): boolean {
+    if (!this.enabled || linkType !== 1 || capLen !== origLen || capLen < 34) return false;
+    if (b[start + 12] !== 8 || b[start + 13] !== 0) return false; // IPv4 only
+    const ip = start + 14;
+    const frameEnd = start + capLen;
+    const vhl = b[ip];
+    const hl = (vhl & 15) * 4;
+    if (vhl >> 4 !== 4 || hl < 20 || ip + hl > frameEnd) return false;
+    const totalLen = u16(b, ip + 2);
+    if (totalLen < hl || (u16(b, ip + 6) & 0x3fff) !== 0) return false; // fragments: full path
+    const proto = b[ip + 9];
+    if (proto !== 6 && proto !== 17) return false;
+    const l4 = ip + hl;
+    const ipEnd = ip + totalLen < frameEnd ? ip + totalLen : frameEnd;
+    let udpLen = 0;
+    if (proto === 17) {
+      if (ipEnd - l4 < 8) return false;
+      udpLen = u16(b, l4 + 4);
+      if (udpLen < 8 || l4 + udpLen > ipEnd) return false; // bad length: full path (expert)
+    }
+    const s = this.s;
+    if (s.firstSec < 0) {
+      s.firstSec = tsSec;
+      s.firstNs = tsNs;
+    }
+    if (tsSec < s.firstSec || (tsSec === s.firstSec && tsNs < s.firstNs)) return false; // negative times: full path
+    this.b = b;
+    this.frameStart = start;
+    this.capLen = capLen;
+    this.number = number;
+    this.tsSec = tsSec;
+    this.tsNs = tsNs;
+    this.transport = proto;
+    this.dns = false;
+    this.data = false;
+    this.usedPacket = false;
+    const src = u32(b, ip + 12);
+    const dst = u32(b, ip + 16);
+    const net = s.net;
+    net.reset();
+    net.ipVersion = 4;
+    net.ipDepth = 1;
+    net.src4 = src;
+    net.dst4 = dst;
+    net.ipTtl = b[ip + 8];
+    net.l3End = ip + totalLen < frameEnd ? ip + totalLen - start : 0;
+
+    const w = this.w;
+    w.begin();
+    // `    1 0.000000000    127.0.0.1 → 127.0.0.1    ` (tshark's column widths)
+    const numLen = decimalDigits(number);
+    if (numLen < 5) w.spaces(5 - numLen);
+    w.uint(number);
+    w.byte(32);
+    writeRelTime(w, tsSec - s.firstSec, tsNs - s.firstNs, timeDigits);
+    w.byte(32);
+    const srcLen = ipv4TextLength(src);
+    if (srcLen < 12) w.spaces(12 - srcLen);
+    w.ipv4(src);
+    w.arrow();
+    w.ipv4(dst);
+    const dstLen = ipv4TextLength(dst);
+    if (dstLen < 12) w.spaces(12 - dstLen);
+    w.byte(32);
+
+    let ok: boolean;
+    if (proto === 6) ok = tcpColumnsFast(s, this, w, b, l4, ipEnd, origLen, number, tsSec + tsNs / 1e9);
+    else ok = this.udp(b, l4, l4 + udpLen, origLen);
+    if (!ok) {
+      w.rollback();
+      return false;
+    }
+    w.byte(10);
+    return true;
+  }
+
+  private udp(b: Uint8Array, off: number, end: number, frameLen: number): boolean {
+    const s = this.s;
+    const sport = u16(b, off);
+    const dport = u16(b, off + 2);
+    const start = off + 8;
+    if (start < end) {
+      const low = sport < dport ? sport : dport;
+      const high = sport < dport ? dport : sport;
+      let app = low ? s.udpPort.get(low) : undefined;
+      if (!app && high) app = s.udpPort.get(high);
+      if (!app) {
+        for (const h of s.udpHeuristics) {
+          if (h.heuristic && h.heuristic(b, start, end)) {
+            app = h;
+            break;
+          }
+        }
+      }
+      if (app) {
+        if (app.name !== 'dns' || !this.dnsFast) return false;
+        const w = this.w;
+        const at = w.pos;
+        if (dnsColumnsFast(w, b, start, end, frameLen)) {
+          this.dns = true;
+          return true;
+        }
+        w.pos = at;
+        return false;
+      }
+      this.data = true;
+    }
+    const w = this.w;
+    w.text('UDP ');
+    w.uint(frameLen);
+    w.byte(32);
+    w.uint(sport);
+    w.arrow();
+    w.uint(dport);
+    w.text(' Len=');
+    w.uint(end - start);
+    return true;
+  }
+
+  /**
+   * Whether the last frame written holds protocol `name` (a layer of frame.protocols), for
+   * filters that test only protocol presence.
+   */
+  has(name: string): boolean {
+    switch (name) {
+      case 'frame':
+      case 'eth':
+      case 'ip':
+        return true;
+      case 'udp':
+        return this.transport === 17;
+      case 'tcp':
+        return this.transport === 6;
+      case 'dns':
+        if (this.dns) return true;
+        break;
+      case 'data':
+        if (this.data) return true;
+        break;
+    }
+    return this.usedPacket && this.p.layers.includes(name);
+  }
+}
+
+function writeRelTime(w: TextWriter, sec: number, ns: number, digits: number): void {
+  if (ns < 0) {
+    ns += 1e9;
+    sec -= 1;
+  }
+  const frac = digits <= 0 ? 0 : digits >= 9 ? ns : Math.floor(ns / 10 ** (9 - digits));
+  const len = digits <= 0 ? decimalDigits(sec) : decimalDigits(sec) + 1 + digits;
+  if (len < 10) w.spaces(10 - len);
+  w.uint(sec);
+  if (digits > 0) {
+    w.byte(46);
+    w.uintPadded(frac, digits);
+  }
+}
