@@ -1,0 +1,104 @@
+// TLS decryption against tshark 4.0: the reference TLS 1.3 and 1.2 captures (curl ↔ nginx) with
+// their key logs, given as a pcapng Decryption Secrets Block or as key log text, must give the
+// same decrypted fields (-T fields) and the same `-Y` selections as tshark with the same secrets.
+// tshark runs at test time; a missing tshark fails these tests.
+import { describe, it, expect } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readCapture } from '../../../capture';
+import { addDecryptionSecrets, createPacket, createSession, lookupField, tlsKeyLog } from '../index';
+import { fieldColumns, fieldsRow } from '../summary';
+import { compileFilter } from '../../filter';
+
+const DIR = fileURLToPath(new URL('../fixtures-tls', import.meta.url));
+
+const FIELDS = `tls.handshake.type http.request.method http.request.uri http.host http.response.code tls.record.content_type
+tls.record.opaque_type tls.app_data_proto http.request.full_uri http.response.phrase http.content_type tls.handshake.extensions_alpn_str
+tls.handshake.extensions_length tls.handshake.certificates_length tls.handshake.certificate_length tls.handshake.certificate_request_context_length
+tls.handshake.client_cert_vrfy.sig_len tls.handshake.sig_hash_alg tls.handshake.session_ticket_lifetime_hint tls.handshake.session_ticket_age_add
+tls.handshake.session_ticket_nonce_length tls.handshake.session_ticket_length tls.alert_message.level tls.alert_message.desc http.request_in`.split(/\s+/);
+
+const FILTERS = ['http', 'http.request', 'http.response.code == 200', 'http.host contains "secure"', 'tls.handshake.type == 11', 'tls.record.content_type == 22', 'tls.alert_message.desc == 0', 'tls and not http'];
+
+function tshark(args: string[]): string[] {
+  // No try/catch: without tshark this throws and the test fails, as it must.
+  return execFileSync('tshark', args, { encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'ignore'] })
+    .split('\n')
+    .filter((l) => l !== '');
+}
+
+/** Our rows for `fields` and the frame numbers each filter selects. */
+function ours(file: string, keyLog: string | undefined, fields: string[]): { rows: string[]; selected: Map<string, number[]> } {
+  const capture = readCapture(new Uint8Array(readFileSync(path.join(DIR, file))));
+  const session = createSession({ keyLog });
+  const filters = FILTERS.map((f) => {
+    const c = compileFilter(f, lookupField);
+    if (!c.ok) throw new Error(`${f}: ${c.error.message}`);
+    return [f, c.filter] as const;
+  });
+  const wanted = new Set(fields);
+  for (const [, f] of filters) for (const name of f.fields) wanted.add(name);
+  const packet = createPacket({ tree: false, columns: false, wanted });
+  const cols = fieldColumns(fields);
+  const rows: string[] = [];
+  const selected = new Map<string, number[]>(FILTERS.map((f) => [f, []]));
+  addDecryptionSecrets(session, capture.secrets);
+  capture.packets.forEach((pk, i) => {
+    session.dissect(packet, pk.data, i + 1, pk.originalLength, pk.timestamp.seconds, pk.timestamp.nanoseconds, capture.interfaces[pk.interfaceId]?.linkType ?? 1);
+    rows.push(fieldsRow(packet, cols));
+    for (const [text, f] of filters) if (f.matches(packet)) selected.get(text)!.push(i + 1);
+  });
+  return { rows, selected };
+}
+
+function compare(file: string, keyFile: string | undefined): void {
+  const keyArgs = keyFile ? ['-o', `tls.keylog_file:${path.join(DIR, keyFile)}`] : [];
+  const keyLog = keyFile ? readFileSync(path.join(DIR, keyFile), 'utf8') : undefined;
+  const expected = tshark(['-r', path.join(DIR, file), ...keyArgs, '-T', 'fields', ...FIELDS.flatMap((f) => ['-e', f])]);
+  const got = ours(file, keyLog, FIELDS);
+  const problems: string[] = [];
+  if (expected.length !== got.rows.length) problems.push(`tshark printed ${expected.length} rows, we printed ${got.rows.length}`);
+  expected.forEach((row, i) => {
+    const e = row.split('\t');
+    const a = (got.rows[i] ?? '').split('\t');
+    FIELDS.forEach((f, j) => {
+      if ((e[j] ?? '') !== (a[j] ?? '')) problems.push(`frame ${i + 1} ${f}: tshark "${e[j] ?? ''}" ours "${a[j] ?? ''}"`);
+    });
+  });
+  for (const f of FILTERS) {
+    const frames = tshark(['-r', path.join(DIR, file), ...keyArgs, '-Y', f, '-T', 'fields', '-e', 'frame.number']).map(Number);
+    if (frames.join(',') !== got.selected.get(f)!.join(',')) problems.push(`-Y '${f}': tshark ${frames.join(',')} ours ${got.selected.get(f)!.join(',')}`);
+  }
+  expect(problems).toEqual([]);
+}
+
+describe('TLS decryption vs tshark 4.0', () => {
+  it('TLS 1.3 (TLS_AES_256_GCM_SHA384) with the Decryption Secrets Block', () => compare('https-tls13-dsb.pcapng', undefined));
+  it('TLS 1.3 with -o tls.keylog_file (no DSB in the file)', () => compare('https-tls13.pcapng', 'https-tls13.keys'));
+  it('TLS 1.2 (ECDHE-ECDSA-AES256-GCM-SHA384) with the Decryption Secrets Block', () => compare('https-tls12-dsb.pcapng', undefined));
+  it('TLS 1.2 with -o tls.keylog_file', () => compare('https-tls12.pcapng', 'https-tls12.keys'));
+  it('without secrets nothing is decrypted, as in tshark', () => compare('https-tls13.pcapng', undefined));
+
+  it('decrypts: HTTP appears only with the secrets', () => {
+    const withKeys = ours('https-tls13.pcapng', readFileSync(path.join(DIR, 'https-tls13.keys'), 'utf8'), ['http.request.method']);
+    const without = ours('https-tls13.pcapng', undefined, ['http.request.method']);
+    expect(withKeys.rows.filter((r) => r === 'GET')).toHaveLength(1);
+    expect(without.rows.filter((r) => r !== '')).toHaveLength(0);
+  });
+
+  it('a wrong secret decrypts nothing and never throws', () => {
+    const text = readFileSync(path.join(DIR, 'https-tls13.keys'), 'utf8').replace(/ ([0-9a-f]{96})$/gm, (_m, s: string) => ' ' + (s[0] === '0' ? '1' : '0') + s.slice(1));
+    const got = ours('https-tls13.pcapng', text, ['http.request.method', 'tls.handshake.type']);
+    expect(got.rows.some((r) => r.includes('GET'))).toBe(false);
+    // the plaintext hellos are still there
+    expect(got.rows[3]).toBe('\t1');
+  });
+
+  it('the session key log lists bad lines with their line numbers', () => {
+    const session = createSession({ keyLog: '# comment\nCLIENT_RANDOM zz 00\nBOGUS_LABEL 00 11\n\nSERVER_TRAFFIC_SECRET_0 ' + '00'.repeat(32) + ' ' + '11'.repeat(48) + '\n' });
+    expect(tlsKeyLog(session).errors.map((e) => e.line)).toEqual([2, 3]);
+    expect(tlsKeyLog(session).size).toBe(1);
+  });
+});
