@@ -1,0 +1,190 @@
+// The column fast path must print exactly what the full dissector prints: every frame of every
+// reference capture (and random and mutated frames) goes through both, in order, and the summary
+// lines and presence-only filter verdicts are compared frame by frame.
+import { describe, it, expect } from 'vitest';
+import fc from 'fast-check';
+import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { readCapture } from '../../capture';
+import { createPacket, createSession, lookupField, type DecodeAsEntry, type FieldValue } from './index';
+import { summaryLine } from './summary';
+import { FastColumns } from './fast-columns';
+import { TextWriter } from './text-writer';
+import { compileFilter, type CompiledFilter } from '../filter';
+
+const DIRS = ['./fixtures', './fixtures-tls', '../../capture/fixtures'].map((d) => fileURLToPath(new URL(d, import.meta.url)));
+
+interface Frame {
+  data: Uint8Array;
+  origLen: number;
+  sec: number;
+  ns: number;
+  linkType: number;
+  digits: number;
+}
+
+function captures(): { name: string; frames: Frame[] }[] {
+  const out: { name: string; frames: Frame[] }[] = [];
+  for (const dir of DIRS) {
+    for (const f of readdirSync(dir).filter((n) => /\.pcap(ng)?$/.test(n))) {
+      const file = readCapture(new Uint8Array(readFileSync(path.join(dir, f))));
+      const frames = file.packets.map((pk) => {
+        const itf = file.interfaces[pk.interfaceId];
+        const tsr = itf?.tsUnitsPerSecond ?? 1e6;
+        return {
+          data: pk.data,
+          origLen: pk.originalLength,
+          sec: pk.timestamp.seconds,
+          ns: pk.timestamp.nanoseconds,
+          linkType: itf?.linkType ?? 1,
+          digits: Math.max(0, Math.min(9, Math.round(Math.log10(tsr)))),
+        };
+      });
+      out.push({ name: `${path.basename(dir)}/${f}`, frames });
+    }
+  }
+  return out;
+}
+
+const FILTERS = ['dns', 'http', 'tcp && !http', 'udp', 'data', 'json || data-text-lines', 'tls', '!dns', 'ip and not tcp'];
+const decoder = new TextDecoder();
+
+interface Options {
+  decodeAs?: DecodeAsEntry[];
+  filter?: CompiledFilter;
+}
+
+/** Summary lines from the full dissector alone. */
+function slowLines(frames: Frame[], o: Options = {}): string[] {
+  const session = createSession({ decodeAs: o.decodeAs });
+  const p = createPacket({ tree: false, columns: true, wanted: new Set(o.filter?.fields ?? []) });
+  const lines: string[] = [];
+  frames.forEach((f, i) => {
+    session.dissect(p, f.data, i + 1, f.origLen, f.sec, f.ns, f.linkType);
+    if (o.filter && !o.filter.matches(p)) lines.push('(filtered out)');
+    else lines.push(summaryLine(p, f.digits));
+  });
+  return lines;
+}
+
+const PRESENT: readonly FieldValue[] = [true];
+const NONE: readonly FieldValue[] = [];
+
+/** Summary lines from the fast path, the full dissector taking the frames it leaves (as `dissect` does). */
+function fastLines(frames: Frame[], o: Options = {}): { lines: string[]; fast: number } {
+  const session = createSession({ decodeAs: o.decodeAs });
+  const p = createPacket({ tree: false, columns: true, wanted: new Set(o.filter?.fields ?? []) });
+  let text = '';
+  const w = new TextWriter((b) => (text += decoder.decode(b)), 4096);
+  const fast = new FastColumns(session, p, w);
+  const view = { values: (name: string) => (fast.has(name) ? PRESENT : NONE) };
+  let count = 0;
+  frames.forEach((f, i) => {
+    // The frame sits inside a larger buffer, as in the file reader's chunks.
+    const b = new Uint8Array(f.data.length + 40).fill(0xee);
+    b.set(f.data, 23);
+    if (fast.line(b, 23, f.data.length, f.origLen, i + 1, f.sec, f.ns, f.linkType, f.digits)) {
+      count++;
+      if (o.filter && !o.filter.matches(view)) {
+        w.rollback();
+        w.begin();
+        w.text('(filtered out)\n');
+      }
+      return;
+    }
+    session.dissect(p, f.data, i + 1, f.origLen, f.sec, f.ns, f.linkType);
+    w.begin();
+    w.text(o.filter && !o.filter.matches(p) ? '(filtered out)' : summaryLine(p, f.digits));
+    w.byte(10);
+  });
+  w.end();
+  const lines = text.split('\n');
+  lines.pop();
+  return { lines, fast: count };
+}
+
+function compile(text: string): CompiledFilter {
+  const r = compileFilter(text, lookupField);
+  if (!r.ok) throw new Error(r.error.message);
+  return r.filter;
+}
+
+const all = captures();
+
+describe('column fast path', () => {
+  it('prints the same summary line as the full dissector for every frame of every reference capture', () => {
+    let fastFrames = 0;
+    let total = 0;
+    for (const c of all) {
+      const slow = slowLines(c.frames);
+      const fast = fastLines(c.frames);
+      expect(fast.lines, c.name).toEqual(slow);
+      fastFrames += fast.fast;
+      total += c.frames.length;
+    }
+    // Most reference frames are ordinary Ethernet/IPv4 TCP or UDP: the fast path must take them.
+    expect(fastFrames).toBeGreaterThan(total / 2);
+  });
+
+  it('answers presence-only filters like the full dissector on every reference frame', () => {
+    for (const text of FILTERS) {
+      const filter = compile(text);
+      for (const c of all) expect(fastLines(c.frames, { filter }).lines, `${c.name} -Y ${text}`).toEqual(slowLines(c.frames, { filter }));
+    }
+  });
+
+  it('follows Decode As like the full dissector', () => {
+    const decodeAs: DecodeAsEntry[] = [
+      { table: 'udp.port', port: 15353, protocol: 'dns' },
+      { table: 'tcp.port', port: 15353, protocol: 'dns' },
+      { table: 'tcp.port', port: 18080, protocol: 'data' },
+    ];
+    for (const c of all) expect(fastLines(c.frames, { decodeAs }).lines, c.name).toEqual(slowLines(c.frames, { decodeAs }));
+  });
+
+  // Real frames of IPv4 TCP/UDP conversations, mutated: both paths must still agree line for line
+  // (the fast path either gets it right or leaves the frame to the full dissector).
+  const ipv4 = all.flatMap((c) => c.frames).filter((f) => f.linkType === 1 && f.data.length >= 34 && f.data[12] === 8 && f.data[13] === 0);
+  const mutated = fc
+    .tuple(
+      fc.nat(ipv4.length - 1),
+      fc.array(fc.tuple(fc.nat(200), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }),
+      fc.option(fc.nat(400), { nil: undefined }),
+    )
+    .map(([i, edits, cut]) => {
+      const f = ipv4[i];
+      const data = f.data.slice(0, cut === undefined ? f.data.length : Math.min(f.data.length, 14 + cut));
+      for (const [at, v] of edits) if (at < data.length) data[at] = v;
+      return { ...f, data, origLen: cut === undefined ? data.length : f.origLen };
+    });
+
+  it('agrees with the full dissector on sequences of mutated real frames (fast-check)', () => {
+    fc.assert(
+      fc.property(fc.array(mutated, { minLength: 1, maxLength: 40 }), (frames) => {
+        expect(fastLines(frames).lines).toEqual(slowLines(frames));
+        const filter = compile('dns || http');
+        expect(fastLines(frames, { filter }).lines).toEqual(slowLines(frames, { filter }));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('agrees with the full dissector on random bytes behind real Ethernet/IPv4/TCP and UDP headers (fast-check)', () => {
+    const headers = ipv4.filter((f) => f.data[23] === 6 || f.data[23] === 17);
+    const frame = fc.tuple(fc.nat(headers.length - 1), fc.uint8Array({ maxLength: 120 })).map(([i, tail]) => {
+      const h = headers[i];
+      const keep = 14 + (h.data[14] & 15) * 4 + 8;
+      const data = new Uint8Array(keep + tail.length);
+      data.set(h.data.subarray(0, Math.min(keep, h.data.length)));
+      data.set(tail, keep);
+      return { ...h, data, origLen: data.length };
+    });
+    fc.assert(
+      fc.property(fc.array(frame, { minLength: 1, maxLength: 30 }), (frames) => {
+        expect(fastLines(frames).lines).toEqual(slowLines(frames));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
