@@ -106,7 +106,8 @@ export function createSimulationServices() {
         mac: formatMacRows(state.mac, state.time),
         nat: formatNatRows(state.nat, state.time),
         tcp: formatTcpRows(state.tcp ?? []),
-        services: null, // replaced by the per-frame replay (engine: Simulation.servicesAt)
+        // Replayed to the frame (the engine keeps the replay for the next steps forward).
+        services: sim.servicesAt(device, Math.min(frame, sim.net.capture.count)),
         derivations: state.routes.filter((r) => r.derivation?.length).map((r) => ({ route: formatRoute(r), steps: r.derivation! })),
       };
     },
@@ -119,8 +120,7 @@ export function createSimulationServices() {
     },
 
     async 'sim.journey'({ sessionId }: Params<'sim.journey'>): Promise<Result<'sim.journey'>> {
-      session(sessionId);
-      throw new HostError('internal', 'the journey record is not built yet');
+      return session(sessionId).sim.journeyRecord();
     },
 
     async 'sim.secrets'({ sessionId }: Params<'sim.secrets'>): Promise<Result<'sim.secrets'>> {

@@ -1,0 +1,268 @@
+// The story of the URL journey, script-style on the sample lab at its scenarios' virtual times:
+// DHCP DORA, ARP, DNS root → TLD → authoritative, TCP, TLS, HTTP and rendering in order, each
+// entry pointing at frames whose bytes are what the entry says; the second visit told by the
+// caches with no DNS frame from the PC; revalidation an hour later; the CDN's HIT and MISS; the
+// page loads' rendering record.
+import { describe, it, expect } from 'vitest';
+import { formatIpv4 } from '../../../src-shared/net/addr';
+import { parseDns } from '../../../src-shared/net/wire/dns';
+import { decodeDhcpOptions, parseDhcp } from '../../../src-shared/net/wire/dhcp';
+import { parseArp } from '../../../src-shared/net/wire/arp';
+import { parseEthernet } from '../../../src-shared/net/wire/ethernet';
+import { parseIpv4 } from '../../../src-shared/net/wire/ipv4';
+import { parseTcp } from '../../../src-shared/net/wire/tcp';
+import { parseUdp } from '../../../src-shared/net/wire/udp';
+import { contract } from '../../../src-shared/ipc/contract';
+import { loadSample, runScenario } from '../testing/samples';
+import type { Simulation } from '../simulation';
+import type { StoryEntry } from './story';
+import { journeyStep } from './steps';
+
+const FILE = 'url-journey.lab.json';
+
+/** The transport of a frame, parsed independently of the story builder. */
+function transport(sim: Simulation, no: number) {
+  const bytes = sim.net.capture.bytesOf(no);
+  const eth = parseEthernet(bytes);
+  if (!eth.ok) throw new Error(`frame ${no}: not Ethernet`);
+  if (eth.repr.ethertype === 0x0806) {
+    const arp = parseArp(bytes, eth.payloadOffset, eth.payloadLength);
+    return { kind: 'arp' as const, arp: arp.ok ? arp.repr : undefined };
+  }
+  const ip = parseIpv4(bytes, eth.payloadOffset, eth.payloadLength);
+  if (!ip.ok) throw new Error(`frame ${no}: not IPv4`);
+  if (ip.repr.protocol === 17) {
+    const u = parseUdp(bytes, ip.payloadOffset, ip.payloadLength);
+    if (!u.ok) throw new Error(`frame ${no}: bad UDP`);
+    return { kind: 'udp' as const, src: ip.repr.src, dst: ip.repr.dst, sport: u.repr.srcPort, dport: u.repr.dstPort, payload: bytes.subarray(u.payloadOffset, u.payloadOffset + u.payloadLength) };
+  }
+  const t = parseTcp(bytes, ip.payloadOffset, ip.payloadLength);
+  if (!t.ok) throw new Error(`frame ${no}: bad TCP`);
+  return { kind: 'tcp' as const, src: ip.repr.src, dst: ip.repr.dst, sport: t.repr.srcPort, dport: t.repr.dstPort, flags: t.repr.flags, payloadLength: ip.payloadLength - t.headerLength };
+}
+
+const frameEntries = (story: StoryEntry[]) => story.filter((e) => e.firstFrame !== null);
+const kinds = (story: StoryEntry[], step: string) => story.filter((e) => e.step === step).map((e) => e.facts.kind);
+
+describe('journey story', () => {
+  const { sim } = runScenario(loadSample(FILE), 'boot and browse example.com');
+  const record = sim.journeyRecord();
+  const story = record.story;
+
+  it('matches the contract and is in time order', () => {
+    expect(contract['sim.journey'].result.safeParse(record).success).toBe(true);
+    for (let i = 1; i < story.length; i++) expect(story[i].startUs).toBeGreaterThanOrEqual(story[i - 1].startUs);
+    for (const e of story) {
+      expect(e.summary.length).toBeGreaterThan(10);
+      expect(e.causes.length).toBeLessThanOrEqual(12);
+    }
+  });
+
+  it('tells DORA, ARP, DNS from the root down, TCP, TLS, HTTP and rendering in order', () => {
+    // The first entry at t=0 is the whole DORA exchange of the PC (4 messages, each on two links).
+    const dhcp = story[0];
+    expect(dhcp).toMatchObject({ step: 'dhcp', device: 'pc', startUs: 0, firstFrame: 1, frameCount: 8 });
+    expect(dhcp.facts).toMatchObject({ kind: 'bound', address: '192.168.1.100', server: '192.168.1.1', messages: 'DISCOVER, OFFER, REQUEST, ACK', leaseTime: '3600' });
+    expect(dhcp.summary).toBe('pc got 192.168.1.100 from 192.168.1.1 for 3600 s (DHCP DISCOVER, OFFER, REQUEST, ACK)');
+
+    // Typed at 2 s (the scenario's atMs): address bar, caches, then the wire.
+    const typed = story.findIndex((e) => e.step === 'url');
+    expect(story[typed]).toMatchObject({ startUs: 2_000_000, device: 'pc', frameCount: 0, firstFrame: null, facts: { kind: 'navigate', input: 'example.com', url: 'http://example.com/', hstsUpgrade: 'no' } });
+    expect(story[typed + 1].facts).toMatchObject({ kind: 'http-cache-miss', url: 'http://example.com/' });
+    expect(story[typed + 2].facts).toMatchObject({ kind: 'browser-dns-miss', name: 'example.com' });
+    expect(story[typed + 3]).toMatchObject({ step: 'arp', device: 'pc', facts: { target: '192.168.1.1', mac: '02:00:00:00:01:01' } });
+
+    // The PC's query, the forwarder's, and the ISP resolver walking the hierarchy.
+    const dns = story.filter((e) => e.step === 'dns' && e.facts.name === 'example.com');
+    expect(dns.map((e) => `${e.device} ${e.facts.tier} ${e.facts.server}`)).toEqual([
+      'pc resolver 192.168.1.1',
+      'home-router resolver 100.64.0.1',
+      'isp root 198.41.0.4',
+      'isp TLD 192.5.6.30',
+      'isp authoritative 203.0.113.53',
+    ]);
+    expect(dns[2].facts.referral).toBe('com');
+    expect(dns[3].facts.referral).toBe('example.com');
+    expect(dns.every((e) => e.facts.address === '203.0.113.80')).toBe(false); // referrals carry no address
+    expect(dns[0].facts.address).toBe('203.0.113.80');
+    expect(dns[4].facts.address).toBe('203.0.113.80');
+    expect(dns[2].summary).toBe('isp asked the root server 198.41.0.4 for example.com A: referral to the com servers (a.gtld-servers.net.)');
+    // The CNAME into the CDN: root → net → the CDN's authoritative server.
+    expect(story.filter((e) => e.step === 'dns' && e.facts.name === 'www.example.com.cdn.example.net').map((e) => e.facts.tier)).toEqual(['root', 'TLD', 'authoritative']);
+
+    // The PC's own work, in order of steps (ARP and the routers' entries left out).
+    const pcSteps = story.filter((e) => (e.device === 'pc' && e.step !== 'arp') || e.step === 'render').map((e) => e.step);
+    const squeezed = pcSteps.filter((s, i) => s !== pcSteps[i - 1]);
+    expect(squeezed).toEqual(['dhcp', 'url', 'cache', 'dns', 'cache', 'tcp', 'http', 'cache', 'tcp', 'tls', 'http', 'url', 'cache', 'dns', 'cache', 'tcp', 'tls', 'http', 'url', 'cache', 'render', 'cache', 'http', 'cache', 'http', 'cache', 'render']);
+
+    const tcp = story.filter((e) => e.step === 'tcp' && e.device === 'pc');
+    expect(tcp.map((e) => e.facts.server)).toEqual(['203.0.113.80:80', '203.0.113.80:443', '198.51.100.80:443']);
+    expect(tcp.every((e) => e.facts.kind === 'open' && e.facts.flags === 'SYN, SYN-ACK')).toBe(true);
+
+    const tls = story.filter((e) => e.step === 'tls' && e.device === 'pc');
+    expect(tls.map((e) => [e.facts.sni, e.facts.cipher, e.facts.certificate])).toEqual([
+      ['example.com', 'TLS_AES_128_GCM_SHA256', 'valid, signed by the lab CA'],
+      ['www.example.com', 'TLS_AES_128_GCM_SHA256', 'valid, signed by the lab CA'],
+    ]);
+    // The edge opens its own connection to the origin inside the page request.
+    expect(story.some((e) => e.step === 'tls' && e.device === 'cdn-edge' && e.facts.sni === 'www.example.com')).toBe(true);
+
+    const http = story.filter((e) => e.step === 'http');
+    expect(http.map((e) => `${e.facts.method} ${e.facts.url} ${e.facts.status} ${e.facts.cacheStatus ?? '-'}`)).toEqual([
+      'GET http://example.com/ 301 -',
+      'GET https://example.com/ 301 -',
+      'GET https://www.example.com/ 200 cdn-edge; fwd=miss',
+      'GET https://www.example.com/style.css 200 cdn-edge; fwd=miss',
+      'GET https://www.example.com/logo.png 200 cdn-edge; fwd=miss',
+    ]);
+    expect(http.map((e) => e.facts.encrypted)).toEqual(['false', 'true', 'true', 'true', 'true']);
+
+    expect(kinds(story, 'render')).toEqual(['parsed', 'styled', 'painted']);
+    expect(story.at(-1)).toMatchObject({ step: 'render', facts: { kind: 'painted', title: 'Example Domain', items: '4' } });
+    expect(story.filter((e) => e.step === 'cache' && e.device === 'cdn-edge').map((e) => e.facts.kind)).toEqual(['cdn-miss', 'cdn-miss', 'cdn-miss']);
+    expect(story.some((e) => e.step === 'url' && e.facts.kind === 'hsts-learned' && e.facts.host === 'example.com')).toBe(true);
+  });
+
+  it('points every entry at real frames whose bytes are what it says', () => {
+    const count = sim.net.capture.count;
+    const covered = new Set<number>();
+    for (const e of frameEntries(story)) {
+      expect(e.firstFrame!).toBeGreaterThanOrEqual(1);
+      expect(e.lastFrame!).toBeLessThanOrEqual(count);
+      expect(e.startUs).toBe(sim.net.capture.timeOf(e.firstFrame!));
+      expect(e.endUs).toBeGreaterThanOrEqual(sim.net.capture.timeOf(e.lastFrame!));
+      const first = transport(sim, e.firstFrame!);
+      const step = journeyStep(sim.net.capture.bytesOf(e.firstFrame!));
+      if (e.step === 'http') expect(['http', 'tls']).toContain(step);
+      else expect(step).toBe(e.step);
+      switch (e.step) {
+        case 'dhcp': {
+          if (first.kind !== 'udp') throw new Error('DHCP over UDP');
+          const d = parseDhcp(first.payload);
+          const o = d.ok ? decodeDhcpOptions(d.value.repr.options) : undefined;
+          expect(o?.ok && o.value.messageType).toBe(1); // DISCOVER opens DORA
+          break;
+        }
+        case 'arp':
+          if (first.kind !== 'arp') throw new Error('ARP');
+          expect(first.arp?.operation).toBe(1);
+          expect(formatIpv4(first.arp!.targetIp)).toBe(e.facts.target);
+          break;
+        case 'dns': {
+          if (first.kind !== 'udp') throw new Error('DNS over UDP here');
+          const m = parseDns(first.payload);
+          expect(m.ok && m.value.message.qr).toBe(false);
+          expect(m.ok && m.value.message.questions[0].name.replace(/\.$/, '')).toBe(e.facts.name);
+          expect(formatIpv4(first.dst)).toBe(e.facts.server);
+          break;
+        }
+        case 'tcp':
+          if (first.kind !== 'tcp') throw new Error('TCP');
+          if (e.facts.kind === 'open') expect(first.flags & 0x12).toBe(0x02); // a SYN without ACK
+          expect(`${formatIpv4(first.dst)}:${first.dport}`).toBe(e.facts.server);
+          break;
+        case 'tls':
+        case 'http':
+          if (first.kind !== 'tcp') throw new Error('TCP');
+          expect(first.payloadLength).toBeGreaterThan(0);
+          break;
+      }
+      for (let no = e.firstFrame!; no <= e.lastFrame!; no++) covered.add(no);
+    }
+    // Every frame of the capture lies within some entry.
+    for (let no = 1; no <= count; no++) expect(covered.has(no), `frame ${no}`).toBe(true);
+    expect(frameEntries(story).reduce((n, e) => n + e.frameCount, 0)).toBe(count);
+  });
+
+  it('records each page load with request start times and the rendering record', () => {
+    expect(record.loads).toHaveLength(1);
+    const load = record.loads[0];
+    expect(load).toMatchObject({ device: 'pc', url: 'https://www.example.com/', startUs: 2_000_000, ok: true, error: null });
+    expect(load.requests.map((r) => r.url)).toEqual(['http://example.com/', 'https://example.com/', 'https://www.example.com/', 'https://www.example.com/style.css', 'https://www.example.com/logo.png']);
+    expect(load.requests[0].startUs).toBe(2_000_000);
+    for (let i = 1; i < load.requests.length; i++) expect(load.requests[i].startUs).toBeGreaterThan(load.requests[i - 1].startUs);
+    expect(load.endUs).toBe(story.at(-1)!.startUs);
+    const render = load.render!;
+    const lab = loadSample(FILE);
+    const site = lab.devices.find((d) => d.name === 'origin')!.web!.sites['www.example.com'] as { files: Record<string, { body?: string[]; base64?: string }> };
+    expect(render.html).toBe(site.files['/'].body!.join('\n'));
+    expect(render.dom.slice(0, 4)).toEqual([
+      { depth: 0, kind: 'element', name: 'html', attributes: {} },
+      { depth: 1, kind: 'element', name: 'head', attributes: {} },
+      { depth: 2, kind: 'element', name: 'title', attributes: {} },
+      { depth: 3, kind: 'text', name: 'Example Domain', attributes: {} },
+    ]);
+    expect(render.dom).toContainEqual({ depth: 2, kind: 'element', name: 'img', attributes: { src: '/logo.png', alt: 'logo' } });
+    expect(render.stylesheets).toEqual([{ url: 'https://www.example.com/style.css', rules: 3, css: site.files['/style.css'].body!.join('\n') }]);
+    expect(render.images).toEqual([{ url: 'https://www.example.com/logo.png', bytes: 73, contentType: 'image/png', base64: site.files['/logo.png'].base64 }]);
+    // The cascade: h1 { color: navy } from style.css, the UA's heading size.
+    expect(render.painted[0]).toMatch(/^heading 'Example Domain' — \d+px bold, navy$/);
+    expect(render.painted.at(-1)).toBe('styled by 3 CSS rule(s) from 1 stylesheet(s)');
+  });
+});
+
+describe('journey story on later visits', () => {
+  it('second visit: HSTS, fresh cache entries, and no DNS frame leaving the PC', () => {
+    const { sim } = runScenario(loadSample(FILE), 'browse again');
+    const story = sim.journeyRecord().story.filter((e) => e.startUs >= 5_000_000);
+    expect(story[0]).toMatchObject({ step: 'url', startUs: 5_000_000, facts: { url: 'https://example.com/', hstsUpgrade: 'yes' } });
+    expect(story.filter((e) => e.step === 'dns')).toEqual([]);
+    expect(story.filter((e) => e.step === 'cache').map((e) => `${e.facts.kind} ${e.facts.url}`)).toEqual([
+      'http-cache-miss https://example.com/',
+      'http-cache-stored https://example.com/',
+      'http-cache-fresh https://www.example.com/',
+      'http-cache-fresh https://www.example.com/style.css',
+      'http-cache-fresh https://www.example.com/logo.png',
+    ]);
+    // The one request on the wire reuses the open connection: an http entry, no TCP or TLS handshake.
+    expect(story.filter((e) => e.firstFrame !== null).map((e) => e.step)).toEqual(['http']);
+    for (let no = 1; no <= sim.net.capture.count; no++) {
+      const f = sim.net.capture.frame(no);
+      if (f.time >= 5_000_000 && f.fromInterface.device === 'pc') expect(journeyStep(f.bytes)).not.toBe('dns');
+    }
+  });
+
+  it('an hour later: stale pages revalidated with 304, the resolver goes straight to the authoritative servers, the lease renewed at T1', () => {
+    const { sim } = runScenario(loadSample(FILE), 'browse after the caches expire');
+    const story = sim.journeyRecord().story;
+    // T1 is half the 3600 s lease, counted from the binding just after the ACK reached the PC.
+    const bound = sim.net.capture.frame(story[0].lastFrame!).arrival;
+    const renew = story.find((e) => e.step === 'dhcp' && e.startUs >= 1_800_000_000)!;
+    expect(renew).toMatchObject({ device: 'pc', facts: { kind: 'renewed', messages: 'REQUEST, ACK', address: '192.168.1.100', server: '192.168.1.1' } });
+    expect(renew.startUs - 1_800_000_000).toBeGreaterThanOrEqual(bound);
+    expect(renew.startUs - 1_800_000_000).toBeLessThan(bound + 1000);
+    const late = story.filter((e) => e.startUs >= 3_700_000_000);
+    expect(late.filter((e) => e.step === 'dns' && e.device === 'isp').map((e) => e.facts.tier)).toEqual(['authoritative', 'authoritative', 'authoritative']);
+    expect(late.filter((e) => e.step === 'cache' && e.facts.kind.startsWith('http-cache')).map((e) => `${e.facts.kind} ${e.facts.url}`)).toEqual([
+      'http-cache-miss https://example.com/',
+      'http-cache-stored https://example.com/',
+      'http-cache-stale https://www.example.com/',
+      'http-cache-revalidated https://www.example.com/',
+      'http-cache-stale https://www.example.com/style.css',
+      'http-cache-revalidated https://www.example.com/style.css',
+      'http-cache-fresh https://www.example.com/logo.png',
+    ]);
+    expect(late.filter((e) => e.step === 'http').map((e) => `${e.facts.url} ${e.facts.status} ${e.facts.source}`)).toEqual([
+      'https://example.com/ 301 network',
+      'https://www.example.com/ 304 revalidated',
+      'https://www.example.com/style.css 304 revalidated',
+    ]);
+    expect(late.find((e) => e.step === 'cache' && e.facts.kind === 'os-dns-miss')).toBeDefined();
+  });
+
+  it('cold browser, warm CDN: the edge answers from its shared cache', () => {
+    const { sim } = runScenario(loadSample(FILE), 'cold browser, warm CDN');
+    const story = sim.journeyRecord().story;
+    expect(story.filter((e) => e.step === 'cache' && e.device === 'cdn-edge').map((e) => `${e.facts.kind} ${e.facts.url}`)).toEqual([
+      'cdn-miss https://www.example.com/',
+      'cdn-miss https://www.example.com/style.css',
+      'cdn-miss https://www.example.com/logo.png',
+      'cdn-hit https://www.example.com/',
+      'cdn-hit https://www.example.com/style.css',
+      'cdn-hit https://www.example.com/logo.png',
+    ]);
+    const late = story.filter((e) => e.step === 'http' && e.startUs >= 5_000_000).map((e) => e.facts.cacheStatus);
+    expect(late).toHaveLength(3);
+    for (const status of late) expect(status).toMatch(/^cdn-edge; hit; ttl=\d+$/);
+  });
+});
