@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readCapture } from '../../../capture';
-import { addDecryptionSecrets, createPacket, createSession, lookupField, tlsKeyLog } from '../index';
+import { addDecryptionSecrets, createPacket, createSession, lookupField, tlsKeyLog, type ProtoNode } from '../index';
 import { fieldColumns, fieldsRow } from '../summary';
 import { compileFilter } from '../../filter';
 
@@ -100,5 +100,52 @@ describe('TLS decryption vs tshark 4.0', () => {
     const session = createSession({ keyLog: '# comment\nCLIENT_RANDOM zz 00\nBOGUS_LABEL 00 11\n\nSERVER_TRAFFIC_SECRET_0 ' + '00'.repeat(32) + ' ' + '11'.repeat(48) + '\n' });
     expect(tlsKeyLog(session).errors.map((e) => e.line)).toEqual([2, 3]);
     expect(tlsKeyLog(session).size).toBe(1);
+  });
+
+  it('the decrypted bytes are extra data sources, as tshark -x prints them ("Decrypted TLS (N bytes)"), and tree items point inside them', () => {
+    for (const file of ['https-tls13-dsb.pcapng', 'https-tls12-dsb.pcapng']) {
+      // tshark -x: after each frame's own hex dump come its other data sources, each "Label (N bytes):" + hex lines.
+      const expected = new Map<number, string[]>();
+      let frame = 0;
+      let current: string[] | null = null;
+      for (const line of tshark(['-r', path.join(DIR, file), '-x', '-T', 'text', '-P'])) {
+        const head = /^\s*(\d+) /.exec(line);
+        const label = /^(Decrypted TLS \(\d+ bytes\)):$/.exec(line);
+        const hexLine = /^[0-9a-f]{4}  ((?:[0-9a-f]{2} )+)/.exec(line);
+        if (label) {
+          const list = expected.get(frame) ?? [];
+          list.push(label[1] + ' ');
+          expected.set(frame, list);
+          current = list;
+        } else if (hexLine && current) current[current.length - 1] += hexLine[1].replace(/ /g, '');
+        else if (head && !hexLine) {
+          frame = Number(head[1]);
+          current = null;
+        } else if (!hexLine) current = null;
+      }
+      const capture = readCapture(new Uint8Array(readFileSync(path.join(DIR, file))));
+      const session = createSession();
+      addDecryptionSecrets(session, capture.secrets);
+      const packet = createPacket({ tree: true, columns: true, wanted: null });
+      const got = new Map<number, string[]>();
+      capture.packets.forEach((pk, i) => {
+        session.dissect(packet, pk.data, i + 1, pk.originalLength, pk.timestamp.seconds, pk.timestamp.nanoseconds, 1);
+        const sources = packet.dataSources.filter((d) => d.label.startsWith('Decrypted TLS'));
+        if (sources.length) got.set(i + 1, sources.map((d) => d.label + ' ' + Array.from(d.data, (x) => x.toString(16).padStart(2, '0')).join('')));
+        const walk = (nodes: ProtoNode[]): void => {
+          for (const n of nodes) {
+            if (n.dataSource !== undefined) {
+              const size = packet.dataSources[n.dataSource].data.length;
+              expect(n.source, n.label).toBe('reassembled');
+              expect(n.offset + n.length, `${file} frame ${i + 1} ${n.label}`).toBeLessThanOrEqual(size);
+            }
+            if (n.children) walk(n.children);
+          }
+        };
+        walk(packet.roots);
+      });
+      expect(expected.size).toBeGreaterThan(3);
+      expect(got).toEqual(expected);
+    }
   });
 });
