@@ -51,7 +51,7 @@ export class ServicesReplay {
       seed: this.seed,
       onFrame: (s, no) => {
         if (no < this.target) return;
-        this.byFrame.set(no, new Map(s.lab.devices.filter((d) => d.type !== 'switch').map((d) => [d.name, s.servicesNow(d.name)])));
+        this.byFrame.set(no, new Map(s.lab.devices.map((d) => [d.name, s.servicesNow(d.name)])));
       },
     });
     this.sim = sim;
