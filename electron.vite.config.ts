@@ -7,7 +7,13 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      lib: { entry: resolve(__dirname, 'src-main/electron/main.ts') },
+      // The engine runs in its own thread (src-main/host/simulation-proxy.ts), bundled as its own file.
+      lib: {
+        entry: {
+          main: resolve(__dirname, 'src-main/electron/main.ts'),
+          'simulation-worker': resolve(__dirname, 'src-main/host/simulation-worker.ts'),
+        },
+      },
     },
   },
   preload: {

@@ -6,8 +6,13 @@ import path from 'node:path';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 await build({
-  entryPoints: [path.join(root, 'src-main/cli/index.ts')],
-  outfile: path.join(root, 'out/cli/packetlab.cjs'),
+  // The simulation worker thread is its own file beside the CLI (src-main/host/simulation-proxy.ts).
+  entryPoints: {
+    packetlab: path.join(root, 'src-main/cli/index.ts'),
+    'simulation-worker': path.join(root, 'src-main/host/simulation-worker.ts'),
+  },
+  outdir: path.join(root, 'out/cli'),
+  outExtension: { '.js': '.cjs' },
   bundle: true,
   platform: 'node',
   target: 'node20',

@@ -47,6 +47,8 @@ async function start(): Promise<void> {
     labFolder: app.getPath('documents'),
     templatesDir: app.isPackaged ? path.join(process.resourcesPath, 'topologies') : path.join(app.getAppPath(), 'topologies'),
     initialLab: labArgument(process.argv),
+    // Bundled beside main.js by electron-vite: runs do not block the window's IPC.
+    simulationWorker: path.join(__dirname, 'simulation-worker.js'),
     dialogs: {
       async openLab() {
         const r = await dialog.showOpenDialog(mainWindow!, {
@@ -195,6 +197,7 @@ async function start(): Promise<void> {
     }
   });
   app.on('window-all-closed', () => app.quit());
+  app.on('will-quit', () => void services.dispose());
 
   await mainWindow.loadURL(devServerUrl ?? `${APP_ORIGIN}/index.html`);
 }

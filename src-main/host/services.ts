@@ -7,6 +7,7 @@ import { HostError } from '../../src-shared/ipc/client';
 import type { Result } from '../../src-shared/ipc/contract';
 import { writeFileAtomic } from './atomic-file';
 import { createSimulationServices } from './simulation';
+import { createSimulationProxy, spawnSimulationWorker } from './simulation-proxy';
 import { GrantedPaths, LAB_EXTENSION, labFileName, resolveInFolder } from './lab-access';
 import type { HostServices } from './dispatch';
 
@@ -29,12 +30,14 @@ export interface HostOptions {
   initialLab: string | null;
   dialogs?: DialogAdapter;
   platform?: string;
+  /** The bundled simulation worker script: runs go to a worker thread. Without it (tests), in-process. */
+  simulationWorker?: string;
 }
 
 const MAX_RECENT = 10;
 const MAX_LAB_BYTES = 64 * 1024 * 1024;
 
-export function createHostServices(options: HostOptions): HostServices & { grantPath(file: string): void } {
+export function createHostServices(options: HostOptions): HostServices & { grantPath(file: string): void; dispose(): Promise<void> } {
   const granted = new GrantedPaths();
   if (options.mode === 'electron' && options.initialLab) granted.grant(options.initialLab);
   const recentFile = path.join(options.dataDir, 'recent.json');
@@ -80,9 +83,16 @@ export function createHostServices(options: HostOptions): HostServices & { grant
     return { path: displayPath(absolute), name: path.basename(absolute), text };
   }
 
+  const worker = options.simulationWorker ? createSimulationProxy(() => spawnSimulationWorker(options.simulationWorker!)) : null;
+  const simulation = worker ?? createSimulationServices();
+
   return {
     grantPath: (file) => granted.grant(file),
-    ...createSimulationServices(),
+    ...simulation,
+    /** Stops the simulation worker (quit): its thread must not outlive the app. */
+    dispose: async () => {
+      await worker?.close();
+    },
 
     async 'app.info'() {
       return {

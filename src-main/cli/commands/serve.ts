@@ -53,6 +53,7 @@ export const serveCommand: CliCommand = {
       labFolder,
       templatesDir: path.join(root, 'topologies'),
       initialLab: labFile ? path.relative(labFolder, labFile).split(path.sep).join('/') : null,
+      simulationWorker: simulationWorkerScript(),
     });
     let server;
     try {
@@ -69,6 +70,16 @@ export const serveCommand: CliCommand = {
       process.once('SIGTERM', stop);
     });
     await server.close();
+    await services.dispose();
     return 0;
   },
 };
+
+/**
+ * The simulation worker bundled beside the CLI (out/cli/simulation-worker.cjs). Running from sources
+ * (tests), there is none and runs stay in-process.
+ */
+function simulationWorkerScript(): string | undefined {
+  const script = path.join(__dirname, 'simulation-worker.cjs');
+  return existsSync(script) ? script : undefined;
+}
