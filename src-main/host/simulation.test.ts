@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readCapture } from '../../src-shared/capture';
+import { contract } from '../../src-shared/ipc/contract';
 import { createDispatcher } from './dispatch';
 import { serveServices, tempDir } from './test-support';
 
@@ -88,8 +89,31 @@ describe('simulation host services', () => {
       rmSync(dir, { recursive: true, force: true });
     }
 
-    const pc = frames.result.length ? (frames.result as unknown as { device: string }[])[0].device : 'pc';
-    const state = (await dispatch('sim.stateAt', { sessionId: result.sessionId, device: pc, frame: result.frameCount })) as { ok: true; result: { tcp: string; servicesAtEnd: unknown } };
-    expect(state.result.servicesAtEnd).not.toBeNull();
+    // The PC's services at the first frame (its DISCOVER) and at the last: replayed, in the contract's shape.
+    const pc = (frames.result as unknown as { device: string }[])[0].device;
+    expect(pc).toBe('pc');
+    const first = (await dispatch('sim.stateAt', { sessionId: result.sessionId, device: pc, frame: 1 })) as { ok: true; result: any };
+    const last = (await dispatch('sim.stateAt', { sessionId: result.sessionId, device: pc, frame: result.frameCount })) as { ok: true; result: any };
+    for (const s of [first, last]) expect(contract['sim.stateAt'].result.safeParse(s.result).success).toBe(true);
+    expect(first.result.services.dhcpClients).toEqual([{ iface: 'eth0', state: 'SELECTING', address: null, server: null, renewInS: null, rebindInS: null, expiresInS: null }]);
+    expect(first.result.services.hsts).toEqual([{ host: 'www.example.com', includeSubDomains: true, preloaded: true, expiresInS: null }]);
+    expect(last.result.services.dhcpClients[0]).toMatchObject({ state: 'BOUND', address: '192.168.1.100', server: '192.168.1.1' });
+    const osCache = last.result.services.dnsCaches.find((c: { tier: string }) => c.tier === 'os');
+    expect(osCache.entries.map((e: { name: string }) => e.name)).toContain('example.com');
+    const router = (await dispatch('sim.stateAt', { sessionId: result.sessionId, device: 'home-router', frame: result.frameCount })) as { ok: true; result: any };
+    expect(router.result.services.dhcpLeases).toEqual([expect.objectContaining({ address: '192.168.1.100', state: 'bound', hostname: 'pc' })]);
+
+    // The journey record: its story and the page load, valid against the contract.
+    const journey = (await dispatch('sim.journey', { sessionId: result.sessionId })) as { ok: true; result: any };
+    expect(journey.ok).toBe(true);
+    expect(contract['sim.journey'].result.safeParse(journey.result).success).toBe(true);
+    const story = journey.result.story as { step: string; firstFrame: number | null; lastFrame: number | null }[];
+    expect(story[0]).toMatchObject({ step: 'dhcp', firstFrame: 1 });
+    for (const step of ['url', 'cache', 'dhcp', 'arp', 'dns', 'tcp', 'tls', 'http', 'render']) expect(story.map((e) => e.step)).toContain(step);
+    expect(story.every((e) => e.lastFrame === null || e.lastFrame <= result.frameCount)).toBe(true);
+    expect(journey.result.loads).toHaveLength(1);
+    expect(journey.result.loads[0]).toMatchObject({ device: 'pc', url: 'https://www.example.com/', ok: true, render: { title: 'Example Domain' } });
+    expect(journey.result.loads[0].render.images[0].base64).not.toBe('');
+    expect(await dispatch('sim.journey', { sessionId: 'nope' })).toMatchObject({ ok: false, error: { code: 'not-found' } });
   }, 120_000);
 });
