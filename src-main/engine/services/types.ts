@@ -44,10 +44,28 @@ export interface OutboundDatagram {
   cause: string;
 }
 
+/**
+ * A DNS query a service wants sent over TCP (RFC 7766), after a truncated UDP answer: the engine
+ * connects to `dst:dstPort`, sends the message with its 2-byte length prefix, reads one reply,
+ * closes, and hands the reply (or the failure) back with `token` (`DnsResolver.tcpAnswer`).
+ * `services/dns/tcp-transport.ts` does this on a device's TcpStack.
+ */
+export interface OutboundTcpQuery {
+  token: number;
+  src?: Ipv4Address;
+  dst: Ipv4Address;
+  dstPort: number;
+  /** One DNS message, without the length prefix. */
+  payload: Uint8Array;
+  cause: string;
+}
+
 /** What a call into a service produced. */
 export interface ServiceStep<E = never> {
   sends: OutboundDatagram[];
   events: E[];
   /** Absolute virtual time of the next `poll` the service needs, or undefined for none. */
   nextPoll: Micros | undefined;
+  /** DNS queries to send over TCP (only the resolver asks for these); absent = none. */
+  tcp?: OutboundTcpQuery[];
 }

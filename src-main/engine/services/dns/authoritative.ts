@@ -4,7 +4,7 @@
 // authority section of positive answers and their addresses in the additional section — and the
 // transport rules: UDP answers over 512 bytes (or the client's EDNS size) lose the additional
 // section first and are then truncated with TC set so the client retries over TCP (RFC 1035 §4.2.1,
-// RFC 6891 §7).
+// RFC 6891 §7); as BIND 9 does, a client without EDNS keeps the answer records that fit.
 import { canonicalName, DnsRcode, DnsType, emitDns, frameDnsTcp, parseDns, rcodeName, splitDnsTcp, typeName, type DnsMessage, type DnsRecord } from '../../../../src-shared/net/wire/dns';
 import { ZoneIndex, type Zone } from '../../../../src-shared/lab/tables/zone';
 import { answerQuery, LAB_EDNS_UDP_SIZE } from '../../../../src-shared/lab/tables/zone-answer';
@@ -63,11 +63,22 @@ export class DnsAuthoritativeServer {
         response.additionals = [];
         bytes = emitDns(response);
         if (bytes.length > limit) {
+          // BIND 9: a client without EDNS gets the answer records that fit (TC says there is more);
+          // an EDNS client gets none. Either way nothing from the authority section.
+          const answers = response.answers;
           response.authorities = [];
           response.answers = [];
           response.tc = true;
           bytes = emitDns(response);
-          cause += ` — ${full} bytes do not fit in ${limit}: truncated (TC), retry over TCP`;
+          if (!query.edns) {
+            for (let k = 1; k <= answers.length; k++) {
+              const more = emitDns({ ...response, answers: answers.slice(0, k) });
+              if (more.length > limit) break;
+              response.answers = answers.slice(0, k);
+              bytes = more;
+            }
+          }
+          cause += ` — ${full} bytes do not fit in ${limit}: truncated (TC${response.answers.length ? `, ${response.answers.length} of ${answers.length} answer records kept` : ''}), retry over TCP`;
         } else cause += ` — additional section dropped to fit ${limit} bytes`;
       }
     }

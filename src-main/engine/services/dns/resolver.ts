@@ -6,7 +6,9 @@
 //  - 'forwarding' (the home router, like dnsmasq): sends the client's question to an upstream
 //    resolver with RD set and caches what comes back.
 // Query IDs and source ports come from the caller's seeded RNG; every upstream query has a timeout
-// after which the next server is tried. Guards: a query budget per client question, a CNAME chain
+// after which the next server is tried. A truncated UDP answer (TC) is asked again of the same
+// server over TCP, as BIND does (RFC 7766 §5): the step carries the query in `tcp` and the engine
+// hands the reply back with `tcpAnswer`. Guards: a query budget per client question, a CNAME chain
 // limit and an NS-lookup depth limit, each ending in SERVFAIL with the reason as cause.
 import type { Ipv4Address } from '../../../../src-shared/net/addr';
 import { formatIpv4, parseIpv4 } from '../../../../src-shared/net/addr';
@@ -16,7 +18,7 @@ import {
 import { LAB_EDNS_UDP_SIZE } from '../../../../src-shared/lab/tables/zone-answer';
 import { CacheRank, DnsCache, type CacheEntrySnapshot, type CacheLimits } from './cache';
 import { DNS_PORT, questionText, UDP_PLAIN_LIMIT } from './authoritative';
-import type { InboundDatagram, Micros, OutboundDatagram, ServiceRng, ServiceStep } from '../types';
+import type { InboundDatagram, Micros, OutboundDatagram, OutboundTcpQuery, ServiceRng, ServiceStep } from '../types';
 
 export interface NameServerHint {
   name: string;
@@ -42,6 +44,8 @@ export interface ResolverConfig {
   address?: Ipv4Address;
   /** Wait for an upstream answer before trying the next server (default 800 ms, BIND's first RTO). */
   timeout?: Micros;
+  /** Wait for a DNS-over-TCP exchange (connect, query, answer) before trying the next server (default 4 × timeout). */
+  tcpTimeout?: Micros;
   /** Times each server is tried for one question (default 2). */
   attemptsPerServer?: number;
   /** Upstream queries allowed for one client question, NS lookups included (default 40). */
@@ -71,7 +75,10 @@ interface Candidate {
 
 interface Outstanding {
   id: number;
+  /** UDP source port; 0 for a TCP query. */
   port: number;
+  /** TCP query token (0 for UDP). */
+  token: number;
   server: Ipv4Address;
   serverName: string;
   qname: string;
@@ -106,7 +113,7 @@ export interface ResolverSnapshot {
   mode: 'recursive' | 'forwarding';
   cache: CacheEntrySnapshot[];
   pending: { question: string; name: string; zone: string; server?: string; deadline?: Micros }[];
-  stats: { clientQueries: number; cacheAnswers: number; upstreamQueries: number; timeouts: number; servfails: number };
+  stats: { clientQueries: number; cacheAnswers: number; upstreamQueries: number; tcpQueries: number; timeouts: number; servfails: number };
 }
 
 const show = (n: string) => (n === '' ? '.' : canonicalName(n));
@@ -117,18 +124,23 @@ export class DnsResolver {
   readonly cache: DnsCache;
   private readonly active: Resolution[] = [];
   private readonly byPort = new Map<number, Resolution>();
-  private readonly stats = { clientQueries: 0, cacheAnswers: 0, upstreamQueries: 0, timeouts: 0, servfails: 0 };
+  private readonly byToken = new Map<number, Resolution>();
+  private nextToken = 1;
+  private readonly stats = { clientQueries: 0, cacheAnswers: 0, upstreamQueries: 0, tcpQueries: 0, timeouts: 0, servfails: 0 };
   private readonly timeout: Micros;
+  private readonly tcpTimeout: Micros;
   private readonly attempts: number;
   private readonly maxQueries: number;
   private readonly maxChain: number;
   private readonly maxDepth: number;
   private sends: OutboundDatagram[] = [];
+  private tcpSends: OutboundTcpQuery[] = [];
   private events: ResolverEvent[] = [];
 
   constructor(readonly config: ResolverConfig, private readonly rng: ServiceRng, cache?: DnsCache) {
     this.cache = cache ?? new DnsCache(config.cache);
     this.timeout = config.timeout ?? 800_000;
+    this.tcpTimeout = config.tcpTimeout ?? 4 * this.timeout;
     this.attempts = config.attemptsPerServer ?? 2;
     this.maxQueries = config.maxQueries ?? 40;
     this.maxChain = config.maxCnameChain ?? 8;
@@ -157,14 +169,30 @@ export class DnsResolver {
     return this.flushStep();
   }
 
+  /**
+   * The reply to a TCP query of an earlier step (`reply` is one DNS message without its length
+   * prefix), or `undefined` with the reason when the connection failed or closed without one.
+   */
+  tcpAnswer(now: Micros, token: number, reply: Uint8Array | undefined, failure = 'the connection closed without an answer'): ServiceStep<ResolverEvent> {
+    const r = this.byToken.get(token);
+    const o = r?.outstanding;
+    if (!r || !o) return this.flushStep();
+    const parsed = reply ? parseDns(reply) : undefined;
+    if (!parsed?.ok) {
+      this.release(r);
+      this.sendNext(now, r, `no answer over TCP from ${o.serverName} (${formatIpv4(o.server)}): ${parsed ? `malformed reply (${parsed.error.message})` : failure}`);
+    } else this.accept(now, r, o, parsed.value.message, 'TCP');
+    return this.flushStep();
+  }
+
   /** Timeouts. */
   poll(now: Micros): ServiceStep<ResolverEvent> {
-    for (const r of [...this.byPort.values()]) {
+    for (const r of [...this.byPort.values(), ...this.byToken.values()]) {
       const o = r.outstanding;
       if (!o || o.deadline > now) continue;
       this.stats.timeouts++;
       this.release(r);
-      this.sendNext(now, r, `no answer from ${o.serverName} (${formatIpv4(o.server)}) within ${this.timeout / 1000} ms`);
+      this.sendNext(now, r, `no answer from ${o.serverName} (${formatIpv4(o.server)}) within ${(o.token ? this.tcpTimeout : this.timeout) / 1000} ms${o.token ? ' over TCP' : ''}`);
     }
     return this.flushStep();
   }
@@ -175,7 +203,7 @@ export class DnsResolver {
 
   nextPoll(): Micros | undefined {
     let next: Micros | undefined;
-    for (const r of this.byPort.values()) if (r.outstanding && (next === undefined || r.outstanding.deadline < next)) next = r.outstanding.deadline;
+    for (const map of [this.byPort, this.byToken]) for (const r of map.values()) if (r.outstanding && (next === undefined || r.outstanding.deadline < next)) next = r.outstanding.deadline;
     return next;
   }
 
@@ -184,7 +212,7 @@ export class DnsResolver {
       name: this.config.name, mode: this.config.mode, cache: this.cache.snapshot(now), stats: { ...this.stats },
       pending: this.active.filter((r) => !r.done).map((r) => ({
         question: questionText(r.qname, r.qtype), name: show(r.name), zone: show(r.zone),
-        server: r.outstanding && `${r.outstanding.serverName} (${formatIpv4(r.outstanding.server)})`, deadline: r.outstanding?.deadline,
+        server: r.outstanding && `${r.outstanding.serverName} (${formatIpv4(r.outstanding.server)})${r.outstanding.token ? ' over TCP' : ''}`, deadline: r.outstanding?.deadline,
       })),
     };
   }
@@ -192,7 +220,11 @@ export class DnsResolver {
   // -------------------------------------------------------------------------------------------
 
   private flushStep(): ServiceStep<ResolverEvent> {
-    const step = { sends: this.sends, events: this.events, nextPoll: this.nextPoll() };
+    const step: ServiceStep<ResolverEvent> = { sends: this.sends, events: this.events, nextPoll: this.nextPoll() };
+    if (this.tcpSends.length) {
+      step.tcp = this.tcpSends;
+      this.tcpSends = [];
+    }
     this.sends = [];
     this.events = [];
     return step;
@@ -315,10 +347,12 @@ export class DnsResolver {
     this.fail(now, r, `${why}; no more servers to ask for ${show(r.zone)}`);
   }
 
-  private sendQuery(now: Micros, r: Resolution, serverName: string, server: Ipv4Address, why: string): void {
+  private sendQuery(now: Micros, r: Resolution, serverName: string, server: Ipv4Address, why: string, tcp = false): void {
     let port = 0;
-    do port = 1024 + this.rng.nextInt(65536 - 1024);
-    while (this.byPort.has(port) || port === DNS_PORT);
+    if (!tcp) {
+      do port = 1024 + this.rng.nextInt(65536 - 1024);
+      while (this.byPort.has(port) || port === DNS_PORT);
+    }
     const id = this.rng.nextU32() & 0xffff;
     const forwarding = this.config.mode === 'forwarding';
     const query: DnsMessage = {
@@ -326,28 +360,53 @@ export class DnsResolver {
       questions: [{ name: r.name, type: r.qtype, class: 1 }], answers: [], authorities: [], additionals: [],
       edns: { udpSize: LAB_EDNS_UDP_SIZE, extendedRcode: 0, version: 0, dnssecOk: false, z: 0, options: [] },
     };
-    r.outstanding = { id, port, server, serverName, qname: r.name, qtype: r.qtype, deadline: now + this.timeout };
+    const token = tcp ? this.nextToken++ : 0;
+    r.outstanding = { id, port, token, server, serverName, qname: r.name, qtype: r.qtype, deadline: now + (tcp ? this.tcpTimeout : this.timeout) };
     r.budget.queries++;
     this.stats.upstreamQueries++;
-    this.byPort.set(port, r);
     const target = forwarding ? `forwarding to ${serverName}` : `asking ${zoneLabel(r.zone)} (${serverName} ${formatIpv4(server)})`;
-    this.sends.push({ src: this.config.address, srcPort: port, dst: server, dstPort: DNS_PORT, payload: emitDns(query), cause: `${why} — ${target} for ${questionText(r.name, r.qtype)}` });
+    const cause = `${why} — ${target} for ${questionText(r.name, r.qtype)}`;
+    if (tcp) {
+      this.stats.tcpQueries++;
+      this.byToken.set(token, r);
+      this.tcpSends.push({ token, src: this.config.address, dst: server, dstPort: DNS_PORT, payload: emitDns(query), cause: `${cause} over TCP` });
+    } else {
+      this.byPort.set(port, r);
+      this.sends.push({ src: this.config.address, srcPort: port, dst: server, dstPort: DNS_PORT, payload: emitDns(query), cause });
+    }
   }
 
   private release(r: Resolution): void {
-    if (r.outstanding) this.byPort.delete(r.outstanding.port);
+    if (r.outstanding) {
+      if (r.outstanding.token) this.byToken.delete(r.outstanding.token);
+      else this.byPort.delete(r.outstanding.port);
+    }
     r.outstanding = undefined;
   }
 
   private upstreamAnswer(now: Micros, d: InboundDatagram, m: DnsMessage): void {
     const r = this.byPort.get(d.dstPort)!;
     const o = r.outstanding!;
+    // RFC 5452 §9.1: the answer must come from the server asked (to the port used), with our ID and our question.
+    if (d.src !== o.server || d.srcPort !== DNS_PORT) return;
+    this.accept(now, r, o, m, 'UDP');
+  }
+
+  /** An upstream reply over either transport: checked against the query, then used. */
+  private accept(now: Micros, r: Resolution, o: Outstanding, m: DnsMessage, transport: 'UDP' | 'TCP'): void {
     const q = m.questions[0];
-    // RFC 5452 §9.1: the answer must come from the server asked, with our ID and our question.
-    if (m.id !== o.id || d.src !== o.server || d.srcPort !== DNS_PORT || !q || canonicalName(q.name) !== o.qname || q.type !== o.qtype) return;
+    if (!m.qr || m.id !== o.id || !q || canonicalName(q.name) !== o.qname || q.type !== o.qtype) {
+      if (transport === 'UDP') return; // maybe a spoofing attempt: keep waiting (RFC 5452)
+      this.release(r);
+      return this.sendNext(now, r, `reply over TCP from ${o.serverName} (${formatIpv4(o.server)}) does not match the query`);
+    }
     this.release(r);
-    const from = `${o.serverName} (${formatIpv4(o.server)})`;
-    if (m.tc) return this.sendNext(now, r, `truncated answer (TC) from ${from}; this resolver does not retry over TCP`);
+    const from = `${o.serverName} (${formatIpv4(o.server)})${transport === 'TCP' ? ' over TCP' : ''}`;
+    if (m.tc) {
+      // RFC 7766 §5: ask the same server again over TCP (a TC over TCP means a broken server).
+      if (transport === 'UDP') return this.sendQuery(now, r, o.serverName, o.server, `truncated answer (TC) from ${from}: retrying over TCP`, true);
+      return this.sendNext(now, r, `TC set in a TCP answer from ${from}`);
+    }
     if (m.rcode !== DnsRcode.NOERROR && m.rcode !== DnsRcode.NXDOMAIN) return this.sendNext(now, r, `${rcodeName(m.rcode)} from ${from}`);
     const forwarding = this.config.mode === 'forwarding';
     // Only a forwarder's own, unchased question is relayed verbatim.

@@ -1,0 +1,192 @@
+// A truncated UDP answer makes the recursive resolver ask the same server again over TCP, as BIND
+// does (RFC 7766 §5): on a two-device lab at exact virtual times — the UDP query, the answer with
+// TC, the TCP handshake, the length-prefixed query and the answer in two segments, the close —
+// read back by tshark with no malformed packets, good checksums and no warnings. The authoritative
+// server's truncation is compared with a live named on the same zone. Needs tshark and named;
+// fails, not skips, without them.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadLabText, tableText } from '../../../../src-shared/lab';
+import { ipv4 } from '../../../../src-shared/net/addr';
+import { DnsType, emitDns, parseDns, recordToText, type DnsMessage } from '../../../../src-shared/net/wire/dns';
+import { exportPcapng } from '../../export/pcapng';
+import { ServiceRunner } from '../../journey/service-runner';
+import { deriveRng } from '../../sim/rng';
+import { Simulation } from '../../simulation';
+import { describeFrame } from '../../testing/frames';
+import { DnsResolver, type ResolverEvent } from './resolver';
+import { DnsTcpClient, serveDnsOverTcp } from './tcp-transport';
+
+// big.test: 7 TXT records of 200 bytes (1572 bytes: over 1232 even with EDNS); mid.test: 3 (over 512 only).
+const ZONE = [
+  '$ORIGIN .', '$TTL 3600',
+  '@ IN SOA a.root-servers.test. hostmaster.test. 1 7200 900 1209600 300',
+  '@ IN NS a.root-servers.test.',
+  'a.root-servers.test. IN A 10.0.0.53',
+  ...Array.from({ length: 7 }, (_, i) => `big.test. IN TXT "${String(i).repeat(200)}"`),
+  ...['x', 'y', 'z'].map((c) => `mid.test. IN TXT "${c.repeat(200)}"`),
+];
+const LAB = JSON.stringify({
+  version: 2,
+  devices: [
+    { name: 'resolver', type: 'host', position: { x: 0, y: 0 }, interfaces: [{ name: 'eth0', ipv4: '10.0.0.1/24' }] },
+    { name: 'root', type: 'dns-server', position: { x: 0, y: 0 }, interfaces: [{ name: 'eth0', ipv4: '10.0.0.53/24' }], tables: { zone: ZONE } },
+  ],
+  links: [{ a: { device: 'resolver', interface: 'eth0' }, b: { device: 'root', interface: 'eth0' }, latencyMs: 1, bandwidthMbps: 100 }],
+});
+
+function lab() {
+  const loaded = loadLabText(LAB);
+  if (!loaded.ok) throw new Error(loaded.errors.map((e) => e.message).join('; '));
+  return loaded.lab;
+}
+
+/** The lab with the resolver driven the way the engine drives a service, its TCP queries on the device's TCP stack. */
+function run() {
+  const sim = new Simulation(lab());
+  serveDnsOverTcp(sim.tcp('root'), sim.services.get('root')!.authoritative!);
+  const resolver = new DnsResolver({ name: 'resolver', mode: 'recursive', rootHints: [{ name: 'a.root-servers.test', address: ipv4('10.0.0.53') }] }, deriveRng(1, 'dns:test'));
+  const events: ResolverEvent[] = [];
+  let client: DnsTcpClient | undefined;
+  const runner = new ServiceRunner<ResolverEvent>(sim.ipDevice('resolver'), {
+    label: 'DNS resolver',
+    poll: (now) => client!.take(resolver.poll(now)),
+    ports: () => resolver.ports(),
+    receive: (now, d) => client!.take(resolver.receive(now, d)),
+    onEvents: (e) => void events.push(...e),
+  });
+  client = new DnsTcpClient(sim.tcp('resolver'), (token, reply, failure) => runner.apply(client!.take(resolver.tcpAnswer(sim.net.now, token, reply, failure))));
+  sim.net.scheduler.at(1000, 'test lookup', () => runner.apply(client!.take(resolver.lookup(sim.net.now, 'big.test', DnsType.TXT, 'q'))));
+  sim.run({ until: 5_000_000 });
+  return { sim, resolver, events };
+}
+
+/** Serialization at 100 Mbit/s: (frame + 24 bytes of preamble, FCS and gap; at least 60) × 8 / 100, whole µs up. */
+const ser = (len: number) => Math.ceil(((Math.max(len, 60) + 24) * 8) / 100);
+/** Sent at `t`, `len` bytes long: when it arrives after 1 ms of latency (and the reply leaves at once). */
+const arrive = (t: number, len: number) => t + ser(len) + 1000;
+
+describe('recursive resolver: TC → retry over TCP (RFC 7766)', () => {
+  it('shows the truncated UDP answer, the handshake and the DNS-over-TCP exchange at exact times', () => {
+    const { sim, resolver, events } = run();
+    const frames = Array.from({ length: sim.net.capture.count }, (_, i) => sim.net.capture.frame(i + 1));
+    const seen = frames.map((f) => [f.time, f.bytes.length, describeFrame(f.bytes).replace(/\d{4,5} > 53|53 > \d{4,5}/, (p) => p.replace(/\d{4,5}/, 'P'))]);
+    const t: number[] = [1000];
+    const next = (time: number) => (t.push(time), time);
+    expect(seen).toEqual([
+      [t[0], 42, 'ARP who-has 10.0.0.53 tell 10.0.0.1'],
+      [next(arrive(t[0], 42)), 42, expect.stringMatching(/^ARP 10\.0\.0\.53 is-at/)],
+      [next(arrive(t[1], 42)), 79, '10.0.0.1 > 10.0.0.53 ttl 64 UDP P > 53 len 37'],
+      [next(arrive(t[2], 79)), 79, '10.0.0.53 > 10.0.0.1 ttl 64 UDP 53 > P len 37'], // TC: question and OPT only
+      [next(arrive(t[3], 79)), 74, '10.0.0.1 > 10.0.0.53 ttl 64 TCP P > 53 [SYN]'],
+      [next(arrive(t[4], 74)), 74, '10.0.0.53 > 10.0.0.1 ttl 64 TCP 53 > P [SYN, ACK]'],
+      [next(arrive(t[5], 74)), 66, '10.0.0.1 > 10.0.0.53 ttl 64 TCP P > 53 [ACK]'],
+      [next(t[6] + ser(66)), 105, '10.0.0.1 > 10.0.0.53 ttl 64 TCP P > 53 [PSH, ACK]'], // 2-byte length + 37-byte query
+      [next(arrive(t[7], 105)), 1514, '10.0.0.53 > 10.0.0.1 ttl 64 TCP 53 > P [ACK]'], // 1574-byte answer: one full segment …
+      [next(t[8] + ser(1514)), 192, '10.0.0.53 > 10.0.0.1 ttl 64 TCP 53 > P [PSH, ACK]'], // … and the rest
+      [next(arrive(t[9], 192)), 66, '10.0.0.1 > 10.0.0.53 ttl 64 TCP P > 53 [FIN, ACK]'], // the resolver closes first
+      [next(arrive(t[10], 66)), 66, '10.0.0.53 > 10.0.0.1 ttl 64 TCP 53 > P [ACK]'],
+      [next(t[11] + ser(66)), 66, '10.0.0.53 > 10.0.0.1 ttl 64 TCP 53 > P [FIN, ACK]'],
+      [next(arrive(t[12], 66)), 66, '10.0.0.1 > 10.0.0.53 ttl 64 TCP P > 53 [ACK]'],
+    ]);
+    expect(frames[3].cause).toMatch(/1572 bytes do not fit in 1232: truncated \(TC\), retry over TCP$/);
+    expect(frames[4].cause).toMatch(/^resolver: DNS over TCP to 10\.0\.0\.53: truncated answer \(TC\) from a\.root-servers\.test \(10\.0\.0\.53\): retrying over TCP/);
+    expect(frames[8].cause).toMatch(/^root: authoritative answer from zone \. for big\.test TXT: 7 record\(s\) \(over TCP\)/);
+    expect(events.map((e) => [e.rcode, e.answers.length, e.cause])).toEqual([[0, 7, 'resolver: answer from a.root-servers.test (10.0.0.53) over TCP: 7 TXT record(s) for big.test — 2 upstream queries']]);
+    expect(resolver.snapshot(sim.net.now).stats).toMatchObject({ upstreamQueries: 2, tcpQueries: 1, timeouts: 0, servfails: 0 });
+    expect(resolver.ports()).toEqual([53]); // nothing left outstanding
+  });
+
+  it('reads back in tshark: TC on the UDP answer, DNS over TCP reassembled, nothing malformed', () => {
+    const { sim } = run();
+    const dir = mkdtempSync(join(tmpdir(), 'packetlab-dns-tcp-'));
+    try {
+      const file = join(dir, 'dns-tcp.pcapng');
+      writeFileSync(file, exportPcapng(sim.net.capture, { application: 'PacketLab test' }));
+      const out = execFileSync('tshark', ['-r', file, '-o', 'ip.check_checksum:TRUE', '-o', 'udp.check_checksum:TRUE', '-o', 'tcp.check_checksum:TRUE',
+        '-T', 'fields', '-E', 'aggregator=;', '-E', 'occurrence=a', ...['_ws.malformed', '_ws.expert.severity', '_ws.expert.message', 'frame.protocols', 'ip.checksum.status', 'udp.checksum.status', 'tcp.checksum.status', 'dns.flags.response', 'dns.flags.truncated', 'dns.count.answers', 'dns.txt'].flatMap((f) => ['-e', f])],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      const rows = out.split('\n').filter(Boolean).map((l) => l.split('\t'));
+      expect(rows).toHaveLength(sim.net.capture.count);
+      const problems: string[] = [];
+      rows.forEach(([malformed, severity, message, , ipSum, udpSum, tcpSum], i) => {
+        if (malformed) problems.push(`frame ${i + 1}: malformed`);
+        severity.split(';').forEach((s, j) => { if (s && Number(s) >= 0x00600000) problems.push(`frame ${i + 1}: ${message.split(';')[j]}`); });
+        if (ipSum && ipSum !== '1') problems.push(`frame ${i + 1}: IP checksum status ${ipSum}`);
+        if ((udpSum && udpSum !== '1') || (tcpSum && tcpSum !== '1')) problems.push(`frame ${i + 1}: checksum status ${udpSum}${tcpSum}`);
+      });
+      expect(problems).toEqual([]);
+      const dns = rows.map(([, , , protocols, , , , response, truncated, answers, txt], i) => ({ no: i + 1, protocols, response, truncated, answers, txts: txt ? txt.split(';').length : 0 })).filter((r) => r.protocols.endsWith(':dns'));
+      expect(dns).toEqual([
+        { no: 3, protocols: 'eth:ethertype:ip:udp:dns', response: '0', truncated: '0', answers: '0', txts: 0 },
+        { no: 4, protocols: 'eth:ethertype:ip:udp:dns', response: '1', truncated: '1', answers: '0', txts: 0 },
+        { no: 8, protocols: 'eth:ethertype:ip:tcp:dns', response: '0', truncated: '0', answers: '0', txts: 0 },
+        { no: 10, protocols: 'eth:ethertype:ip:tcp:dns', response: '1', truncated: '0', answers: '7', txts: 7 },
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('authoritative truncation vs live BIND 9 on the same zone', () => {
+  const PORT = 25388;
+  const dir = mkdtempSync(join(tmpdir(), 'packetlab-tc-named-'));
+  let named: ChildProcess | undefined;
+  const logs: string[] = [];
+  const ask = (q: DnsMessage, timeoutMs = 1000) =>
+    new Promise<DnsMessage | undefined>((resolve) => {
+      const sock = createSocket('udp4');
+      const timer = setTimeout(() => (sock.close(), resolve(undefined)), timeoutMs);
+      sock.on('message', (msg) => {
+        const p = parseDns(new Uint8Array(msg));
+        if (!p.ok || p.value.message.id !== q.id) return;
+        clearTimeout(timer);
+        sock.close();
+        resolve(p.value.message);
+      });
+      sock.send(emitDns(q), PORT, '127.0.0.1');
+    });
+  const query = (id: number, name: string, edns: boolean): DnsMessage => ({
+    id, qr: false, opcode: 0, aa: false, tc: false, rd: false, ra: false, z: false, ad: false, cd: false, rcode: 0,
+    questions: [{ name, type: DnsType.TXT, class: 1 }], answers: [], authorities: [], additionals: [],
+    ...(edns ? { edns: { udpSize: 1232, extendedRcode: 0, version: 0, dnssecOk: false, z: 0, options: [] } } : {}),
+  });
+
+  beforeAll(async () => {
+    writeFileSync(join(dir, 'root.zone'), tableText(ZONE) + '\n');
+    writeFileSync(join(dir, 'named.conf'), [
+      'options {', `  directory "${dir}";`, `  pid-file "${dir}/named.pid";`, `  listen-on port ${PORT} { 127.0.0.1; };`, '  listen-on-v6 { none; };',
+      '  recursion no;', '  dnssec-validation no;', '  notify no;', '  minimal-responses no;', '};', 'controls { };', 'zone "." { type primary; file "root.zone"; };', '',
+    ].join('\n'));
+    named = spawn('named', ['-g', '-c', join(dir, 'named.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    named.stderr!.on('data', (b: Buffer) => logs.push(b.toString()));
+    named.on('error', (e) => logs.push(`named: ${e.message}`));
+    for (let i = 0; i < 40; i++) if (await ask(query(1, 'mid.test', true), 250)) return;
+    throw new Error(`named did not answer on port ${PORT}:\n${logs.join('')}`);
+  }, 30_000);
+  afterAll(() => {
+    named?.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it.each([
+    ['big.test', true], // 1572 bytes > 1232: TC, no answers
+    ['mid.test', false], // 3 × 200 bytes > 512 without EDNS: TC with the records that fit
+    ['mid.test', true], // fits in 1232
+    ['big.test', false],
+  ] as const)('%s TXT, EDNS %s', async (name, edns) => {
+    const sim = new Simulation(lab());
+    const ours = sim.services.get('root')!.authoritative!.answer(query(9, name, edns)).message;
+    const bind = await ask(query(9, name, edns));
+    expect(bind, 'named answered').toBeDefined();
+    const text = (m: DnsMessage) => ({ tc: m.tc, aa: m.aa, answers: m.answers.length, authorities: m.authorities.map(recordToText).sort(), additionals: m.additionals.map(recordToText).sort() });
+    expect(text(ours)).toEqual(text(bind!));
+    // Whole RRsets are compared when complete; a partial one (TC) only by count, as BIND rotates RRsets.
+    if (!bind!.tc) expect(ours.answers.map(recordToText).sort()).toEqual(bind!.answers.map(recordToText).sort());
+  });
+});
