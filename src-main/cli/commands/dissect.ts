@@ -1,9 +1,10 @@
 // `packetlab dissect FILE`: tshark-like summaries, `-e` field rows, `-Y` filters, `-d` Decode As
 // and `--json` trees, from PacketLab's own dissectors (src-shared/net/dissect).
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { ChunkedDecoding } from '../../../src-shared/capture/reader';
+import { CaptureDecoder, STEP_ERROR, STEP_NEED_MORE, STEP_PACKET } from '../../../src-shared/capture/decoder';
 import {
+  addDecryptionSecrets,
   createPacket,
   createSession,
   DECODE_AS_PROTOCOLS,
@@ -33,10 +34,12 @@ Dissects a pcap or pcapng file with PacketLab's dissectors and prints, like tsha
   -d tcp.port==N,PROTO | udp.port==N,PROTO
               Decode As (repeatable); PROTO is one of ${DECODE_AS_PROTOCOLS.join(', ')}
   -o ip.check_checksum:TRUE (also udp., tcp.)   verify checksums (off by default, like tshark)
+  -o tls.keylog_file:FILE   decrypt TLS with an NSS key log (a capture's DSBs are used anyway)
   -c N        stop after N frames
   --json      protocol trees with byte offsets, one JSON array`;
 
 interface Options {
+  keyLogFile?: string;
   file: string;
   filter?: string;
   fields: string[];
@@ -65,6 +68,11 @@ function parse(args: string[]): Options {
       else if (t !== 'fields' && t !== 'text') throw new UsageError(`unsupported output format -T ${t}`);
     } else if (a === '-o') {
       const v = value();
+      const keyLog = /^(?:tls|ssl)\.keylog_file:(.+)$/.exec(v);
+      if (keyLog) {
+        o.keyLogFile = keyLog[1];
+        continue;
+      }
       const m = /^(ip|udp|tcp)\.check_checksum:(TRUE|FALSE)$/i.exec(v);
       if (!m) throw new UsageError(`unsupported preference -o ${v}`);
       if (m[2].toUpperCase() === 'TRUE') o.checksums = true;
@@ -116,26 +124,48 @@ function jsonTree(nodes: ProtoNode[]): unknown[] {
   });
 }
 
-/** Capture records handed over as offsets into the read buffer: no object per frame. */
-class FrameFeed extends ChunkedDecoding {
-  onFrame: (b: Uint8Array, start: number, capLen: number, origLen: number, sec: number, ns: number, iface: number) => void = () => {};
+type FrameHandler = (b: Uint8Array, start: number, capLen: number, origLen: number, sec: number, ns: number, iface: number) => void;
 
-  constructor() {
-    super({ packetOptions: false });
+/**
+ * Streams a capture file through the decoder in one reused buffer (the unfinished record moves to
+ * its front before the next read): frames are handed over as offsets, no object or copy per frame.
+ * Dissectors copy what they keep across frames, so the buffer can be reused.
+ */
+function streamFrames(fd: number, d: CaptureDecoder, onFrame: FrameHandler, stop: () => boolean): void {
+  let buf = new Uint8Array(1 << 20);
+  let have = 0;
+  let base = 0;
+  for (;;) {
+    const got = readSync(fd, buf, have, buf.length - have, null);
+    if (got === 0) break;
+    have += got;
+    if (have < d.need) {
+      if (have === buf.length) buf = enlarge(buf, have, d.need);
+      continue;
+    }
+    const bytes = buf.subarray(0, have);
+    const view = new DataView(buf.buffer, 0, have);
+    let pos = 0;
+    for (;;) {
+      const step = d.step(bytes, view, pos, base + pos);
+      if (step === STEP_NEED_MORE || step === STEP_ERROR) break;
+      if (step === STEP_PACKET) onFrame(bytes, d.pktDataStart, d.pktCapLen, d.pktOrigLen, d.tsSec, d.tsNsec, d.pktInterface);
+      pos += d.consumed;
+      if (stop()) return;
+    }
+    if (d.error) return;
+    base += pos;
+    buf.copyWithin(0, pos, have);
+    have -= pos;
+    if (d.need > buf.length) buf = enlarge(buf, have, d.need);
   }
+  if (have > 0 || d.format === undefined) d.error = d.truncation(base, have);
+}
 
-  push(chunk: Uint8Array): void {
-    this.feed(chunk);
-  }
-
-  end(): void {
-    this.finish();
-  }
-
-  protected onPacket(buf: Uint8Array): void {
-    const d = this.decoder;
-    this.onFrame(buf, d.pktDataStart, d.pktCapLen, d.pktOrigLen, d.tsSec, d.tsNsec, d.pktInterface);
-  }
+function enlarge(buf: Uint8Array, have: number, need: number): Uint8Array {
+  const bigger = new Uint8Array(Math.max(buf.length * 2, need + (1 << 20)));
+  bigger.set(buf.subarray(0, have));
+  return bigger;
 }
 
 const PRESENT: readonly FieldValue[] = [true];
@@ -208,21 +238,27 @@ export async function runDissect(args: string[], io: DissectIO): Promise<number>
   }
   const summaries = !o.json && o.fields.length === 0;
   const packet = createPacket({ tree: o.json, columns: summaries || o.json, wanted });
-  const session = createSession({ decodeAs: o.decodeAs, checkChecksums: o.checksums });
+  let keyLog: string | undefined;
+  try {
+    if (o.keyLogFile) keyLog = readFileSync(path.resolve(io.cwd, o.keyLogFile), 'utf8');
+  } catch {
+    io.err(`packetlab dissect: cannot read the TLS key log file "${o.keyLogFile}"\n`); // tshark too goes on without it
+  }
+  const session = createSession({ decodeAs: o.decodeAs, checkChecksums: o.checksums, keyLog });
   const columns = fieldColumns(o.fields);
   // Output goes out as bytes in large pieces; a CLI without a byte channel gets text.
-  const decoder = new TextDecoder();
-  const w = new TextWriter(io.outBytes ? io.outBytes : (bytes) => io.out(decoder.decode(bytes)));
+  const utf8 = new TextDecoder();
+  const w = new TextWriter(io.outBytes ? io.outBytes : (bytes) => io.out(utf8.decode(bytes)));
   // Summary lines of ordinary frames come from the column fast path; with a filter, only when
   // the filter tests nothing but protocol presence (answered from what the fast path saw).
   const fast = summaries && (!filter || presenceOnly(o.filter!)) ? new FastColumns(session, packet, w) : null;
   const fastFrame: FilterFrame = { values: (name) => (fast!.has(name) ? PRESENT : NONE) };
-  const feed = new FrameFeed();
+  const decoder = new CaptureDecoder({ packetOptions: false });
   const digits = new Map<number, number>();
   const timeDigits = (iface: number): number => {
     let d = digits.get(iface);
     if (d === undefined) {
-      const tsr = feed.interfaces[iface]?.tsUnitsPerSecond ?? 1e6;
+      const tsr = decoder.interfaces[iface]?.tsUnitsPerSecond ?? 1e6;
       d = Math.max(0, Math.min(9, Math.round(Math.log10(tsr))));
       digits.set(iface, d);
     }
@@ -230,10 +266,10 @@ export async function runDissect(args: string[], io: DissectIO): Promise<number>
   };
   let jsonFirst = true;
   let number = 0;
-  feed.onFrame = (b, start, capLen, origLen, sec, ns, iface) => {
-    if (number >= o.count) return;
+  const onFrame: FrameHandler = (b, start, capLen, origLen, sec, ns, iface) => {
     number++;
-    const linkType = feed.interfaces[iface]?.linkType ?? 1;
+    const linkType = decoder.interfaces[iface]?.linkType ?? 1;
+    if (feed.secrets.length) addDecryptionSecrets(session, feed.secrets); // pcapng DSBs: TLS key logs
     if (fast && fast.line(b, start, capLen, origLen, number, sec, ns, linkType, timeDigits(iface))) {
       if (filter && !filter.matches(fastFrame)) w.rollback();
       return;
@@ -257,27 +293,19 @@ export async function runDissect(args: string[], io: DissectIO): Promise<number>
     w.byte(10);
   };
   // The file is streamed in chunks, never held whole: memory does not grow with its size.
-  const CHUNK = 1 << 20;
   try {
-    for (;;) {
-      const chunk = new Uint8Array(CHUNK); // fresh each time: the reader keeps views of unfinished records
-      const got = readSync(fd, chunk, 0, CHUNK, null);
-      if (got === 0) break;
-      feed.push(got === CHUNK ? chunk : chunk.subarray(0, got));
-      if (number >= o.count || feed.error) break;
-    }
-    if (number < o.count && !feed.error) feed.end();
+    streamFrames(fd, decoder, onFrame, () => number >= o.count);
   } finally {
     closeSync(fd);
   }
   w.end();
   if (o.json) io.out(jsonFirst ? '[\n]\n' : '\n]\n');
-  if (feed.format === undefined) {
-    io.err(`packetlab dissect: The file "${o.file}" isn't a capture file in a format PacketLab understands${feed.error ? ` (${feed.error.message})` : ''}.\n`);
+  if (decoder.format === undefined) {
+    io.err(`packetlab dissect: The file "${o.file}" isn't a capture file in a format PacketLab understands${decoder.error ? ` (${decoder.error.message})` : ''}.\n`);
     return 2;
   }
-  if (feed.error) {
-    io.err(`packetlab dissect: The file "${o.file}" appears to be damaged or corrupt: ${feed.error.message}\n`);
+  if (decoder.error) {
+    io.err(`packetlab dissect: The file "${o.file}" appears to be damaged or corrupt: ${decoder.error.message}\n`);
     return 2;
   }
   return 0;

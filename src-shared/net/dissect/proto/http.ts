@@ -46,6 +46,7 @@ export const HTTP_FIELDS: FieldInfo[] = [
   field('http.chat', 'Chat', 'none'),
   protoField('data-text-lines', 'Line-based text data'),
   protoField('json', 'JavaScript Object Notation'),
+  protoField('png', 'Portable Network Graphics'),
 ];
 
 const HEADER_FIELDS: Record<string, string> = {
@@ -266,6 +267,11 @@ function dissectHttp(p: Packet, s: DissectSession, b: Uint8Array, off: number, e
         p.close();
         info += ` (${media})`;
       }
+    } else if (media === 'image/png') {
+      // tshark's media-type table hands image/png to its PNG dissector: "(PNG)" in Info
+      p.proto('png', bodyStart, bodyLen, 'Portable Network Graphics');
+      p.close();
+      info += ' (PNG)';
     } else {
       dissectData(p, b, bodyStart, bodyStart + bodyLen);
     }
