@@ -11,13 +11,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadLabText, tableText } from '../../../../src-shared/lab';
+import { parseZone } from '../../../../src-shared/lab/tables/zone';
 import { ipv4 } from '../../../../src-shared/net/addr';
 import { DnsType, emitDns, parseDns, recordToText, type DnsMessage } from '../../../../src-shared/net/wire/dns';
+import { Rng } from '../../sim/rng';
+import type { OutboundDatagram, ServiceStep } from '../types';
 import { exportPcapng } from '../../export/pcapng';
 import { ServiceRunner } from '../../journey/service-runner';
 import { deriveRng } from '../../sim/rng';
 import { Simulation } from '../../simulation';
 import { describeFrame } from '../../testing/frames';
+import { DnsAuthoritativeServer } from './authoritative';
 import { DnsResolver, type ResolverEvent } from './resolver';
 import { DnsTcpClient, serveDnsOverTcp } from './tcp-transport';
 
@@ -188,5 +192,71 @@ describe('authoritative truncation vs live BIND 9 on the same zone', () => {
     expect(text(ours)).toEqual(text(bind!));
     // Whole RRsets are compared when complete; a partial one (TC) only by count, as BIND rotates RRsets.
     if (!bind!.tc) expect(ours.answers.map(recordToText).sort()).toEqual(bind!.answers.map(recordToText).sort());
+  });
+});
+
+describe('resolver TCP retry, sans-IO: failures move on to the next server', () => {
+  const A = ipv4('10.0.0.53');
+  const B = ipv4('10.0.0.54');
+  const zone = parseZone(tableText(ZONE), '.');
+  if (!zone.ok) throw new Error(JSON.stringify(zone.errors));
+  const auth = new DnsAuthoritativeServer({ name: 'root', zones: [zone.value] });
+  const setup = () => new DnsResolver({ name: 'r', mode: 'recursive', address: ipv4('10.0.0.1'), rootHints: [{ name: 'a.root-servers.test', address: A }, { name: 'b.root-servers.test', address: B }] }, new Rng(7));
+  /** The server's UDP reply to a query of the resolver, delivered back to it. */
+  const udpReply = (r: DnsResolver, now: number, q: OutboundDatagram) => {
+    const reply = auth.receive(now, { src: q.src!, srcPort: q.srcPort, dst: q.dst, dstPort: q.dstPort, payload: q.payload }).sends[0];
+    return r.receive(now, { src: q.dst, srcPort: 53, dst: q.src!, dstPort: q.srcPort, payload: reply.payload });
+  };
+  const question = (payload: Uint8Array) => {
+    const p = parseDns(payload);
+    if (!p.ok) throw new Error('unparsable query');
+    return p.value.message;
+  };
+
+  it('asks the same server over TCP after TC, with a new ID and the same question', () => {
+    const r = setup();
+    const first = r.lookup(0, 'big.test', DnsType.TXT, 'q');
+    expect(first.sends.map((s) => s.dst)).toEqual([A]);
+    const tc = udpReply(r, 1000, first.sends[0]);
+    expect(tc.sends).toEqual([]);
+    expect(tc.tcp).toHaveLength(1);
+    const q = tc.tcp![0];
+    expect([q.dst, q.dstPort, q.src]).toEqual([A, 53, ipv4('10.0.0.1')]);
+    expect(question(q.payload).questions).toEqual([{ name: 'big.test', type: DnsType.TXT, class: 1 }]);
+    expect(question(q.payload).id).not.toBe(question(first.sends[0].payload).id);
+    expect(tc.nextPoll).toBe(1000 + 3_200_000); // 4 × the UDP timeout
+    expect(r.ports()).toEqual([53]); // the UDP port is released
+    const answer = auth.answer(question(q.payload), false).bytes;
+    const done = r.tcpAnswer(2000, q.token, answer);
+    expect(done.events.map((e) => [e.rcode, e.answers.length, e.tag])).toEqual([[0, 7, 'q']]);
+    expect(r.snapshot(2000).stats).toMatchObject({ upstreamQueries: 2, tcpQueries: 1 });
+    // A late or repeated delivery for a finished token changes nothing.
+    expect(r.tcpAnswer(2500, q.token, answer)).toMatchObject({ sends: [], events: [] });
+  });
+
+  it('a failed connection, a mismatched reply and a TCP timeout each move on to the next server', () => {
+    const r = setup();
+    const first = r.lookup(0, 'big.test', DnsType.TXT, 'q');
+    const toA = udpReply(r, 1000, first.sends[0]).tcp![0];
+    // Connection refused by A → B over UDP.
+    const refused = r.tcpAnswer(2000, toA.token, undefined, 'Connection refused');
+    expect(refused.sends.map((s) => [s.dst, s.cause.includes('no answer over TCP from a.root-servers.test (10.0.0.53): Connection refused')])).toEqual([[B, true]]);
+    const toB = udpReply(r, 3000, refused.sends[0]).tcp![0];
+    expect(toB.dst).toBe(B);
+    // A reply over TCP for another question → A again (second round), over UDP.
+    const wrong = auth.answer({ ...question(toB.payload), questions: [{ name: 'mid.test', type: DnsType.TXT, class: 1 }] }, false).bytes;
+    const mismatched: ServiceStep<ResolverEvent> = r.tcpAnswer(4000, toB.token, wrong);
+    expect(mismatched.sends.map((s) => [s.dst, /does not match the query/.test(s.cause)])).toEqual([[A, true]]);
+    const toA2 = udpReply(r, 5000, mismatched.sends[0]).tcp![0];
+    // No TCP answer within 3.2 s → B's second try.
+    expect(r.poll(5000 + 3_199_999).sends).toEqual([]);
+    const late = r.poll(5000 + 3_200_000);
+    expect(late.sends.map((s) => [s.dst, /within 3200 ms over TCP/.test(s.cause)])).toEqual([[B, true]]);
+    expect(r.tcpAnswer(9000, toA2.token, auth.answer(question(toA2.payload), false).bytes)).toMatchObject({ sends: [], events: [] }); // too late: ignored
+    // B's TC → TCP, and B's answer ends it.
+    const toB2 = udpReply(r, 9000, late.sends[0]).tcp![0];
+    const ok = r.tcpAnswer(10_000, toB2.token, auth.answer(question(toB2.payload), false).bytes);
+    expect(ok.events.map((e) => [e.rcode, e.answers.length])).toEqual([[0, 7]]);
+    expect(r.snapshot(10_000).stats).toMatchObject({ upstreamQueries: 8, tcpQueries: 4, timeouts: 1, servfails: 0 });
   });
 });
