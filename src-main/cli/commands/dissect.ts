@@ -269,7 +269,7 @@ export async function runDissect(args: string[], io: DissectIO): Promise<number>
   const onFrame: FrameHandler = (b, start, capLen, origLen, sec, ns, iface) => {
     number++;
     const linkType = decoder.interfaces[iface]?.linkType ?? 1;
-    if (feed.secrets.length) addDecryptionSecrets(session, feed.secrets); // pcapng DSBs: TLS key logs
+    if (decoder.secrets.length) addDecryptionSecrets(session, decoder.secrets); // pcapng DSBs: TLS key logs
     if (fast && fast.line(b, start, capLen, origLen, number, sec, ns, linkType, timeDigits(iface))) {
       if (filter && !filter.matches(fastFrame)) w.rollback();
       return;
