@@ -254,6 +254,11 @@ export class Simulation {
     return this.replay.at(device, Math.min(Math.max(1, Math.floor(frameNo)), count), this.net.now);
   }
 
+  /** How many replays `servicesAt` has built (1 + restarts for earlier frames). */
+  get servicesReplays(): number {
+    return this.replay?.builds ?? 0;
+  }
+
   /** The story of the URL journey and every page load so far (the `sim.journey` record). */
   journeyRecord(): JourneyRecord {
     const zones = new Map<number, string[]>();

@@ -2,17 +2,21 @@
 // same lab, seed and scenarios captures the same frames. It runs until frame N is captured and,
 // at that very moment (inside the capture hook, before the rest of the event runs), snapshots
 // the services of every device. It is kept for later frames (stepped forward) and rebuilt only
-// when an earlier frame is asked for.
+// when an earlier frame is asked for. Snapshots of the frames visited stay (the most recent
+// MAX_KEPT_FRAMES), so stepping back over them needs no replay.
 import type { Lab } from '../../../src-shared/lab';
 import type { ServicesState } from '../../../src-shared/ipc/contract';
 import { DEFAULT_EVENT_BUDGET, Simulation } from '../simulation';
 import type { Micros } from '../sim/time';
 
+/** Frames whose snapshots are kept for stepping back. */
+const MAX_KEPT_FRAMES = 2048;
+
 export class ServicesReplay {
   private sim: Simulation | null = null;
   /** The frame the replay runs to. */
   private target = 0;
-  /** Snapshots of every device at the target and at the frames the same event sent after it. */
+  /** Snapshots of every device at the frames visited (the target and the frames its event sent after it). */
   private byFrame = new Map<number, Map<string, ServicesState>>();
   /** Replays built so far (1 + restarts), for tests and diagnostics. */
   builds = 0;
@@ -30,7 +34,6 @@ export class ServicesReplay {
     if (kept) return kept;
     this.target = frameNo;
     if (!this.sim || frameNo <= this.sim.net.capture.count) this.start();
-    else this.byFrame = new Map();
     const sim = this.sim!;
     if (!this.byFrame.has(frameNo)) {
       const result = sim.runUntilFrame(frameNo, { until, budget: DEFAULT_EVENT_BUDGET });
@@ -46,12 +49,12 @@ export class ServicesReplay {
   /** A new simulation of the run, with the hook that snapshots from the target frame on. */
   private start(): void {
     this.builds++;
-    this.byFrame = new Map();
     const sim = new Simulation(this.lab, {
       seed: this.seed,
       onFrame: (s, no) => {
-        if (no < this.target) return;
+        if (no < this.target || this.byFrame.has(no)) return;
         this.byFrame.set(no, new Map(s.lab.devices.map((d) => [d.name, s.servicesNow(d.name)])));
+        if (this.byFrame.size > MAX_KEPT_FRAMES) this.byFrame.delete(this.byFrame.keys().next().value!);
       },
     });
     this.sim = sim;

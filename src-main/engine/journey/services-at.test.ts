@@ -51,6 +51,11 @@ describe('services at a frame (replay)', () => {
     // Every frame forward (one replay stepped along), then a few backward (replay rebuilt).
     for (let no = 1; no <= count; no++) for (const d of DEVICES) expect(other.servicesAt(d, no), `${d} at frame ${no}`).toEqual(live.get(`${d}@${no}`));
     for (const no of [count - 1, 200, 9, 1]) expect(other.servicesAt('pc', no)).toEqual(live.get(`pc@${no}`));
+    // A replay that never saw the earlier frames rebuilds itself to go back.
+    const { sim: back } = runScenario(loadSample(FILE), SCENARIO);
+    for (const no of [count, 200, 9, 201]) for (const d of DEVICES) expect(back.servicesAt(d, no), `${d} at frame ${no}`).toEqual(live.get(`${d}@${no}`));
+    expect(back.servicesReplays).toBe(3); // built for the last frame, rebuilt for 200 and for 9; 201 is a step forward
+    expect(other.servicesReplays).toBe(1); // stepped forward frame by frame, then back over frames it had seen
     // A third run of the same lab, seed and scenario replays the same.
     const { sim: third } = runScenario(loadSample(FILE), SCENARIO);
     for (const no of [1, 50, 150, count]) expect(third.servicesAt('home-router', no)).toEqual(other.servicesAt('home-router', no));
