@@ -58,6 +58,11 @@ export function lex(text: string): LexResult {
       if (close < 0) return fail('Missing "]" after a slice.', i, n);
       push('slice', text.slice(i + 1, close), i, close + 1);
       i = close + 1;
+    } else if ((c === 'r' || c === 'R') && text[i + 1] === '"') {
+      const r = readRawString(text, i + 1);
+      if ('error' in r) return { ok: false, error: r.error };
+      push('string', r.value, start, r.end);
+      i = r.end;
     } else if (c === '"') {
       const r = readString(text, i);
       if ('error' in r) return { ok: false, error: r.error };
@@ -165,6 +170,19 @@ function readString(text: string, open: number): { value: string; end: number } 
     }
   }
   return { error: { message: 'The final quote was missing from a quoted string.', start: open, end: n } };
+}
+
+/**
+ * A raw string, r"…" (Wireshark 4.0): no escape is decoded, so regular expressions keep their
+ * backslashes (r"\.txt"); a backslash still keeps the next character (\") inside the string.
+ */
+function readRawString(text: string, open: number): { value: string; end: number } | { error: FilterError } {
+  const n = text.length;
+  for (let i = open + 1; i < n; i++) {
+    if (text[i] === '\\') i++;
+    else if (text[i] === '"') return { value: text.slice(open + 1, i), end: i + 1 };
+  }
+  return { error: { message: 'The final quote was missing from a quoted string.', start: open - 1, end: n } };
 }
 
 function fail(message: string, start: number, end: number): LexResult {
