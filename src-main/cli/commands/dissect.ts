@@ -162,7 +162,7 @@ function streamFrames(fd: number, d: CaptureDecoder, onFrame: FrameHandler, stop
   if (have > 0 || d.format === undefined) d.error = d.truncation(base, have);
 }
 
-function enlarge(buf: Uint8Array, have: number, need: number): Uint8Array {
+function enlarge(buf: Uint8Array<ArrayBuffer>, have: number, need: number): Uint8Array<ArrayBuffer> {
   const bigger = new Uint8Array(Math.max(buf.length * 2, need + (1 << 20)));
   bigger.set(buf.subarray(0, have));
   return bigger;
@@ -269,7 +269,7 @@ export async function runDissect(args: string[], io: DissectIO): Promise<number>
   const onFrame: FrameHandler = (b, start, capLen, origLen, sec, ns, iface) => {
     number++;
     const linkType = decoder.interfaces[iface]?.linkType ?? 1;
-    if (decoder.secrets.length) addDecryptionSecrets(session, decoder.secrets); // pcapng DSBs: TLS key logs
+    if (decoder.secrets.length) addDecryptionSecrets(session, decoder.secrets); // pcapng DSBs: TLS key logs (taken once each)
     if (fast && fast.line(b, start, capLen, origLen, number, sec, ns, linkType, timeDigits(iface))) {
       if (filter && !filter.matches(fastFrame)) w.rollback();
       return;

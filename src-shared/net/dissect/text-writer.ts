@@ -11,7 +11,7 @@ export class TextWriter {
   private lineStart = 0;
 
   constructor(
-    /** Receives committed bytes; the array is not reused afterwards, so it may be kept. */
+    /** Receives committed bytes and must consume them at once: the buffer is reused afterwards. */
     private readonly sink: (bytes: Uint8Array) => void,
     private readonly size = 1 << 20,
   ) {
@@ -38,14 +38,10 @@ export class TextWriter {
   }
 
   flush(): void {
-    const keep = this.pos - this.lineStart;
     if (this.lineStart > 0) {
-      const done = this.buf.subarray(0, this.lineStart);
-      const next = new Uint8Array(Math.max(this.size, keep + 8192));
-      next.set(this.buf.subarray(this.lineStart, this.pos));
-      this.sink(done);
-      this.buf = next;
-      this.pos = keep;
+      this.sink(this.buf.subarray(0, this.lineStart));
+      this.buf.copyWithin(0, this.lineStart, this.pos);
+      this.pos -= this.lineStart;
       this.lineStart = 0;
     }
   }
@@ -109,19 +105,31 @@ export class TextWriter {
   uint(n: number): void {
     this.room(16);
     const b = this.buf;
+    const p = this.pos;
     if (n < 10) {
-      b[this.pos++] = 48 + n;
+      b[p] = 48 + n;
+      this.pos = p + 1;
       return;
     }
-    const len = decimalDigits(n);
-    let p = this.pos + len;
-    this.pos = p;
-    while (n >= 10) {
-      const q = Math.floor(n / 10);
-      b[--p] = 48 + (n - q * 10);
-      n = q;
+    let q = p + decimalDigits(n);
+    this.pos = q;
+    while (n > 0x7fffffff) {
+      const d = Math.floor(n / 10);
+      b[--q] = 48 + (n - d * 10);
+      n = d;
     }
-    b[--p] = 48 + n;
+    // two digits at a time, in integer arithmetic
+    while (n >= 100) {
+      const d = (n / 100) | 0;
+      const r = (n - d * 100) << 1;
+      b[--q] = DIGIT_PAIRS[r + 1];
+      b[--q] = DIGIT_PAIRS[r];
+      n = d;
+    }
+    if (n >= 10) {
+      b[--q] = DIGIT_PAIRS[(n << 1) + 1];
+      b[--q] = DIGIT_PAIRS[n << 1];
+    } else b[--q] = 48 + n;
   }
 
   /** `n` in decimal, zero-padded to `width` digits. */
@@ -148,14 +156,39 @@ export class TextWriter {
 
   /** Dotted IPv4 address of a uint32. */
   ipv4(a: number): void {
-    this.uint(a >>> 24);
-    this.byte(46);
-    this.uint((a >>> 16) & 255);
-    this.byte(46);
-    this.uint((a >>> 8) & 255);
-    this.byte(46);
-    this.uint(a & 255);
+    this.room(16);
+    let p = this.octet(this.buf, this.pos, a >>> 24);
+    this.buf[p++] = 46;
+    p = this.octet(this.buf, p, (a >>> 16) & 255);
+    this.buf[p++] = 46;
+    p = this.octet(this.buf, p, (a >>> 8) & 255);
+    this.buf[p++] = 46;
+    this.pos = this.octet(this.buf, p, a & 255);
   }
+
+  private octet(b: Uint8Array, p: number, v: number): number {
+    const t = v << 2;
+    const len = OCTETS[t];
+    b[p] = OCTETS[t + 1];
+    if (len > 1) b[p + 1] = OCTETS[t + 2];
+    if (len > 2) b[p + 2] = OCTETS[t + 3];
+    return p + len;
+  }
+}
+
+/** "00" … "99" as byte pairs. */
+const DIGIT_PAIRS = new Uint8Array(200);
+for (let i = 0; i < 100; i++) {
+  DIGIT_PAIRS[2 * i] = 48 + Math.floor(i / 10);
+  DIGIT_PAIRS[2 * i + 1] = 48 + (i % 10);
+}
+
+/** Decimal text of 0…255: length, then up to three digits. */
+const OCTETS = new Uint8Array(1024);
+for (let i = 0; i < 256; i++) {
+  const t = String(i);
+  OCTETS[4 * i] = t.length;
+  for (let j = 0; j < t.length; j++) OCTETS[4 * i + 1 + j] = t.charCodeAt(j);
 }
 
 export function decimalDigits(n: number): number {
@@ -172,5 +205,5 @@ export function decimalDigits(n: number): number {
 
 /** Length of a dotted IPv4 address's text. */
 export function ipv4TextLength(a: number): number {
-  return decimalDigits(a >>> 24) + decimalDigits((a >>> 16) & 255) + decimalDigits((a >>> 8) & 255) + decimalDigits(a & 255) + 3;
+  return OCTETS[(a >>> 22) & 0x3fc] + OCTETS[(a >>> 14) & 0x3fc] + OCTETS[(a >>> 6) & 0x3fc] + OCTETS[(a << 2) & 0x3fc] + 3;
 }

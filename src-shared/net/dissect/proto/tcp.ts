@@ -178,9 +178,78 @@ interface TcpState {
   pendingBytes: number;
   /** IPv6 conversations by string key. */
   convs: Map<string, Conversation>;
-  /** IPv4 conversations by lower endpoint then higher endpoint (address * 65536 + port, exact in a double). */
-  convs4: Map<number, Map<number, Conversation>>;
+  /** IPv4 conversations by their endpoint pair (numbers only: no key objects per segment). */
+  convs4: Conversations4;
   next: number;
+}
+
+/**
+ * IPv4 conversations in an open-addressing hash table over typed arrays, keyed by the lower
+ * endpoint (address, port) and the higher one: compact, and a lookup allocates nothing.
+ */
+class Conversations4 {
+  private slots = new Int32Array(1 << 12); // entry index + 1, 0 = empty
+  private loAddr = new Uint32Array(1 << 11);
+  private hiAddr = new Uint32Array(1 << 11);
+  private ports = new Uint32Array(1 << 11); // low port << 16 | high port
+  private convs: Conversation[] = [];
+
+  private slot(loA: number, loP: number, hiA: number, hiP: number): number {
+    const mask = this.slots.length - 1;
+    let h = Math.imul(loA ^ Math.imul(hiA, 0x9e3779b1), 0x85ebca6b) ^ Math.imul((loP << 16) | hiP, 0xc2b2ae35);
+    h ^= h >>> 15;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const e = this.slots[i] - 1;
+      if (e < 0 || (this.loAddr[e] === loA && this.hiAddr[e] === hiA && this.ports[e] === (((loP << 16) | hiP) >>> 0))) return i;
+    }
+  }
+
+  get(loA: number, loP: number, hiA: number, hiP: number): Conversation | undefined {
+    const e = this.slots[this.slot(loA, loP, hiA, hiP)] - 1;
+    return e < 0 ? undefined : this.convs[e];
+  }
+
+  /** Adds or replaces (port reuse) the conversation of the endpoint pair. */
+  set(loA: number, loP: number, hiA: number, hiP: number, conv: Conversation): void {
+    const i = this.slot(loA, loP, hiA, hiP);
+    const e = this.slots[i] - 1;
+    if (e >= 0) {
+      this.convs[e] = conv;
+      return;
+    }
+    const n = this.convs.length;
+    if (n === this.loAddr.length) {
+      this.loAddr = grow(this.loAddr);
+      this.hiAddr = grow(this.hiAddr);
+      this.ports = grow(this.ports);
+    }
+    this.loAddr[n] = loA;
+    this.hiAddr[n] = hiA;
+    this.ports[n] = ((loP << 16) | hiP) >>> 0;
+    this.convs.push(conv);
+    this.slots[i] = n + 1;
+    if ((n + 1) * 2 > this.slots.length) this.rehash();
+  }
+
+  private rehash(): void {
+    this.slots = new Int32Array(this.slots.length * 2);
+    const mask = this.slots.length - 1;
+    for (let e = 0; e < this.convs.length; e++) {
+      const loP = this.ports[e] >>> 16;
+      const hiP = this.ports[e] & 0xffff;
+      let h = Math.imul(this.loAddr[e] ^ Math.imul(this.hiAddr[e], 0x9e3779b1), 0x85ebca6b) ^ Math.imul((loP << 16) | hiP, 0xc2b2ae35);
+      h ^= h >>> 15;
+      let i = h & mask;
+      while (this.slots[i] !== 0) i = (i + 1) & mask;
+      this.slots[i] = e + 1;
+    }
+  }
+}
+
+function grow(a: Uint32Array<ArrayBuffer>): Uint32Array<ArrayBuffer> {
+  const b = new Uint32Array(a.length * 2);
+  b.set(a);
+  return b;
 }
 
 // Sequence-space comparisons (mod 2^32)
@@ -195,7 +264,7 @@ function gt(a: number, b: number): boolean {
 // (tcpColumnsFast) so both leave the same state behind.
 
 function newTcpState(): TcpState {
-  return { convs: new Map(), convs4: new Map(), next: 0, pending: new Set(), pendingBytes: 0 };
+  return { convs: new Map(), convs4: new Conversations4(), next: 0, pending: new Set(), pendingBytes: 0 };
 }
 
 function tcpState(s: DissectSession): TcpState {
@@ -208,25 +277,22 @@ const found = { reused: false, fwd: null as unknown as Flow, rev: null as unknow
 /** The segment's conversation (created on first sight; a new one when a SYN reuses the ports). */
 function findConversation(st: TcpState, net: DissectSession['net'], sport: number, dport: number, seq: number, flags: number, inError: boolean): Conversation {
   let srcKey: string | number;
-  let dstKey: string | number;
   let conv: Conversation | undefined;
   let key = '';
-  let inner: Map<number, Conversation> | undefined;
-  if (net.ipVersion === 4) {
-    // Numeric keys: no string building per segment on the hot path.
+  const v4 = net.ipVersion === 4;
+  // IPv4: the lower endpoint (address, then port) first, as numbers.
+  const srcLow = net.src4 < net.dst4 || (net.src4 === net.dst4 && sport < dport);
+  const loA = srcLow ? net.src4 : net.dst4;
+  const loP = srcLow ? sport : dport;
+  const hiA = srcLow ? net.dst4 : net.src4;
+  const hiP = srcLow ? dport : sport;
+  if (v4) {
     srcKey = net.src4 * 65536 + sport;
-    dstKey = net.dst4 * 65536 + dport;
-    const lo = srcKey < dstKey ? srcKey : dstKey;
-    inner = st.convs4.get(lo);
-    if (!inner) {
-      inner = new Map();
-      if (!inError) st.convs4.set(lo, inner);
-    }
-    conv = inner.get(srcKey < dstKey ? dstKey : srcKey);
+    conv = st.convs4.get(loA, loP, hiA, hiP);
   } else {
     const pair = net.addrKey().split('>');
     srcKey = `${pair[0]}:${sport}`;
-    dstKey = `${pair[1]}:${dport}`;
+    const dstKey = `${pair[1]}:${dport}`;
     key = srcKey < dstKey ? srcKey + '|' + dstKey : dstKey + '|' + srcKey;
     conv = st.convs.get(key);
   }
@@ -241,7 +307,7 @@ function findConversation(st: TcpState, net: DissectSession['net'], sport: numbe
   if (!conv) {
     conv = new Conversation(st.next++, srcKey);
     if (!inError) {
-      if (inner) inner.set((srcKey < dstKey ? dstKey : srcKey) as number, conv);
+      if (v4) st.convs4.set(loA, loP, hiA, hiP, conv);
       else st.convs.set(key, conv);
     }
   }
