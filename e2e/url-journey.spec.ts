@@ -1,0 +1,331 @@
+// The URL journey end to end, in serve mode: open the lab, run its first scenario, export the capture
+// and let tshark judge it (DHCP, ARP, DNS from the root down, TCP, TLS 1.3, HTTP decrypted with the
+// embedded secrets, no malformed frames, no bad checksums); filter `dns` and compare with tshark;
+// inspect the query sent to the root server (details tree, highlighted bytes equal to the name on
+// the wire); step forward and back with the canvas following; the flow graph of the conversation.
+// Addresses come from the lab file and tshark, never from this file.
+import type { Locator, Page } from '@playwright/test';
+import { test, expect } from './fixtures';
+import { linkPeer, readLab, redirectOf, rootServer, zoneServer } from './lab-file';
+import { CHECK_CHECKSUMS, dnsWireName, frameJson, frameNumbers, rawField, requireTshark, table, withoutSecrets } from './tshark';
+
+const LAB = readLab('topologies/url-journey.lab.json');
+const SCENARIO = LAB.scenarios[0];
+const ROOT = rootServer(LAB);
+const TLD = zoneServer(LAB, 'com.');
+const AUTHORITATIVE = zoneServer(LAB, 'example.com.');
+
+/** The fields the test reads from every frame of the exported capture. */
+const FIELDS = [
+  'frame.number',
+  'frame.interface_id',
+  'frame.interface_description',
+  'ip.src',
+  'ip.dst',
+  'ip.checksum.status',
+  'udp.checksum.status',
+  'tcp.checksum.status',
+  'arp.opcode',
+  'dhcp.option.dhcp',
+  'dns.flags.response',
+  'dns.qry.name',
+  'dns.retransmit_request_in',
+  'dns.retransmit_response_in',
+  'tcp.stream',
+  'tcp.flags',
+  'tcp.seq',
+  'tcp.ack',
+  'tcp.dstport',
+  'tls.record.content_type',
+  'tls.handshake.type',
+  'tls.handshake.extensions.supported_version',
+  'http.request.method',
+  'http.host',
+  'http.request.uri',
+  'http.response.code',
+] as const;
+type Frame = Record<(typeof FIELDS)[number], string>;
+
+const grid = (page: Page) => page.getByRole('grid', { name: 'Packet list' });
+const selectedRow = (page: Page) => grid(page).locator('[role=row][aria-selected=true]');
+const toolbar = (page: Page) => page.getByRole('toolbar', { name: 'Simulation' });
+
+interface ListRow {
+  no: number;
+  source: string;
+  destination: string;
+  protocol: string;
+  info: string;
+}
+
+/** Every displayed row of the virtualised packet list, read by scrolling it from top to bottom. */
+async function displayedRows(page: Page): Promise<ListRow[]> {
+  const list = grid(page);
+  const count = Number(await list.getAttribute('aria-rowcount')) - 1;
+  const rows = new Map<number, ListRow>();
+  const { height, scrollHeight } = await list.evaluate((el) => ({ height: el.clientHeight, scrollHeight: el.scrollHeight }));
+  for (let top = 0; rows.size < count && top <= scrollHeight; top += Math.max(50, height / 2)) {
+    await list.evaluate((el, y) => (el.scrollTop = y), top);
+    // Rows not fetched yet show one "…" cell.
+    await expect(list.getByRole('gridcell', { name: '…', exact: true })).toHaveCount(0);
+    const seen = await list.getByRole('row').evaluateAll((els) =>
+      els.map((el) => [el.getAttribute('aria-rowindex'), ...[...el.querySelectorAll('[role=gridcell]')].map((c) => c.textContent ?? '')]),
+    );
+    for (const [index, no, , source, destination, protocol, , info] of seen) {
+      if (index === '1' || no == null) continue;
+      rows.set(Number(index), { no: Number(no), source: source ?? '', destination: destination ?? '', protocol: protocol ?? '', info: info ?? '' });
+    }
+  }
+  await list.evaluate((el) => (el.scrollTop = 0));
+  return [...rows.entries()].sort(([a], [b]) => a - b).map(([, r]) => r);
+}
+
+/** The hex of the bytes lit in the bytes pane, and where they start. */
+async function litBytes(page: Page): Promise<{ hex: string; offset: number }> {
+  const lit = page.getByRole('region', { name: 'Packet bytes' }).locator('.b.lit');
+  const hex = (await lit.allTextContents()).join('').toLowerCase();
+  const offset = Number(await lit.first().getAttribute('data-offset'));
+  return { hex, offset };
+}
+
+/** Selects a details item by its text; expands it when asked (Right arrow, as a keyboard user). */
+async function pickItem(tree: Locator, name: string | RegExp, expand = false): Promise<Locator> {
+  const item = tree.getByRole('treeitem', { name, exact: typeof name === 'string' });
+  await item.click();
+  await expect(item).toHaveAttribute('aria-selected', 'true');
+  if (expand && (await item.getAttribute('aria-expanded')) === 'false') {
+    await item.press('ArrowRight');
+    await expect(item).toHaveAttribute('aria-expanded', 'true');
+  }
+  return item;
+}
+
+/** Where the canvas draws the current frame: its label, the rings' centres and every device's centre. */
+async function canvasFrame(page: Page) {
+  return page.evaluate(() => {
+    type Node = { data(k: string): string; renderedPosition(): { x: number; y: number } };
+    const cy = (window as unknown as { __packetlabCy: { nodes(): Node[] } }).__packetlabCy;
+    const svg = document.querySelector('[data-testid="frame-animation"]');
+    const centre = (sel: string) => {
+      const c = svg?.querySelector(sel);
+      return c ? { x: Number(c.getAttribute('cx')), y: Number(c.getAttribute('cy')) } : null;
+    };
+    const devices: Record<string, { x: number; y: number }> = {};
+    for (const n of cy.nodes()) devices[String(n.data('label')).split('\n')[0]] = n.renderedPosition();
+    return { frame: svg?.getAttribute('data-frame') ?? null, from: centre('circle.ring.from'), to: centre('circle.ring.to'), devices };
+  });
+}
+
+test('the URL journey: run, inspect the query to the root, step, flow graph, export checked by tshark', async ({ appPage: page, consoleErrors }, testInfo) => {
+  requireTshark();
+  const capture = testInfo.outputPath('journey.pcapng');
+
+  await expect(page.locator('.app[data-ready="true"]')).toBeVisible();
+  await page.getByRole('button', { name: 'Templates' }).click();
+  await page.getByRole('dialog', { name: 'Templates' }).getByRole('button', { name: LAB.name }).click();
+  await expect(page.getByRole('region', { name: 'Topology' })).toBeVisible();
+
+  let total = 0;
+  await test.step('run the first scenario', async () => {
+    const bar = toolbar(page);
+    await expect(bar.getByRole('combobox', { name: 'Scenario' })).toHaveValue(SCENARIO.name);
+    await bar.getByRole('combobox', { name: 'Speed' }).selectOption('16');
+    await bar.getByRole('button', { name: 'Run' }).click();
+    // The engine runs the whole scenario at once; then playback walks through its frames.
+    const status = bar.getByRole('status');
+    await expect(status).toHaveText(/^Frame \d+ of \d+$/, { timeout: 20_000 });
+    total = Number(/of (\d+)$/.exec((await status.textContent()) ?? '')![1]);
+    expect(total).toBeGreaterThan(100);
+    await expect(grid(page)).toHaveAttribute('aria-rowcount', String(total + 1));
+    await bar.getByRole('button', { name: 'Pause' }).click();
+    await expect(bar.getByRole('button', { name: 'Run' })).toBeEnabled();
+  });
+
+  await test.step('export the capture as pcapng', async () => {
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export as pcapng' }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toBe(`${SCENARIO.name}.pcapng`);
+    await file.saveAs(capture);
+    expect(frameNumbers(capture, 'frame').length).toBe(total);
+  });
+
+  // One pass of tshark over every frame (checksums verified, TLS decrypted with the file's secrets).
+  let frames: Frame[] = [];
+  await test.step('tshark reads the capture', () => {
+    frames = table(capture, 'frame', FIELDS, CHECK_CHECKSUMS) as Frame[];
+    expect(frames.length).toBe(total);
+  });
+  const where = (test: (f: Frame) => boolean) => frames.filter(test).map((f) => Number(f['frame.number']));
+  const first = (test: (f: Frame) => boolean) => where(test)[0] ?? Infinity;
+  const has = (list: string, value: string) => list.split(',').includes(value);
+
+  await test.step('tshark: DHCP, ARP, DNS from the root down', () => {
+    // DORA, in order.
+    const dora = ['1', '2', '3', '5'].map((type) => first((f) => f['dhcp.option.dhcp'] === type));
+    expect(dora.every(Number.isFinite), `DHCP Discover/Offer/Request/ACK at frames ${dora}`).toBe(true);
+    expect([...dora].sort((a, b) => a - b)).toEqual(dora);
+    expect(where((f) => f['arp.opcode'] === '1').length, 'ARP requests').toBeGreaterThan(0);
+    expect(where((f) => f['arp.opcode'] === '2').length, 'ARP replies').toBeGreaterThan(0);
+    // The resolver asks the root, then the TLD, then the authoritative server; each answers.
+    const servers = [ROOT, TLD, AUTHORITATIVE];
+    const queries = servers.map((server) => first((f) => f['dns.flags.response'] === '0' && f['ip.dst'] === server));
+    expect(queries.every(Number.isFinite), `queries to ${servers} at frames ${queries}`).toBe(true);
+    expect([...queries].sort((a, b) => a - b)).toEqual(queries);
+    for (const server of servers) expect(where((f) => f['dns.flags.response'] === '1' && f['ip.src'] === server).length, `answers from ${server}`).toBeGreaterThan(0);
+  });
+
+  await test.step('tshark: TCP handshake, TLS 1.3, HTTP decrypted with the embedded secrets', () => {
+    // The page the user ends up on: the name typed, redirected by its web server to https.
+    const typed = new URL(`http://${SCENARIO.actions.find((a) => a.type === 'browse')!.url}`);
+    const target = new URL(redirectOf(LAB, typed.hostname) ?? typed.href);
+    expect(target.protocol).toBe('https:');
+    // Its GET, read by tshark inside TLS application data.
+    const request = frames.find(
+      (f) => f['http.request.method'] === 'GET' && f['http.host'] === target.hostname && f['http.request.uri'] === target.pathname && has(f['tls.record.content_type'], '23'),
+    );
+    expect(request, `GET ${target.href} decrypted`).toBeDefined();
+    const stream = frames.filter((f) => f['tcp.stream'] === request!['tcp.stream']);
+    const at = (test: (f: Frame) => boolean) => Number(stream.find(test)?.['frame.number'] ?? NaN);
+    // The TCP handshake to port 443 …
+    const syn = at((f) => f['tcp.flags'] === '0x0002' && f['tcp.dstport'] === '443');
+    const synAck = at((f) => f['tcp.flags'] === '0x0012');
+    const ack = at((f) => f['tcp.flags'] === '0x0010' && f['tcp.seq'] === '1' && f['tcp.ack'] === '1');
+    expect(syn, 'SYN').toBe(Number(stream[0]['frame.number']));
+    expect(synAck, 'SYN/ACK').toBeGreaterThan(syn);
+    expect(ack, 'ACK').toBeGreaterThan(synAck);
+    // … then TLS 1.3: both hellos name 0x0304; the encrypted handshake (EncryptedExtensions,
+    // Certificate, CertificateVerify, Finished) reads only with the secrets.
+    const hello = (type: string) => at((f) => has(f['tls.handshake.type'], type) && has(f['tls.handshake.extensions.supported_version'], '0x0304'));
+    expect(hello('1'), 'ClientHello offering TLS 1.3').toBeGreaterThan(ack);
+    expect(hello('2'), 'ServerHello choosing TLS 1.3').toBeGreaterThan(hello('1'));
+    for (const type of ['8', '11', '15', '20']) expect(at((f) => has(f['tls.handshake.type'], type)), `TLS handshake type ${type}`).toBeGreaterThanOrEqual(hello('2'));
+    expect(Number(request!['frame.number'])).toBeGreaterThan(at((f) => has(f['tls.handshake.type'], '20')));
+    expect(stream.some((f) => f['http.response.code'] === '200' && has(f['tls.record.content_type'], '23')), '200 OK decrypted').toBe(true);
+    expect(frameNumbers(capture, 'http').length).toBeGreaterThan(0);
+    // Without the secrets block the same file shows no HTTP inside TLS.
+    const bare = testInfo.outputPath('journey-without-secrets.pcapng');
+    withoutSecrets(capture, bare);
+    expect(frameNumbers(bare, 'tls && http')).toEqual([]);
+  });
+
+  await test.step('tshark: nothing malformed, no bad checksum, no unexplained warning', () => {
+    expect(frameNumbers(capture, '_ws.malformed || _ws.expert.severity >= error || ip.checksum.status == "Bad" || tcp.checksum.status == "Bad" || udp.checksum.status == "Bad"', CHECK_CHECKSUMS)).toEqual([]);
+    // Every checksum was verified good (1), none left unverified.
+    for (const proto of ['ip', 'tcp', 'udp'] as const) {
+      const statuses = frames.flatMap((f) => (f[`${proto}.checksum.status`] ? f[`${proto}.checksum.status`].split(',') : []));
+      expect(statuses.length, `${proto} checksums`).toBeGreaterThan(0);
+      expect(new Set(statuses), `${proto} checksum statuses`).toEqual(new Set(['1']));
+    }
+    // Every link is captured, so a DNS message forwarded hop by hop shows again on the next link
+    // (tshark calls it a retransmission): the only warnings allowed, each on another interface.
+    expect(frameNumbers(capture, '_ws.expert.severity >= warning && !dns.retransmission', CHECK_CHECKSUMS)).toEqual([]);
+    const iface = new Map(frames.map((f) => [f['frame.number'], f['frame.interface_id']]));
+    for (const f of frames.filter((f) => f['dns.retransmit_request_in'] || f['dns.retransmit_response_in'])) {
+      const original = f['dns.retransmit_request_in'] || f['dns.retransmit_response_in'];
+      expect(f['frame.interface_id'], `frame ${f['frame.number']} repeats frame ${original} on the same interface`).not.toBe(iface.get(original));
+    }
+  });
+
+  const rootQuery = first((f) => f['dns.flags.response'] === '0' && f['ip.dst'] === ROOT);
+  await test.step('filter dns: the same frames as tshark -Y dns', async () => {
+    const filter = page.getByRole('textbox', { name: 'Display filter' });
+    await filter.fill('dns');
+    await expect(filter).toHaveAttribute('aria-invalid', 'false');
+    await filter.press('Enter');
+    const expected = frameNumbers(capture, 'dns');
+    await expect(page.getByText(`Displayed: ${expected.length} of ${total}`)).toBeVisible();
+    await expect(grid(page)).toHaveAttribute('aria-rowcount', String(expected.length + 1));
+    const rows = await displayedRows(page);
+    expect(rows.map((r) => r.no)).toEqual(expected);
+    expect(new Set(rows.map((r) => r.protocol))).toEqual(new Set(['DNS']));
+  });
+
+  await test.step('the query sent to the root server: details and bytes', async () => {
+    const layers = frameJson(capture, rootQuery);
+    const query = frames[rootQuery - 1];
+    const qname = query['dns.qry.name'];
+    // The resolver asks the root for the very name the user typed.
+    expect(qname).toBe(new URL(`http://${SCENARIO.actions.find((a) => a.type === 'browse')!.url}`).hostname);
+    const nameOnWire = rawField(layers, 'dns.qry.name')!;
+    expect(nameOnWire.hex).toBe(dnsWireName(qname));
+    const type = rawField(layers, 'dns.qry.type')!;
+    const klass = rawField(layers, 'dns.qry.class')!;
+
+    const row = grid(page).getByRole('row').filter({ has: page.getByRole('gridcell', { name: ROOT, exact: true }) }).first();
+    await expect(row.getByRole('gridcell').first()).toHaveText(String(rootQuery));
+    await expect(row).toContainText(qname);
+    await row.click();
+    await expect(selectedRow(page).getByRole('gridcell').first()).toHaveText(String(rootQuery));
+    // The simulation follows the list: this frame is now the current one.
+    await expect(toolbar(page).getByRole('status')).toHaveText(`Frame ${rootQuery} of ${total}`);
+
+    const tree = page.getByRole('tree', { name: 'Packet details' });
+    await expect(tree.getByRole('treeitem').first()).toHaveText(new RegExp(`^Frame ${rootQuery}:`));
+    // tshark says "Domain Name System (query)"; PacketLab's dissector leaves out "(query)" for now.
+    await pickItem(tree, /^Domain Name System\b/, true);
+    // "Queries" has no byte range in PacketLab's tree yet (Wireshark lights the questions): open it.
+    await pickItem(tree, 'Queries', true);
+    // The question: the name as sent on the wire, then type and class.
+    await pickItem(tree, `${qname}: type A, class IN`, true);
+    expect(await litBytes(page)).toEqual({ hex: nameOnWire.hex + type.hex + klass.hex, offset: nameOnWire.offset });
+    await pickItem(tree, `Name: ${qname}`);
+    expect(await litBytes(page)).toEqual({ hex: nameOnWire.hex, offset: nameOnWire.offset });
+    await page.screenshot({ path: testInfo.outputPath('root-query.png') });
+  });
+
+  await test.step('step forward and back: the list and the canvas follow', async () => {
+    await page.getByRole('button', { name: 'Clear display filter' }).click();
+    await expect(page.getByText(`${total} frames`)).toBeVisible();
+    await expect(selectedRow(page).getByRole('gridcell').first()).toHaveText(String(rootQuery));
+    const bar = toolbar(page);
+    const expectAt = async (no: number) => {
+      await expect(bar.getByRole('status')).toHaveText(`Frame ${no} of ${total}`);
+      await expect(selectedRow(page).getByRole('gridcell').first()).toHaveText(String(no));
+      await expect(page.getByTestId('frame-animation')).toHaveAttribute('data-frame', String(no));
+      // The frame's interface says which link and sender: the canvas rings that device and its peer.
+      const sent = frames[no - 1]['frame.interface_description'];
+      const [, link, device] = /^link (\S+), sending side (\S+) /.exec(sent) ?? [];
+      expect(link, `frame ${no} sent on "${sent}"`).toBeDefined();
+      const drawn = await canvasFrame(page);
+      const near = (a: { x: number; y: number } | null, b: { x: number; y: number } | undefined) => !!a && !!b && Math.hypot(a.x - b.x, a.y - b.y) < 1;
+      expect(near(drawn.from, drawn.devices[device]), `sender ring on ${device}`).toBe(true);
+      expect(near(drawn.to, drawn.devices[linkPeer(LAB, link, device)]), `receiver ring on ${linkPeer(LAB, link, device)}`).toBe(true);
+    };
+    const forward = bar.getByRole('button', { name: 'Step forward' });
+    const back = bar.getByRole('button', { name: 'Step back' });
+    await forward.click();
+    await expectAt(rootQuery + 1);
+    await forward.click();
+    await expectAt(rootQuery + 2);
+    await back.click();
+    await expectAt(rootQuery + 1);
+    await back.click();
+    await expectAt(rootQuery);
+  });
+
+  await test.step('flow graph of the conversation with the root server', async () => {
+    // The conversation: every frame between the two addresses, either way (outer IP header).
+    const { 'ip.src': resolver, 'ip.dst': root } = frames[rootQuery - 1];
+    const expected = where((f) => {
+      const [src, dst] = [f['ip.src'].split(',')[0], f['ip.dst'].split(',')[0]];
+      return (src === resolver && dst === root) || (src === root && dst === resolver);
+    });
+    await page.getByRole('button', { name: 'Flow Graph' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Flow Graph' });
+    await expect(dialog.getByRole('combobox')).toHaveValue('conversation');
+    const rows = dialog.getByRole('table', { name: 'Flow Graph' }).getByRole('row').filter({ has: page.getByRole('cell') });
+    await expect(rows).toHaveCount(expected.length);
+    const numbers = (await rows.evaluateAll((els) => els.map((el) => el.querySelector('[role=cell]')?.textContent ?? ''))).map((t) => Number(/#(\d+)$/.exec(t)?.[1]));
+    expect(numbers).toEqual(expected);
+    // A click on the root's answer jumps to its frame.
+    const answer = expected.find((n) => n > rootQuery && frames[n - 1]['ip.src'] === root)!;
+    await rows.nth(expected.indexOf(answer)).click();
+    await expect(selectedRow(page).getByRole('gridcell').first()).toHaveText(String(answer));
+    await expect(toolbar(page).getByRole('status')).toHaveText(`Frame ${answer} of ${total}`);
+    await page.keyboard.press('Escape');
+    await expect(dialog).toBeHidden();
+  });
+
+  expect(consoleErrors).toEqual([]);
+});
