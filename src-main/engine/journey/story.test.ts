@@ -4,6 +4,7 @@
 // caches with no DNS frame from the PC; revalidation an hour later; the CDN's HIT and MISS; the
 // page loads' rendering record.
 import { describe, it, expect } from 'vitest';
+import fc from 'fast-check';
 import { formatIpv4 } from '../../../src-shared/net/addr';
 import { parseDns } from '../../../src-shared/net/wire/dns';
 import { decodeDhcpOptions, parseDhcp } from '../../../src-shared/net/wire/dhcp';
@@ -13,9 +14,11 @@ import { parseIpv4 } from '../../../src-shared/net/wire/ipv4';
 import { parseTcp } from '../../../src-shared/net/wire/tcp';
 import { parseUdp } from '../../../src-shared/net/wire/udp';
 import { contract } from '../../../src-shared/ipc/contract';
-import { loadSample, runScenario } from '../testing/samples';
+import { loadSample, runScenario, sampleFiles } from '../testing/samples';
+import { Capture } from '../model/capture';
 import type { Simulation } from '../simulation';
-import type { StoryEntry } from './story';
+import { JourneyRecorder } from './record';
+import { buildStory, type StoryEntry } from './story';
 import { journeyStep } from './steps';
 
 const FILE = 'url-journey.lab.json';
@@ -264,5 +267,58 @@ describe('journey story on later visits', () => {
     const late = story.filter((e) => e.step === 'http' && e.startUs >= 5_000_000).map((e) => e.facts.cacheStatus);
     expect(late).toHaveLength(3);
     for (const status of late) expect(status).toMatch(/^cdn-edge; hit; ttl=\d+$/);
+  });
+});
+
+/** Ethernet + IPv4 + UDP/TCP headers on the journey's ports around random bytes: reaches the DNS, DHCP, TLS and HTTP readers. */
+const ipFrame = fc
+  .record({ tcp: fc.boolean(), sport: fc.constantFrom(53, 67, 68, 80, 443, 40000), dport: fc.constantFrom(53, 67, 68, 80, 443, 40001), flags: fc.integer({ min: 0, max: 255 }), tls: fc.boolean(), body: fc.uint8Array({ maxLength: 300 }) })
+  .map(({ tcp, sport, dport, flags, tls, body }) => {
+    const l4 = tcp ? 20 : 8;
+    const payload = tls && body.length > 6 ? Uint8Array.from([22, 3, 3, 0, body.length - 5, ...body.subarray(5)]) : body;
+    const b = new Uint8Array(14 + 20 + l4 + payload.length);
+    b[12] = 0x08;
+    b[14] = 0x45;
+    const total = 20 + l4 + payload.length;
+    b[16] = total >> 8;
+    b[17] = total & 0xff;
+    b[23] = tcp ? 6 : 17;
+    b.set([10, 0, 0, 1, 10, 0, 0, 2], 26);
+    b.set([sport >> 8, sport & 0xff, dport >> 8, dport & 0xff], 34);
+    if (tcp) {
+      b[46] = 0x50;
+      b[47] = flags;
+    }
+    b.set(payload, 34 + l4);
+    return b;
+  });
+
+describe('journey story on any capture', () => {
+  it('never throws on arbitrary frame bytes and puts every frame in exactly one entry', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.uint8Array({ minLength: 0, maxLength: 120 }), ipFrame), { minLength: 1, maxLength: 40 }), (frames) => {
+        const capture = new Capture();
+        const point = capture.addPoint('a', 'eth0', 'L1');
+        frames.forEach((bytes, i) => capture.record(i * 10, point, bytes, `frame ${i}`, false));
+        const recorder = new JourneyRecorder(() => capture.count, () => 0);
+        const story = buildStory({ capture, recorder, zonesAt: () => undefined });
+        expect(story.reduce((n, e) => n + e.frameCount, 0)).toBe(frames.length);
+        for (const e of story) expect(typeof e.summary).toBe('string');
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('tells every sample lab scenario: all frames in entries, in the contract shape', () => {
+    for (const file of sampleFiles) {
+      const lab = loadSample(file);
+      const scenario = lab.scenarios?.[0];
+      if (!scenario) continue;
+      const { sim } = runScenario(lab, scenario.name);
+      const record = sim.journeyRecord();
+      const parsed = contract['sim.journey'].result.safeParse(record);
+      expect(parsed.success, `${file}: ${parsed.error?.message}`).toBe(true);
+      expect(record.story.reduce((n, e) => n + e.frameCount, 0), file).toBe(sim.net.capture.count);
+    }
   });
 });
