@@ -7,7 +7,7 @@ import { journeyMessages as en } from './journey.en';
 import { journeyMessages as ko } from './journey.ko';
 import { i18n } from './index';
 import { JOURNEY_STEP_NAMES } from '../../../src-shared/ipc/contract';
-import { SENTENCE_VARIANTS, DNS_ROLES } from '../components/journey/story';
+import { SENTENCE_VARIANTS, NOTE_VARIANTS, DNS_TIERS } from '../components/journey/story';
 import { PHASES } from '../components/journey/waterfall';
 
 function keys(obj: object, prefix = ''): string[] {
@@ -38,7 +38,7 @@ describe('journey messages', () => {
   it('name every step, role, phase and source the views ask for', () => {
     const wanted = [
       ...JOURNEY_STEP_NAMES.map((s) => `steps.${s}`),
-      ...DNS_ROLES.map((r) => `roles.${r}`),
+      ...DNS_TIERS.map((r) => `tiers.${r}`),
       ...PHASES.map((p) => `timing.${p}`),
       ...['network', 'cache', 'revalidated'].flatMap((s) => [`timing.sources.${s}`, `timing.sourceHelp.${s}`]),
     ];
@@ -46,21 +46,22 @@ describe('journey messages', () => {
   });
 
   it('have each story sentence variant, using only the facts the variant requires (and the device)', () => {
-    const variantKeys: string[] = [];
-    for (const step of JOURNEY_STEP_NAMES) {
-      for (const v of SENTENCE_VARIANTS[step]) {
-        const key = `sentences.${step}.${v.key}`;
-        variantKeys.push(key);
-        for (const messages of [en, ko]) {
-          const text = get(messages, key);
-          expect(text, key).toBeTypeOf('string');
-          const allowed = new Set([...v.needs, 'device']);
-          expect(placeholders(text!).filter((p) => !allowed.has(p)), key).toEqual([]);
-        }
+    const used: string[] = [];
+    const check = (key: string, needs: readonly string[]) => {
+      used.push(key);
+      for (const messages of [en, ko]) {
+        const text = get(messages, key);
+        expect(text, key).toBeTypeOf('string');
+        const allowed = new Set([...needs, 'device']);
+        expect(placeholders(text!).filter((p) => !allowed.has(p)), key).toEqual([]);
       }
+    };
+    for (const step of JOURNEY_STEP_NAMES) {
+      for (const v of SENTENCE_VARIANTS[step]) check(`sentences.${step}.${v.key}`, v.needs);
+      for (const v of NOTE_VARIANTS[step] ?? []) check(`notes.${step}.${v.key}`, v.needs);
     }
     // No sentence is left that no variant uses.
-    expect(keys(en).filter((k) => k.startsWith('sentences.')).sort()).toEqual(variantKeys.sort());
+    expect(keys(en).filter((k) => k.startsWith('sentences.') || k.startsWith('notes.')).sort()).toEqual(used.sort());
   });
 
   it('has every journey.* key the components name literally', () => {

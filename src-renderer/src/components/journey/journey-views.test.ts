@@ -1,5 +1,5 @@
-// The journey views mounted in happy-dom with the real stores and the URL-journey fixture (shaped
-// and checked like the host's sim.journey answer): the story and its frame buttons, the waterfall
+// The journey views mounted in happy-dom with the real stores and the engine's journey record of the
+// URL-journey lab (checked against the IPC contract): the story and its frame buttons, the waterfall
 // and its numbers, the sandboxed page with its DOM tree, the dialog's tabs, all by keyboard too.
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import { createApp, defineComponent, h, nextTick, type App, type Component } from 'vue';
@@ -9,18 +9,20 @@ import { HostClient, type HostTransport } from '../../../../src-shared/ipc/clien
 import { setHostClient } from '../../host';
 import { useSimulationStore, type FrameMeta } from '../../stores/simulation';
 import { useJourneyStore } from '../../stores/journey';
-import { JOURNEY, PIXEL_PNG } from './journey.fixture';
+import { JOURNEY, PIXEL_PNG, entryWith } from './journey.fixture';
 import JourneyStory from './JourneyStory.vue';
 import JourneyTiming from './JourneyTiming.vue';
 import JourneyPage from './JourneyPage.vue';
 import JourneyButton from './JourneyButton.vue';
+import DomTree from './DomTree.vue';
 import type { PageLoad } from './waterfall';
 
 // happy-dom (unlike a browser) tries to load <link> stylesheets of DOMParser documents and logs the
 // refusal; treat its disabled file loading as success to keep the output quiet.
 (globalThis as { happyDOM?: { settings: { handleDisabledFileLoadingAsSuccess: boolean } } }).happyDOM!.settings.handleDisabledFileLoadingAsSuccess = true;
 
-const FRAMES = 114;
+const FRAMES = Math.max(...JOURNEY.story.map((e) => e.lastFrame ?? 0));
+const indexOf = (e: (typeof JOURNEY.story)[number]) => JOURNEY.story.indexOf(e);
 /** Odd frames cross link L1, even frames L2 (enough to test capture points). */
 const meta = (no: number): FrameMeta => ({ no, timeUs: no * 1000, arrivalUs: no * 1000 + 50, linkId: no % 2 ? 'L1' : 'L2', device: 'pc', iface: 'eth0', cause: `frame ${no}`, lost: false });
 
@@ -92,14 +94,16 @@ describe('journey story view', () => {
     expect(list.getAttribute('aria-label')).toBe('Journey story');
     const items = [...el.querySelectorAll<HTMLElement>('[role="listitem"]')];
     expect(items).toHaveLength(JOURNEY.story.length);
-    expect(items.map((i) => i.querySelector('.badge')!.textContent)).toEqual(['DHCP', 'URL', 'Cache', 'ARP', 'DNS', 'DNS', 'Routing', 'DNS', 'DNS', 'DNS', 'DNS', 'TCP', 'HTTP', 'DNS', 'TCP', 'TLS', 'HTTP', 'Render', 'URL', 'Cache', 'HTTP', 'Render']);
-    const root = items[7];
-    expect(root.getAttribute('aria-label')).toBe('DNS, isp: isp asks the root server 198.41.0.4 about example.com; it answers a referral to the com servers.');
-    expect(root.querySelector('.summary')!.textContent).toBe('isp asked the root server 198.41.0.4 for example.com: referral to com (a.gtld-servers.net)');
+    expect(items.slice(0, 5).map((i) => i.querySelector('.badge')!.textContent)).toEqual(['DHCP', 'URL', 'Cache', 'Cache', 'ARP']);
+    const rootEntry = entryWith('dns', { tier: 'root', name: 'example.com' });
+    const root = items[indexOf(rootEntry)];
+    expect(root.getAttribute('aria-label')).toBe('DNS, isp: isp asks the root server 198.41.0.4 about example.com. It does not hold the answer and refers to the servers of “com”, one level down.');
+    expect(root.querySelector('.summary')!.textContent).toBe('isp asked the root server 198.41.0.4 for example.com A: referral to the com servers (a.gtld-servers.net.)');
     expect(root.querySelector('.summary')!.getAttribute('lang')).toBe('en');
-    expect(root.querySelector('.frames')!.textContent).toBe('Frames 17–22 · 6 frames');
-    expect([...root.querySelectorAll('.actions button')].map((b) => b.getAttribute('aria-label'))).toEqual(['Go to frame 17, the first of this step', 'Go to frame 22, the last of this step']);
-    expect(root.querySelector('.causes li')!.textContent).toBe('DNS resolver: iterate from the root hints');
+    expect(root.querySelector('.frames')!.textContent).toBe('Frames 20–25 · 4 frames');
+    expect([...root.querySelectorAll('.actions button')].map((b) => b.getAttribute('aria-label'))).toEqual(['Go to frame 20, the first of this step', 'Go to frame 25, the last of this step']);
+    expect([...root.querySelectorAll('.causes li')].map((l) => l.textContent)).toEqual(rootEntry.causes);
+    expect(rootEntry.causes.length).toBeGreaterThan(0);
     expect(items[1].querySelector('.frames')!.textContent).toBe('No frames: this step happens inside pc');
     expect(items[1].querySelector('.actions')).toBeNull();
   });
@@ -110,30 +114,32 @@ describe('journey story view', () => {
     await nextTick();
     const items = [...el.querySelectorAll<HTMLElement>('[role="listitem"]')];
     expect(el.querySelector('[role="list"]')!.getAttribute('aria-label')).toBe('여정 이야기');
-    expect(items[12].querySelector('.sentence')!.textContent).toBe('브라우저가 http://example.com/을(를) 요청하자 서버는 301(으)로 답하며 https://www.example.com/(으)로 보냅니다.');
-    expect(items[17].querySelector('.badge')!.textContent).toBe('렌더링');
+    expect(items[indexOf(entryWith('http', { url: 'http://example.com/' }))].querySelector('.sentence')!.textContent).toBe('pc이(가) 203.0.113.80:80에 GET http://example.com/을(를) 보내고, 응답 301은(는) 브라우저를 다른 주소로 보냅니다. 평문으로 오가므로 경로 위의 누구든 읽을 수 있습니다.');
+    expect(items[indexOf(entryWith('render'))].querySelector('.badge')!.textContent).toBe('렌더링');
   });
 
   it('steps the simulation to a frame of the entry and marks the current step', async () => {
     const { el, sim } = setup();
     await nextTick();
     const items = [...el.querySelectorAll<HTMLElement>('[role="listitem"]')];
-    (items[9].querySelector('.actions button:last-child') as HTMLButtonElement).click(); // frame 34, authoritative answer
+    const authoritative = indexOf(entryWith('dns', { tier: 'authoritative', name: 'example.com' }));
+    (items[authoritative].querySelector('.actions button:last-child') as HTMLButtonElement).click(); // frame 46, its answer
     await settle();
-    expect(sim.current?.no).toBe(34);
-    expect(items[9].getAttribute('aria-current')).toBe('step');
+    expect(sim.current?.no).toBe(46);
+    expect(items[authoritative].getAttribute('aria-current')).toBe('step');
     expect(el.querySelectorAll('[aria-current="step"]')).toHaveLength(1);
-    // Stepping forward moves the mark with it.
+    // One frame on, the home router's query (17–47) is the step still going on.
     await sim.goTo(sim.cursor + 1);
     await nextTick();
-    expect(items[10].getAttribute('aria-current')).toBe('step');
+    expect(items[indexOf(entryWith('dns', { clientDevice: 'home-router', name: 'example.com' }))].getAttribute('aria-current')).toBe('step');
   });
 
   it('shows all links when the capture point hides the frame', async () => {
     const { el, sim } = setup();
     sim.capturePoint = { kind: 'link', linkId: 'L2' }; // even frames only
     await nextTick();
-    (el.querySelectorAll<HTMLElement>('[role="listitem"]')[4].querySelector('.actions button') as HTMLButtonElement).click(); // frame 13
+    const pcDns = indexOf(entryWith('dns', { clientDevice: 'pc', name: 'example.com' }));
+    (el.querySelectorAll<HTMLElement>('[role="listitem"]')[pcDns].querySelector('.actions button') as HTMLButtonElement).click(); // frame 13
     await settle();
     expect(sim.capturePoint).toEqual({ kind: 'all' });
     expect(sim.current?.no).toBe(13);
@@ -143,15 +149,16 @@ describe('journey story view', () => {
     const { el, sim } = setup();
     await nextTick();
     const items = [...el.querySelectorAll<HTMLElement>('[role="listitem"]')];
+    const arp = indexOf(entryWith('arp', { asker: 'pc' }));
     expect(items.filter((i) => i.tabIndex === 0)).toEqual([items[0]]);
+    // Only the active step's buttons are in the tab order.
+    expect(items[arp].querySelector('button')!.tabIndex).toBe(-1);
     items[0].focus();
     key(items[0], 'ArrowDown');
     await settle();
     expect(active()).toBe(items[1]);
     expect(items[1].tabIndex).toBe(0);
     expect(items[0].tabIndex).toBe(-1);
-    // Only the active step's buttons are in the tab order.
-    expect(items[3].querySelector('button')!.tabIndex).toBe(-1);
     key(items[1], 'End');
     await settle();
     expect(active()).toBe(items[items.length - 1]);
@@ -161,15 +168,15 @@ describe('journey story view', () => {
     key(items[0], 'ArrowUp'); // stays on the first
     await settle();
     expect(active()).toBe(items[0]);
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < arp; i++) {
       key(active()!, 'ArrowDown');
       await settle();
     }
-    expect(active()).toBe(items[3]);
-    expect(items[3].querySelector('button')!.tabIndex).toBe(0);
-    key(items[3], 'Enter');
+    expect(active()).toBe(items[arp]);
+    expect(items[arp].querySelector('button')!.tabIndex).toBe(0);
+    key(items[arp], 'Enter');
     await settle();
-    expect(sim.current?.no).toBe(9); // ARP's first frame
+    expect(sim.current?.no).toBe(9); // the PC's ARP request
   });
 });
 
@@ -181,21 +188,24 @@ describe('timing waterfall view', () => {
     expect(table.getAttribute('aria-label')).toBe('Request timing');
     const rows = [...el.querySelectorAll<HTMLElement>('tbody tr.req')];
     expect(rows.map((r) => [...r.querySelectorAll('td')].slice(0, 6).map((td) => td.textContent!.trim()))).toEqual([
-      ['example.com', '301', 'network', 'html', '162 B', '13.9 ms'],
-      ['www.example.com', '200', 'network', 'html', '1.3 kB', '20.6 ms'],
-      ['style.css', '200', 'network', 'css', '412 B', '3.0 ms'],
-      ['logo.png', '200', 'network', 'png', '68 B', '4.1 ms'],
+      ['example.com', '301', 'network', 'html', '40 B', '181 ms'],
+      ['example.com', '301', 'network', 'html', '44 B', '111 ms'],
+      ['www.example.com', '200', 'network', 'html', '249 B', '213 ms'],
+      ['style.css', '200', 'network', 'css', '89 B', '41.7 ms'],
+      ['logo.png', '200', 'network', 'png', '73 B', '41.6 ms'],
     ]);
-    // The https request: six phases; its DNS starts at 13.9 of 50 ms and lasts 8.2 ms.
-    const segs = [...rows[1].querySelectorAll<HTMLElement>('.seg')];
-    expect(segs.map((s) => s.className.replace('seg ', ''))).toEqual(['ph-dns', 'ph-connect', 'ph-tls', 'ph-request', 'ph-ttfb', 'ph-download']);
-    expect(parseFloat(segs[0].style.left)).toBeCloseTo(27.8, 5);
-    expect(parseFloat(segs[0].style.width)).toBeCloseTo(16.4, 5);
-    // Reused connections: no DNS, connect or TLS bar.
-    expect([...rows[2].querySelectorAll('.seg')].map((s) => s.className)).toEqual(['seg ph-request', 'seg ph-ttfb', 'seg ph-download']);
-    expect([...el.querySelectorAll('.axis .tick')].map((t) => t.textContent)).toEqual(['0.00 ms', '10.0 ms', '20.0 ms', '30.0 ms', '40.0 ms', '50.0 ms']);
+    expect(rows[0].querySelector('td')!.getAttribute('title')).toBe('http://example.com/');
+    expect(rows[0].querySelectorAll('td')[1].classList.contains('redirect')).toBe(true);
+    // www: DNS, connect, TLS and waiting; its DNS starts at 292.498 of 600 ms and lasts 85.393 ms.
+    const segs = [...rows[2].querySelectorAll<HTMLElement>('.seg')];
+    expect(segs.map((s) => s.className.replace('seg ', ''))).toEqual(['ph-dns', 'ph-connect', 'ph-tls', 'ph-ttfb']);
+    expect(parseFloat(segs[0].style.left)).toBeCloseTo((292.498 / 600) * 100, 5);
+    expect(parseFloat(segs[0].style.width)).toBeCloseTo((85.393 / 600) * 100, 5);
+    // The stylesheet reuses the connection: only the wait for the answer.
+    expect([...rows[3].querySelectorAll('.seg')].map((s) => s.className)).toEqual(['seg ph-ttfb']);
+    expect([...el.querySelectorAll('.axis .tick')].map((t) => t.textContent)).toEqual(['0.00 ms', '200 ms', '400 ms', '600 ms']);
     expect([...el.querySelectorAll('.legend li')].map((l) => l.textContent)).toEqual(['DNS lookup', 'Initial connection', 'TLS', 'Request sent', 'Waiting (TTFB)', 'Content download']);
-    expect(el.querySelector('.totals')!.textContent).toBe('4 requests · 1.9 kB transferred · 1.9 kB resources · finished in 41.8 ms');
+    expect(el.querySelector('.totals')!.textContent).toBe('5 requests · 495 B transferred · 495 B resources · finished in 589 ms');
   });
 
   it('shows a request’s numbers on hover and on focus, and moves with the arrow keys', async () => {
@@ -209,7 +219,7 @@ describe('timing waterfall view', () => {
     expect(tip.querySelector('.tip-url')!.textContent).toBe('http://example.com/');
     expect(rows[0].getAttribute('aria-describedby')).toBe(tip.id);
     const numbers = () => [...el.querySelectorAll('[role="tooltip"] dd')].map((d) => d.textContent);
-    expect(numbers()).toEqual(['7.5 ms', '3.1 ms', '0.00 ms', '0.20 ms', '3.0 ms', '0.10 ms', '13.9 ms']);
+    expect(numbers()).toEqual(['106 ms', '38.9 ms', '0.00 ms', '0.00 ms', '36.9 ms', '0.00 ms', '181 ms']);
     rows[0].dispatchEvent(new MouseEvent('mouseleave'));
     await nextTick();
     expect(el.querySelector('[role="tooltip"]')).toBeNull();
@@ -221,23 +231,35 @@ describe('timing waterfall view', () => {
     await settle();
     expect(active()).toBe(rows[1]);
     tip = el.querySelector('[role="tooltip"]')!;
-    expect(tip.querySelector('.tip-url')!.textContent).toBe('https://www.example.com/');
-    expect(tip.querySelector('.tip-line')!.textContent).toBe('Started at 13.9 ms · fetched over the network');
-    expect(numbers()).toEqual(['8.2 ms', '2.9 ms', '6.1 ms', '0.10 ms', '2.9 ms', '0.40 ms', '20.6 ms']);
+    expect(tip.querySelector('.tip-url')!.textContent).toBe('https://example.com/');
+    expect(tip.querySelector('.tip-line')!.textContent).toBe('Started at 181 ms · fetched over the network');
+    expect(numbers()).toEqual(['0.00 ms', '36.7 ms', '37.4 ms', '0.00 ms', '37.0 ms', '0.00 ms', '111 ms']);
     key(rows[1], 'End');
     await settle();
-    expect(active()).toBe(rows[3]);
+    expect(active()).toBe(rows[4]);
     expect(el.querySelector('[role="tooltip"] .tip-line')!.textContent).toContain('Connection reused');
+    key(rows[4], 'Home');
+    await settle();
+    expect(active()).toBe(rows[0]);
   });
 
-  it('marks what the cache served and what was revalidated', async () => {
+  it('marks what the cache served', async () => {
     const el = mount(JourneyTiming, { load: JOURNEY.loads[1] });
     await nextTick();
     const rows = [...el.querySelectorAll<HTMLElement>('tbody tr.req')];
-    expect(rows.map((r) => r.querySelectorAll('td')[2].textContent)).toEqual(['revalidated', 'cache', 'cache']);
+    expect(rows.map((r) => r.querySelectorAll('td')[2].textContent)).toEqual(['network', 'cache', 'cache', 'cache']);
     expect(rows[1].querySelectorAll('td')[2].getAttribute('title')).toBe('served from the browser cache, nothing sent');
     expect(rows[1].classList.contains('src-cache')).toBe(true);
-    expect(el.querySelector('.totals')!.textContent).toBe('3 requests · 1.3 kB transferred · 1.7 kB resources · finished in 3.3 ms');
+    expect(el.querySelector('.totals')!.textContent).toBe('4 requests · 44 B transferred · 455 B resources · finished in 36.9 ms');
+  });
+
+  it('says what a revalidated request is', async () => {
+    const load: PageLoad = { ...JOURNEY.loads[1], requests: [{ ...JOURNEY.loads[1].requests[1], source: 'revalidated', reused: true, ttfb: 36.9 }] };
+    const el = mount(JourneyTiming, { load });
+    await nextTick();
+    const cell = el.querySelectorAll('tbody tr.req td')[2];
+    expect(cell.textContent).toBe('revalidated');
+    expect(cell.getAttribute('title')).toBe('the cached copy was revalidated (304 Not Modified)');
   });
 
   it('says why a load failed', async () => {
@@ -262,8 +284,11 @@ describe('rendered page view', () => {
     expect(srcdoc).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`);
     expect(srcdoc).toContain(`src="data:image/png;base64,${PIXEL_PNG}"`);
     expect(srcdoc).toContain('<h1>Example Domain</h1>');
+    expect(srcdoc).toContain('h1 { color: navy; }');
+    expect(el.querySelector('.bar')!.textContent).toContain('https://www.example.com/');
     expect(el.querySelector('.bar')!.textContent).toContain('1 stylesheets (3 rules) · 1 images');
     expect([...el.querySelectorAll('.painted li')].map((l) => l.textContent)).toEqual(JOURNEY.loads[0].render!.painted);
+    expect(el.querySelector('[role="tree"]')!.getAttribute('aria-label')).toBe('DOM tree');
   });
 
   it('never puts a script or an event handler in the srcdoc', async () => {
@@ -280,26 +305,25 @@ describe('rendered page view', () => {
   });
 
   it('shows the DOM as a tree: attributes, text, comments, opened and closed by keyboard', async () => {
-    const el = mount(JourneyPage, { load: JOURNEY.loads[0] });
+    const dom = [...JOURNEY.loads[0].render!.dom, { depth: 2, kind: 'comment' as const, name: ' end of page ', attributes: {} }];
+    const el = mount(DomTree, { nodes: dom });
     await nextTick();
     const tree = el.querySelector('[role="tree"]')!;
     expect(tree.getAttribute('aria-label')).toBe('DOM tree');
     const items = () => [...tree.querySelectorAll<HTMLElement>('[role="treeitem"]')];
     const text = (i: HTMLElement) => i.textContent!.replace(/[▾▸]/g, '').replace(/\s+/g, ' ').trim();
-    expect(items().map(text)).toEqual([
-      '<html lang="en">', '<head>', '<meta charset="utf-8">', '<meta name="viewport" content="width=device-width, initial-scale=1">', '<title>', '"Example Domain"',
-      '<link rel="stylesheet" href="/style.css">', '<body>', '<div class="page">', '<h1>', '<p>', '<img src="/logo.png" alt="logo" width="1" height="1">', '<p>', '<!-- end of page -->',
-    ]);
+    const all = ['<html>', '<head>', '<title>', '"Example Domain"', '<link rel="stylesheet" href="/style.css">', '<body>', '<h1>', '"Example Domain"', '<p>', '"This domain is for use in the PacketLab URL journey."', '<img src="/logo.png" alt="logo">', '<!-- end of page -->'];
+    expect(items().map(text)).toEqual(all);
     const html = items()[0];
     expect(html.getAttribute('aria-level')).toBe('1');
     expect(html.getAttribute('aria-expanded')).toBe('true');
-    expect(items()[2].getAttribute('aria-level')).toBe('3');
-    expect(items()[2].getAttribute('aria-expanded')).toBeNull(); // a leaf
+    expect(items()[3].getAttribute('aria-level')).toBe('4');
+    expect(items()[4].getAttribute('aria-expanded')).toBeNull(); // a leaf
     expect(items()[1].getAttribute('aria-setsize')).toBe('2');
-    expect(items()[7].getAttribute('aria-posinset')).toBe('2');
-    // Below html, head, body and their children, elements start closed.
-    const h1 = items().find((i) => text(i) === '<h1>')!;
-    expect(h1.getAttribute('aria-expanded')).toBe('false');
+    expect(items()[5].getAttribute('aria-posinset')).toBe('2');
+    expect(items()[5].getAttribute('aria-setsize')).toBe('2');
+    expect(items()[11].getAttribute('aria-posinset')).toBe('4');
+    expect(items().filter((i) => i.tabIndex === 0)).toEqual([html]);
 
     html.focus();
     key(html, 'ArrowRight'); // open already: to the first child
@@ -307,10 +331,11 @@ describe('rendered page view', () => {
     expect(text(active()!)).toBe('<head>');
     key(active()!, 'ArrowLeft'); // open: closes head
     await settle();
-    expect(items().map(text)).toEqual(['<html lang="en">', '<head>', '<body>', '<div class="page">', '<h1>', '<p>', '<img src="/logo.png" alt="logo" width="1" height="1">', '<p>', '<!-- end of page -->']);
+    expect(active()!.getAttribute('aria-expanded')).toBe('false');
+    expect(items().map(text)).toEqual(['<html>', '<head>', ...all.slice(5)]);
     key(active()!, 'ArrowLeft'); // closed: to the parent
     await settle();
-    expect(text(active()!)).toBe('<html lang="en">');
+    expect(text(active()!)).toBe('<html>');
     key(active()!, 'End');
     await settle();
     expect(text(active()!)).toBe('<!-- end of page -->');
@@ -318,20 +343,25 @@ describe('rendered page view', () => {
     await settle();
     key(active()!, 'ArrowUp');
     await settle();
-    expect(text(active()!)).toBe('<img src="/logo.png" alt="logo" width="1" height="1">');
     key(active()!, 'ArrowUp');
     await settle();
-    key(active()!, 'ArrowUp');
+    expect(text(active()!)).toBe('<p>');
+    key(active()!, 'Enter'); // closes p
     await settle();
-    expect(text(active()!)).toBe('<h1>');
-    key(active()!, 'Enter');
-    await settle();
-    expect(active()!.getAttribute('aria-expanded')).toBe('true');
+    expect(active()!.getAttribute('aria-expanded')).toBe('false');
     key(active()!, 'ArrowDown');
     await settle();
-    expect(text(active()!)).toBe('"Example Domain"');
+    expect(text(active()!)).toBe('<img src="/logo.png" alt="logo">');
     expect(active()!.getAttribute('aria-selected')).toBe('true');
     expect(items().filter((i) => i.tabIndex === 0)).toEqual([active()]);
+    key(active()!, 'Home');
+    await settle();
+    key(active()!, 'ArrowLeft'); // closes html: one row left
+    await settle();
+    expect(items().map(text)).toEqual(['<html>']);
+    key(active()!, 'ArrowRight'); // opens it again, as it was inside
+    await settle();
+    expect(items().map(text)).toEqual(['<html>', '<head>', '<body>', '<h1>', '"Example Domain"', '<p>', '<img src="/logo.png" alt="logo">', '<!-- end of page -->']);
   });
 
   it('says when nothing was rendered', async () => {
@@ -370,14 +400,14 @@ describe('journey button and dialog', () => {
     await settle();
     expect(active()).toBe(tabs[1]);
     expect(tabs[1].getAttribute('aria-selected')).toBe('true');
-    expect(panel().querySelectorAll('tbody tr.req')).toHaveLength(4);
+    expect(panel().querySelectorAll('tbody tr.req')).toHaveLength(5);
     // Two page loads: a picker chooses which one Timing and Page show.
     const picker = dialog.querySelector<HTMLSelectElement>('.load-pick select')!;
-    expect([...picker.options].map((o) => o.textContent)).toEqual(['http://example.com/ at 2.000000 s', 'https://www.example.com/ at 5.000000 s']);
+    expect([...picker.options].map((o) => o.textContent)).toEqual(['https://www.example.com/ at 2.000000 s', 'https://www.example.com/ at 5.000000 s']);
     picker.value = '1';
     picker.dispatchEvent(new Event('change'));
     await settle();
-    expect(panel().querySelectorAll('tbody tr.req')).toHaveLength(3);
+    expect(panel().querySelectorAll('tbody tr.req')).toHaveLength(4);
 
     key(tabs[1], 'End');
     await settle();

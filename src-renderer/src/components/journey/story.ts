@@ -7,98 +7,140 @@ import { JOURNEY_STEP_NAMES } from '../../../../src-shared/ipc/contract';
 export type StoryEntry = JourneyRecord['story'][number];
 export type StepName = (typeof JOURNEY_STEP_NAMES)[number];
 
-/** A sentence variant: its message (journey.sentences.<step>.<key>) and the facts it needs. */
+/** A sentence variant: its message (journey.sentences.<step>.<key>), the facts it needs, and when it applies. */
 export interface SentenceVariant {
   key: string;
   needs: readonly string[];
-  /** Facts that must have exactly this value (e.g. a cache `result` of `hit`). */
-  equals?: Readonly<Record<string, string>>;
+  when?: (facts: Readonly<Record<string, string>>) => boolean;
 }
 
-/** Most specific first; the last one of each step needs no fact. */
+const kind = (...kinds: string[]) => (f: Readonly<Record<string, string>>) => kinds.includes(f.kind);
+
+/**
+ * Most specific first; the last one of each step needs no fact. The facts are those the engine's
+ * story builder and browser record (src-main/engine/journey/story.ts, apps/browser/browser.ts).
+ */
 export const SENTENCE_VARIANTS: Record<StepName, readonly SentenceVariant[]> = {
   url: [
-    { key: 'hsts', needs: ['url', 'host', 'target'], equals: { hsts: 'true' } },
-    { key: 'typedTarget', needs: ['url', 'target'] },
-    { key: 'typed', needs: ['url'] },
+    { key: 'invalid', needs: ['input', 'error'], when: kind('invalid') },
+    { key: 'hstsUpgrade', needs: ['input', 'url', 'host'], when: (f) => f.kind === 'navigate' && f.hstsUpgrade === 'yes' },
+    { key: 'search', needs: ['input', 'url'], when: kind('search') },
+    { key: 'navigate', needs: ['input', 'url'], when: kind('navigate') },
+    { key: 'redirectUpgrade', needs: ['from', 'url', 'host'], when: kind('hsts-upgrade') },
+    { key: 'hstsLearned', needs: ['host', 'header'], when: kind('hsts-learned') },
+    { key: 'hstsIgnored', needs: ['host', 'header'], when: kind('hsts-ignored') },
     { key: 'generic', needs: [] },
   ],
   cache: [
-    { key: 'dnsHit', needs: ['name', 'address'] },
-    { key: 'httpHit', needs: ['url'], equals: { result: 'hit' } },
-    { key: 'miss', needs: ['url'], equals: { result: 'miss' } },
+    { key: 'httpMiss', needs: ['url'], when: kind('http-cache-miss') },
+    { key: 'httpFresh', needs: ['url', 'age'], when: kind('http-cache-fresh') },
+    { key: 'httpStale', needs: ['url', 'age'], when: kind('http-cache-stale') },
+    { key: 'httpRevalidated', needs: ['url'], when: kind('http-cache-revalidated') },
+    { key: 'httpStored', needs: ['url', 'status'], when: kind('http-cache-stored') },
+    { key: 'httpNotStored', needs: ['url', 'status'], when: kind('http-cache-not-stored') },
+    { key: 'browserDnsHit', needs: ['name', 'address', 'ttlLeft'], when: kind('browser-dns-hit') },
+    { key: 'browserDnsMiss', needs: ['name'], when: kind('browser-dns-miss') },
+    { key: 'osDnsHit', needs: ['name', 'address', 'ttl'], when: kind('os-dns-hit') },
+    { key: 'osDnsMiss', needs: ['name', 'address', 'ttl'], when: kind('os-dns-miss') },
+    { key: 'hostsHit', needs: ['name', 'address'], when: kind('hosts-hit') },
+    { key: 'dnsFailed', needs: ['name'], when: kind('dns-failed') },
+    { key: 'cdnHitAge', needs: ['cache', 'url', 'age'], when: kind('cdn-hit') },
+    { key: 'cdnHit', needs: ['cache', 'url'], when: kind('cdn-hit') },
+    { key: 'cdnMiss', needs: ['cache', 'url'], when: kind('cdn-miss') },
     { key: 'generic', needs: [] },
   ],
   dhcp: [
-    { key: 'lease', needs: ['server', 'address'] },
+    { key: 'boundLease', needs: ['client', 'address', 'server', 'leaseTime'], when: kind('bound') },
+    { key: 'bound', needs: ['client', 'address', 'server'], when: kind('bound') },
+    { key: 'renewed', needs: ['client', 'address', 'server'], when: kind('renewed') },
+    { key: 'refused', needs: ['client', 'server'], when: kind('refused') },
+    { key: 'released', needs: ['client', 'address', 'server'], when: kind('released') },
+    { key: 'pending', needs: ['client', 'messages'], when: kind('pending') },
     { key: 'generic', needs: [] },
   ],
   arp: [
-    { key: 'resolved', needs: ['address', 'mac'] },
-    { key: 'ask', needs: ['address'] },
+    { key: 'answered', needs: ['asker', 'target', 'answeredBy', 'mac'] },
+    { key: 'answeredMac', needs: ['asker', 'target', 'mac'] },
+    { key: 'unanswered', needs: ['asker', 'target'] },
     { key: 'generic', needs: [] },
   ],
   dns: [
-    { key: 'roleAnswer', needs: ['role', 'server', 'name', 'answer'] },
-    { key: 'role', needs: ['role', 'server', 'name'] },
-    { key: 'serverAnswer', needs: ['server', 'name', 'answer'] },
-    { key: 'server', needs: ['server', 'name'] },
-    { key: 'answer', needs: ['name', 'answer'] },
+    { key: 'referral', needs: ['tier', 'server', 'name', 'referral'] },
+    { key: 'address', needs: ['tier', 'server', 'name', 'qtype', 'address'] },
+    { key: 'answer', needs: ['tier', 'server', 'name', 'qtype', 'answer'] },
+    { key: 'failed', needs: ['tier', 'server', 'name', 'rcode'], when: (f) => f.rcode !== 'NOERROR' },
+    { key: 'nodata', needs: ['tier', 'server', 'name', 'qtype', 'rcode'] },
+    { key: 'unanswered', needs: ['tier', 'server', 'name'] },
     { key: 'generic', needs: [] },
   ],
   routing: [
-    { key: 'via', needs: ['destination', 'gateway'] },
-    { key: 'to', needs: ['destination'] },
+    { key: 'between', needs: ['between'] },
     { key: 'generic', needs: [] },
   ],
   tcp: [
-    { key: 'open', needs: ['server', 'port'] },
-    { key: 'server', needs: ['server'] },
+    { key: 'open', needs: ['client', 'server'], when: kind('open') },
+    { key: 'close', needs: ['client', 'server', 'flags'], when: kind('close') },
+    { key: 'reset', needs: ['client', 'server', 'flags'], when: kind('reset') },
+    { key: 'data', needs: ['client', 'server'] },
     { key: 'generic', needs: [] },
   ],
   tls: [
-    { key: 'full', needs: ['server', 'name', 'version', 'cipher'] },
-    { key: 'named', needs: ['server', 'name'] },
+    { key: 'rejected', needs: ['server', 'sni', 'certificate'], when: (f) => f.certificateOk === 'false' },
+    { key: 'full', needs: ['server', 'sni', 'cipher', 'certificate'] },
+    { key: 'agreed', needs: ['server', 'sni', 'cipher'] },
+    { key: 'hello', needs: ['server', 'sni'] },
+    { key: 'records', needs: ['client', 'server'] },
     { key: 'generic', needs: [] },
   ],
   http: [
-    { key: 'redirect', needs: ['url', 'status', 'location'] },
-    { key: 'response', needs: ['url', 'status'] },
-    { key: 'request', needs: ['url'] },
+    { key: 'revalidated', needs: ['method', 'url', 'server'], when: (f) => f.source === 'revalidated' },
+    { key: 'redirect', needs: ['method', 'url', 'server', 'status'], when: (f) => /^3\d\d$/.test(f.status) },
+    { key: 'response', needs: ['method', 'url', 'server', 'status'] },
+    { key: 'pending', needs: ['method', 'url', 'server'] },
     { key: 'generic', needs: [] },
   ],
   render: [
-    { key: 'titled', needs: ['title', 'count'] },
-    { key: 'counted', needs: ['count'] },
+    { key: 'parsed', needs: ['url', 'title', 'elements', 'subresources'], when: kind('parsed') },
+    { key: 'parsedUntitled', needs: ['url', 'elements', 'subresources'], when: kind('parsed') },
+    { key: 'styled', needs: ['rules', 'stylesheets', 'elements'], when: kind('styled') },
+    { key: 'raw', needs: ['url', 'contentType'], when: kind('painted') },
+    { key: 'painted', needs: ['title', 'items'], when: kind('painted') },
+    { key: 'paintedUntitled', needs: ['url', 'items'], when: kind('painted') },
     { key: 'generic', needs: [] },
   ],
 };
 
-/** DNS server roles with a localized name (journey.roles.*); other values are shown as given. */
-export const DNS_ROLES = ['stub', 'forwarder', 'resolver', 'root', 'tld', 'authoritative'] as const;
+/** Second sentences (journey.notes.<step>.<key>) added whenever their facts are there. */
+export const NOTE_VARIANTS: Partial<Record<StepName, readonly SentenceVariant[]>> = {
+  http: [
+    { key: 'encrypted', needs: [], when: (f) => f.encrypted === 'true' },
+    { key: 'plain', needs: [], when: (f) => f.encrypted === 'false' },
+    { key: 'cacheStatus', needs: ['cacheStatus'] },
+  ],
+};
+
+/** DNS tiers with a localized name (journey.tiers.*); the engine writes them as root, TLD, … */
+export const DNS_TIERS = ['root', 'tld', 'authoritative', 'resolver', 'unknown'] as const;
 
 const present = (v: string | undefined): v is string => v !== undefined && v.trim() !== '';
+const applies = (v: SentenceVariant, facts: Readonly<Record<string, string>>) => v.needs.every((k) => present(facts[k])) && (!v.when || v.when(facts));
 
 /** The variant the entry's facts allow (the general one when none fits). */
 export function chooseVariant(entry: StoryEntry): SentenceVariant {
   const variants = SENTENCE_VARIANTS[entry.step];
-  for (const v of variants) {
-    if (!v.needs.every((k) => present(entry.facts[k]))) continue;
-    if (v.equals && !Object.entries(v.equals).every(([k, want]) => entry.facts[k] === want)) continue;
-    return v;
-  }
-  return variants[variants.length - 1];
+  return variants.find((v) => applies(v, entry.facts)) ?? variants[variants.length - 1];
 }
 
 export type Translate = (key: string, named?: Record<string, unknown>) => string;
 
 /** The entry in a sentence or two, in the language `t` speaks. */
 export function storySentence(entry: StoryEntry, t: Translate): string {
-  const variant = chooseVariant(entry);
   const named: Record<string, string> = { ...entry.facts, device: entry.device };
-  const role = entry.facts.role;
-  if (role && (DNS_ROLES as readonly string[]).includes(role)) named.role = t(`journey.roles.${role}`);
-  return t(`journey.sentences.${entry.step}.${variant.key}`, named);
+  const tier = entry.facts.tier?.toLowerCase();
+  if (tier && (DNS_TIERS as readonly string[]).includes(tier)) named.tier = t(`journey.tiers.${tier}`);
+  const sentences = [t(`journey.sentences.${entry.step}.${chooseVariant(entry).key}`, named)];
+  for (const note of NOTE_VARIANTS[entry.step] ?? []) if (applies(note, entry.facts)) sentences.push(t(`journey.notes.${entry.step}.${note.key}`, named));
+  return sentences.join(' ');
 }
 
 /** Whether the sentence could only say what the step is in general (the engine's summary then says more). */
