@@ -5,4 +5,3 @@ export * from './hosts';
 export * from './zone';
 export * from './zone-answer';
 export * from './dhcpd';
-export * from './dhcpd-leases';

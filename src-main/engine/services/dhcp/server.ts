@@ -4,6 +4,8 @@
 // relayed requests (giaddr) pick the pool of the relay's subnet and are answered to the relay on
 // port 67 (§4.1). An optional probe (dnsmasq and ISC dhcpd ping an address before offering it) is
 // left to the engine: the server asks with a 'probe' event and continues on `probeResult`.
+// Without `authoritative` (ISC's default) it never sends DHCPNAK. `leasesFile` writes the lease
+// table as ISC dhcpd writes dhcpd.leases (read back by `dhcpd -T` in the tests).
 import { formatMac, macToKey, type Ipv4Address, type MacAddress } from '../../../../src-shared/net/addr';
 import {
   BootpOp, DhcpMessageType, decodeDhcpOptions, dhcpMessageTypeName, emitDhcp, encodeDhcpOptions, parseDhcp,
@@ -23,6 +25,8 @@ export interface DhcpPool {
   /** Seconds. */
   defaultLeaseTime: number;
   maxLeaseTime: number;
+  /** NAK wrong requests on this network (a subnet's own `authoritative`; default: the server's). */
+  authoritative?: boolean;
 }
 
 export interface DhcpReservation {
@@ -54,6 +58,8 @@ export interface Lease {
   mac: MacAddress;
   clientKey: string;
   state: LeaseState;
+  /** Virtual time the lease (or offer, release, decline) started. */
+  starts: Micros;
   /** Virtual time the lease (or offer hold, or decline quarantine) ends. */
   expiresAt: Micros;
   hostname?: string;
@@ -79,6 +85,31 @@ interface PendingProbe {
   tried: Set<Ipv4Address>;
 }
 
+/** dhcpd.leases `binding state` for each of our states (an offer is not a binding yet). */
+const BINDING: Record<LeaseState, string> = { offered: 'free', bound: 'active', released: 'released', expired: 'expired', declined: 'abandoned' };
+
+/** dhcpd.leases time: weekday (0 = Sunday) and UTC date and time. */
+function leaseDate(us: number): string {
+  const d = new Date(Math.floor(us / 1000));
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getUTCDay()} ${d.getUTCFullYear()}/${p(d.getUTCMonth() + 1)}/${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`;
+}
+
+function formatLease(l: Lease, epoch: (virtual: Micros) => number): string {
+  const lines = [
+    `lease ${ip(l.address)} {`,
+    `  starts ${leaseDate(epoch(l.starts))};`,
+    `  ends ${leaseDate(epoch(l.expiresAt))};`,
+    `  cltt ${leaseDate(epoch(l.starts))};`,
+    `  binding state ${BINDING[l.state]};`,
+    `  next binding state free;`,
+    `  hardware ethernet ${formatMac(l.mac)};`,
+  ];
+  if (l.hostname !== undefined) lines.push(`  client-hostname "${l.hostname.replace(/["\\]/g, '\\$&')}";`);
+  lines.push('}');
+  return lines.join('\n') + '\n';
+}
+
 const DECLINE_QUARANTINE: Micros = 3600 * SECOND; // ISC abandons a declined address for an hour
 const REPLY_ORDER: (keyof DhcpOptionValues)[] = [
   // dnsmasq's order in the reference capture: 53 54 51 58 59 1 28 15 6 3, then the rest.
@@ -98,7 +129,7 @@ export class DhcpServer {
   static fromDhcpdConf(conf: DhcpdConfig, name: string, serverId: Ipv4Address, extra: Partial<DhcpServerConfig> = {}): DhcpServer {
     const pools: DhcpPool[] = conf.subnets.map((s) => {
       const p = effectiveParameters(conf, s);
-      return { name: `${ip(s.network)}/${s.prefixLength}`, network: s.network, netmask: s.netmask, ranges: s.ranges.map((r) => ({ start: r.start, end: r.end })), options: p.options, defaultLeaseTime: p.defaultLeaseTime, maxLeaseTime: p.maxLeaseTime };
+      return { name: `${ip(s.network)}/${s.prefixLength}`, network: s.network, netmask: s.netmask, ranges: s.ranges.map((r) => ({ start: r.start, end: r.end })), options: p.options, defaultLeaseTime: p.defaultLeaseTime, maxLeaseTime: p.maxLeaseTime, authoritative: p.authoritative };
     });
     const reservations: DhcpReservation[] = conf.hosts.flatMap((h) => (h.hardwareEthernet && h.fixedAddresses.length ? [{ mac: h.hardwareEthernet, address: h.fixedAddresses[0], options: h.options }] : []));
     return new DhcpServer({ name, serverId, pools, reservations, authoritative: conf.authoritative, ...extra });
@@ -144,10 +175,10 @@ export class DhcpServer {
       return this.step(now);
     }
     // Someone uses it without a lease: quarantine it and try another.
-    this.leases.set(p.address, { address: p.address, mac: new Uint8Array(6), clientKey: '', state: 'declined', expiresAt: now + DECLINE_QUARANTINE });
+    this.leases.set(p.address, { address: p.address, mac: new Uint8Array(6), clientKey: '', state: 'declined', starts: now, expiresAt: now + DECLINE_QUARANTINE });
     p.tried.add(p.address);
     const next = this.pick(now, p.request, p.values, p.pool, p.tried);
-    if (next !== undefined) this.startProbe(p.request, p.values, p.pool, next, p.tried, `${ip(p.address)} answered the probe (in use without a lease)`);
+    if (next !== undefined) this.startProbe(p.request, p.values, p.pool, next.address, p.tried, `${ip(p.address)} answered the probe (in use without a lease)`);
     return this.step(now);
   }
 
@@ -158,6 +189,14 @@ export class DhcpServer {
 
   leaseTable(): readonly Lease[] {
     return [...this.leases.values()];
+  }
+
+  /**
+   * The lease table as ISC dhcpd writes dhcpd.leases (`dhcpd -T` reads it), lowest address first.
+   * `epoch` turns virtual µs into µs since the Unix epoch (the lab's clock starts at a fixed date).
+   */
+  leasesFile(epoch: (virtual: Micros) => number): string {
+    return [...this.leases.values()].sort((a, b) => a.address - b.address).map((l) => formatLease(l, epoch)).join('');
   }
 
   snapshot(now: Micros): DhcpServerSnapshot {
@@ -226,19 +265,23 @@ export class DhcpServer {
     return l.expiresAt <= now && l.state !== 'declined';
   }
 
-  /** RFC 2131 §4.3.1 order: reservation, the client's current or last address, the requested one, the first free. */
-  private pick(now: Micros, req: DhcpRepr, v: DhcpOptionValues, pool: DhcpPool, exclude: Set<Ipv4Address> = new Set()): Ipv4Address | undefined {
+  /**
+   * RFC 2131 §4.3.1 order: reservation, the client's current or last address, the requested one,
+   * the lowest never-used one (a released address stays kept for its last client while others are
+   * free), else the one released or expired longest ago. With the reason, for causes.
+   */
+  private pick(now: Micros, req: DhcpRepr, v: DhcpOptionValues, pool: DhcpPool, exclude: Set<Ipv4Address> = new Set()): { address: Ipv4Address; why: string } | undefined {
     const key = this.clientKey(req, v);
+    const mac = formatMac(req.chaddr);
     const res = this.reservation(req, pool);
-    if (res) return res.address;
+    if (res) return { address: res.address, why: `host reservation for ${mac}` };
     const ok = (a: Ipv4Address) => !exclude.has(a) && this.inRanges(pool, a) && this.freeFor(now, a, key) && !this.reservedForOther(a, req);
     const own = this.leaseOf(key);
-    if (own && ok(own.address)) return own.address;
-    if (v.requestedIp !== undefined && ok(v.requestedIp)) return v.requestedIp;
-    for (const r of pool.ranges) for (let a = r.start; a <= r.end; a++) if (ok(a) && !this.leases.has(a)) return a;
-    // Reuse the longest-expired or released address if nothing was never used.
+    if (own && ok(own.address)) return { address: own.address, why: `${mac} had ${ip(own.address)} before` };
+    if (v.requestedIp !== undefined && ok(v.requestedIp)) return { address: v.requestedIp, why: `${mac} asked for ${ip(v.requestedIp)} and it is free` };
+    for (const r of pool.ranges) for (let a = r.start; a <= r.end; a++) if (ok(a) && !this.leases.has(a)) return { address: a, why: 'lowest free address in the pool' };
     const reusable = [...this.leases.values()].filter((l) => ok(l.address)).sort((a, b) => a.expiresAt - b.expiresAt)[0];
-    return reusable?.address;
+    return reusable && { address: reusable.address, why: `every address has been used: ${ip(reusable.address)} was free the longest` };
   }
 
   private reservedForOther(a: Ipv4Address, req: DhcpRepr): boolean {
@@ -249,19 +292,25 @@ export class DhcpServer {
     return v.leaseTime !== undefined ? Math.min(v.leaseTime, pool.maxLeaseTime) : pool.defaultLeaseTime;
   }
 
+  /** " (asked 999999 s, capped by max-lease-time)" when the client asked for more than allowed. */
+  private capNote(pool: DhcpPool, v: DhcpOptionValues): string {
+    return v.leaseTime !== undefined && v.leaseTime > pool.maxLeaseTime ? ` (asked ${v.leaseTime} s, capped by max-lease-time)` : '';
+  }
+
   private discover(now: Micros, req: DhcpRepr, v: DhcpOptionValues, pool: DhcpPool): void {
-    const address = this.pick(now, req, v, pool);
+    const picked = this.pick(now, req, v, pool);
     const mac = formatMac(req.chaddr);
-    if (address === undefined) {
-      this.events.push({ kind: 'lease', action: 'nak', address: 0, mac, cause: `no free address in ${pool.name ?? ip(pool.network)} for ${mac}: DISCOVER ignored` });
+    if (picked === undefined) {
+      this.events.push({ kind: 'lease', action: 'nak', address: 0, mac, cause: `no free address in ${pool.name ?? ip(pool.network)} for ${mac} (pool exhausted): DISCOVER ignored` });
       return;
     }
+    const address = picked.address;
     const bound = this.leases.get(address);
     if (this.config.probe && !(bound && bound.clientKey === this.clientKey(req, v) && bound.state === 'bound') && !this.reservation(req, pool)) {
-      this.startProbe(req, v, pool, address, new Set(), `DISCOVER from ${mac}`);
+      this.startProbe(req, v, pool, address, new Set(), `DISCOVER from ${mac} (${picked.why})`);
       return;
     }
-    this.offer(now, req, v, pool, address, `DISCOVER from ${mac}`);
+    this.offer(now, req, v, pool, address, `DISCOVER from ${mac} (${picked.why})`);
   }
 
   private startProbe(req: DhcpRepr, v: DhcpOptionValues, pool: DhcpPool, address: Ipv4Address, tried: Set<Ipv4Address>, why: string): void {
@@ -276,12 +325,12 @@ export class DhcpServer {
     if (old && old.address !== address && (old.state === 'offered')) old.state = 'released';
     const existing = this.leases.get(address);
     if (!existing || existing.state !== 'bound' || existing.clientKey !== key) {
-      this.leases.set(address, { address, mac: req.chaddr.slice(0, 6), clientKey: key, state: 'offered', expiresAt: now + (this.config.offerHold ?? 60 * SECOND), hostname: v.hostname });
+      this.leases.set(address, { address, mac: req.chaddr.slice(0, 6), clientKey: key, state: 'offered', starts: now, expiresAt: now + (this.config.offerHold ?? 60 * SECOND), hostname: v.hostname });
     }
     const secs = this.leaseTime(pool, v);
     const mac = formatMac(req.chaddr);
     this.events.push({ kind: 'lease', action: 'offered', address, mac, cause: `lease ${ip(address)} offered to ${mac}` });
-    this.send(req, DhcpMessageType.OFFER, address, this.replyOptions(req, pool, secs), `${this.config.name}: ${why} — lease ${ip(address)} offered to ${mac} for ${secs} s`);
+    this.send(req, DhcpMessageType.OFFER, address, this.replyOptions(req, pool, secs), `${this.config.name}: ${why} — lease ${ip(address)} offered to ${mac} for ${secs} s${this.capNote(pool, v)}`);
   }
 
   private request(now: Micros, req: DhcpRepr, v: DhcpOptionValues, pool: DhcpPool | undefined): void {
@@ -296,19 +345,16 @@ export class DhcpServer {
         return;
       }
       const wanted = v.requestedIp ?? req.ciaddr;
-      if (!pool || !lease || lease.address !== wanted || !this.freeFor(now, wanted, key)) return this.nak(req, `${mac} requested ${ip(wanted)}, which was not offered to it`);
+      if (!pool || !lease || lease.address !== wanted || !this.freeFor(now, wanted, key)) return this.nak(req, `${mac} requested ${ip(wanted)}, which was not offered to it`, pool);
       return this.ack(now, req, v, pool, wanted, lease.state === 'bound' ? 'renewed' : 'bound', `REQUEST (selecting) from ${mac}`);
     }
     if (v.requestedIp !== undefined && req.ciaddr === 0) {
       // INIT-REBOOT: the client remembers an address (§4.3.2).
       const a = v.requestedIp;
-      if (!pool || ((a & pool.netmask) >>> 0) !== pool.network) {
-        if (this.config.authoritative ?? true) this.nak(req, `${mac} asked for ${ip(a)}, which is wrong for this network (INIT-REBOOT)`);
-        return;
-      }
+      if (!pool || ((a & pool.netmask) >>> 0) !== pool.network) return this.nak(req, `${mac} asked for ${ip(a)}, which is wrong for this network (INIT-REBOOT)`, pool);
       if (lease && lease.address === a && this.freeFor(now, a, key)) return this.ack(now, req, v, pool, a, 'bound', `REQUEST (init-reboot) from ${mac}`);
       const holder = this.leases.get(a);
-      if (holder && !this.freeFor(now, a, key)) return this.nak(req, `${ip(a)} is leased to ${formatMac(holder.mac)} (INIT-REBOOT from ${mac})`);
+      if (holder && !this.freeFor(now, a, key)) return this.nak(req, `${ip(a)} is leased to ${formatMac(holder.mac)} (INIT-REBOOT from ${mac})`, pool);
       if (this.reservation(req, pool)?.address === a) return this.ack(now, req, v, pool, a, 'bound', `REQUEST (init-reboot) from ${mac} for its reserved address`);
       // No record of this client: RFC 2131 §4.3.2 says stay silent.
       this.events.push({ kind: 'lease', action: 'nak', address: a, mac, cause: `INIT-REBOOT from ${mac} for ${ip(a)}: no record of this client, not answering` });
@@ -320,7 +366,7 @@ export class DhcpServer {
       const form = `REQUEST (${req.giaddr === 0 && lease ? 'renewing/rebinding' : 'rebinding'}) from ${mac}`;
       if (lease && lease.address === a && lease.state === 'bound' && pool) return this.ack(now, req, v, pool, a, 'renewed', form);
       const holder = this.leases.get(a);
-      if (holder && holder.clientKey !== key && holder.state === 'bound') return this.nak(req, `${ip(a)} is leased to ${formatMac(holder.mac)} (${form})`);
+      if (holder && holder.clientKey !== key && holder.state === 'bound') return this.nak(req, `${ip(a)} is leased to ${formatMac(holder.mac)} (${form})`, pool);
       if (lease && lease.address === a && pool && this.freeFor(now, a, key)) return this.ack(now, req, v, pool, a, 'renewed', `${form}, lease had lapsed`);
       this.events.push({ kind: 'lease', action: 'nak', address: a, mac, cause: `${form} for ${ip(a)}: no lease on record, not answering` });
     }
@@ -330,14 +376,20 @@ export class DhcpServer {
     const key = this.clientKey(req, v);
     const secs = this.leaseTime(pool, v);
     const mac = req.chaddr.slice(0, 6);
-    this.leases.set(address, { address, mac, clientKey: key, state: 'bound', expiresAt: now + secs * SECOND, hostname: v.hostname });
+    const before = this.leases.get(address);
+    this.leases.set(address, { address, mac, clientKey: key, state: 'bound', starts: now, expiresAt: now + secs * SECOND, hostname: v.hostname ?? (before?.clientKey === key ? before.hostname : undefined) });
     const verb = action === 'renewed' ? 'renewed for' : 'bound to';
     this.events.push({ kind: 'lease', action, address, mac: formatMac(mac), cause: `lease ${ip(address)} ${verb} ${formatMac(mac)} for ${secs} s` });
-    this.send(req, DhcpMessageType.ACK, address, this.replyOptions(req, pool, secs), `${this.config.name}: ${why} — ACK, lease ${ip(address)} ${verb} ${formatMac(mac)} for ${secs} s`);
+    this.send(req, DhcpMessageType.ACK, address, this.replyOptions(req, pool, secs), `${this.config.name}: ${why} — ACK, lease ${ip(address)} ${verb} ${formatMac(mac)} for ${secs} s${this.capNote(pool, v)}`);
   }
 
-  private nak(req: DhcpRepr, why: string): void {
+  /** DHCPNAK, when authoritative for the client's network (ISC dhcpd stays silent otherwise). */
+  private nak(req: DhcpRepr, why: string, pool: DhcpPool | undefined): void {
     const mac = formatMac(req.chaddr);
+    if (!(pool?.authoritative ?? this.config.authoritative ?? true)) {
+      this.events.push({ kind: 'lease', action: 'nak', address: 0, mac, cause: `${why} (not authoritative: no DHCPNAK sent)` });
+      return;
+    }
     this.events.push({ kind: 'lease', action: 'nak', address: 0, mac, cause: why });
     this.send(req, DhcpMessageType.NAK, 0, { messageType: DhcpMessageType.NAK, serverId: this.config.serverId, message: why.slice(0, 200) }, `${this.config.name}: NAK — ${why}`);
   }
@@ -348,6 +400,7 @@ export class DhcpServer {
     if (!l || l.clientKey !== this.clientKey(req, v) || l.state !== 'bound') return;
     // Keep the binding so the client gets the same address next time (as ISC and dnsmasq do).
     l.state = 'released';
+    l.starts = now;
     l.expiresAt = now;
     this.events.push({ kind: 'lease', action: 'released', address: l.address, mac: formatMac(l.mac), cause: `${formatMac(l.mac)} released ${ip(l.address)}` });
   }
@@ -355,7 +408,7 @@ export class DhcpServer {
   private decline(now: Micros, req: DhcpRepr, v: DhcpOptionValues): void {
     const a = v.requestedIp;
     if (a === undefined || (v.serverId !== undefined && v.serverId !== this.config.serverId)) return;
-    this.leases.set(a, { address: a, mac: req.chaddr.slice(0, 6), clientKey: '', state: 'declined', expiresAt: now + DECLINE_QUARANTINE });
+    this.leases.set(a, { address: a, mac: req.chaddr.slice(0, 6), clientKey: '', state: 'declined', starts: now, expiresAt: now + DECLINE_QUARANTINE });
     this.events.push({ kind: 'lease', action: 'declined', address: a, mac: formatMac(req.chaddr), cause: `${formatMac(req.chaddr)} declined ${ip(a)} (address conflict): not offered again for ${DECLINE_QUARANTINE / SECOND} s` });
   }
 
