@@ -245,12 +245,13 @@ export class Simulation {
    * A device's services as they were when frame `frameNo` was captured (0: the first frame). The
    * run is deterministic, so a second simulation of the same lab, seed and scenarios replays it up
    * to that frame; it is kept and stepped forward for later frames (restarted for earlier ones).
-   * Valid for runs driven by scenarios (not for events scheduled from outside).
+   * Only runs driven by scenarios replay: a run with events scheduled from outside throws when the
+   * replayed frame differs from the captured one.
    */
   servicesAt(device: string, frameNo: number): ServicesState {
     if (!this.lab.devices.some((d) => d.name === device)) throw new Error(`the lab has no device ${device}`);
     const count = this.net.capture.count;
-    this.replay ??= new ServicesReplay(this.lab, this.net.seed, this.started);
+    this.replay ??= new ServicesReplay(this.lab, this.net.seed, this.started, this.net.capture);
     return this.replay.at(device, Math.min(Math.max(1, Math.floor(frameNo)), count), this.net.now);
   }
 

@@ -6,11 +6,12 @@
 // MAX_KEPT_FRAMES), so stepping back over them needs no replay.
 import type { Lab } from '../../../src-shared/lab';
 import type { ServicesState } from '../../../src-shared/ipc/contract';
+import type { Capture } from '../model/capture';
 import { DEFAULT_EVENT_BUDGET, Simulation } from '../simulation';
 import type { Micros } from '../sim/time';
 
 /** Frames whose snapshots are kept for stepping back. */
-const MAX_KEPT_FRAMES = 2048;
+const MAX_KEPT_FRAMES = 256;
 
 export class ServicesReplay {
   private sim: Simulation | null = null;
@@ -25,6 +26,8 @@ export class ServicesReplay {
     private readonly lab: Lab,
     private readonly seed: number,
     private readonly scenarios: readonly { name: string; offset: Micros }[],
+    /** The live run's capture: each replayed target frame must be the same frame. */
+    private readonly live: Capture,
   ) {}
 
   /** Services of `device` when frame `frameNo` was captured (0: a fresh build); `until` bounds the replay (the live run's end). */
@@ -40,6 +43,11 @@ export class ServicesReplay {
       if (!this.byFrame.has(frameNo)) {
         throw new Error(`replay ended (${result.reason}${result.diagnostic ? `: ${result.diagnostic}` : ''}) with ${sim.net.capture.count} frames before frame ${frameNo}: the run is not reproducible from its lab, seed and scenarios`);
       }
+    }
+    if (!sameFrame(sim.net.capture, this.live, frameNo)) {
+      this.sim = null;
+      this.byFrame = new Map();
+      throw new Error(`replayed frame ${frameNo} differs from the run's: the run was driven by more than its lab, seed and scenarios, so its services cannot be replayed`);
     }
     const s = this.byFrame.get(frameNo)!.get(device);
     if (!s) throw new Error(`no services snapshot of ${device} at frame ${frameNo}`);
@@ -60,4 +68,13 @@ export class ServicesReplay {
     this.sim = sim;
     for (const sc of this.scenarios) sim.startScenario(sc.name, sc.offset);
   }
+}
+
+function sameFrame(a: Capture, b: Capture, no: number): boolean {
+  if (no > a.count || no > b.count || a.timeOf(no) !== b.timeOf(no)) return false;
+  const x = a.bytesOf(no);
+  const y = b.bytesOf(no);
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
 }

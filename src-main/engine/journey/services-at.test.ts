@@ -55,11 +55,20 @@ describe('services at a frame (replay)', () => {
     const { sim: back } = runScenario(loadSample(FILE), SCENARIO);
     for (const no of [count, 200, 9, 201]) for (const d of DEVICES) expect(back.servicesAt(d, no), `${d} at frame ${no}`).toEqual(live.get(`${d}@${no}`));
     expect(back.servicesReplays).toBe(3); // built for the last frame, rebuilt for 200 and for 9; 201 is a step forward
-    expect(other.servicesReplays).toBe(1); // stepped forward frame by frame, then back over frames it had seen
+    // Stepped forward frame by frame with one replay; back over the last 256 frames it had seen without one; rebuilt for 9 and for 1.
+    expect(other.servicesReplays).toBe(3);
     // A third run of the same lab, seed and scenario replays the same.
     const { sim: third } = runScenario(loadSample(FILE), SCENARIO);
     for (const no of [1, 50, 150, count]) expect(third.servicesAt('home-router', no)).toEqual(other.servicesAt('home-router', no));
     for (const no of [1, 100, count]) expect(contract['sim.stateAt'].result.shape.services.safeParse(other.servicesAt('pc', no)).success).toBe(true);
+  });
+
+  it('refuses to replay a run driven by more than its scenarios', () => {
+    const sim = new Simulation(loadSample(FILE));
+    sim.net.scheduler.at(2_000_000, 'test: browse', () => sim.browser('pc').browse('example.com'));
+    sim.run({ until: 4_000_000 });
+    expect(sim.servicesAt('pc', 8).dhcpClients[0].state).toBe('REQUESTING'); // boot frames replay the same
+    expect(() => sim.servicesAt('pc', sim.net.capture.count)).toThrow(/differs from the run's|before frame/);
   });
 
   it('runUntilFrame stops after the event that sent the frame, on the same bytes as a full run', () => {
