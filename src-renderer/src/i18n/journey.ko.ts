@@ -194,6 +194,6 @@ export const journeyMessages: SameKeys<typeof en> = {
     paintedEmpty: '그려진 것이 없습니다.',
     text: '텍스트',
     comment: '주석',
-    resources: '스타일시트 {stylesheets}개 (규칙 {rules}개) · 이미지 {images}개',
+    resources: '스타일시트: {stylesheets}개 (CSS 규칙 {rules}개) · 이미지: {images}개',
   },
 };

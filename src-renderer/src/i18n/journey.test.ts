@@ -30,9 +30,21 @@ describe('journey messages', () => {
     }
   });
 
-  it('use no vue-i18n syntax by accident (@, |, stray braces)', () => {
-    const bad = [en, ko].flatMap((m) => keys(m).filter((k) => /[{}@|]/.test(get(m, k)!.replace(/\{\w+\}/g, ''))));
+  it('use no vue-i18n syntax by accident (@, stray braces, plural bars where nothing is counted)', () => {
+    const plural = new Set(['story.frameCount', 'timing.totals']);
+    const bad = [en, ko].flatMap((m) => keys(m).filter((k) => /[{}@]/.test(get(m, k)!.replace(/\{\w+\}/g, '')) || (get(m, k)!.includes('|') && !plural.has(k))));
     expect(bad).toEqual([]);
+  });
+
+  it('count in both languages', () => {
+    const t = i18n.global.t;
+    i18n.global.locale.value = 'en';
+    expect(t('journey.story.frameCount', { count: 1 }, 1)).toBe('1 frame');
+    expect(t('journey.story.frameCount', { count: 4 }, 4)).toBe('4 frames');
+    expect(t('journey.timing.totals', { count: 1, transferred: '40 B', resources: '40 B', finish: '181 ms' }, 1)).toBe('1 request · 40 B transferred · 40 B resources · finished in 181 ms');
+    i18n.global.locale.value = 'ko';
+    expect(t('journey.story.frameCount', { count: 1 }, 1)).toBe('프레임 1개');
+    expect(t('journey.story.frameCount', { count: 4 }, 4)).toBe('프레임 4개');
   });
 
   it('name every step, role, phase and source the views ask for', () => {
@@ -77,7 +89,7 @@ describe('journey messages', () => {
   it('translate through the app i18n in both languages', () => {
     i18n.global.locale.value = 'en';
     expect(i18n.global.t('journey.title')).toBe('URL journey');
-    expect(i18n.global.t('journey.timing.totals', { count: 4, transferred: '1.9 kB', resources: '1.9 kB', finish: '41.8 ms' })).toBe('4 requests · 1.9 kB transferred · 1.9 kB resources · finished in 41.8 ms');
+    expect(i18n.global.t('journey.timing.totals', { count: 4, transferred: '1.9 kB', resources: '1.9 kB', finish: '41.8 ms' }, 4)).toBe('4 requests · 1.9 kB transferred · 1.9 kB resources · finished in 41.8 ms');
     i18n.global.locale.value = 'ko';
     expect(i18n.global.t('journey.title')).toBe('URL 여정');
     expect(i18n.global.t('journey.steps.render')).toBe('렌더링');

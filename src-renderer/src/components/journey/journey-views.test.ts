@@ -286,7 +286,7 @@ describe('rendered page view', () => {
     expect(srcdoc).toContain('<h1>Example Domain</h1>');
     expect(srcdoc).toContain('h1 { color: navy; }');
     expect(el.querySelector('.bar')!.textContent).toContain('https://www.example.com/');
-    expect(el.querySelector('.bar')!.textContent).toContain('1 stylesheets (3 rules) · 1 images');
+    expect(el.querySelector('.bar')!.textContent).toContain('Stylesheets: 1 (3 CSS rules) · images: 1');
     expect([...el.querySelectorAll('.painted li')].map((l) => l.textContent)).toEqual(JOURNEY.loads[0].render!.painted);
     expect(el.querySelector('[role="tree"]')!.getAttribute('aria-label')).toBe('DOM tree');
   });
