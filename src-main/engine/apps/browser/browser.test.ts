@@ -27,6 +27,16 @@ describe('browser failures', () => {
       [false, 'cannot resolve search.lab: NXDOMAIN from 192.168.1.1: no search.lab A'],
     ]);
     expect(sim.net.output.map((l) => l.text)).toContain('browser: hello world → https://search.lab/search?q=hello+world');
+    // The journey tells the rejected certificate and the failed lookups.
+    const story = sim.journeyRecord().story;
+    expect(story.filter((e) => e.step === 'tls' && e.device === 'pc').map((e) => [e.facts.sni, e.facts.certificateOk, e.facts.certificate])).toEqual([
+      ['origin.example.com', 'false', 'NET::ERR_CERT_COMMON_NAME_INVALID: the certificate is for example.com, www.example.com, not origin.example.com'],
+    ]);
+    expect(story.filter((e) => e.step === 'cache' && e.facts.kind === 'dns-failed').map((e) => e.facts.name)).toEqual(['nosuchname.example.com', 'search.lab']);
+    expect(story.filter((e) => e.step === 'url').map((e) => e.facts.kind)).toEqual(['navigate', 'navigate', 'search']);
+    expect(story.filter((e) => e.step === 'dns' && e.device === 'pc').map((e) => `${e.facts.name} ${e.facts.rcode}`)).toEqual(['origin.example.com NOERROR', 'nosuchname.example.com NXDOMAIN', 'search.lab NXDOMAIN']);
+    const loads = sim.journeyRecord().loads;
+    expect(loads.map((l) => [l.ok, l.render])).toEqual([[false, null], [false, null], [false, null]]);
     const tmp = mkdtempSync(path.join(tmpdir(), 'packetlab-browser-'));
     try {
       const file = path.join(tmp, 'pc.pcapng');

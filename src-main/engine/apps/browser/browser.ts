@@ -113,7 +113,7 @@ export class Browser {
     if (recorder) {
       this.client.onTlsEvent = (url, e) => {
         if (e.kind !== 'certificate') return;
-        const result = e.verdict.ok ? 'valid, signed by the lab CA' : e.verdict.reason;
+        const result = e.verdict.ok ? 'valid, signed by the lab CA' : `${e.verdict.code}: ${e.verdict.reason}`;
         recorder.tls({ device: device.name, server: this.originAddress.get(urlOrigin(url)) ?? 0, port: url.port, host: url.host, ok: e.verdict.ok, result });
       };
     }
