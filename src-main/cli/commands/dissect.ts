@@ -15,8 +15,8 @@ import {
 } from '../../../src-shared/net/dissect';
 import { fieldColumns, fieldsRow, summaryLine } from '../../../src-shared/net/dissect/summary';
 import { bytesToHex, formatFieldValue } from '../../../src-shared/net/dissect/format';
-import { compileFilter, parse as parseFilter, type CompiledFilter, type FilterFrame, type FilterNode } from '../../../src-shared/net/filter';
-import { FastColumns } from '../../../src-shared/net/dissect/fast-columns';
+import { compileFilter, type CompiledFilter, type FilterFrame } from '../../../src-shared/net/filter';
+import { FastColumns, presenceOnly } from '../../../src-shared/net/dissect/fast-columns';
 import { TextWriter } from '../../../src-shared/net/dissect/text-writer';
 import { UsageError, type CliCommand, type CliIO } from '../command';
 
@@ -171,21 +171,6 @@ function enlarge(buf: Uint8Array<ArrayBuffer>, have: number, need: number): Uint
 const PRESENT: readonly FieldValue[] = [true];
 const NONE: readonly FieldValue[] = [];
 
-/** Does the filter only test whether protocols are present (`dns`, `tcp && !http`)? */
-function presenceOnly(text: string): boolean {
-  const parsed = parseFilter(text);
-  if (!parsed.ok || !parsed.tree) return false;
-  const ok = (n: FilterNode): boolean => {
-    if (n.kind === 'and' || n.kind === 'or') return ok(n.left) && ok(n.right);
-    if (n.kind === 'not') return ok(n.operand);
-    if (n.kind !== 'exists' || n.operand.kind !== 'word' || n.operand.slice) return false;
-    const info = lookupField(n.operand.text);
-    // layers of frame.protocols only (not ip.options-like groups nor _ws.* pseudo-protocols)
-    return info !== undefined && info.type === 'protocol' && /^[a-z0-9-]+$/.test(info.name);
-  };
-  return ok(parsed.tree);
-}
-
 /** Bad Decode As specs: tshark prints the problem and exits 1 (not a usage error). */
 class DecodeAsError extends Error {}
 
@@ -251,7 +236,8 @@ export async function runDissect(args: string[], io: DissectIO): Promise<number>
   const w = new TextWriter(io.outBytes ? io.outBytes : (bytes) => io.out(utf8.decode(bytes)));
   // Summary lines of ordinary frames come from the column fast path; with a filter, only when
   // the filter tests nothing but protocol presence (answered from what the fast path saw).
-  const fast = summaries && (!filter || presenceOnly(o.filter!)) ? new FastColumns(session, packet, w) : null;
+  const presence = filter ? presenceOnly(o.filter!, lookupField) : null;
+  const fast = summaries && (!filter || presence) ? new FastColumns(session, packet, w, presence?.required) : null;
   const fastFrame: FilterFrame = { values: (name) => (fast!.has(name) ? PRESENT : NONE) };
   const decoder = new CaptureDecoder({ packetOptions: false });
   const digits = new Map<number, number>();
@@ -271,7 +257,7 @@ export async function runDissect(args: string[], io: DissectIO): Promise<number>
     const linkType = decoder.interfaces[iface]?.linkType ?? 1;
     if (decoder.secrets.length) addDecryptionSecrets(session, decoder.secrets); // pcapng DSBs: TLS key logs (taken once each)
     if (fast && fast.line(b, start, capLen, origLen, number, sec, ns, linkType, timeDigits(iface))) {
-      if (filter && !filter.matches(fastFrame)) w.rollback();
+      if (!fast.skipped && filter && !filter.matches(fastFrame)) w.rollback();
       return;
     }
     session.dissect(packet, b.subarray(start, start + capLen), number, origLen, sec, ns, linkType);

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { readCapture } from '../../capture';
 import { createPacket, createSession, lookupField, type DecodeAsEntry, type FieldValue } from './index';
 import { summaryLine } from './summary';
-import { FastColumns } from './fast-columns';
+import { FastColumns, presenceOnly } from './fast-columns';
 import { TextWriter } from './text-writer';
 import { compileFilter, type CompiledFilter } from '../filter';
 
@@ -47,22 +47,25 @@ function captures(): { name: string; frames: Frame[] }[] {
   return out;
 }
 
-const FILTERS = ['dns', 'http', 'tcp && !http', 'udp', 'data', 'json || data-text-lines', 'tls', '!dns', 'ip and not tcp'];
+// Presence-only filters; those needing DNS, UDP, DHCP or ICMP let the fast path skip TCP segments.
+const FILTERS = ['dns', 'http', 'tcp && !http', 'udp', 'data', 'json || data-text-lines', 'tls', '!dns', 'ip and not tcp', 'dns || dhcp', 'dns && !udp', 'icmp or dns', 'udp && dns'];
 const decoder = new TextDecoder();
 
 interface Options {
   decodeAs?: DecodeAsEntry[];
-  filter?: CompiledFilter;
+  /** A presence-only display filter (`dns`, `tcp && !http`). */
+  filter?: string;
 }
 
 /** Summary lines from the full dissector alone. */
 function slowLines(frames: Frame[], o: Options = {}): string[] {
   const session = createSession({ decodeAs: o.decodeAs });
-  const p = createPacket({ tree: false, columns: true, wanted: new Set(o.filter?.fields ?? []) });
+  const filter = o.filter === undefined ? undefined : compile(o.filter);
+  const p = createPacket({ tree: false, columns: true, wanted: new Set(filter?.fields ?? []) });
   const lines: string[] = [];
   frames.forEach((f, i) => {
     session.dissect(p, f.data, i + 1, f.origLen, f.sec, f.ns, f.linkType);
-    if (o.filter && !o.filter.matches(p)) lines.push('(filtered out)');
+    if (filter && !filter.matches(p)) lines.push('(filtered out)');
     else lines.push(summaryLine(p, f.digits));
   });
   return lines;
@@ -74,10 +77,13 @@ const NONE: readonly FieldValue[] = [];
 /** Summary lines from the fast path, the full dissector taking the frames it leaves (as `dissect` does). */
 function fastLines(frames: Frame[], o: Options = {}): { lines: string[]; fast: number } {
   const session = createSession({ decodeAs: o.decodeAs });
-  const p = createPacket({ tree: false, columns: true, wanted: new Set(o.filter?.fields ?? []) });
+  const filter = o.filter === undefined ? undefined : compile(o.filter);
+  const p = createPacket({ tree: false, columns: true, wanted: new Set(filter?.fields ?? []) });
   let text = '';
   const w = new TextWriter((b) => (text += decoder.decode(b)), 4096);
-  const fast = new FastColumns(session, p, w);
+  const presence = o.filter === undefined ? null : presenceOnly(o.filter, lookupField);
+  if (o.filter !== undefined && !presence) throw new Error(`not a presence-only filter: ${o.filter}`);
+  const fast = new FastColumns(session, p, w, presence?.required ?? null);
   const view = { values: (name: string) => (fast.has(name) ? PRESENT : NONE) };
   let count = 0;
   frames.forEach((f, i) => {
@@ -86,8 +92,8 @@ function fastLines(frames: Frame[], o: Options = {}): { lines: string[]; fast: n
     b.set(f.data, 23);
     if (fast.line(b, 23, f.data.length, f.origLen, i + 1, f.sec, f.ns, f.linkType, f.digits)) {
       count++;
-      if (o.filter && !o.filter.matches(view)) {
-        w.rollback();
+      if (fast.skipped || (filter && !filter.matches(view))) {
+        if (!fast.skipped) w.rollback();
         w.begin();
         w.text('(filtered out)\n');
       }
@@ -95,7 +101,7 @@ function fastLines(frames: Frame[], o: Options = {}): { lines: string[]; fast: n
     }
     session.dissect(p, f.data, i + 1, f.origLen, f.sec, f.ns, f.linkType);
     w.begin();
-    w.text(o.filter && !o.filter.matches(p) ? '(filtered out)' : summaryLine(p, f.digits));
+    w.text(filter && !filter.matches(p) ? '(filtered out)' : summaryLine(p, f.digits));
     w.byte(10);
   });
   w.end();
@@ -128,10 +134,21 @@ describe('column fast path', () => {
   });
 
   it('answers presence-only filters like the full dissector on every reference frame', () => {
-    for (const text of FILTERS) {
-      const filter = compile(text);
-      for (const c of all) expect(fastLines(c.frames, { filter }).lines, `${c.name} -Y ${text}`).toEqual(slowLines(c.frames, { filter }));
+    for (const filter of FILTERS) {
+      for (const c of all) expect(fastLines(c.frames, { filter }).lines, `${c.name} -Y ${filter}`).toEqual(slowLines(c.frames, { filter }));
     }
+  });
+
+  it('tells presence-only filters and the protocols a match needs', () => {
+    expect(presenceOnly('dns', lookupField)).toEqual({ required: new Set(['dns']) });
+    expect(presenceOnly('dns || dhcp', lookupField)).toEqual({ required: new Set(['dns', 'dhcp']) });
+    expect(presenceOnly('udp && !dns', lookupField)).toEqual({ required: new Set(['udp']) });
+    expect(presenceOnly('!dns', lookupField)).toEqual({ required: null });
+    expect(presenceOnly('dns || !udp', lookupField)).toEqual({ required: null });
+    expect(presenceOnly('dns.qry.name', lookupField)).toBeNull();
+    expect(presenceOnly('dns && ip.ttl > 3', lookupField)).toBeNull();
+    expect(presenceOnly('ip.options', lookupField)).toBeNull();
+    expect(presenceOnly('_ws.expert', lookupField)).toBeNull();
   });
 
   it('follows Decode As like the full dissector', () => {
@@ -163,8 +180,7 @@ describe('column fast path', () => {
     fc.assert(
       fc.property(fc.array(mutated, { minLength: 1, maxLength: 40 }), (frames) => {
         expect(fastLines(frames).lines).toEqual(slowLines(frames));
-        const filter = compile('dns || http');
-        expect(fastLines(frames, { filter }).lines).toEqual(slowLines(frames, { filter }));
+        for (const filter of ['dns || http', 'dns']) expect(fastLines(frames, { filter }).lines).toEqual(slowLines(frames, { filter }));
       }),
       { numRuns: 300 },
     );

@@ -9,6 +9,7 @@ import { TextWriter, decimalDigits, ipv4TextLength } from './text-writer';
 import { tcpColumnsFast, type FramePacketSource } from './proto/tcp';
 import { dnsColumnsFast, dnsTracking } from './proto/dns';
 import { u16, u32 } from './bytes';
+import { parse as parseFilter, type FilterNode, type LookupField } from '../filter';
 
 export class FastColumns implements FramePacketSource {
   frameStart = 0;
@@ -24,16 +25,29 @@ export class FastColumns implements FramePacketSource {
   private usedPacket = false;
   private readonly enabled: boolean;
   private readonly dnsFast: boolean;
+  /** A filter needs one of `required`, none of which a TCP segment can hold (except DNS on its ports). */
+  private readonly tcpSkippable: boolean;
+  private readonly tcpDnsMatters: boolean;
+  /** Set by line(): the frame cannot match the filter and was passed over (nothing written). */
+  skipped = false;
 
   constructor(
     private readonly s: DissectSession,
     /** The Packet the full dissector uses (columns on); the fast path runs protocols above TCP in it. */
     private readonly p: Packet,
     private readonly w: TextWriter,
+    /**
+     * With a presence-only filter: protocols of which a matching frame holds at least one (null:
+     * no such knowledge). TCP segments that cannot hold any are skipped without their bookkeeping:
+     * it only ever shows in the columns of its own conversation, which no printed frame is part of.
+     */
+    required: ReadonlySet<string> | null = null,
   ) {
     // Checksum verification shows in columns only through the full dissector.
     this.enabled = p.columns && !p.tree && !s.checkChecksums;
     this.dnsFast = !dnsTracking(p);
+    this.tcpSkippable = required !== null && required.size > 0 && [...required].every((name) => NOT_IN_TCP.has(name));
+    this.tcpDnsMatters = required !== null && required.has('dns');
   }
 
   framePacket(): Packet {
@@ -83,6 +97,11 @@ export class FastColumns implements FramePacketSource {
       s.firstNs = tsNs;
     }
     if (tsSec < s.firstSec || (tsSec === s.firstSec && tsNs < s.firstNs)) return false; // negative times: full path
+    if (proto === 6 && this.tcpSkippable && ipEnd - l4 >= 4 && !(this.tcpDnsMatters && this.dnsPort(b, l4))) {
+      this.skipped = true;
+      return true;
+    }
+    this.skipped = false;
     this.b = b;
     this.frameStart = start;
     this.capLen = capLen;
@@ -131,6 +150,11 @@ export class FastColumns implements FramePacketSource {
     }
     w.byte(10);
     return true;
+  }
+
+  /** Does TCP carry DNS on one of these ports (port 53 or Decode As)? TCP has no DNS heuristic. */
+  private dnsPort(b: Uint8Array, l4: number): boolean {
+    return this.s.tcpPort.get(u16(b, l4))?.name === 'dns' || this.s.tcpPort.get(u16(b, l4 + 2))?.name === 'dns';
   }
 
   private udp(b: Uint8Array, off: number, end: number, frameLen: number): boolean {
@@ -199,6 +223,45 @@ export class FastColumns implements FramePacketSource {
     }
     return this.usedPacket && this.p.layers.includes(name);
   }
+}
+
+/** Protocols never found in a TCP segment over IPv4 (DNS only on its ports: see dnsPort). */
+const NOT_IN_TCP = new Set(['udp', 'dhcp', 'icmp', 'icmpv6', 'arp', 'ipv6', 'dns']);
+
+/**
+ * Does the filter only test whether protocols are present (`dns`, `tcp && !http`)? Then also the
+ * protocols of which a matching frame must hold one (null when it cannot be told, e.g. `!dns`).
+ */
+export function presenceOnly(text: string, lookupField: LookupField): { required: Set<string> | null } | null {
+  const parsed = parseFilter(text);
+  if (!parsed.ok || !parsed.tree) return null;
+  let ok = true;
+  const required = (n: FilterNode): Set<string> | null => {
+    if (n.kind === 'and') {
+      const a = required(n.left);
+      const b = required(n.right);
+      return a ?? b;
+    }
+    if (n.kind === 'or') {
+      const a = required(n.left);
+      const b = required(n.right);
+      return a && b ? new Set([...a, ...b]) : null;
+    }
+    if (n.kind === 'not') {
+      required(n.operand);
+      return null;
+    }
+    if (n.kind !== 'exists' || n.operand.kind !== 'word' || n.operand.slice) {
+      ok = false;
+      return null;
+    }
+    const info = lookupField(n.operand.text);
+    // layers of frame.protocols only (not ip.options-like groups nor _ws.* pseudo-protocols)
+    if (!info || info.type !== 'protocol' || !/^[a-z0-9-]+$/.test(info.name)) ok = false;
+    return info ? new Set([info.name]) : null;
+  };
+  const r = required(parsed.tree);
+  return ok ? { required: r } : null;
 }
 
 function writeRelTime(w: TextWriter, sec: number, ns: number, digits: number): void {
