@@ -13,7 +13,7 @@ interface LabDevice {
   interfaces: LabInterface[];
   tables?: { zone?: string[]; zones?: string[][] };
   dns?: { mode?: string; rootHints?: { name: string; address: string }[] };
-  web?: { sites?: Record<string, { redirects?: Record<string, { status: number; location: string }> }> };
+  web?: { sites?: Record<string, { redirects?: Record<string, { status: number; location: string }>; files?: Record<string, { body?: string[] }> }> };
 }
 interface LabEnd {
   device: string;
@@ -66,4 +66,13 @@ export function redirectOf(lab: LabFile, host: string): string | null {
     if (location) return location;
   }
   return null;
+}
+
+/** The text of a file a web server in the lab serves for `url`. */
+export function servedText(lab: LabFile, url: URL): string {
+  for (const d of lab.devices) {
+    const body = d.web?.sites?.[url.hostname]?.files?.[url.pathname]?.body;
+    if (body) return body.join('\n');
+  }
+  throw new Error(`${lab.name}: no web server serves ${url.href}`);
 }

@@ -6,11 +6,15 @@
 // Addresses come from the lab file and tshark, never from this file.
 import type { Locator, Page } from '@playwright/test';
 import { test, expect } from './fixtures';
-import { linkPeer, readLab, redirectOf, rootServer, zoneServer } from './lab-file';
+import { linkPeer, readLab, redirectOf, rootServer, servedText, zoneServer } from './lab-file';
 import { CHECK_CHECKSUMS, dnsWireName, frameJson, frameNumbers, rawField, requireTshark, table, withoutSecrets } from './tshark';
 
 const LAB = readLab('topologies/url-journey.lab.json');
 const SCENARIO = LAB.scenarios[0];
+const BROWSE = SCENARIO.actions.find((a) => a.type === 'browse')!;
+/** What the user typed, and the page its web server redirects to. */
+const TYPED = new URL(`http://${BROWSE.url}`);
+const TARGET = new URL(redirectOf(LAB, TYPED.hostname) ?? TYPED.href);
 const ROOT = rootServer(LAB);
 const TLD = zoneServer(LAB, 'com.');
 const AUTHORITATIVE = zoneServer(LAB, 'example.com.');
@@ -177,9 +181,8 @@ test('the URL journey: run, inspect the query to the root, step, flow graph, exp
 
   await test.step('tshark: TCP handshake, TLS 1.3, HTTP decrypted with the embedded secrets', () => {
     // The page the user ends up on: the name typed, redirected by its web server to https.
-    const typed = new URL(`http://${SCENARIO.actions.find((a) => a.type === 'browse')!.url}`);
-    const target = new URL(redirectOf(LAB, typed.hostname) ?? typed.href);
-    expect(target.protocol).toBe('https:');
+    expect(TARGET.protocol).toBe('https:');
+    const target = TARGET;
     // Its GET, read by tshark inside TLS application data.
     const request = frames.find(
       (f) => f['http.request.method'] === 'GET' && f['http.host'] === target.hostname && f['http.request.uri'] === target.pathname && has(f['tls.record.content_type'], '23'),
@@ -246,7 +249,7 @@ test('the URL journey: run, inspect the query to the root, step, flow graph, exp
     const query = frames[rootQuery - 1];
     const qname = query['dns.qry.name'];
     // The resolver asks the root for the very name the user typed.
-    expect(qname).toBe(new URL(`http://${SCENARIO.actions.find((a) => a.type === 'browse')!.url}`).hostname);
+    expect(qname).toBe(TYPED.hostname);
     const nameOnWire = rawField(layers, 'dns.qry.name')!;
     expect(nameOnWire.hex).toBe(dnsWireName(qname));
     const type = rawField(layers, 'dns.qry.type')!;
@@ -323,6 +326,85 @@ test('the URL journey: run, inspect the query to the root, step, flow graph, exp
     await rows.nth(expected.indexOf(answer)).click();
     await expect(selectedRow(page).getByRole('gridcell').first()).toHaveText(String(answer));
     await expect(toolbar(page).getByRole('status')).toHaveText(`Frame ${answer} of ${total}`);
+    await page.keyboard.press('Escape');
+    await expect(dialog).toBeHidden();
+  });
+
+  await test.step('the story of the journey, its timing and the rendered page', async () => {
+    await toolbar(page).getByRole('button', { name: 'Journey' }).click();
+    const dialog = page.getByRole('dialog', { name: 'URL journey' });
+    await expect(dialog.getByRole('tab', { name: 'Story' })).toHaveAttribute('aria-selected', 'true');
+    const story = dialog.getByRole('list', { name: 'Journey story' });
+    const items = story.getByRole('listitem').filter({ has: page.locator('.sentence') });
+    await expect(items.first()).toBeVisible();
+    // Each step: "DNS, isp: <sentence>", with buttons to its first and last frames.
+    const steps = (
+      await items.evaluateAll((els) =>
+        els.map((el) => {
+          const frames = [...el.querySelectorAll('button[aria-label^="Go to frame"]')].map((b) => Number(/frame (\d+)/.exec(b.getAttribute('aria-label') ?? '')?.[1]));
+          return { label: el.getAttribute('aria-label') ?? '', first: frames[0] ?? null, last: frames[1] ?? frames[0] ?? null };
+        }),
+      )
+    ).map((s, index) => ({ ...s, index, step: s.label.split(',')[0] }));
+    expect(new Set(steps.map((s) => s.step))).toEqual(new Set(['DHCP', 'URL', 'Cache', 'ARP', 'DNS', 'TCP', 'TLS', 'HTTP', 'Render']));
+    // A step's first frame is, for tshark, the message that starts it.
+    const starts: Record<string, (f: Frame) => boolean> = {
+      DHCP: (f) => f['dhcp.option.dhcp'] === '1',
+      ARP: (f) => f['arp.opcode'] === '1',
+      DNS: (f) => f['dns.flags.response'] === '0',
+      TCP: (f) => f['tcp.flags'] === '0x0002',
+      TLS: (f) => has(f['tls.handshake.type'], '1'),
+      HTTP: (f) => f['http.request.method'] !== '',
+    };
+    for (const s of steps.filter((x) => x.first !== null)) {
+      expect(starts[s.step], `a ${s.step} step with frames`).toBeDefined();
+      expect(starts[s.step](frames[s.first! - 1]), `frame ${s.first} starts "${s.label}"`).toBe(true);
+      expect(s.last!).toBeGreaterThanOrEqual(s.first!);
+    }
+    // The resolver walks down from the root: root, TLD, authoritative, in this order.
+    const asks = (tier: string, server: string) => steps.find((s) => s.label.includes(`asks the ${tier} ${server} `) && s.label.includes(` ${TYPED.hostname}`));
+    const walk = [asks('root server', ROOT), asks('TLD server', TLD), asks('authoritative server', AUTHORITATIVE)];
+    expect(walk.map((s) => s?.label)).toEqual([expect.any(String), expect.any(String), expect.any(String)]);
+    expect(walk[0]!.index).toBeLessThan(walk[1]!.index);
+    expect(walk[1]!.index).toBeLessThan(walk[2]!.index);
+    expect(walk[0]!.first).toBe(rootQuery);
+    // A step's frame button makes that frame the current one: the page's TLS handshake, then the root query.
+    const tls = steps.find((s) => s.label.startsWith(`TLS, ${BROWSE.from}:`) && s.label.includes(`for ${TARGET.hostname}:`))!;
+    expect(tls, `the TLS handshake for ${TARGET.hostname}`).toBeDefined();
+    for (const [step, frame] of [[tls, tls.first!], [walk[0]!, rootQuery]] as const) {
+      await story.getByRole('button', { name: `Go to frame ${frame}, the first of this step` }).click();
+      await expect(toolbar(page).getByRole('status')).toHaveText(`Frame ${frame} of ${total}`);
+      await expect(selectedRow(page).getByRole('gridcell').first()).toHaveText(String(frame));
+      await expect(items.nth(step.index)).toHaveAttribute('aria-current', 'step');
+    }
+
+    // Timing: the browser's requests and their statuses, as tshark sees them leave and reach the PC.
+    await dialog.getByRole('tab', { name: 'Timing' }).click();
+    const timing = dialog.getByRole('table', { name: 'Request timing' });
+    const requests = await timing.getByRole('rowgroup').nth(1).getByRole('row').evaluateAll((rows) =>
+      rows.map((r) => [r.querySelector('[title]')?.getAttribute('title') ?? '', r.querySelectorAll('td')[1]?.textContent?.trim() ?? '']),
+    );
+    // Requests as they leave the browsing device; answers to its address, each once (every link
+    // is captured, and tshark reads a segment's copy on the next link as a retransmission).
+    const sent = frames.filter((f) => / sending side (\S+) /.exec(f['frame.interface_description'])?.[1] === BROWSE.from && f['http.request.method']);
+    const sentUrls = sent.map((f) => `${f['tls.record.content_type'] ? 'https' : 'http'}://${f['http.host']}${f['http.request.uri']}`);
+    const answers = new Map(frames.filter((f) => f['ip.dst'] === sent[0]?.['ip.src'] && f['http.response.code']).map((f) => [`${f['tcp.stream']}:${f['tcp.seq']}`, f['http.response.code']]));
+    const statuses = [...answers.values()];
+    expect(requests).toEqual(sentUrls.map((url, i) => [url, statuses[i]]));
+
+    // Page: the HTML the web server serves, rendered in a sandbox without scripts.
+    await dialog.getByRole('tab', { name: 'Page' }).click();
+    const html = servedText(LAB, TARGET);
+    const title = /<title>([^<]*)<\/title>/.exec(html)![1];
+    const heading = /<h1>([^<]*)<\/h1>/.exec(html)![1];
+    const frame = dialog.getByTitle(`Rendered page: ${title}`);
+    // Sandboxed without scripts (so the test reads its document instead of running code in it).
+    await expect(frame).toHaveAttribute('sandbox', '');
+    const doc = await frame.getAttribute('srcdoc');
+    expect(doc).toContain(`<h1>${heading}</h1>`);
+    expect(doc).not.toMatch(/<script/i);
+    await expect(dialog.getByRole('tree', { name: 'DOM tree' })).toContainText(heading);
+    await page.screenshot({ path: testInfo.outputPath('journey-page.png') });
     await page.keyboard.press('Escape');
     await expect(dialog).toBeHidden();
   });
