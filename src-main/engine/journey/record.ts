@@ -61,8 +61,13 @@ export class JourneyRecorder {
     private readonly now: () => Micros,
   ) {}
 
-  add(step: JourneyStep, device: string, summary: string, facts: Record<string, string>, causes: string[] = []): void {
-    this.events.push({ step, device, time: this.now(), afterFrame: this.frameCount(), summary, facts, causes });
+  /** The present moment, to record later what was decided now (an OS cache miss known when the answer comes). */
+  mark(): { time: Micros; afterFrame: number } {
+    return { time: this.now(), afterFrame: this.frameCount() };
+  }
+
+  add(step: JourneyStep, device: string, summary: string, facts: Record<string, string>, causes: string[] = [], at = this.mark()): void {
+    this.events.push({ step, device, time: at.time, afterFrame: at.afterFrame, summary, facts, causes });
   }
 
   tls(check: Omit<TlsCheck, 'time'>): void {

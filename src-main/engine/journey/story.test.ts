@@ -73,7 +73,9 @@ describe('journey story', () => {
     expect(story[typed]).toMatchObject({ startUs: 2_000_000, device: 'pc', frameCount: 0, firstFrame: null, facts: { kind: 'navigate', input: 'example.com', url: 'http://example.com/', hstsUpgrade: 'no' } });
     expect(story[typed + 1].facts).toMatchObject({ kind: 'http-cache-miss', url: 'http://example.com/' });
     expect(story[typed + 2].facts).toMatchObject({ kind: 'browser-dns-miss', name: 'example.com' });
-    expect(story[typed + 3]).toMatchObject({ step: 'arp', device: 'pc', facts: { target: '192.168.1.1', mac: '02:00:00:00:01:01' } });
+    // The OS cache misses at once (told with the answer it got), then the query needs the router's MAC.
+    expect(story[typed + 3]).toMatchObject({ step: 'cache', startUs: 2_000_000, facts: { kind: 'os-dns-miss', name: 'example.com', address: '203.0.113.80' } });
+    expect(story[typed + 4]).toMatchObject({ step: 'arp', device: 'pc', facts: { target: '192.168.1.1', mac: '02:00:00:00:01:01' } });
 
     // The PC's query, the forwarder's, and the ISP resolver walking the hierarchy.
     const dns = story.filter((e) => e.step === 'dns' && e.facts.name === 'example.com');
@@ -96,7 +98,7 @@ describe('journey story', () => {
     // The PC's own work, in order of steps (ARP and the routers' entries left out).
     const pcSteps = story.filter((e) => (e.device === 'pc' && e.step !== 'arp') || e.step === 'render').map((e) => e.step);
     const squeezed = pcSteps.filter((s, i) => s !== pcSteps[i - 1]);
-    expect(squeezed).toEqual(['dhcp', 'url', 'cache', 'dns', 'cache', 'tcp', 'http', 'cache', 'tcp', 'tls', 'http', 'url', 'cache', 'dns', 'cache', 'tcp', 'tls', 'http', 'url', 'cache', 'render', 'cache', 'http', 'cache', 'http', 'cache', 'render']);
+    expect(squeezed).toEqual(['dhcp', 'url', 'cache', 'dns', 'tcp', 'http', 'cache', 'tcp', 'tls', 'http', 'url', 'cache', 'dns', 'tcp', 'tls', 'http', 'url', 'cache', 'render', 'cache', 'http', 'cache', 'http', 'cache', 'render']);
 
     const tcp = story.filter((e) => e.step === 'tcp' && e.device === 'pc');
     expect(tcp.map((e) => e.facts.server)).toEqual(['203.0.113.80:80', '203.0.113.80:443', '198.51.100.80:443']);

@@ -120,8 +120,8 @@ export class Browser {
   }
 
   /** Records a journey event (nothing when the browser runs without a recorder). */
-  private note(step: JourneyStep, summary: string, facts: Record<string, string>, causes: string[] = []): void {
-    this.recorder?.add(step, this.device.name, summary, facts, causes);
+  private note(step: JourneyStep, summary: string, facts: Record<string, string>, causes: string[] = [], at?: { time: Micros; afterFrame: number }): void {
+    this.recorder?.add(step, this.device.name, summary, facts, causes, at);
   }
 
   private say(text: string): void {
@@ -361,13 +361,15 @@ export class Browser {
       return done(cached.addresses[0], cached.cause);
     }
     this.note('cache', `browser DNS cache miss for ${host}: ask the OS`, { kind: 'browser-dns-miss', name: host }, [cached.cause]);
+    // The OS cache decides at once; whether it hit is known with the answer, told where it happened.
+    const asked = this.recorder?.mark();
     this.services.resolve(host, DnsType.A, (e) => {
       if (e.kind === 'resolved' && e.addresses.length) {
         const address = formatIpv4(e.addresses[0]);
         const tier = e.source === 'hosts' ? 'hosts-hit' : e.source === 'os-cache' ? 'os-dns-hit' : 'os-dns-miss';
         const said =
           e.source === 'hosts' ? `hosts file has ${host}: ${address}` : e.source === 'os-cache' ? `OS DNS cache hit for ${host}: ${address} (${e.ttl} s left)` : `OS DNS cache miss for ${host}: the name servers answered ${address} (TTL ${e.ttl} s)`;
-        this.note('cache', said, { kind: tier, name: host, address, ttl: String(e.ttl) }, [e.cause]);
+        this.note('cache', said, { kind: tier, name: host, address, ttl: String(e.ttl) }, [e.cause], asked);
         this.log('dns', `${host} is ${address} (${e.source}: ${e.cause})`);
         const storedText = this.dnsCache.store(net.now, host, e.addresses, e.ttl);
         this.log('cache', storedText);
