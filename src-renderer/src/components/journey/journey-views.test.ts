@@ -3,7 +3,7 @@
 // and its numbers, the sandboxed page with its DOM tree, the dialog's tabs, all by keyboard too.
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import { createApp, defineComponent, h, nextTick, type App, type Component } from 'vue';
-import { createPinia, setActivePinia } from 'pinia';
+import { createPinia, getActivePinia, setActivePinia } from 'pinia';
 import { i18n } from '../../i18n';
 import { HostClient, type HostTransport } from '../../../../src-shared/ipc/client';
 import { setHostClient } from '../../host';
@@ -132,6 +132,23 @@ describe('journey story view', () => {
     await sim.goTo(sim.cursor + 1);
     await nextTick();
     expect(items[indexOf(entryWith('dns', { clientDevice: 'home-router', name: 'example.com' }))].getAttribute('aria-current')).toBe('step');
+  });
+
+  it('starts on the step of the current frame', async () => {
+    const el = mount(JourneyStory, { story: JOURNEY.story });
+    app!.unmount(); // mount again once the simulation stands on frame 46
+    const sim = useSimulationStore();
+    sim.frames = Array.from({ length: FRAMES }, (_, i) => meta(i + 1));
+    await sim.goTo(45);
+    app = createApp(defineComponent({ render: () => h(JourneyStory, { story: JOURNEY.story }) }));
+    app.use(i18n);
+    app.use(getActivePinia()!);
+    app.mount(el);
+    await nextTick();
+    const items = [...el.querySelectorAll<HTMLElement>('[role="listitem"]')];
+    const authoritative = indexOf(entryWith('dns', { tier: 'authoritative', name: 'example.com' }));
+    expect(items.filter((i) => i.tabIndex === 0)).toEqual([items[authoritative]]);
+    expect(items[authoritative].getAttribute('aria-current')).toBe('step');
   });
 
   it('shows all links when the capture point hides the frame', async () => {
@@ -420,6 +437,21 @@ describe('journey button and dialog', () => {
     key(tabs[0], 'Escape');
     await settle();
     expect(document.body.querySelector('[role="dialog"]')).toBeNull();
+  });
+
+  it('says so when the session goes away while the window is open', async () => {
+    const el = mount(JourneyButton);
+    const sim = useSimulationStore();
+    sim.result = { ok: true, sessionId: 's3', scenario: null, frameCount: FRAMES, endedAtUs: 1e7, reason: 'idle', diagnostic: null, links: [], output: [], log: [] };
+    await settle();
+    el.querySelector('button')!.click();
+    await settle();
+    expect(document.body.querySelectorAll('[role="dialog"] [role="listitem"]').length).toBe(JOURNEY.story.length);
+    sim.result = null;
+    await settle();
+    expect(document.body.querySelector('[role="dialog"] [role="listitem"]')).toBeNull();
+    expect(document.body.querySelector('[role="dialog"]')!.textContent).toContain('This run has no URL journey');
+    expect(el.querySelector('button')!.disabled).toBe(true);
   });
 
   it('shows a failed load in the dialog and retries', async () => {
