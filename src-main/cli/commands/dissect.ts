@@ -17,6 +17,7 @@ import { fieldColumns, fieldsRow, summaryLine } from '../../../src-shared/net/di
 import { bytesToHex, formatFieldValue } from '../../../src-shared/net/dissect/format';
 import { compileFilter, type CompiledFilter, type FilterFrame } from '../../../src-shared/net/filter';
 import { FastColumns, presenceOnly } from '../../../src-shared/net/dissect/fast-columns';
+import { FastFields } from '../../../src-shared/net/dissect/fast-fields';
 import { TextWriter } from '../../../src-shared/net/dissect/text-writer';
 import { UsageError, type CliCommand, type CliIO } from '../command';
 
@@ -238,6 +239,8 @@ export async function runDissect(args: string[], io: DissectIO): Promise<number>
   // the filter tests nothing but protocol presence (answered from what the fast path saw).
   const presence = filter ? presenceOnly(o.filter!, lookupField) : null;
   const fast = summaries && (!filter || presence) ? new FastColumns(session, packet, w, presence?.required) : null;
+  // -e rows of plain header fields come straight from the bytes when the frame is ordinary.
+  const fastFields = !o.json && !filter && o.fields.length ? FastFields.for(o.fields) : null;
   const fastFrame: FilterFrame = { values: (name) => (fast!.has(name) ? PRESENT : NONE) };
   const decoder = new CaptureDecoder({ packetOptions: false });
   const digits = new Map<number, number>();
@@ -256,6 +259,7 @@ export async function runDissect(args: string[], io: DissectIO): Promise<number>
     number++;
     const linkType = decoder.interfaces[iface]?.linkType ?? 1;
     if (decoder.secrets.length) addDecryptionSecrets(session, decoder.secrets); // pcapng DSBs: TLS key logs (taken once each)
+    if (fastFields && fastFields.row(w, b, start, capLen, origLen, number, linkType)) return;
     if (fast && fast.line(b, start, capLen, origLen, number, sec, ns, linkType, timeDigits(iface))) {
       if (!fast.skipped && filter && !filter.matches(fastFrame)) w.rollback();
       return;
