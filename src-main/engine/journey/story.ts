@@ -148,11 +148,11 @@ export function buildStory(ctx: StoryContext): StoryEntry[] {
     const frame = capture.frame(no);
     const device = frame.fromInterface.device;
     const time = frame.time;
-    if (!opener.has(f.key)) opener.set(f.key, device);
+    if (f.proto === 6 && !opener.has(f.key)) opener.set(f.key, device);
     const bare = f.proto === 6 && f.payloadLength === 0 && (f.tcpFlags & (TCP_SYN | TCP_FIN | TCP_RST)) === 0;
     let label: string = f.step;
     let exchange: HttpExchange | undefined;
-    if (f.proto === 6) {
+    if (f.proto === 6 && exchangesByServer.size > 0) {
       const list = exchangesByServer.get(`${f.server}:${f.serverPort}`);
       // The latest exchange that covers the frame: a request written the instant the previous response completed belongs to the new one.
       const who = opener.get(f.key);
@@ -284,7 +284,7 @@ function observe(run: Run, f: FrameFacts, bytes: Uint8Array, device: string): vo
       return;
     }
     case 'http': {
-      if (f.payloadLength === 0 || run.exchange) return;
+      if (f.payloadLength === 0 || run.exchange || (n.method !== undefined && n.status !== undefined)) return;
       // Plain HTTP: the request and status lines are readable.
       const line = new TextDecoder().decode(bytes.subarray(f.payloadOffset, f.payloadOffset + Math.min(f.payloadLength, 256))).split('\r\n')[0];
       const status = /^HTTP\/1\.[01] (\d{3})/.exec(line);
