@@ -14,7 +14,7 @@ import { DnsRcode, DnsType, emitDns, parseDns, typeFromName, type DnsMessage } f
 import { fixture } from '../services/dns/test-net';
 import { Simulation } from '../simulation';
 import { loadSample } from '../testing/samples';
-import { NslookupPrinter, startNslookup, type NslookupResult } from './nslookup';
+import { NslookupPrinter, reverseName, startNslookup, type NslookupResult } from './nslookup';
 
 const AUTH_PORT = 25395;
 const RECURSIVE_PORT = 25396;
@@ -58,11 +58,12 @@ function startNamed(name: string, lines: string[]): void {
 }
 
 beforeAll(async () => {
-  for (const f of ['example.com.zone', 'cdn.example.net.zone']) copyFileSync(fixture(f), join(dir, f));
+  for (const f of ['example.com.zone', 'cdn.example.net.zone', '192.0.2.rev.zone']) copyFileSync(fixture(f), join(dir, f));
   const common = ['  listen-on-v6 { none; };', '  rrset-order { order none; };', '  dnssec-validation no;', '  notify no;'];
   startNamed('auth', [
     'options {', `  directory "${dir}";`, `  pid-file "${dir}/auth.pid";`, `  listen-on port ${AUTH_PORT} { 127.0.0.1; };`, ...common, '  recursion no;', '  minimal-responses no;', '};', 'controls { };',
     'zone "example.com" { type primary; file "example.com.zone"; };', 'zone "cdn.example.net" { type primary; file "cdn.example.net.zone"; };',
+    'zone "2.0.192.in-addr.arpa" { type primary; file "192.0.2.rev.zone"; };',
   ]);
   // A recursive server that forwards everything to the authoritative one: non-authoritative answers.
   startNamed('recursive', [
@@ -93,7 +94,8 @@ function realNslookup(port: number, name: string, type?: string): string[] {
 async function ourNslookup(port: number, name: string, type?: string): Promise<string[]> {
   const printer = new NslookupPrinter('127.0.0.1', `127.0.0.1#${port}`, type === undefined);
   const out: string[] = [];
-  let next: { name: string; type: number } | undefined = { name, type: type ? typeFromName(type)! : DnsType.A };
+  const reverse = reverseName(name);
+  let next: { name: string; type: number } | undefined = reverse ? { name: reverse, type: DnsType.PTR } : { name, type: type ? typeFromName(type)! : DnsType.A };
   for (let id = 7; next; id++) {
     const m = await ask(port, query(id, next.name, next.type));
     expect(m, `named on ${port} answered ${next.name}`).toBeDefined();
@@ -125,10 +127,15 @@ describe('nslookup prints what BIND 9 nslookup prints', () => {
     ['recursive', RECURSIVE_PORT, 'example.com', 'NS'],
     ['recursive', RECURSIVE_PORT, 'www.example.com', 'A'],
     ['recursive', RECURSIVE_PORT, 'nope.zz'],
+    // An address: its PTR name, with no header unless a type is given.
+    ['authoritative', AUTH_PORT, '192.0.2.10'],
+    ['authoritative', AUTH_PORT, '192.0.2.99'],
+    ['authoritative', AUTH_PORT, '192.0.2.10', 'A'],
+    ['recursive', RECURSIVE_PORT, '192.0.2.10'],
   ];
   it.each(cases.map(([what, port, name, type]) => [`${what}: nslookup ${type ? `-type=${type} ` : ''}${name}`, port, name, type] as const))('%s', async (_title, port, name, type) => {
     const real = realNslookup(port, name, type);
-    expect(real[0]).toMatch(/^(Server:|;; Got SERVFAIL)/);
+    expect(real.join('\n')).not.toMatch(/communications error|no servers could be reached/); // named answered
     expect(await ourNslookup(port, name, type)).toEqual(real);
   });
 });

@@ -2,7 +2,8 @@
 // server (resolv.conf, or DHCP option 6) unless one is given, and asks it directly — no hosts file,
 // no OS cache. One query with RD and no EDNS; 5 s per try, 3 tries, a fresh source port per try and
 // the same ID. Without a type it asks A, then AAAA for the end of the A answer's CNAME chain, and
-// prints both under one header, as nslookup does.
+// prints both under one header, as nslookup does. An IPv4 address is looked up as its PTR name
+// (without the header unless a type was given, again as nslookup does).
 import { formatIpv4 } from '../../../src-shared/net/addr';
 import { canonicalName, DnsRcode, DnsType, emitDns, fullRcode, parseDns, rcodeName, rdataToText, typeFromName, typeName, type DnsMessage, type DnsRecord } from '../../../src-shared/net/wire/dns';
 import type { DeviceServices } from '../journey/device-services';
@@ -193,7 +194,15 @@ export function startNslookup(dev: IpDevice, services: DeviceServices | undefine
     finish(anyAnswer);
   };
 
-  ask(canonicalName(opts.name), firstType);
+  const reverse = reverseName(opts.name);
+  ask(reverse ?? canonicalName(opts.name), reverse ? DnsType.PTR : firstType);
+}
+
+/** "192.0.2.10" → "10.2.0.192.in-addr.arpa" (nslookup's automatic reverse lookup); undefined for names. */
+export function reverseName(name: string): string | undefined {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(name.trim());
+  if (!m || m.slice(1).some((o) => Number(o) > 255)) return undefined;
+  return `${Number(m[4])}.${Number(m[3])}.${Number(m[2])}.${Number(m[1])}.in-addr.arpa`;
 }
 
 function parseDotted(s: string): number | undefined {
