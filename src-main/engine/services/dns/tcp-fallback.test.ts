@@ -5,6 +5,7 @@
 // server's truncation is compared with a live named on the same zone. Needs tshark and named;
 // fails, not skips, without them.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import fc from 'fast-check';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -258,5 +259,19 @@ describe('resolver TCP retry, sans-IO: failures move on to the next server', () 
     const ok = r.tcpAnswer(10_000, toB2.token, auth.answer(question(toB2.payload), false).bytes);
     expect(ok.events.map((e) => [e.rcode, e.answers.length])).toEqual([[0, 7]]);
     expect(r.snapshot(10_000).stats).toMatchObject({ upstreamQueries: 8, tcpQueries: 4, timeouts: 1, servfails: 0 });
+  });
+
+  it('any bytes as a TCP reply: never throws, and the resolution goes on or ends in SERVFAIL', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 600 }), (bytes) => {
+        const r = setup();
+        const first = r.lookup(0, 'big.test', DnsType.TXT, 'q');
+        const q = udpReply(r, 1000, first.sends[0]).tcp![0];
+        const step = r.tcpAnswer(2000, q.token, bytes);
+        // Either another query (the next server, over UDP) or an answer event; nothing left dangling.
+        expect(step.sends.length + step.events.length + (step.tcp?.length ?? 0)).toBeGreaterThan(0);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
