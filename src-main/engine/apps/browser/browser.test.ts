@@ -52,3 +52,20 @@ describe('browser failures', () => {
     }
   });
 });
+
+describe('HSTS preload list', () => {
+  it("the lab's preloaded www.example.com goes to https before any request, with no port-80 frame from the PC", () => {
+    const sim = new Simulation(loadSample('url-journey.lab.json'));
+    sim.net.scheduler.at(2_000_000, 'test: browse', () => sim.browser('pc').browse('www.example.com'));
+    sim.run({ until: 4_000_000 });
+    const story = sim.journeyRecord().story;
+    expect(story.find((e) => e.step === 'url')).toMatchObject({ startUs: 2_000_000, facts: { kind: 'navigate', url: 'https://www.example.com/', hstsUpgrade: 'yes' } });
+    expect(sim.net.log.entries.map((e) => e.message)).toContain('[url] HSTS: www.example.com is on the HSTS preload list, so http is upgraded to https://www.example.com/ before any request (internal redirect)');
+    for (let no = 1; no <= sim.net.capture.count; no++) {
+      const f = sim.net.capture.frame(no);
+      if (f.fromInterface.device !== 'pc' || f.bytes.length < 38 || f.bytes[12] !== 0x08 || f.bytes[13] !== 0x00 || f.bytes[23] !== 6) continue;
+      expect((f.bytes[36] << 8) | f.bytes[37], `frame ${no}`).not.toBe(80); // TCP destination port
+    }
+    expect(sim.journeyRecord().loads[0]).toMatchObject({ ok: true, url: 'https://www.example.com/' });
+  });
+});
