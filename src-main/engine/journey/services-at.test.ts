@@ -162,4 +162,19 @@ describe('services at a frame (replay)', () => {
     expect(end.hsts).toContainEqual({ host: 'example.com', includeSubDomains: true, preloaded: false, expiresInS: expect.any(Number) });
     expect(end.hsts).toContainEqual({ host: 'www.example.com', includeSubDomains: true, preloaded: true, expiresInS: null });
   });
+
+  it('negative answers: the forwarder keeps the NODATA for example.com MX with its SOA, counting down', () => {
+    const { sim: dig } = runScenario(loadSample(FILE), 'dig the hierarchy');
+    const story = dig.journeyRecord().story;
+    const mx = story.find((e) => e.step === 'dns' && e.device === 'pc' && e.facts.qtype === 'MX')!;
+    expect(mx.facts).toMatchObject({ name: 'example.com', rcode: 'NOERROR', tier: 'resolver' });
+    expect(entry(dig.servicesAt('home-router', mx.firstFrame!), 'forwarder', 'example.com', 'MX')).toBeUndefined();
+    const after = dig.servicesAt('home-router', mx.lastFrame!);
+    expect(entry(after, 'forwarder', 'example.com', 'MX')).toEqual({ name: 'example.com', type: 'MX', data: 'NODATA (SOA ns1.example.com. hostmaster.example.com. 2026010101 7200 900 1209600 300)', ttlLeftS: 300, negative: true });
+    const last = dig.net.capture.count;
+    const left = entry(dig.servicesAt('home-router', last), 'forwarder', 'example.com', 'MX')!.ttlLeftS;
+    const elapsed = (dig.net.capture.timeOf(last) - dig.net.capture.timeOf(mx.lastFrame!)) / 1e6;
+    expect(300 - left).toBeGreaterThanOrEqual(Math.floor(elapsed));
+    expect(300 - left).toBeLessThanOrEqual(Math.ceil(elapsed));
+  });
 });
