@@ -7,6 +7,7 @@ import { createPinia, setActivePinia } from 'pinia';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { i18n } from '../../i18n';
+import { readCapture, writePcap } from '../../../../src-shared/capture';
 import { setCaptureWorkerFactory, useCaptureStore } from '../../stores/capture';
 import { WorkerHost } from '../../workers/worker-host';
 import type { WorkerLike } from '../../workers/client';
@@ -80,7 +81,8 @@ describe('packet panes', () => {
     const el = mount(PacketListGrid);
     const capture = useCaptureStore();
     await capture.open(fixture('routing-icmp-errors.pcapng'));
-    await settle(() => el.querySelectorAll('[role=row][aria-rowindex]').length > 5 && !!el.querySelector('[role=row][aria-rowindex="2"] .c-no'));
+    // Rows not fetched yet show "…" in the No. column.
+    await settle(() => el.querySelectorAll('[role=row][aria-rowindex]').length > 5 && el.querySelector('[role=row][aria-rowindex="2"] .c-no')?.textContent === '1');
     const grid = el.querySelector<HTMLElement>('[role=grid]')!;
     expect(grid.getAttribute('aria-label')).toBe('Packet list');
     const first = el.querySelector<HTMLElement>('[role=row][aria-rowindex="2"]')!;
@@ -109,6 +111,29 @@ describe('packet panes', () => {
     expect(Number(sep.getAttribute('aria-valuenow'))).toBe(before + 10);
     expect(JSON.parse(localStorage.getItem('packetlab.packetColumns')!)[0]).toBe(before + 10);
     expect(first.style.gridTemplateColumns.startsWith(`${before + 10}px`)).toBe(true);
+  });
+
+  it('draws a fixed pool of rows: scrolling shows the rows there, in order, and a click selects one', async () => {
+    const el = mount(PacketListGrid);
+    const capture = useCaptureStore();
+    const frames = readCapture(new Uint8Array(fixture('dns-udp-queries.pcapng'))).packets.map((p) => p.data);
+    const big = writePcap({ linkType: 1 }, Array.from({ length: 3000 }, (_, i) => ({ timestamp: { seconds: i, nanoseconds: 0 }, data: frames[i % frames.length] })));
+    await capture.open(big.buffer as ArrayBuffer, 'big.pcap');
+    await settle(() => el.querySelector('[role=row][aria-rowindex="2"] .c-no')?.textContent === '1');
+    const grid = el.querySelector<HTMLElement>('[role=grid]')!;
+    grid.scrollTop = 22 * 1500;
+    grid.dispatchEvent(new Event('scroll'));
+    await settle(() => el.querySelector('[role=row][aria-rowindex="1502"] .c-no')?.textContent === '1501');
+    const rows = [...el.querySelectorAll<HTMLElement>('.body [role=row]:not([hidden])')];
+    // 400 px of viewport: about 17 rows on screen, a few more around them; never one per frame.
+    expect(rows.length).toBeGreaterThan(17);
+    expect(rows.length).toBeLessThan(40);
+    const indexes = rows.map((r) => Number(r.getAttribute('aria-rowindex')));
+    expect(indexes).toEqual(indexes.map((_, k) => indexes[0] + k));
+    expect(rows.every((r) => r.querySelector('.c-no')!.textContent === String(Number(r.getAttribute('aria-rowindex')) - 1))).toBe(true);
+    el.querySelector<HTMLElement>('[role=row][aria-rowindex="1502"] .c-info')!.dispatchEvent(new MouseEvent('mousedown', { bubbles: true }));
+    await settle(() => capture.selectedPos === 1500 && capture.details?.no === 1501);
+    expect(el.querySelector('[role=row][aria-selected=true]')?.getAttribute('aria-rowindex')).toBe('1502');
   });
 
   it('colours the filter bar and underlines the error position', async () => {
