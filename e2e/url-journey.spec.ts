@@ -2,7 +2,7 @@
 // and let tshark judge it (DHCP, ARP, DNS from the root down, TCP, TLS 1.3, HTTP decrypted with the
 // embedded secrets, no malformed frames, no bad checksums); filter `dns` and compare with tshark;
 // inspect the query sent to the root server (details tree, highlighted bytes equal to the name on
-// the wire); step forward and back with the canvas following; the flow graph of the conversation;
+// the wire); step forward and back with the canvas following, and reset; the flow graph of the conversation;
 // the Journey window (story steps against the capture, request timings, the sandboxed page).
 // Addresses, names and pages come from the lab file and tshark, never from this file.
 import type { Locator, Page } from '@playwright/test';
@@ -407,6 +407,20 @@ test('the URL journey: run, export checked by tshark, filter, inspect the root q
     await page.screenshot({ path: testInfo.outputPath('journey-page.png') });
     await page.keyboard.press('Escape');
     await expect(dialog).toBeHidden();
+  });
+
+  await test.step('reset goes back before the first frame', async () => {
+    const bar = toolbar(page);
+    await bar.getByRole('button', { name: 'Reset' }).click();
+    await expect(bar.getByRole('status')).toHaveText(`Ready: ${total} frames`);
+    await expect(bar.getByRole('timer')).toHaveText('0.000000 s');
+    await expect(page.getByTestId('frame-animation')).toHaveCount(0);
+    await expect(bar.getByRole('button', { name: 'Step back' })).toBeDisabled();
+    // The journey starts with the PC's DHCP Discover.
+    await bar.getByRole('button', { name: 'Step forward' }).click();
+    await expect(bar.getByRole('status')).toHaveText(`Frame 1 of ${total}`);
+    await expect(selectedRow(page).getByRole('gridcell').first()).toHaveText('1');
+    expect(frames[0]['dhcp.option.dhcp']).toBe('1');
   });
 
   expect(consoleErrors).toEqual([]);
