@@ -69,3 +69,23 @@ describe('HSTS preload list', () => {
     expect(sim.journeyRecord().loads[0]).toMatchObject({ ok: true, url: 'https://www.example.com/' });
   });
 });
+
+describe('rendering record limits', () => {
+  it('keeps an image up to 256 KiB with its bytes, lists a larger one without them, and cuts the HTML at 1 MiB', () => {
+    const lab = loadSample('url-journey.lab.json');
+    const files = (lab.devices.find((d) => d.name === 'origin')!.web!.sites['www.example.com'] as { files: Record<string, { base64?: string; body?: string[] }> }).files;
+    const big = new Uint8Array(300 * 1024).map((_, i) => (i * 7) & 0xff);
+    files['/logo.png'].base64 = Buffer.from(big).toString('base64');
+    const filler = 'x'.repeat(1100 * 1024);
+    files['/'].body = [...files['/'].body!.slice(0, -2), `<p>${filler}</p>`, '</body>', '</html>'];
+    const sim = new Simulation(lab);
+    sim.net.scheduler.at(2_000_000, 'test: browse', () => sim.browser('pc').browse('https://www.example.com/'));
+    sim.run({ until: 30_000_000 });
+    const load = sim.journeyRecord().loads[0];
+    expect(load.ok).toBe(true);
+    expect(load.render!.images).toEqual([{ url: 'https://www.example.com/logo.png', bytes: big.length, contentType: 'image/png', base64: '' }]);
+    expect(load.render!.html.length).toBe(1024 * 1024);
+    expect(load.render!.html.startsWith('<!doctype html>')).toBe(true);
+    expect(load.requests.find((r) => r.url.endsWith('/'))!.bytes).toBeGreaterThan(1024 * 1024);
+  }, 60_000);
+});
