@@ -28,6 +28,8 @@ export class FastColumns implements FramePacketSource {
   /** A filter needs one of `required`, none of which a TCP segment can hold (except DNS on its ports). */
   private readonly tcpSkippable: boolean;
   private readonly tcpDnsMatters: boolean;
+  /** 1 for the TCP ports whose table entry is DNS (the session's tables do not change). */
+  private readonly tcpDnsPorts = new Uint8Array(65536);
   /** Set by line(): the frame cannot match the filter and was passed over (nothing written). */
   skipped = false;
 
@@ -48,6 +50,7 @@ export class FastColumns implements FramePacketSource {
     this.dnsFast = !dnsTracking(p);
     this.tcpSkippable = required !== null && required.size > 0 && [...required].every((name) => NOT_IN_TCP.has(name));
     this.tcpDnsMatters = required !== null && required.has('dns');
+    for (const [port, proto] of s.tcpPort) if (proto.name === 'dns') this.tcpDnsPorts[port] = 1;
   }
 
   framePacket(): Packet {
@@ -154,7 +157,7 @@ export class FastColumns implements FramePacketSource {
 
   /** Does TCP carry DNS on one of these ports (port 53 or Decode As)? TCP has no DNS heuristic. */
   private dnsPort(b: Uint8Array, l4: number): boolean {
-    return this.s.tcpPort.get(u16(b, l4))?.name === 'dns' || this.s.tcpPort.get(u16(b, l4 + 2))?.name === 'dns';
+    return this.tcpDnsPorts[u16(b, l4)] === 1 || this.tcpDnsPorts[u16(b, l4 + 2)] === 1;
   }
 
   private udp(b: Uint8Array, off: number, end: number, frameLen: number): boolean {
@@ -269,12 +272,15 @@ function writeRelTime(w: TextWriter, sec: number, ns: number, digits: number): v
     ns += 1e9;
     sec -= 1;
   }
-  const frac = digits <= 0 ? 0 : digits >= 9 ? ns : Math.floor(ns / 10 ** (9 - digits));
-  const len = digits <= 0 ? decimalDigits(sec) : decimalDigits(sec) + 1 + digits;
+  const secLen = decimalDigits(sec);
+  const len = digits <= 0 ? secLen : secLen + 1 + digits;
   if (len < 10) w.spaces(10 - len);
   w.uint(sec);
   if (digits > 0) {
     w.byte(46);
-    w.uintPadded(frac, digits);
+    w.uintPadded(digits >= 9 ? ns : Math.floor(ns / DIVISORS[digits]), digits);
   }
 }
+
+/** 10^(9 - digits): nanoseconds to the file's precision. */
+const DIVISORS = [1e9, 1e8, 1e7, 1e6, 1e5, 1e4, 1e3, 1e2, 10, 1];

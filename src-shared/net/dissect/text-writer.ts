@@ -53,8 +53,10 @@ export class TextWriter {
   }
 
   byte(c: number): void {
-    this.room(1);
-    this.buf[this.pos++] = c;
+    const p = this.pos;
+    if (p >= this.buf.length) this.room(1);
+    this.buf[p] = c;
+    this.pos = p + 1;
   }
 
   /** A string, UTF-8 encoded. */
@@ -98,7 +100,10 @@ export class TextWriter {
 
   spaces(n: number): void {
     this.room(n);
-    for (let i = 0; i < n; i++) this.buf[this.pos++] = 32;
+    const b = this.buf;
+    const p = this.pos;
+    for (let i = 0; i < n; i++) b[p + i] = 32;
+    this.pos = p + n;
   }
 
   /** A non-negative integer below 2^53 in decimal. */

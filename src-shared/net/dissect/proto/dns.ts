@@ -431,18 +431,25 @@ function writeName(w: TextWriter | null, b: Uint8Array, base: number, off: numbe
     total += len + 1;
     if (total > MAX_NAME) return -1;
     if (w) {
-      if (!first) w.byte(0x2e);
+      // at most 4 output bytes per label byte (octal escapes), plus the dot
+      w.room(4 * len + 1);
+      const out = w.buf;
+      let q = w.pos;
+      if (!first) out[q++] = 0x2e;
       for (let i = o + 1; i <= o + len; i++) {
         const c = b[i];
-        if (c === 0x2e) w.text('\\.');
-        else if (c >= 0x20 && c < 0x7f) w.byte(c);
-        else {
-          w.byte(0x5c);
-          w.byte(48 + (c >> 6));
-          w.byte(48 + ((c >> 3) & 7));
-          w.byte(48 + (c & 7));
+        if (c >= 0x20 && c < 0x7f && c !== 0x2e) out[q++] = c;
+        else if (c === 0x2e) {
+          out[q++] = 0x5c;
+          out[q++] = 0x2e;
+        } else {
+          out[q++] = 0x5c;
+          out[q++] = 48 + (c >> 6);
+          out[q++] = 48 + ((c >> 3) & 7);
+          out[q++] = 48 + (c & 7);
         }
       }
+      w.pos = q;
     }
     first = false;
     o += len + 1;

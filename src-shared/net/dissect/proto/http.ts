@@ -100,6 +100,17 @@ function headerIs(b: Uint8Array, o: number, end: number, name: string): boolean 
   return true;
 }
 
+/** Whether header values are wanted (the tree or a header field); fixed per Packet, so cached. */
+let headersFor: Packet | null = null;
+let headersWanted = false;
+function wantsHeaders(p: Packet): boolean {
+  if (p !== headersFor) {
+    headersFor = p;
+    headersWanted = p.tree || p.want('http.host') || HEADER_WANTED.some((f) => p.want(f));
+  }
+  return headersWanted;
+}
+
 function findCrlfCrlf(b: Uint8Array, off: number, end: number): number {
   for (let i = off; i + 3 < end; i++) {
     if (b[i] === 13 && b[i + 1] === 10 && b[i + 2] === 13 && b[i + 3] === 10) return i;
@@ -178,7 +189,7 @@ function dissectHttp(p: Packet, s: DissectSession, b: Uint8Array, off: number, e
   // Headers: decoded to strings only when someone reads them (tree, filters, -e); the columns
   // need just Content-Length, Transfer-Encoding and Content-Type, found by byte comparison.
   const headers: [string, string, number, number][] = [];
-  const wantAll = p.tree || p.want('http.host') || HEADER_WANTED.some((f) => p.want(f));
+  const wantAll = wantsHeaders(p);
   let contentLength = -1;
   let chunked = false;
   let contentType = '';
@@ -224,14 +235,16 @@ function dissectHttp(p: Packet, s: DissectSession, b: Uint8Array, off: number, e
   const msgEnd = bodyStart + bodyLen;
   p.proto('http', off, msgEnd - off);
   // Wireshark's chat item for the first line (its message keeps the CRLF as escaped text).
-  p.expert('http.chat', off, firstEnd + 1 - off, 'chat', 'sequence', firstLine + '\\r\\n');
-  const key = `${s.net.ipVersion === 4 ? Math.min(s.net.src4, s.net.dst4) : ''}:${Math.min(s.net.srcPort, s.net.dstPort)}:${Math.max(s.net.srcPort, s.net.dstPort)}`;
+  if (p.tree || p.want('http.chat') || p.wantAny('_ws.expert')) p.expert('http.chat', off, firstEnd + 1 - off, 'chat', 'sequence', firstLine + '\\r\\n');
+  // Request/response matching only when someone reads it (summary lines never do).
+  const track = p.tree || p.want('http.request_in');
+  const key = track ? `${s.net.ipVersion === 4 ? Math.min(s.net.src4, s.net.dst4) : ''}:${Math.min(s.net.srcPort, s.net.dstPort)}:${Math.max(s.net.srcPort, s.net.dstPort)}` : '';
   if (isResponse) {
     p.add('http.response', off, 0, true);
     p.add('http.response.version', off, parts[0].length, parts[0]);
     p.add('http.response.code', off + parts[0].length + 1, 3, code);
-    p.add('http.response.phrase', off, firstLine.length, parts.slice(2).join(' '));
-    const q = st.pending.get(key);
+    if (p.want('http.response.phrase')) p.add('http.response.phrase', off, firstLine.length, parts.slice(2).join(' '));
+    const q = track ? st.pending.get(key) : undefined;
     const req = q?.shift();
     if (req) p.gen('http.request_in', req.frame);
     if (q && q.length === 0) st.pending.delete(key);
@@ -240,9 +253,11 @@ function dissectHttp(p: Packet, s: DissectSession, b: Uint8Array, off: number, e
     p.add('http.request.method', off, parts[0].length, parts[0]);
     p.add('http.request.uri', off + parts[0].length + 1, (parts[1] ?? '').length, parts[1] ?? '');
     p.add('http.request.version', off, 0, parts[2] ?? '');
-    let q = st.pending.get(key);
-    if (!q) st.pending.set(key, (q = []));
-    if (q.length < 64) q.push({ frame: p.number, method: parts[0] });
+    if (track) {
+      let q = st.pending.get(key);
+      if (!q) st.pending.set(key, (q = []));
+      if (q.length < 64) q.push({ frame: p.number, method: parts[0] });
+    }
   }
   let host = '';
   for (const [name, value, ho, hl] of headers) {
