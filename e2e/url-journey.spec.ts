@@ -70,8 +70,9 @@ async function displayedRows(page: Page): Promise<ListRow[]> {
   const rows = new Map<number, ListRow>();
   const { height, scrollHeight } = await list.evaluate((el) => ({ height: el.clientHeight, scrollHeight: el.scrollHeight }));
   for (let top = 0; rows.size < count && top <= scrollHeight; top += Math.max(50, height / 2)) {
-    await list.evaluate((el, y) => (el.scrollTop = y), top);
-    // Rows not fetched yet show one "…" cell.
+    // Scroll, and let the list draw that position (it paints on scroll, by animation frame).
+    await list.evaluate((el, y) => new Promise((done) => ((el.scrollTop = y), requestAnimationFrame(() => requestAnimationFrame(done)))), top);
+    // Rows not fetched yet show "…" for their number.
     await expect(list.getByRole('gridcell', { name: '…', exact: true })).toHaveCount(0);
     const seen = await list.getByRole('row').evaluateAll((els) =>
       els.map((el) => [el.getAttribute('aria-rowindex'), ...[...el.querySelectorAll('[role=gridcell]')].map((c) => c.textContent ?? '')]),
