@@ -2,7 +2,7 @@
 import type { FieldInfo } from '../types';
 import type { DatagramProtocol } from '../session';
 import { field, hexField, protoField, uintField } from '../registry';
-import { ascii, need, u16, u32 } from '../bytes';
+import { ascii, CaptureLimited, need, u16, u32 } from '../bytes';
 
 const MSG_TYPES: Record<number, string> = { 1: 'Discover', 2: 'Offer', 3: 'Request', 4: 'Decline', 5: 'ACK', 6: 'NAK', 7: 'Release', 8: 'Inform' };
 
@@ -52,6 +52,18 @@ const STR_OPTS: Record<number, string> = { 12: 'dhcp.option.hostname', 15: 'dhcp
 export const dhcpDatagram: DatagramProtocol = {
   name: 'dhcp',
   dissect(p, s, b, off, end) {
+    if (off + 236 > b.length && off + 236 <= end) {
+      // Cut by the snaplen: tshark names the layer (BOOTP) before it reads the header.
+      p.proto('dhcp', off, Math.max(0, b.length - off));
+      p.close();
+      if (p.columns && !s.net.inError) {
+        // Info as far as the captured bytes go: a reply says so at once, a request names its client.
+        const mac = off + 34 <= b.length ? Array.from(b.subarray(off + 28, off + 34), (x) => x.toString(16).padStart(2, '0')).join(':') : '';
+        p.setProtocol('BOOTP');
+        p.setInfo(off + 4 <= b.length && b[off] === 2 ? 'Boot Reply' : mac ? `Boot Request from ${mac} (${mac})` : '');
+      }
+      throw new CaptureLimited();
+    }
     need(b, off, 236, end);
     p.proto('dhcp', off, end - off);
     const op = b[off];

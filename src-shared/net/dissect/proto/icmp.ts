@@ -4,7 +4,7 @@ import type { FieldInfo } from '../types';
 import type { DissectSession } from '../session';
 import type { Packet } from '../packet';
 import { field, hexField, protoField, uintField } from '../registry';
-import { need, onesSum, u16, u32 } from '../bytes';
+import { CaptureLimited, need, onesSum, u16, u32 } from '../bytes';
 import { etherToString, hex, ipv6ToString } from '../format';
 import { dissectData } from './link';
 import { CHECKSUM_STATUS, dissectIpv4, dissectIpv6 } from './ip';
@@ -142,24 +142,41 @@ function echoTable(s: DissectSession, key: string): Map<string, number> {
   return s.get(key, () => new Map<string, number>());
 }
 
-/** Dissects the quoted datagram of an ICMP error; columns stay those of the outer packet. */
-function dissectQuoted(p: Packet, s: DissectSession, buf: Uint8Array, off: number, end: number, v6: boolean): void {
-  if (end <= off) return;
+/**
+ * Dissects the quoted datagram of an ICMP error; columns stay those of the outer packet. Returns
+ * what the quoted datagram added to Info (" [Malformed Packet]", "[Packet size limited during
+ * capture]"), for the caller to keep after its own Info.
+ */
+function dissectQuoted(p: Packet, s: DissectSession, buf: Uint8Array, off: number, end: number, v6: boolean): string {
+  if (end <= off) return '';
   const saved = [p.protocol, p.info, p.src, p.dst];
   const net = s.net;
   const wasInError = net.inError;
   net.inError = true;
   s.guard(v6 ? 'ipv6' : 'ip', p, buf, off, end, v6 ? dissectIpv6 : dissectIpv4);
   net.inError = wasInError;
+  const tail = p.columns && p.info.startsWith(saved[1]) ? p.info.slice(saved[1].length) : '';
   if (p.columns) [p.protocol, p.info, p.src, p.dst] = saved;
+  return tail;
 }
 
 export function dissectIcmp(p: Packet, s: DissectSession, buf: Uint8Array, off: number, end: number): void {
+  if (off + 6 > buf.length && off + 8 <= end) {
+    // Barely captured: tshark lists the layer, with no fields yet, then the limit.
+    p.proto('icmp', off, Math.max(0, buf.length - off));
+    p.close();
+    if (p.columns && !s.net.inError) {
+      p.setProtocol('ICMP');
+      p.setInfo('');
+    }
+    throw new CaptureLimited();
+  }
   need(buf, off, 4, end);
   const type = buf[off];
   const code = buf[off + 1];
   const ck = u16(buf, off + 2);
   const inError = s.net.inError;
+  let quotedTail = '';
   p.proto('icmp', off, end - off);
   p.add('icmp.type', off, 1, type);
   p.add('icmp.code', off + 1, 1, code, p.tree ? `Code: ${code}${ICMP_CODES[type]?.[code] ? ` (${ICMP_CODES[type][code]})` : ''}` : undefined);
@@ -177,6 +194,11 @@ export function dissectIcmp(p: Packet, s: DissectSession, buf: Uint8Array, off: 
   let info = typeName;
   const codeName = ICMP_CODES[type]?.[code];
   if (codeName) info += ` (${codeName})`;
+  if (p.columns && !inError && off + 8 > buf.length) {
+    // the snaplen cuts the header: tshark's columns already name the message
+    p.setProtocol('ICMP');
+    p.setInfo(type === 0 || type === 8 ? typeName.padEnd(20) : info);
+  }
   if (type === 0 || type === 8) {
     need(buf, off, 8, end);
     const id = u16(buf, off + 4);
@@ -206,7 +228,7 @@ export function dissectIcmp(p: Packet, s: DissectSession, buf: Uint8Array, off: 
     // Linux ping starts its payload with a timeval: Wireshark shows it as a timestamp when it
     // lies within a day of the frame's time (big- or little-endian), and the rest as data.
     let dataStart = off + 8;
-    if (end - dataStart > 8 && end <= buf.length) {
+    if (end - dataStart > 8 && dataStart + 8 <= buf.length) {
       let sec = u32(buf, dataStart);
       let usec = u32(buf, dataStart + 4);
       const near = (sv: number, us: number) => Math.abs(sv - p.absSec) < 86400 && us < 1000000;
@@ -226,7 +248,7 @@ export function dissectIcmp(p: Packet, s: DissectSession, buf: Uint8Array, off: 
     if (type === 3 && code === 4) p.add('icmp.mtu', off + 6, 2, u16(buf, off + 6));
     else if (type === 5) p.add('icmp.redir_gw', off + 4, 4, u32(buf, off + 4));
     else if (p.want('icmp.unused')) p.add('icmp.unused', off + 4, 4, buf.slice(off + 4, off + 8));
-    if (!inError) dissectQuoted(p, s, buf, off + 8, end, false);
+    if (!inError) quotedTail = dissectQuoted(p, s, buf, off + 8, end, false);
     else dissectData(p, buf, off + 8, end);
   } else {
     dissectData(p, buf, off + 4, end);
@@ -234,7 +256,7 @@ export function dissectIcmp(p: Packet, s: DissectSession, buf: Uint8Array, off: 
   p.close();
   if (p.columns && !inError) {
     p.setProtocol('ICMP');
-    p.setInfo(info);
+    p.setInfo(info + quotedTail);
   }
 }
 
@@ -245,6 +267,7 @@ export function dissectIcmpv6(p: Packet, s: DissectSession, buf: Uint8Array, off
   const ck = u16(buf, off + 2);
   const net = s.net;
   const inError = net.inError;
+  let quotedTail = '';
   p.proto('icmpv6', off, end - off);
   p.add('icmpv6.type', off, 1, type);
   p.add('icmpv6.code', off + 1, 1, code);
@@ -289,7 +312,7 @@ export function dissectIcmpv6(p: Packet, s: DissectSession, buf: Uint8Array, off
   } else if (type >= 1 && type <= 4) {
     need(buf, off, 8, end);
     if (type === 2) p.add('icmpv6.mtu', off + 4, 4, u32(buf, off + 4));
-    if (!inError) dissectQuoted(p, s, buf, off + 8, end, true);
+    if (!inError) quotedTail = dissectQuoted(p, s, buf, off + 8, end, true);
   } else if (type === 133 || type === 134 || type === 135 || type === 136 || type === 137) {
     let o = off + 8;
     if (type === 134) {
@@ -353,6 +376,6 @@ export function dissectIcmpv6(p: Packet, s: DissectSession, buf: Uint8Array, off
   p.close();
   if (p.columns && !inError) {
     p.setProtocol('ICMPv6');
-    p.setInfo(info);
+    p.setInfo(info + quotedTail);
   }
 }

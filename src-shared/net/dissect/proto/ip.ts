@@ -4,7 +4,7 @@ import type { FieldInfo } from '../types';
 import type { DissectSession } from '../session';
 import type { Packet } from '../packet';
 import { field, hexField, protoField, uintField } from '../registry';
-import { need, onesSum, u16, u32 } from '../bytes';
+import { CaptureLimited, need, onesSum, u16, u32 } from '../bytes';
 import { hex, ipv4ToString, ipv6ToString } from '../format';
 import { dissectData } from './link';
 
@@ -132,6 +132,24 @@ function addFragment(s: DissectSession, key: string, off: number, bytes: Uint8Ar
 }
 
 export function dissectIpv4(p: Packet, s: DissectSession, buf: Uint8Array, off: number, end: number): void {
+  if (off + 20 > buf.length && off + 20 <= end) {
+    // The snaplen cut the header: tshark still lists the layer and what was captured, then reports the limit.
+    const have = buf.length - off;
+    p.proto('ip', off, Math.max(0, have));
+    if (have >= 1) p.add('ip.version', off, 1, buf[off] >> 4);
+    if (have >= 4) p.add('ip.len', off + 2, 2, u16(buf, off + 2));
+    if (have >= 6) p.add('ip.id', off + 4, 2, u16(buf, off + 4));
+    if (have >= 9) p.add('ip.ttl', off + 8, 1, buf[off + 8]);
+    if (have >= 10) p.add('ip.proto', off + 9, 1, buf[off + 9]);
+    if (have >= 16) p.add('ip.src', off + 12, 4, u32(buf, off + 12));
+    p.close();
+    if (p.columns && !s.net.inError) {
+      p.setProtocol('IPv4');
+      p.setInfo('');
+      if (have >= 16) p.src = ipv4ToString(u32(buf, off + 12));
+    }
+    throw new CaptureLimited();
+  }
   need(buf, off, 20, end);
   const vhl = buf[off];
   const hl = (vhl & 15) * 4;
@@ -276,6 +294,17 @@ const EXT_HEADERS: Record<number, [string, string]> = {
 };
 
 export function dissectIpv6(p: Packet, s: DissectSession, buf: Uint8Array, off: number, end: number): void {
+  if (off + 40 > buf.length && off + 40 <= end) {
+    // The snaplen cut the header: the layer, a captured source address (columns), the limit.
+    p.proto('ipv6', off, Math.max(0, buf.length - off));
+    p.close();
+    if (p.columns && !s.net.inError) {
+      p.setProtocol('IPv6');
+      p.setInfo('');
+      if (off + 24 <= buf.length) p.src = ipv6ToString(buf, off + 8);
+    }
+    throw new CaptureLimited();
+  }
   need(buf, off, 40, end);
   const net = s.net;
   net.ipDepth++;

@@ -1,9 +1,9 @@
 // frame, Ethernet II (+802.1Q VLAN), ARP.
 import type { FieldInfo } from '../types';
 import type { DissectSession } from '../session';
-import type { Packet } from '../packet';
+import { macColumn, type Packet } from '../packet';
 import { field, hexField, protoField, uintField } from '../registry';
-import { need, u16, u32 } from '../bytes';
+import { CaptureLimited, need, u16, u32 } from '../bytes';
 import { etherToString, hex, ipv4ToString } from '../format';
 
 export const ETHERTYPE_NAMES: Record<number, string> = {
@@ -91,6 +91,18 @@ function macFields(p: Packet, buf: Uint8Array, o: number, which: 'dst' | 'src'):
 }
 
 export function dissectEthernet(p: Packet, s: DissectSession, buf: Uint8Array, off: number, end: number): void {
+  if (off + 14 > buf.length && off + 14 <= end) {
+    // The snaplen cut the header: the layer, the addresses that were captured (columns only), the limit.
+    const have = buf.length - off;
+    p.proto('eth', off, Math.max(0, have));
+    p.close();
+    if (p.columns) {
+      p.setProtocol('Ethernet');
+      if (have >= 6) p.dst = macColumn(buf, off);
+      if (have >= 12) p.src = macColumn(buf, off + 6);
+    }
+    throw new CaptureLimited();
+  }
   need(buf, off, 14, end);
   p.proto('eth', off, 14, p.tree ? `Ethernet II, Src: ${etherToString(buf, off + 6)}, Dst: ${etherToString(buf, off)}` : undefined);
   let type = u16(buf, off + 12);
@@ -186,6 +198,7 @@ export const DATA_FIELDS: FieldInfo[] = [
 ];
 
 export function dissectData(p: Packet, buf: Uint8Array, off: number, end: number): void {
+  end = Math.min(end, buf.length); // what the snaplen kept (tshark's data.len counts captured bytes)
   if (end <= off) return;
   p.proto('data', off, end - off, `Data (${end - off} bytes)`);
   if (p.want('data.data')) p.add('data.data', off, end - off, buf.slice(off, end));
@@ -194,6 +207,16 @@ export function dissectData(p: Packet, buf: Uint8Array, off: number, end: number
 }
 
 export function dissectArp(p: Packet, _s: DissectSession, buf: Uint8Array, off: number, end: number): void {
+  if (off + 8 > buf.length && off + 8 <= end) {
+    // The snaplen cut the fixed part: tshark shows the layer and the limit.
+    p.proto('arp', off, Math.max(0, buf.length - off));
+    p.close();
+    if (p.columns) {
+      p.setProtocol('ARP');
+      p.setInfo('');
+    }
+    throw new CaptureLimited();
+  }
   need(buf, off, 8, end);
   const hwType = u16(buf, off);
   const protoType = u16(buf, off + 2);
@@ -207,6 +230,10 @@ export function dissectArp(p: Packet, _s: DissectSession, buf: Uint8Array, off: 
   p.add('arp.hw.size', off + 4, 1, hs);
   p.add('arp.proto.size', off + 5, 1, ps);
   p.add('arp.opcode', off + 6, 2, op);
+  if (p.columns && off + total > buf.length) {
+    p.setProtocol('ARP'); // tshark names the layer before the snaplen cuts it short
+    p.setInfo('');
+  }
   need(buf, off, total, end);
   const isEthIp = hwType === 1 && protoType === 0x0800 && hs === 6 && ps === 4;
   if (!isEthIp) {

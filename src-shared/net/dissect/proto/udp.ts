@@ -4,7 +4,7 @@ import type { FieldInfo } from '../types';
 import type { DatagramProtocol, DissectSession } from '../session';
 import type { Packet } from '../packet';
 import { field, hexField, protoField, uintField } from '../registry';
-import { need, onesSum, u16 } from '../bytes';
+import { CaptureLimited, need, onesSum, u16 } from '../bytes';
 import { hex } from '../format';
 import { dissectData } from './link';
 import { CHECKSUM_STATUS } from './ip';
@@ -37,11 +37,30 @@ export function pseudoSum(s: DissectSession, proto: number, len: number): number
   return sum + proto + (len >>> 16) + (len & 0xffff);
 }
 
+/** A header the snaplen cut: the layer and the fields that were captured, then the limit (as tshark). */
+function udpCut(p: Packet, s: DissectSession, buf: Uint8Array, off: number): never {
+  const have = buf.length - off;
+  p.proto('udp', off, Math.max(0, have));
+  // Both ports are read before anything is shown: fewer than 4 bytes show the layer alone.
+  if (have >= 4) {
+    p.add('udp.srcport', off, 2, u16(buf, off));
+    p.add('udp.dstport', off + 2, 2, u16(buf, off + 2));
+  }
+  if (have >= 6) p.add('udp.length', off + 4, 2, u16(buf, off + 4));
+  p.close();
+  if (p.columns && !s.net.inError && have >= 4) {
+    p.setProtocol('UDP');
+    p.setInfo(`${u16(buf, off)} → ${u16(buf, off + 2)}` + (have >= 6 ? ` Len=${u16(buf, off + 4) - 8}` : ''));
+  }
+  throw new CaptureLimited();
+}
+
 interface UdpState {
   streams: Map<string, number>;
 }
 
 export function dissectUdp(p: Packet, s: DissectSession, buf: Uint8Array, off: number, end: number): void {
+  if (off + 8 > buf.length && off + 8 <= end) udpCut(p, s, buf, off);
   need(buf, off, 8, end);
   const sport = u16(buf, off);
   const dport = u16(buf, off + 2);
@@ -112,6 +131,12 @@ export function dissectUdp(p: Packet, s: DissectSession, buf: Uint8Array, off: n
   }
   if (app) {
     if (p.needProto(app.name)) s.guard(app.name, p, buf, start, payloadEnd, app.dissect);
+  }
+  else if (start >= buf.length && !net.inError) throw new CaptureLimited(); // the snaplen left no payload: tshark's "[Packet size limited during capture]"
+  else if (buf.length - start < 4 && payloadEnd - start >= 4 && !net.inError) {
+    // tshark's WireGuard heuristic reads 4 bytes unguarded: 1–3 captured bytes end the frame there.
+    p.layers.push('wg');
+    throw new CaptureLimited();
   }
   else dissectData(p, buf, start, payloadEnd);
 }
