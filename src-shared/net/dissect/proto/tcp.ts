@@ -753,15 +753,20 @@ function chooseApp(s: DissectSession, conv: Conversation, buf: Uint8Array, off: 
 
 /** Contiguous bytes of a pending PDU from its start, or null while a gap remains. */
 function assemble(msp: { want: number; parts: [number, Uint8Array][] }): Uint8Array | null {
-  msp.parts.sort((x, y) => x[0] - y[0]);
+  const parts = msp.parts;
+  const n = parts.length;
+  // Kept sorted by offset (stable): only a piece that arrived out of order needs a sort.
+  if (n > 1 && parts[n - 1][0] < parts[n - 2][0]) parts.sort((x, y) => x[0] - y[0]);
   let have = 0;
-  for (const [o, bytes] of msp.parts) {
+  for (let i = 0; i < n; i++) {
+    const o = parts[i][0];
     if (o > have) return null;
-    have = Math.max(have, o + bytes.length);
+    const e = o + parts[i][1].length;
+    if (e > have) have = e;
   }
   if (have < msp.want) return null;
   const out = new Uint8Array(have);
-  for (const [o, bytes] of msp.parts) out.set(bytes, o);
+  for (let i = 0; i < n; i++) out.set(parts[i][1], parts[i][0]);
   return out;
 }
 
