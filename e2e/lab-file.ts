@@ -32,11 +32,16 @@ export function readLab(file: string): LabFile {
 
 const address = (cidr: string) => cidr.split('/')[0];
 
-/** The root server the lab's recursive resolver starts from (its first root hint). */
-export function rootServer(lab: LabFile): string {
+/** The lab's recursive resolver: the device that walks DNS down from the root. */
+export function recursiveResolver(lab: LabFile): LabDevice {
   const resolver = lab.devices.find((d) => d.dns?.mode === 'recursive' && d.dns.rootHints?.length);
   if (!resolver) throw new Error(`${lab.name}: no recursive resolver with root hints`);
-  return resolver.dns!.rootHints![0].address;
+  return resolver;
+}
+
+/** The root server the lab's recursive resolver starts from (its first root hint). */
+export function rootServer(lab: LabFile): string {
+  return recursiveResolver(lab).dns!.rootHints![0].address;
 }
 
 /** The address of the DNS server whose zone file starts with `$ORIGIN origin` (e.g. `com.`). */

@@ -3,11 +3,13 @@
 // embedded secrets, no malformed frames, no bad checksums); filter `dns` and compare with tshark;
 // inspect the query sent to the root server (details tree, highlighted bytes equal to the name on
 // the wire); step forward and back with the canvas following, and reset; the flow graph of the conversation;
-// the Journey window (story steps against the capture, request timings, the sandboxed page).
+// the Journey window (story steps against the capture, request timings, the sandboxed page, Korean).
 // Addresses, names and pages come from the lab file and tshark, never from this file.
 import type { Locator, Page } from '@playwright/test';
 import { test, expect } from './fixtures';
-import { linkPeer, readLab, redirectOf, rootServer, servedText, zoneServer } from './lab-file';
+import { ko as appKo } from '../src-renderer/src/i18n/ko';
+import { journeyMessages as ko } from '../src-renderer/src/i18n/journey.ko';
+import { linkPeer, readLab, recursiveResolver, redirectOf, rootServer, servedText, zoneServer } from './lab-file';
 import { CHECK_CHECKSUMS, dnsWireName, frameJson, frameNumbers, rawField, requireTshark, table, withoutSecrets } from './tshark';
 
 const LAB = readLab('topologies/url-journey.lab.json');
@@ -267,7 +269,10 @@ test('the URL journey: run, export checked by tshark, filter, inspect the root q
     const tree = page.getByRole('tree', { name: 'Packet details' });
     await expect(tree.getByRole('treeitem').first()).toHaveText(new RegExp(`^Frame ${rootQuery}:`));
     // tshark says "Domain Name System (query)"; PacketLab's dissector leaves out "(query)" for now.
+    // The layer lights the whole DNS message, where tshark puts it.
     await pickItem(tree, /^Domain Name System\b/, true);
+    const message = rawField(layers, 'dns')!;
+    expect(await litBytes(page)).toEqual({ hex: message.hex, offset: message.offset });
     // "Queries" has no byte range in PacketLab's tree yet (Wireshark lights the questions): open it.
     await pickItem(tree, 'Queries', true);
     // The question: the name as sent on the wire, then type and class.
@@ -408,6 +413,25 @@ test('the URL journey: run, export checked by tshark, filter, inspect the root q
     await page.screenshot({ path: testInfo.outputPath('journey-page.png') });
     await page.keyboard.press('Escape');
     await expect(dialog).toBeHidden();
+  });
+
+  await test.step('the story in Korean', async () => {
+    const language = page.getByRole('combobox', { name: 'Language' });
+    await language.selectOption('ko');
+    await page.getByRole('toolbar', { name: appKo.simulation.toolbar }).getByRole('button', { name: ko.open, exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: ko.title });
+    await expect(dialog.getByRole('tab', { name: ko.tabStory })).toHaveAttribute('aria-selected', 'true');
+    // The root server's referral, told with the Korean sentence and the same facts.
+    const qname = frames[rootQuery - 1]['dns.qry.name'];
+    const resolver = recursiveResolver(LAB).name;
+    const facts: Record<string, string> = { device: resolver, tier: ko.tiers.root, server: ROOT, name: qname, referral: qname.split('.').pop()! };
+    const sentence = ko.sentences.dns.referral.replace(/\{(\w+)\}/g, (_, key: string) => facts[key] ?? `{${key}}`);
+    const story = dialog.getByRole('list', { name: ko.story.list });
+    await expect(story.getByRole('listitem', { name: `${ko.steps.dns}, ${resolver}: ${sentence}`, exact: true })).toHaveCount(1);
+    await page.keyboard.press('Escape');
+    await expect(dialog).toBeHidden();
+    await page.getByRole('combobox', { name: appKo.toolbar.language }).selectOption('en');
+    await expect(language).toHaveValue('en');
   });
 
   await test.step('reset goes back before the first frame', async () => {
