@@ -115,7 +115,7 @@ describe('capture store', () => {
     expect(s.details?.no).toBe(1);
     const eth = s.details!.tree.find((n) => n.field === 'eth')!;
     s.selectNode(eth);
-    expect(s.highlight).toEqual({ offset: 0, length: 14 });
+    expect(s.highlight).toEqual({ source: -1, offset: 0, length: 14 });
     // byte 6 is the first byte of the Ethernet source address
     expect(s.nodeAtOffset(6)?.field).toBe('eth.src.lg');
     // with only the Ethernet layer open, the address itself
@@ -146,6 +146,33 @@ describe('capture store', () => {
     expect(s.highlight).toBeNull();
     const hit = s.nodeAtOffset(found!.offset);
     expect(hit?.source).toBeUndefined();
+  });
+
+  it('decrypts TLS with a key log: the bytes pane turns to the decrypted tab and links both ways there', async () => {
+    const s = useCaptureStore();
+    const keyLog = readFileSync(path.join(FIXTURES, 'https-tls13.keys'), 'utf8');
+    expect(await s.open(fixture('https-tls13.pcapng'), 'https-tls13.pcapng', { keyLog })).toBe(true);
+    expect(s.info?.tlsSecrets).toBe(1);
+    await s.selectPosition(10); // frame 11: GET /index.html inside TLS
+    expect(s.details?.sources.length).toBe(1);
+    expect(s.bytesSource).toBe(-1);
+    expect(s.shownBytes).toBe(s.details!.bytes);
+    const http = s.details!.tree.find((n) => n.field === 'http')!;
+    s.selectNode(http);
+    expect(s.bytesSource).toBe(0);
+    expect(s.shownBytes).toBe(s.details!.sources[0].data);
+    expect(s.highlight).toEqual({ source: 0, offset: http.offset, length: http.length });
+    // A byte of the request line in the decrypted tab: the deepest node there, not a frame node.
+    const hit = s.nodeAtOffset(http.offset + 1);
+    expect(hit?.dataSource).toBe(0);
+    expect(hit!.offset).toBeLessThanOrEqual(http.offset + 1);
+    // Byte 1 in the frame tab is the Ethernet destination, in the decrypted tab part of HTTP.
+    expect(s.nodeAtOffset(1)?.field).toMatch(/^http/);
+    s.showBytesSource(-1);
+    expect(s.nodeAtOffset(1)?.field).toMatch(/^eth\./);
+    // Selecting a frame node turns back to the frame tab.
+    s.selectNode(s.details!.tree[1]);
+    expect(s.bytesSource).toBe(-1);
   });
 
   it('sorts by a column in three clicks and keeps the selected frame', async () => {

@@ -39,6 +39,15 @@ function readRecents(): string[] {
   }
 }
 
+/**
+ * Which bytes a tree node's offsets point into: -1 the frame, i ≥ 0 the frame's data source i
+ * (decrypted TLS), null bytes no tab shows (a PDU reassembled from several frames).
+ */
+export function sourceOf(n: ProtoNode): number | null {
+  if (n.dataSource !== undefined) return n.dataSource;
+  return n.source === 'reassembled' ? null : -1;
+}
+
 export const useCaptureStore = defineStore('capture', () => {
   let client: CaptureClient | null = null;
   const status = ref<CaptureStatus>('empty');
@@ -80,10 +89,22 @@ export const useCaptureStore = defineStore('capture', () => {
     return r.ok ? { state: 'valid' } : { state: 'invalid', error: r.error };
   });
 
+  /** The bytes pane's tab: -1 the frame, else an index into details.sources (decrypted TLS). */
+  const bytesSource = ref(-1);
+
+  /** The bytes of the selected node in the tab showing them; null when they are in no tab (a reassembled PDU). */
   const highlight = computed(() => {
     const n = selectedNode.value;
-    // Items of reassembled PDUs point into bytes that are not this frame's: nothing to light up.
-    return n && n.length > 0 && n.source !== 'reassembled' ? { offset: n.offset, length: n.length } : null;
+    if (!n || n.length <= 0) return null;
+    const source = sourceOf(n);
+    return source === null ? null : { source, offset: n.offset, length: n.length };
+  });
+
+  /** The bytes of the tab shown. */
+  const shownBytes = computed(() => {
+    const d = details.value;
+    if (!d) return null;
+    return bytesSource.value >= 0 ? (d.sources[bytesSource.value]?.data ?? d.bytes) : d.bytes;
   });
 
   function worker(): CaptureClient {
@@ -111,7 +132,11 @@ export const useCaptureStore = defineStore('capture', () => {
     rowsVersion.value++;
   }
 
-  async function open(source: File | Blob | ArrayBuffer, name = source instanceof File ? source.name : 'capture'): Promise<boolean> {
+  /**
+   * Opens a capture. `keyLog`: TLS secrets (NSS key log) to decrypt with, besides the file's own
+   * Decryption Secrets Blocks (a simulation passes its run's `sim.secrets`).
+   */
+  async function open(source: File | Blob | ArrayBuffer, name = source instanceof File ? source.name : 'capture', options: { keyLog?: string } = {}): Promise<boolean> {
     const w = worker();
     openedAt = performance.now();
     timings.value = {};
@@ -119,7 +144,7 @@ export const useCaptureStore = defineStore('capture', () => {
     error.value = null;
     progress.value = { task: 'read', done: 0, total: source instanceof ArrayBuffer ? source.byteLength : source.size };
     try {
-      const loaded = await w.request({ type: 'open', source, name });
+      const loaded = await w.request({ type: 'open', source, name, ...(options.keyLog ? { keyLog: options.keyLog } : {}) });
       timings.value = { loaded: performance.now() - openedAt };
       info.value = loaded;
       viewCount.value = loaded.count;
@@ -337,33 +362,43 @@ export const useCaptureStore = defineStore('capture', () => {
     if (token !== detailsToken) return;
     details.value = d;
     selectedNode.value = null;
+    bytesSource.value = -1;
   }
 
   function selectNode(node: ProtoNode | null): void {
     selectedNode.value = node;
+    // Like Wireshark, the bytes pane turns to the tab holding the node's bytes.
+    const source = node ? sourceOf(node) : null;
+    if (source !== null && details.value && (source < 0 || source < details.value.sources.length)) bytesSource.value = source;
+  }
+
+  function showBytesSource(index: number): void {
+    const d = details.value;
+    bytesSource.value = d && index >= 0 && index < d.sources.length ? index : -1;
   }
 
   /**
    * The deepest tree node whose bytes cover `offset` (a click in the bytes pane). `expanded`
    * limits the search to subtrees the user has open, as Wireshark does.
    */
-  function nodeAtOffset(offset: number, expanded: (n: ProtoNode) => boolean = () => true): ProtoNode | null {
+  function nodeAtOffset(offset: number, expanded: (n: ProtoNode) => boolean = () => true, source = bytesSource.value): ProtoNode | null {
     const d = details.value;
     if (!d) return null;
     let best: ProtoNode | null = null;
     let bestDepth = -1;
-    // Smallest range wins; on equal ranges the deeper node, and among siblings the first.
+    // Smallest range wins; on equal ranges the deeper node, and among siblings the first. Only
+    // nodes pointing into the tab's bytes count; other nodes are walked through when open.
     const visit = (nodes: readonly ProtoNode[] | undefined, depth: number): void => {
       if (!nodes) return;
       for (const n of nodes) {
-        if (n.source === 'reassembled') continue;
-        if (n.length > 0 && offset >= n.offset && offset < n.offset + n.length) {
+        const here = sourceOf(n) === source;
+        if (here && n.length > 0 && offset >= n.offset && offset < n.offset + n.length) {
           if (!best || n.length < best.length || (n.length === best.length && depth > bestDepth)) {
             best = n;
             bestDepth = depth;
           }
           if (expanded(n)) visit(n.children, depth + 1);
-        } else if (n.length === 0 && expanded(n)) visit(n.children, depth + 1);
+        } else if ((!here || n.length === 0) && expanded(n)) visit(n.children, depth + 1);
       }
     };
     visit(d.tree, 0);
@@ -401,6 +436,9 @@ export const useCaptureStore = defineStore('capture', () => {
     details,
     selectedNode,
     highlight,
+    bytesSource,
+    shownBytes,
+    showBytesSource,
     filterText,
     filterCheck,
     appliedFilter,

@@ -68,7 +68,7 @@ interface Call {
   params: Record<string, unknown>;
 }
 
-function fakeHost(options: { broken?: boolean } = {}): Call[] {
+function fakeHost(options: { broken?: boolean; keyLog?: string | null } = {}): Call[] {
   const calls: Call[] = [];
   const transport: HostTransport = {
     async request(name, params) {
@@ -89,6 +89,9 @@ function fakeHost(options: { broken?: boolean } = {}): Call[] {
           const frame = p.frame as number;
           return { device: p.device, timeUs: frame * 1000, routes: '', arp: frame >= 2 ? '192.0.2.1 dev eth0 lladdr 02:00:00:00:00:01 REACHABLE' : '', mac: '', nat: '', derivations: [] };
         }
+        case 'sim.secrets':
+          if (options.keyLog === null) throw new Error('sim.secrets is not available');
+          return { keyLog: options.keyLog ?? '' };
         case 'sim.close':
           return { closed: true };
         default:
@@ -115,7 +118,7 @@ function inProcessWorker(): WorkerLike {
   return w;
 }
 
-async function setup(options: { broken?: boolean } = {}) {
+async function setup(options: { broken?: boolean; keyLog?: string | null } = {}) {
   const calls = fakeHost(options);
   setCaptureWorkerFactory(inProcessWorker);
   setActivePinia(createPinia());
@@ -190,6 +193,18 @@ describe('simulation store', () => {
     expect(sim.current?.no).toBe(2);
     expect(capture.selectedFrame).toBe(1);
     expect(capture.details).not.toBeNull();
+  });
+
+  it("hands the run's TLS secrets to the inspector, and still loads the capture without them", async () => {
+    const keyLog = readFileSync(path.join(__dirname, '../workers/fixtures/https-tls13.keys'), 'utf8');
+    const { sim, capture, calls } = await setup({ keyLog });
+    expect(await sim.run()).toBe(true);
+    expect(calls.find((c) => c.name === 'sim.secrets')?.params).toEqual({ sessionId: 's1' });
+    expect(capture.info?.tlsSecrets).toBe(1);
+    const other = await setup({ keyLog: null });
+    expect(await other.sim.run()).toBe(true);
+    expect(other.capture.status).toBe('ready');
+    expect(other.capture.info?.tlsSecrets).toBe(0);
   });
 
   it('reports a broken lab with its position and keeps no session', async () => {

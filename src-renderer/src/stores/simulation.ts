@@ -232,13 +232,18 @@ export const useSimulationStore = defineStore('simulation', () => {
         for (const f of batch) metas.push({ no: f.no, timeUs: f.timeUs, arrivalUs: f.arrivalUs, linkId: f.linkId, device: f.device, iface: f.iface, cause: f.cause, lost: f.lost });
       }
       const pcap = await host().call('sim.pcapng', { sessionId: r.sessionId });
+      // The run's TLS secrets, so the inspector shows TLS decrypted (a host without them: none).
+      const keyLog = await host()
+        .call('sim.secrets', { sessionId: r.sessionId })
+        .then((s) => s.keyLog)
+        .catch(() => '');
       result.value = r;
       frames.value = metas;
       runRevision.value = revision;
       // Capture points name links and interfaces of this run; keep the choice only if it still exists.
       if (!capturePointExists(capturePoint.value, r.links)) capturePoint.value = { kind: 'all' };
       ownFilter = null;
-      await capture.open(base64ToArrayBuffer(pcap.base64), `${quick ? quick.action.type : (r.scenario ?? 'simulation')}.pcapng`);
+      await capture.open(base64ToArrayBuffer(pcap.base64), `${quick ? quick.action.type : (r.scenario ?? 'simulation')}.pcapng`, { keyLog });
       ownCapture = capture.info;
       await applyCapturePointFilter();
       status.value = 'ready';

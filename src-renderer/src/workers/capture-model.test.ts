@@ -275,3 +275,51 @@ describe('export', () => {
     );
   });
 });
+
+describe('TLS decryption', () => {
+  const KEYS = readFileSync(path.join(FIXTURES, 'https-tls13.keys'), 'utf8');
+
+  function openWith(name: string, keyLog = ''): CaptureModel {
+    const model = new CaptureModel(new Uint8Array(readFileSync(path.join(FIXTURES, `${name}.pcapng`))), undefined, keyLog);
+    while (!model.passStep()) {
+      /* first pass */
+    }
+    return model;
+  }
+
+  function tsharkRows(name: string, keys: boolean): string[] {
+    const args = ['-r', path.join(FIXTURES, `${name}.pcapng`), ...(keys ? ['-o', `tls.keylog_file:${path.join(FIXTURES, 'https-tls13.keys')}`] : []), '-T', 'fields', '-e', 'frame.number', '-e', '_ws.col.Protocol', '-e', '_ws.col.Info'];
+    return tshark(args).trimEnd().split('\n');
+  }
+
+  const ourRows = (m: CaptureModel) => m.rows(0, m.count).map((r) => [r.no, r.protocol, r.info].join('\t'));
+
+  it('with a key log: the packet list, `http` filter and details show the decrypted HTTP like tshark -o tls.keylog_file', () => {
+    const model = openWith('https-tls13', KEYS);
+    expect(model.secretCount()).toBe(1);
+    expect(ourRows(model).filter((r) => r.includes('HTTP'))).toEqual(tsharkRows('https-tls13', true).filter((r) => r.includes('HTTP')));
+    const outcome = run(model.filter('http'));
+    expect(outcome).toMatchObject({ ok: true, count: 2 });
+    expect(model.rows(0, 2).map((r) => r.no)).toEqual([11, 12]);
+    const d = model.details(10);
+    expect(d.sources.map((s) => s.label)).toEqual([expect.stringMatching(/^Decrypted TLS \(\d+ bytes\)$/)]);
+    const http = d.tree.find((n) => n.field === 'http')!;
+    expect(http.dataSource).toBe(0);
+    // The HTTP request line is in the decrypted bytes where the node says.
+    const line = new TextDecoder().decode(d.sources[0].data.subarray(http.offset, http.offset + 24));
+    expect(line).toBe('GET /index.html HTTP/1.1');
+  });
+
+  it('uses the Decryption Secrets Block of a pcapng without being given keys', () => {
+    const model = openWith('https-tls13-dsb');
+    expect(model.secretCount()).toBe(1);
+    expect(ourRows(model).filter((r) => r.includes('HTTP'))).toEqual(tsharkRows('https-tls13-dsb', false).filter((r) => r.includes('HTTP')));
+  });
+
+  it('without secrets nothing is decrypted, as in tshark', () => {
+    const model = openWith('https-tls13');
+    expect(model.secretCount()).toBe(0);
+    expect(run(model.filter('http'))).toMatchObject({ ok: true, count: 0 });
+    expect(model.details(10).sources).toEqual([]);
+  });
+});

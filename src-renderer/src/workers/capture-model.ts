@@ -5,7 +5,7 @@
 // pass has not reached yet are dissected on their own, provisionally, so the first screen shows
 // at once. Details are dissected on demand for the selected frame only.
 import { indexCapture, PcapngWriter, type CaptureIndex } from '../../../src-shared/capture';
-import { createPacket, createSession, lookupField, type DissectSession, type Packet, type ProtoNode } from '../../../src-shared/net/dissect';
+import { addDecryptionSecrets, createPacket, createSession, lookupField, tlsKeyLog, type DissectSession, type Packet, type ProtoNode } from '../../../src-shared/net/dissect';
 import { compileFilter, type CompiledFilter, type FilterError } from '../../../src-shared/net/filter';
 import { colorOf, compileColorRules, type CompiledColorRules } from './color-rules';
 import { canRunFast, FAST_SOURCE_FIELDS, FastFields } from './fast-fields';
@@ -32,6 +32,8 @@ export interface FrameDetails {
   no: number;
   tree: ProtoNode[];
   bytes: Uint8Array;
+  /** Byte sources besides the frame (decrypted TLS): nodes with `dataSource: i` point into `sources[i]`. */
+  sources: { label: string; data: Uint8Array }[];
 }
 
 export type SortColumn = 'no' | 'time' | 'src' | 'dst' | 'protocol' | 'length' | 'info';
@@ -105,19 +107,36 @@ export class CaptureModel {
   private detailCursor = -1;
   private readonly detailCache = new Map<number, FrameDetails>();
 
+  /**
+   * `keyLog`: TLS secrets as an NSS key log (a simulation's `sim.secrets`), used with the
+   * capture's own Decryption Secrets Blocks to decrypt TLS in every pass, filter and details.
+   */
   constructor(
     readonly bytes: Uint8Array,
     index?: CaptureIndex,
+    readonly keyLog = '',
   ) {
     this.index = index ?? indexCapture(bytes);
     this.count = this.index.count;
     this.colors = compileColorRules();
     this.summaries = new SummaryStore(this.count);
     this.fast = new FastFields(this.count);
-    this.passSession = createSession();
+    this.passSession = this.newSession();
     this.passPacket = createPacket({ tree: false, columns: true, wanted: new Set([...FAST_SOURCE_FIELDS, ...this.colors.fields]) });
     const units = this.index.interfaces[0]?.tsUnitsPerSecond ?? 1e6;
     this.timeDigits = Math.max(0, Math.min(9, Math.round(Math.log10(units))));
+  }
+
+  /** A dissection session with the TLS secrets this capture has (key log and DSBs). */
+  private newSession(): DissectSession {
+    const session = createSession(this.keyLog ? { keyLog: this.keyLog } : {});
+    addDecryptionSecrets(session, this.index.secrets);
+    return session;
+  }
+
+  /** TLS connections this capture has secrets for (from the key log and the file's DSBs). */
+  secretCount(): number {
+    return tlsKeyLog(this.passSession).size;
   }
 
   get passDone(): boolean {
@@ -213,7 +232,7 @@ export class CaptureModel {
         out.push({ ...base, ...this.summaries.get(i) });
       } else {
         // Before the pass gets here: dissect this frame alone (no earlier TCP state).
-        scratch ??= { session: createSession(), packet: createPacket({ tree: false, columns: true, wanted: this.colors.fields }) };
+        scratch ??= { session: this.newSession(), packet: createPacket({ tree: false, columns: true, wanted: this.colors.fields }) };
         this.dissect(scratch.session, scratch.packet, i);
         const p = scratch.packet;
         out.push({ ...base, src: sourceColumn(p), dst: destinationColumn(p), protocol: p.protocol, info: p.info, color: colorOf(this.colors, p), provisional: true });
@@ -261,7 +280,7 @@ export class CaptureModel {
   }
 
   private *slowFilter(f: CompiledFilter, matches: Uint32Array): Generator<Progress, number, void> {
-    const session = createSession();
+    const session = this.newSession();
     const p = createPacket({ tree: false, columns: false, wanted: f.fields });
     let n = 0;
     for (let start = 0; start < this.count; start += SLICE) {
@@ -403,7 +422,7 @@ export class CaptureModel {
     if (cached) return cached;
     const warmFrom = Math.max(0, i - WARMUP);
     if (!this.detailSession || this.detailCursor >= i || this.detailCursor < warmFrom - 1) {
-      this.detailSession = createSession();
+      this.detailSession = this.newSession();
       this.detailCursor = warmFrom - 1;
     }
     // Columns on: every layer is dissected, so TCP and reassembly state is built, but few fields are kept.
@@ -412,7 +431,7 @@ export class CaptureModel {
     const p = createPacket({ tree: true, columns: true, wanted: null });
     this.dissect(this.detailSession, p, i);
     this.detailCursor = i;
-    const result: FrameDetails = { no: i + 1, tree: p.roots, bytes: this.frameData(i).slice() };
+    const result: FrameDetails = { no: i + 1, tree: p.roots, bytes: this.frameData(i).slice(), sources: p.dataSources.map((d) => ({ label: d.label, data: d.data.slice() })) };
     if (this.detailCache.size > 64) this.detailCache.delete(this.detailCache.keys().next().value!);
     this.detailCache.set(i, result);
     return result;

@@ -13,10 +13,12 @@ export interface LoadedInfo {
   /** A problem part-way through the file: frames before it are shown. */
   error?: string;
   interfaces: { name?: string; linkType: number }[];
+  /** TLS connections with secrets (from the key log given and the file's Decryption Secrets Blocks). */
+  tlsSecrets: number;
 }
 
 export type WorkerRequest =
-  | { type: 'open'; source: Blob | ArrayBuffer; name: string }
+  | { type: 'open'; source: Blob | ArrayBuffer; name: string; keyLog?: string }
   | { type: 'cancel' }
   | { type: 'rows'; start: number; end: number }
   | { type: 'filter'; text: string }

@@ -45,7 +45,7 @@ export class WorkerHost {
     try {
       switch (req.type) {
         case 'open':
-          this.reply(req.id, await this.open(req.source, req.name));
+          this.reply(req.id, await this.open(req.source, req.name, req.keyLog ?? ''));
           return;
         case 'cancel': {
           let cancelled = false;
@@ -119,7 +119,7 @@ export class WorkerHost {
   }
 
   /** Reads a file in chunks into one buffer while indexing it, with progress and cancel. */
-  private async open(source: Blob | ArrayBuffer, name: string): Promise<LoadedInfo> {
+  private async open(source: Blob | ArrayBuffer, name: string, keyLog: string): Promise<LoadedInfo> {
     // The open capture stays until the new one has loaded (a cancelled load keeps it).
     this.cancelAll();
     const token = { cancelled: false };
@@ -158,7 +158,7 @@ export class WorkerHost {
       }
       const index = indexer.end();
       if (!index.format) throw new Error(index.error?.message ?? 'not a pcap or pcapng file');
-      const model = new CaptureModel(bytes.subarray(0, offset), index);
+      const model = new CaptureModel(bytes.subarray(0, offset), index, keyLog);
       this.model = model;
       this.lastPass = -1;
       this.progress('read', total, total, true);
@@ -170,6 +170,7 @@ export class WorkerHost {
         bytes: offset,
         error: index.error?.message,
         interfaces: index.interfaces.map((i) => ({ name: i.name, linkType: i.linkType })),
+        tlsSecrets: model.secretCount(),
       };
     } finally {
       if (this.loading === token) this.loading = null;

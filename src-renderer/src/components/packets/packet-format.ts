@@ -81,5 +81,13 @@ export function filterFor(n: ProtoNode): string | null {
   if (v === undefined || info.type === 'protocol' || info.type === 'none' || info.type === 'time' || n.expert) return n.field;
   if (info.type === 'string') return `${n.field} == ${JSON.stringify(String(v))}`;
   if (info.type === 'bool') return `${n.field} == ${v ? 1 : 0}`;
+  // Byte fields as Wireshark's Apply as Filter writes them: colon-separated (01:01:06).
+  if (info.type === 'bytes' && v instanceof Uint8Array) return v.length ? `${n.field} == ${colonHex(v)}` : n.field;
   return `${n.field} == ${formatFieldValue(info, v)}`;
+}
+
+function colonHex(b: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < b.length; i++) out += (i ? ':' : '') + (b[i] < 16 ? '0' : '') + b[i].toString(16);
+  return out;
 }

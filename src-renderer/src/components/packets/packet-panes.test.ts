@@ -174,6 +174,38 @@ describe('packet panes', () => {
     // generated items are shown in brackets
     expect(items().some((i) => /^\[Stream index: 0\]$/.test(i.textContent!.trim()))).toBe(true);
   });
+
+  it('shows a tab per byte source for decrypted TLS, with linked highlighting inside the decrypted bytes', async () => {
+    const el = mount({
+      components: { PacketDetailsPane, PacketBytesPane },
+      template: '<div><PacketDetailsPane /><PacketBytesPane /></div>',
+    });
+    const capture = useCaptureStore();
+    const keyLog = readFileSync(path.join(__dirname, '../../workers/fixtures/https-tls13.keys'), 'utf8');
+    await capture.open(fixture('https-tls13.pcapng'), 'https-tls13.pcapng', { keyLog });
+    await capture.selectPosition(10);
+    await settle(() => el.querySelectorAll('[role=tab]').length === 2);
+    const tabs = () => [...el.querySelectorAll<HTMLElement>('[role=tab]')];
+    expect(tabs()[0].textContent!.trim()).toBe(`Frame (${capture.details!.bytes.length} bytes)`);
+    expect(tabs()[1].textContent!.trim()).toMatch(/^Decrypted TLS \(\d+ bytes\)$/);
+    expect(tabs()[0].getAttribute('aria-selected')).toBe('true');
+    const ascii = () => [...el.querySelectorAll<HTMLElement>('.ascii')].map((a) => a.textContent).join('');
+    expect(ascii()).not.toContain('GET /index');
+    tabs()[1].click();
+    await nextTick();
+    expect(tabs()[1].getAttribute('aria-selected')).toBe('true');
+    expect(ascii().startsWith('GET /index.html HTTP/1.1')).toBe(true);
+    // A click on a decrypted byte selects the HTTP item there and lights its bytes in this tab.
+    el.querySelector<HTMLElement>('.b[data-offset="0"]')!.dispatchEvent(new MouseEvent('mousedown', { bubbles: true }));
+    await settle(() => !!el.querySelector('[role=treeitem][aria-selected=true]'));
+    expect(capture.selectedNode?.dataSource).toBe(0);
+    expect(el.querySelector('.b[data-offset="0"]')!.classList.contains('lit')).toBe(true);
+    // Arrow keys move between the tabs.
+    el.querySelector('[role=tablist]')!.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowLeft', bubbles: true }));
+    await nextTick();
+    expect(tabs()[0].getAttribute('aria-selected')).toBe('true');
+    expect(el.querySelector('.b.lit')).toBeNull();
+  });
 });
 
 function hexToRgb(hex: string): string {
