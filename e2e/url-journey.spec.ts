@@ -88,12 +88,13 @@ async function displayedRows(page: Page): Promise<ListRow[]> {
   return [...rows.entries()].sort(([a], [b]) => a - b).map(([, r]) => r);
 }
 
-/** The hex of the bytes lit in the bytes pane, and where they start. */
+/** The hex of the bytes lit in the bytes pane, and where they start (-1: none lit). */
 async function litBytes(page: Page): Promise<{ hex: string; offset: number }> {
-  const lit = page.getByRole('region', { name: 'Packet bytes' }).locator('.b.lit');
-  const hex = (await lit.allTextContents()).join('').toLowerCase();
-  const offset = Number(await lit.first().getAttribute('data-offset'));
-  return { hex, offset };
+  const cells = await page
+    .getByRole('region', { name: 'Packet bytes' })
+    .locator('.b.lit')
+    .evaluateAll((els) => els.map((el) => [el.textContent ?? '', Number(el.getAttribute('data-offset'))] as const));
+  return { hex: cells.map(([hex]) => hex).join('').toLowerCase(), offset: cells[0]?.[1] ?? -1 };
 }
 
 /** Selects a details item by its text; expands it when asked (Right arrow, as a keyboard user). */
@@ -272,14 +273,14 @@ test('the URL journey: run, export checked by tshark, filter, inspect the root q
     // The layer lights the whole DNS message, where tshark puts it.
     await pickItem(tree, /^Domain Name System\b/, true);
     const message = rawField(layers, 'dns')!;
-    expect(await litBytes(page)).toEqual({ hex: message.hex, offset: message.offset });
+    await expect.poll(() => litBytes(page)).toEqual({ hex: message.hex, offset: message.offset });
     // "Queries" has no byte range in PacketLab's tree yet (Wireshark lights the questions): open it.
     await pickItem(tree, 'Queries', true);
     // The question: the name as sent on the wire, then type and class.
     await pickItem(tree, `${qname}: type A, class IN`, true);
-    expect(await litBytes(page)).toEqual({ hex: nameOnWire.hex + type.hex + klass.hex, offset: nameOnWire.offset });
+    await expect.poll(() => litBytes(page)).toEqual({ hex: nameOnWire.hex + type.hex + klass.hex, offset: nameOnWire.offset });
     await pickItem(tree, `Name: ${qname}`);
-    expect(await litBytes(page)).toEqual({ hex: nameOnWire.hex, offset: nameOnWire.offset });
+    await expect.poll(() => litBytes(page)).toEqual({ hex: nameOnWire.hex, offset: nameOnWire.offset });
     await page.screenshot({ path: testInfo.outputPath('root-query.png') });
   });
 
