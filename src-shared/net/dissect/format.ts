@@ -87,7 +87,7 @@ export function formatFieldValue(info: FieldInfo | undefined, value: FieldValue)
     case 'ether':
       return etherToString(value as Uint8Array);
     case 'bytes':
-      return value instanceof Uint8Array ? bytesToHex(value, ':') : String(value);
+      return value instanceof Uint8Array ? bytesToHex(value) : String(value); // tshark 4.0: plain hex, no separators
     case 'protocol':
     case 'none':
       return '';

@@ -18,7 +18,8 @@ const FIELDS = `tls.handshake.type http.request.method http.request.uri http.hos
 tls.record.opaque_type tls.app_data_proto http.request.full_uri http.response.phrase http.content_type tls.handshake.extensions_alpn_str
 tls.handshake.extensions_length tls.handshake.certificates_length tls.handshake.certificate_length tls.handshake.certificate_request_context_length
 tls.handshake.client_cert_vrfy.sig_len tls.handshake.sig_hash_alg tls.handshake.session_ticket_lifetime_hint tls.handshake.session_ticket_age_add
-tls.handshake.session_ticket_nonce_length tls.handshake.session_ticket_length tls.alert_message.level tls.alert_message.desc http.request_in`.split(/\s+/);
+tls.handshake.session_ticket_nonce_length tls.handshake.session_ticket_length tls.alert_message.level tls.alert_message.desc http.request_in
+tls.handshake.random tls.handshake.session_ticket_nonce tls.app_data`.split(/\s+/);
 
 const FILTERS = ['http', 'http.request', 'http.response.code == 200', 'http.host contains "secure"', 'tls.handshake.type == 11', 'tls.record.content_type == 22', 'tls.alert_message.desc == 0', 'tls and not http'];
 
