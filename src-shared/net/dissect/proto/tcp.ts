@@ -543,7 +543,11 @@ function account(st: TcpState, fwd: Flow, delta: number): void {
   while (st.pendingBytes > REASSEMBLY_BUDGET && st.pending.size > 0) {
     const oldest: Flow = st.pending.values().next().value!;
     st.pending.delete(oldest);
-    if (oldest.msp) for (const [, bytes] of oldest.msp.parts) st.pendingBytes -= bytes.length;
+    if (oldest.msp) {
+      for (const [, bytes] of oldest.msp.parts) st.pendingBytes -= bytes.length;
+      // (the flow being served may still read its own pieces: those go to the garbage collector)
+      if (oldest !== fwd) releasePieces(oldest.msp.parts);
+    }
     oldest.msp = null;
   }
 }
@@ -751,6 +755,29 @@ function chooseApp(s: DissectSession, conv: Conversation, buf: Uint8Array, off: 
   return app;
 }
 
+/**
+ * Pending PDU pieces up to one full-size Ethernet segment live in reused fixed-size blocks, given
+ * back when their PDU completes or is dropped by the budget: a bulk transfer then leaves no
+ * garbage per segment.
+ */
+const PIECE = 2048;
+const freePieces: ArrayBuffer[] = [];
+
+function piece(buf: Uint8Array, from: number, to: number): Uint8Array {
+  const n = to - from;
+  if (n > PIECE) return buf.slice(from, to);
+  const out = new Uint8Array(freePieces.pop() ?? new ArrayBuffer(PIECE), 0, n);
+  out.set(buf.subarray(from, to));
+  return out;
+}
+
+function releasePieces(parts: [number, Uint8Array][]): void {
+  for (let i = 0; i < parts.length; i++) {
+    const b = parts[i][1];
+    if (b.buffer.byteLength === PIECE && freePieces.length < 4096) freePieces.push(b.buffer as ArrayBuffer);
+  }
+}
+
 /** Contiguous bytes of a pending PDU from its start, or null while a gap remains. */
 function assemble(msp: { want: number; parts: [number, Uint8Array][] }): Uint8Array | null {
   const parts = msp.parts;
@@ -782,7 +809,7 @@ function deliver(p: Packet, s: DissectSession, st: TcpState, conv: Conversation,
     }
     // Bounded: pieces must fall inside the PDU (plus what may start the next one), 4096 at most.
     if (from < end && rel < msp.want && msp.parts.length < 4096) {
-      msp.parts.push([rel, buf.slice(from, end)]);
+      msp.parts.push([rel, piece(buf, from, end)]);
       account(st, fwd, end - from);
     }
     const whole = from < end ? assemble(msp) : null;
@@ -794,6 +821,7 @@ function deliver(p: Packet, s: DissectSession, st: TcpState, conv: Conversation,
     let held = 0;
     for (const [, bytes] of msp.parts) held += bytes.length;
     account(st, fwd, -held);
+    releasePieces(msp.parts); // `whole` is a copy: the pieces are free again
     p.gen('tcp.reassembled.length', whole.length);
     p.reassembled = true;
     runApp(p, s, st, conv, fwd, whole, 0, whole.length, msp.start, sport, dport, true);
@@ -833,7 +861,7 @@ function runApp(p: Packet, s: DissectSession, st: TcpState, conv: Conversation, 
       const startPdu = o + used;
       const have = end - startPdu;
       const want = p.desegmentLen === Infinity ? have + 1 : have + p.desegmentLen;
-      fwd.msp = { start: (seq + (startPdu - off)) >>> 0, want, parts: [[0, buf.slice(startPdu, end)]] };
+      fwd.msp = { start: (seq + (startPdu - off)) >>> 0, want, parts: [[0, piece(buf, startPdu, end)]] };
       account(st, fwd, have);
       p.desegmentLen = 0;
       if (p.columns) {
