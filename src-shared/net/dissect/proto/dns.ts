@@ -146,7 +146,9 @@ interface DnsState {
 /** Dissects one DNS message in [off, end); returns nothing (UDP) — used by both transports. */
 function dissectMessage(p: Packet, s: DissectSession, b: Uint8Array, off: number, end: number, tcpLen: number): void {
   const start = tcpLen >= 0 ? off - 2 : off;
-  p.proto('dns', start, end - start);
+  // tshark names the layer by the QR bit: "Domain Name System (query)" / "(response)".
+  const kind = p.tree && end - off >= 3 ? ((b[off + 2] & 0x80) !== 0 ? ' (response)' : ' (query)') : '';
+  p.proto('dns', start, end - start, kind ? `Domain Name System${kind}` : undefined);
   const cols = p.columns && !s.net.inError;
   // The first message of the frame owns the columns from here on, even if it is cut short.
   const showProgress = cols && !(p.protocol === 'DNS' && p.info);
@@ -167,7 +169,8 @@ function dissectMessage(p: Packet, s: DissectSession, b: Uint8Array, off: number
   const ar = u16(b, off + 10);
   p.add('dns.id', off, 2, id);
   if (p.wantAny('dns.flags')) {
-    p.open('dns.flags', off + 2, 2, undefined, flags);
+    const flagsText = `${OPCODES[opcode] ?? 'Unknown operation'}${isResp ? ` response, ${RCODES[rcode] ?? 'Unknown error'}` : ''}`;
+    p.open('dns.flags', off + 2, 2, p.tree ? `Flags: 0x${hex(flags, 4)} ${flagsText}` : undefined, flags);
     p.add('dns.flags.response', off + 2, 2, isResp);
     p.add('dns.flags.opcode', off + 2, 2, opcode);
     if (isResp) p.add('dns.flags.authoritative', off + 2, 2, (flags & 0x0400) !== 0);
@@ -200,8 +203,9 @@ function dissectMessage(p: Packet, s: DissectSession, b: Uint8Array, off: number
     if (p.tree) p.open('dns.query', o, name.end + 4 - o, `${name.text}: type ${DNS_TYPES[type] ?? type}, class ${CLASSES[cls & 0x7fff] ?? cls}`);
     p.add('dns.qry.name', q0, name.end - q0, name.text);
     if (p.tree) {
-      p.gen('dns.qry.name.len', name.text === '<Root>' ? 0 : name.text.length);
-      p.gen('dns.count.labels', name.text === '<Root>' ? 0 : name.text.split('.').length);
+      // Not generated in tshark: both point at the name's bytes.
+      p.add('dns.qry.name.len', q0, name.end - q0, name.text === '<Root>' ? 0 : name.text.length);
+      p.add('dns.count.labels', q0, name.end - q0, name.text === '<Root>' ? 0 : name.text.split('.').length);
     }
     p.add('dns.qry.type', name.end, 2, type);
     p.add('dns.qry.class', name.end + 2, 2, cls);
@@ -210,7 +214,7 @@ function dissectMessage(p: Packet, s: DissectSession, b: Uint8Array, off: number
     if (showProgress) p.setInfo(info);
     o = name.end + 4;
   }
-  if (qd) p.close();
+  if (qd) p.close(o - (off + 12));
 
   // Request/response tracking (single pass: a response points back at its query), after the
   // questions as in tshark (a message cut short before them is not matched).
@@ -237,6 +241,7 @@ function dissectMessage(p: Packet, s: DissectSession, b: Uint8Array, off: number
   ];
   for (const [count, title] of sections) {
     if (!count) continue;
+    const sectionStart = o;
     p.open('dns.rrs', o, 0, title);
     for (let i = 0; i < count && i < 4096; i++) {
       const name = readName(b, off, o, end);
@@ -338,7 +343,7 @@ function dissectMessage(p: Packet, s: DissectSession, b: Uint8Array, off: number
       if (showProgress) p.setInfo(info);
       o = rdEnd;
     }
-    p.close();
+    p.close(o - sectionStart);
   }
   p.close();
   if (cols && !showProgress) p.appendInfo(' , ' + info);
