@@ -269,13 +269,13 @@ test('the URL journey: run, export checked by tshark, filter, inspect the root q
 
     const tree = page.getByRole('tree', { name: 'Packet details' });
     await expect(tree.getByRole('treeitem').first()).toHaveText(new RegExp(`^Frame ${rootQuery}:`));
-    // tshark says "Domain Name System (query)"; PacketLab's dissector leaves out "(query)" for now.
-    // The layer lights the whole DNS message, where tshark puts it.
-    await pickItem(tree, /^Domain Name System\b/, true);
+    // The layer is named as tshark names it and lights the whole DNS message, where tshark puts it.
+    await pickItem(tree, 'Domain Name System (query)', true);
     const message = rawField(layers, 'dns')!;
     await expect.poll(() => litBytes(page)).toEqual({ hex: message.hex, offset: message.offset });
-    // "Queries" has no byte range in PacketLab's tree yet (Wireshark lights the questions): open it.
+    // "Queries" lights the question section, as in Wireshark.
     await pickItem(tree, 'Queries', true);
+    await expect.poll(() => litBytes(page)).toEqual({ hex: nameOnWire.hex + type.hex + klass.hex, offset: nameOnWire.offset });
     // The question: the name as sent on the wire, then type and class.
     await pickItem(tree, `${qname}: type A, class IN`, true);
     await expect.poll(() => litBytes(page)).toEqual({ hex: nameOnWire.hex + type.hex + klass.hex, offset: nameOnWire.offset });
