@@ -760,7 +760,7 @@ function chooseApp(s: DissectSession, conv: Conversation, buf: Uint8Array, off: 
  * back when their PDU completes or is dropped by the budget: a bulk transfer then leaves no
  * garbage per segment.
  */
-const PIECE = 2048;
+const PIECE = 1536; // an Ethernet MSS (1460) and a little more
 const freePieces: ArrayBuffer[] = [];
 
 function piece(buf: Uint8Array, from: number, to: number): Uint8Array {
