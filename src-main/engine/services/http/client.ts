@@ -17,6 +17,17 @@ export interface HttpResponse {
   body: Uint8Array;
 }
 
+/** A request and its response as the client saw them: written at `sentAt`, complete now. */
+export interface HttpExchangeSeen {
+  url: WebUrl;
+  server: number;
+  port: number;
+  localPort: number;
+  sentAt: Micros;
+  status: number;
+  headers: { name: string; value: string }[];
+}
+
 /** Per-request times in ms (0 when the step was not needed). */
 export interface ClientTiming {
   connect: number;
@@ -57,8 +68,10 @@ class OriginConnection {
 
 export class HttpClient {
   private readonly connections = new Map<string, OriginConnection>();
-  /** Read-only observer of each connection's TLS events (the browser records certificate checks for the journey). */
-  onTlsEvent: ((url: WebUrl, event: TlsEvent) => void) | null = null;
+  /** Read-only observer of each connection's TLS events, with the server's address and the local port (the journey records certificate checks). */
+  onTlsEvent: ((url: WebUrl, event: TlsEvent, server: number, localPort: number) => void) | null = null;
+  /** Read-only observer of each response, told when it is complete (the journey records the exchanges on the wire). */
+  onExchange: ((exchange: HttpExchangeSeen) => void) | null = null;
 
   constructor(
     readonly device: IpDevice,
@@ -122,7 +135,7 @@ export class HttpClient {
     conn.queue.push(first);
     stream.handlers = {
       onTls: (e) => {
-        this.onTlsEvent?.(url, e);
+        this.onTlsEvent?.(url, e, address, c.socket.local?.port ?? 0);
         if (e.kind === 'certificate') this.log('tls', `certificate for ${url.host}: ${e.verdict.ok ? 'valid, signed by the lab CA' : e.verdict.reason}`);
         if (e.kind === 'sent' || e.kind === 'received') {
           c.context = `TLS ${e.message} (${url.host})`;
@@ -181,6 +194,10 @@ export class HttpClient {
     p.timing.ttfb = ms(conn.firstByteAt - conn.sentAt);
     p.timing.download = ms(net.now - conn.firstByteAt);
     const headers = m.headers.map((h) => ({ name: h.name, value: h.value }));
+    if (this.onExchange) {
+      const { remote, local } = conn.stream.tcp.socket;
+      this.onExchange({ url: p.url, server: typeof remote?.addr === 'number' ? remote.addr : 0, port: remote?.port ?? p.url.port, localPort: local?.port ?? 0, sentAt: conn.sentAt, status: m.start.status, headers });
+    }
     p.done({ status: m.start.status, headers, body: m.body }, p.timing);
     this.pump(conn);
     const usedAt = net.now;

@@ -38,7 +38,8 @@ const NOT_FORWARDED = new Set([...HOP_BY_HOP, 'host', 'user-agent', 'content-len
 
 export class ReverseProxy {
   readonly cache: HttpCache;
-  private readonly client: HttpClient;
+  /** The edge's client to the origin (read-only use outside: journey observers). */
+  readonly client: HttpClient;
   stats = { hits: 0, misses: 0, revalidated: 0 };
 
   constructor(
