@@ -29,6 +29,7 @@ import { parseIpv4 } from '../../src-shared/net/addr';
 import type { JourneyRecord } from '../../src-shared/ipc/contract';
 import { JourneyRecorder } from './journey/record';
 import { buildStory } from './journey/story';
+import { observeHttpClient } from './journey/observe';
 import { ServicesReplay } from './journey/replay';
 import { pageLoadRecord } from './journey/page-load';
 import { servicesState, type ServicesState } from './state/services-state';
@@ -338,7 +339,11 @@ export class Simulation {
       this.services.set(d.name, services);
       if (d.proxy) {
         const origin = parseIpv4(d.proxy.origin);
-        if (origin.ok) this.proxies.set(d.name, new ReverseProxy(device, services.tcp, { origin: origin.value, sites: d.proxy.sites.map((x) => x.toLowerCase()), tls: d.proxy.tls ?? true, originTls: d.proxy.originTls ?? true, cacheName: d.name }, this.pki));
+        if (origin.ok) {
+          const proxy = new ReverseProxy(device, services.tcp, { origin: origin.value, sites: d.proxy.sites.map((x) => x.toLowerCase()), tls: d.proxy.tls ?? true, originTls: d.proxy.originTls ?? true, cacheName: d.name }, this.pki);
+          observeHttpClient(proxy.client, d.name, this.journey, () => net.now);
+          this.proxies.set(d.name, proxy);
+        }
       }
       if (d.web) this.webServers.set(d.name, new HttpServer(device, services.tcp, originConfigFrom(d.web, d.name), d.web.tls ? this.pki : null));
       if (d.nat) {

@@ -27,6 +27,8 @@ export interface TlsCheck {
   time: Micros;
   server: number;
   port: number;
+  /** The client's port: with the server endpoint, names the connection. */
+  clientPort: number;
   host: string;
   ok: boolean;
   /** "valid, signed by the lab CA" or the failure reason. */
@@ -38,6 +40,8 @@ export interface HttpExchange {
   device: string;
   server: number;
   port: number;
+  /** The client's port (0 when unknown): with the server endpoint, names the connection. */
+  clientPort: number;
   /** When the request was written and when the whole response had arrived. */
   sentUs: Micros;
   doneUs: Micros;

@@ -112,15 +112,26 @@ describe('journey story', () => {
     // The edge opens its own connection to the origin inside the page request.
     expect(story.some((e) => e.step === 'tls' && e.device === 'cdn-edge' && e.facts.sni === 'www.example.com')).toBe(true);
 
+    // The PC's requests, and inside each page request the edge's own request to the origin (a MISS).
     const http = story.filter((e) => e.step === 'http');
-    expect(http.map((e) => `${e.facts.method} ${e.facts.url} ${e.facts.status} ${e.facts.cacheStatus ?? '-'}`)).toEqual([
-      'GET http://example.com/ 301 -',
-      'GET https://example.com/ 301 -',
-      'GET https://www.example.com/ 200 cdn-edge; fwd=miss',
-      'GET https://www.example.com/style.css 200 cdn-edge; fwd=miss',
-      'GET https://www.example.com/logo.png 200 cdn-edge; fwd=miss',
+    expect(http.map((e) => `${e.device}: ${e.facts.method} ${e.facts.url} → ${e.facts.server} ${e.facts.status} ${e.facts.cacheStatus ?? '-'}`)).toEqual([
+      'pc: GET http://example.com/ → 203.0.113.80:80 301 -',
+      'pc: GET https://example.com/ → 203.0.113.80:443 301 -',
+      'pc: GET https://www.example.com/ → 198.51.100.80:443 200 cdn-edge; fwd=miss',
+      'cdn-edge: GET https://www.example.com/ → 203.0.113.80:443 200 -',
+      'pc: GET https://www.example.com/style.css → 198.51.100.80:443 200 cdn-edge; fwd=miss',
+      'cdn-edge: GET https://www.example.com/style.css → 203.0.113.80:443 200 -',
+      'pc: GET https://www.example.com/logo.png → 198.51.100.80:443 200 cdn-edge; fwd=miss',
+      'cdn-edge: GET https://www.example.com/logo.png → 203.0.113.80:443 200 -',
     ]);
-    expect(http.map((e) => e.facts.encrypted)).toEqual(['false', 'true', 'true', 'true', 'true']);
+    // Each edge request lies within the page request that caused it.
+    for (let i = 3; i < http.length; i += 2) {
+      expect(http[i].startUs).toBeGreaterThan(http[i - 1].startUs);
+      expect(http[i].endUs).toBeLessThan(http[i - 1].endUs);
+    }
+    const edgeTls = story.find((e) => e.step === 'tls' && e.device === 'cdn-edge')!;
+    expect(edgeTls.facts).toMatchObject({ sni: 'www.example.com', server: '203.0.113.80:443', certificate: 'valid, signed by the lab CA' });
+    expect(http.map((e) => e.facts.encrypted)).toEqual(['false', 'true', 'true', 'true', 'true', 'true', 'true', 'true']);
 
     expect(kinds(story, 'render')).toEqual(['parsed', 'styled', 'painted']);
     expect(story.at(-1)).toMatchObject({ step: 'render', facts: { kind: 'painted', title: 'Example Domain', items: '4' } });
@@ -247,10 +258,13 @@ describe('journey story on later visits', () => {
       'http-cache-revalidated https://www.example.com/style.css',
       'http-cache-fresh https://www.example.com/logo.png',
     ]);
-    expect(late.filter((e) => e.step === 'http').map((e) => `${e.facts.url} ${e.facts.status} ${e.facts.source}`)).toEqual([
-      'https://example.com/ 301 network',
-      'https://www.example.com/ 304 revalidated',
-      'https://www.example.com/style.css 304 revalidated',
+    // The browser's conditional requests, each revalidated in turn by the edge with the origin.
+    expect(late.filter((e) => e.step === 'http').map((e) => `${e.device} ${e.facts.url} ${e.facts.status} ${e.facts.source}`)).toEqual([
+      'pc https://example.com/ 301 network',
+      'pc https://www.example.com/ 304 revalidated',
+      'cdn-edge https://www.example.com/ 304 revalidated',
+      'pc https://www.example.com/style.css 304 revalidated',
+      'cdn-edge https://www.example.com/style.css 304 revalidated',
     ]);
     expect(late.find((e) => e.step === 'cache' && e.facts.kind === 'os-dns-miss')).toBeDefined();
   });

@@ -12,7 +12,7 @@ import { decodeDhcpOptions, dhcpMessageTypeName, parseDhcp } from '../../../src-
 import { cipherSuiteName, decodeExtension, HandshakeType, parseClientHello, parseServerHello, TlsContentType } from '../../../src-shared/net/wire/tls';
 import type { Capture } from '../model/capture';
 import type { Micros } from '../sim/time';
-import type { HttpExchange, JourneyEvent, JourneyRecorder, TlsCheck } from './record';
+import type { HttpExchange, JourneyEvent, JourneyRecorder } from './record';
 import { journeyStep, type JourneyStep } from './steps';
 
 export interface StoryEntry {
@@ -36,6 +36,8 @@ export interface StoryContext {
 }
 
 const MAX_CAUSES = 12;
+/** Packets remembered per conversation to recognise their copies on later hops. */
+const RECENT_PACKETS = 64;
 const ETH_ARP = 0x0806;
 const ETH_IPV4 = 0x0800;
 const TCP_SYN = 0x02;
@@ -58,6 +60,8 @@ interface FrameFacts {
   tcpFlags: number;
   payloadOffset: number;
   payloadLength: number;
+  /** Names the packet on every hop (routers change TTL, MACs and NAT addresses, not these). */
+  packet: string;
 }
 
 const u16 = (b: Uint8Array, o: number) => (b[o] << 8) | b[o + 1];
@@ -66,7 +70,7 @@ const WELL_KNOWN = new Set([53, 67, 68, 80, 443, 8080, 8443]);
 
 function frameFacts(bytes: Uint8Array): FrameFacts {
   const step = journeyStep(bytes);
-  const f: FrameFacts = { step, key: '', proto: 0, src: 0, dst: 0, sport: 0, dport: 0, server: 0, serverPort: 0, tcpFlags: 0, payloadOffset: 0, payloadLength: 0 };
+  const f: FrameFacts = { step, key: '', proto: 0, src: 0, dst: 0, sport: 0, dport: 0, server: 0, serverPort: 0, tcpFlags: 0, payloadOffset: 0, payloadLength: 0, packet: '' };
   if (bytes.length < 14) return { ...f, key: 'short' };
   const type = u16(bytes, 12);
   if (type === ETH_ARP && bytes.length >= 42) {
@@ -96,6 +100,7 @@ function frameFacts(bytes: Uint8Array): FrameFacts {
     if (f.proto === 17) {
       f.payloadOffset = l4 + 8;
       f.payloadLength = Math.max(0, end - f.payloadOffset);
+      f.packet = `${u16(bytes, 18)}:${f.payloadLength}`; // IP identification and size
       // DHCP: one transaction (xid) across the broadcast and unicast addresses and the relay.
       if (step === 'dhcp' && f.payloadLength >= 8) f.key = `dhcp:${u32(bytes, f.payloadOffset + 4)}`;
       else f.key = `udp:${f.server}:${f.serverPort}:${clientPort}`;
@@ -103,6 +108,7 @@ function frameFacts(bytes: Uint8Array): FrameFacts {
       f.tcpFlags = bytes[l4 + 13];
       f.payloadOffset = l4 + (bytes[l4 + 12] >> 4) * 4;
       f.payloadLength = Math.max(0, end - f.payloadOffset);
+      f.packet = `${u32(bytes, l4 + 4)}:${u32(bytes, l4 + 8)}:${f.tcpFlags}:${f.payloadLength}`; // seq, ack, flags, size
       f.key = `tcp:${f.server}:${f.serverPort}:${clientPort}`;
     } else f.key = `tcp:${f.server}:${f.serverPort}:${clientPort}`;
     return f;
@@ -131,15 +137,17 @@ interface Run {
 /** Builds the story of everything captured and recorded so far. */
 export function buildStory(ctx: StoryContext): StoryEntry[] {
   const { capture, recorder } = ctx;
-  const exchangesByServer = new Map<string, HttpExchange[]>();
+  // Exchanges by connection, named like the frames' conversations.
+  const exchangesByKey = new Map<string, HttpExchange[]>();
   for (const x of recorder.exchanges) {
-    const k = `${x.server}:${x.port}`;
-    let list = exchangesByServer.get(k);
-    if (!list) exchangesByServer.set(k, (list = []));
+    const k = `tcp:${x.server}:${x.port}:${x.clientPort}`;
+    let list = exchangesByKey.get(k);
+    if (!list) exchangesByKey.set(k, (list = []));
     list.push(x);
   }
   const open = new Map<string, Run>();
-  const opener = new Map<string, string>();
+  /** The runs of the latest packets of each conversation: a packet's copies on later hops join its run. */
+  const packets = new Map<string, Map<string, Run>>();
   const runs: Run[] = [];
 
   for (let no = 1; no <= capture.count; no++) {
@@ -148,32 +156,35 @@ export function buildStory(ctx: StoryContext): StoryEntry[] {
     const frame = capture.frame(no);
     const device = frame.fromInterface.device;
     const time = frame.time;
-    if (f.proto === 6 && !opener.has(f.key)) opener.set(f.key, device);
-    const bare = f.proto === 6 && f.payloadLength === 0 && (f.tcpFlags & (TCP_SYN | TCP_FIN | TCP_RST)) === 0;
-    let label: string = f.step;
-    let exchange: HttpExchange | undefined;
-    if (f.proto === 6 && exchangesByServer.size > 0) {
-      const list = exchangesByServer.get(`${f.server}:${f.serverPort}`);
+    let recent = f.packet ? packets.get(f.key) : undefined;
+    let run = recent?.get(f.packet);
+    if (!run) {
+      const bare = f.proto === 6 && f.payloadLength === 0 && (f.tcpFlags & (TCP_SYN | TCP_FIN | TCP_RST)) === 0;
+      let label: string = f.step;
+      let exchange: HttpExchange | undefined;
+      const list = f.proto === 6 ? exchangesByKey.get(f.key) : undefined;
       // The latest exchange that covers the frame: a request written the instant the previous response completed belongs to the new one.
-      const who = opener.get(f.key);
-      if (list) for (const x of list) if (x.sentUs <= time && time <= x.doneUs && x.device === who) exchange = x;
+      if (list) for (const x of list) if (x.sentUs <= time && time <= x.doneUs) exchange = x;
       if (exchange) label = `http#${recorder.exchanges.indexOf(exchange)}`;
-    }
-    let run = open.get(f.key);
-    if (run && (bare || run.label === label)) {
-      // Same work continues (or an ACK for it).
-    } else {
-      if (bare && !run) label = 'tcp';
-      const step: JourneyStep = exchange ? 'http' : bare ? 'tcp' : f.step;
-      run = {
-        entry: { step, device: exchange ? exchange.device : device, startUs: time, endUs: time, firstFrame: no, lastFrame: no, frameCount: 0, summary: '', causes: [], facts: {} },
-        label, key: f.key, causeSet: new Set(), notes: {}, exchange, dhcpTypes: [], tcpFlags: [], order: no,
-      };
-      open.set(f.key, run);
-      runs.push(run);
+      run = open.get(f.key);
+      if (!run || !(bare || run.label === label)) {
+        if (bare) label = 'tcp';
+        const step: JourneyStep = exchange ? 'http' : bare ? 'tcp' : f.step;
+        run = {
+          entry: { step, device: exchange ? exchange.device : device, startUs: time, endUs: time, firstFrame: no, lastFrame: no, frameCount: 0, summary: '', causes: [], facts: {} },
+          label, key: f.key, causeSet: new Set(), notes: {}, exchange, dhcpTypes: [], tcpFlags: [], order: no,
+        };
+        open.set(f.key, run);
+        runs.push(run);
+      }
+      if (f.packet) {
+        if (!recent) packets.set(f.key, (recent = new Map()));
+        recent.set(f.packet, run);
+        if (recent.size > RECENT_PACKETS) recent.delete(recent.keys().next().value!);
+      }
     }
     const e = run.entry;
-    e.lastFrame = no;
+    e.lastFrame = Math.max(e.lastFrame ?? no, no);
     e.endUs = Math.max(e.endUs, time);
     e.frameCount++;
     if (run.causeSet.size < MAX_CAUSES && !run.causeSet.has(frame.cause)) {
@@ -262,17 +273,16 @@ function observe(run: Run, f: FrameFacts, bytes: Uint8Array, device: string): vo
       return;
     }
     case 'tls': {
-      if (n.client === undefined) {
+      if (n.server === undefined) {
+        const fromClient = f.dst === f.server && f.dport === f.serverPort;
+        n.client = fromClient ? `${formatIpv4(f.src)}:${f.sport}` : `${formatIpv4(f.dst)}:${f.dport}`;
         n.server = `${formatIpv4(f.server)}:${f.serverPort}`;
-        n.serverAddress = String(f.server);
-        n.port = String(f.serverPort);
       }
       if (f.payloadLength < 9 || bytes[f.payloadOffset] !== TlsContentType.HANDSHAKE) return;
       const hs = bytes[f.payloadOffset + 5];
       const len = (bytes[f.payloadOffset + 6] << 16) | (bytes[f.payloadOffset + 7] << 8) | bytes[f.payloadOffset + 8];
       const body = bytes.subarray(f.payloadOffset + 9, Math.min(f.payloadOffset + 9 + len, f.payloadOffset + f.payloadLength));
       if (hs === HandshakeType.CLIENT_HELLO && n.sni === undefined) {
-        n.client = `${formatIpv4(f.src)}:${f.sport}`;
         const ch = parseClientHello(body);
         const sni = ch.ok ? ch.value.extensions.find((x) => x.type === 0) : undefined;
         const v = sni ? decodeExtension(sni, 'client_hello') : undefined;
@@ -348,9 +358,10 @@ function finish(run: Run, ctx: StoryContext): StoryEntry {
       break;
     }
     case 'tls': {
-      const check = tlsCheckFor(ctx.recorder.tlsChecks, Number(n.serverAddress), Number(n.port), e.device, e.startUs);
+      // The client's certificate check belongs to the handshake on its connection.
+      const check = n.sni !== undefined ? ctx.recorder.tlsChecks.find((c) => `tcp:${c.server}:${c.port}:${c.clientPort}` === run.key && c.time >= e.startUs) : undefined;
       e.facts = pick({ client: n.client, server: n.server, sni: n.sni, cipher: n.cipher, certificate: check?.result, certificateOk: check ? String(check.ok) : undefined });
-      const parts = [n.sni !== undefined ? `TLS 1.3 handshake with ${n.server} for ${n.sni || '(no SNI)'}` : `TLS records between ${n.client ?? e.device} and ${n.server}`];
+      const parts = [n.sni !== undefined ? `TLS 1.3 handshake with ${n.server} for ${n.sni || '(no SNI)'}` : `encrypted TLS records between ${n.client} and ${n.server}`];
       if (n.cipher) parts.push(n.cipher);
       if (check) parts.push(`certificate ${check.result}`);
       e.summary = `${e.device}: ${parts.join('; ')}`;
@@ -426,11 +437,6 @@ export function dnsTier(m: DnsMessage, zones: readonly string[] | undefined, qna
     return depth <= 1 ? 'root' : depth === 2 ? 'TLD' : 'authoritative';
   }
   return 'resolver';
-}
-
-/** The client's certificate check on this connection: the first after the handshake began (it may come with the client's Finished, just after the entry's last frame). */
-function tlsCheckFor(checks: readonly TlsCheck[], server: number, port: number, device: string, start: Micros): TlsCheck | undefined {
-  return checks.find((c) => c.server === server && c.port === port && c.device === device && c.time >= start);
 }
 
 function pick(facts: Record<string, string | undefined>): Record<string, string> {

@@ -11,6 +11,7 @@ import { HstsStore, HttpCache, cacheKey, interpretAddressBar, applyHsts, resolve
 import { BrowserDnsCache } from '../../services/dns/stub';
 import type { DeviceServices } from '../../journey/device-services';
 import type { JourneyRecorder } from '../../journey/record';
+import { observeHttpClient } from '../../journey/observe';
 import type { JourneyStep } from '../../journey/steps';
 import { epochMicros, type LabPki } from '../../services/http/lab-pki';
 import { HttpClient, type HttpResponse } from '../../services/http/client';
@@ -97,8 +98,6 @@ export class Browser {
   readonly cache = new HttpCache('private');
   private readonly client: HttpClient;
   private readonly recorder: JourneyRecorder | undefined;
-  /** The address each origin's connection goes to (for the exchanges of reused connections). */
-  private readonly originAddress = new Map<string, number>();
 
   constructor(
     readonly device: IpDevice,
@@ -109,14 +108,7 @@ export class Browser {
     this.hsts = new HstsStore((options.hstsPreload ?? []).map((host) => ({ host, includeSubDomains: true })));
     this.recorder = options.recorder;
     this.client = new HttpClient(device, services.tcp, pki, (step, text) => this.log(step, text));
-    const recorder = this.recorder;
-    if (recorder) {
-      this.client.onTlsEvent = (url, e) => {
-        if (e.kind !== 'certificate') return;
-        const result = e.verdict.ok ? 'valid, signed by the lab CA' : `${e.verdict.code}: ${e.verdict.reason}`;
-        recorder.tls({ device: device.name, server: this.originAddress.get(urlOrigin(url)) ?? 0, port: url.port, host: url.host, ok: e.verdict.ok, result });
-      };
-    }
+    if (this.recorder) observeHttpClient(this.client, device.name, this.recorder, () => device.net.now);
   }
 
   /** Records a journey event (nothing when the browser runs without a recorder). */
@@ -301,10 +293,9 @@ export class Browser {
     const extra = decision.action === 'revalidate' ? decision.headers : [];
     const origin = urlOrigin(url);
     const send = (address: number | undefined) => {
-      if (address !== undefined) this.originAddress.set(origin, address);
       this.client.request(url, address, extra, timing, (r) => {
         if (typeof r !== 'string') {
-          this.noteExchange(url, r, timing);
+          this.noteSharedCache(url, r);
           const sts = headerValue(r.headers, 'strict-transport-security');
           if (sts !== undefined) {
             const u = this.hsts.noteHeader(url.host, sts, epochMicros(this.device.net.now), { secure: url.scheme === 'https' });
@@ -324,18 +315,13 @@ export class Browser {
     });
   }
 
-  /** The exchange on the wire (request written at now − TTFB − download) and what the CDN said of it. */
-  private noteExchange(url: WebUrl, r: Response, t: RequestTiming): void {
+  /** What the shared cache on the way (a CDN edge) said of the response, from its Cache-Status (RFC 9211). */
+  private noteSharedCache(url: WebUrl, r: Response): void {
     const recorder = this.recorder;
     if (!recorder) return;
     const net = this.device.net;
     const link = formatUrl(url);
     const cacheStatus = headerValue(r.headers, 'cache-status') ?? '';
-    recorder.exchange({
-      device: this.device.name, server: this.originAddress.get(urlOrigin(url)) ?? 0, port: url.port,
-      sentUs: net.now - Math.round((t.ttfb + t.download) * 1000), doneUs: net.now,
-      method: 'GET', url: link, status: r.status, cacheStatus, source: r.status === 304 ? 'revalidated' : 'network',
-    });
     // Cache-Status: "cdn-edge; hit" or "cdn-edge; fwd=miss" (RFC 9211): the shared cache's verdict.
     const first = cacheStatus.split(',')[0].trim();
     if (!first) return;
