@@ -14,7 +14,7 @@ import { loadSample, runScenario } from '../../engine/testing/samples';
 
 const TLS_FIXTURES = fileURLToPath(new URL('../../../src-shared/net/dissect/fixtures-tls', import.meta.url));
 const FIELDS = ['tls.handshake.type', 'http.request.method', 'http.request.uri', 'http.host', 'http.response.code'];
-const MORE_FIELDS = ['frame.number', 'tls.record.content_type', 'tls.record.opaque_type', 'tls.app_data_proto', 'http.request.full_uri', 'http.content_type', 'http.location', 'tls.handshake.extensions_server_name'];
+const MORE_FIELDS = ['frame.number', 'frame.protocols', 'x509ce.dNSName', 'x509sat.uTF8String', 'x509af.serialNumber', 'x509af.utcTime', 'tls.record.content_type', 'tls.record.opaque_type', 'tls.app_data_proto', 'http.request.full_uri', 'http.content_type', 'http.location', 'tls.handshake.extensions_server_name'];
 const FILTERS = ['http', 'http.request', 'http.response.code == 301', 'tls.handshake.type == 20', 'tls && !http'];
 
 let tmp = '';

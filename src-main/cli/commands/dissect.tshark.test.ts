@@ -34,10 +34,7 @@ icmpv6.opt.linkaddr icmpv6.echo.sequence_number icmpv6.checksum.status ip.opt.ty
 _ws.expert.message _ws.expert.severity _ws.expert.group`.split(/\s+/);
 
 /** Differences we know of and accept for now, each with its reason (checked, not skipped, elsewhere). */
-const KNOWN_GAPS: { file: string; field: string; why: string }[] = [
-  { file: 'https-tls12.pcapng', field: 'frame.protocols', why: 'X.509 certificate sub-dissectors (x509sat, pkcs-1, x509ce) are not implemented' },
-  { file: 'tls12-small-records.pcapng', field: 'frame.protocols', why: 'X.509 certificate sub-dissectors (x509sat, x509ce) are not implemented' },
-];
+const KNOWN_GAPS: { file: string; field: string; why: string }[] = [];
 
 const FILTERS = [
   'tcp contains "GET"',
