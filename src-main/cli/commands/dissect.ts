@@ -23,6 +23,7 @@ import { UsageError, type CliCommand, type CliIO } from '../command';
 
 /** A CLI io that can take bytes (stdout) skips decoding the output back into text. */
 export interface DissectIO extends CliIO {
+  /** Must be done with `bytes` when it returns (a synchronous write): the buffer is reused. */
   outBytes?(bytes: Uint8Array): void;
 }
 
