@@ -103,15 +103,15 @@ describe('TLS decryption vs tshark 4.0', () => {
     expect(tlsKeyLog(session).size).toBe(1);
   });
 
-  it('the decrypted bytes are extra data sources, as tshark -x prints them ("Decrypted TLS (N bytes)"), and tree items point inside them', () => {
-    for (const file of ['https-tls13-dsb.pcapng', 'https-tls12-dsb.pcapng']) {
+  it('decrypted and reassembled handshake bytes are extra data sources, as tshark -x prints them ("Decrypted TLS (N bytes)"), and tree items point inside them', () => {
+    for (const file of ['https-tls13-dsb.pcapng', 'https-tls12-dsb.pcapng', '../fixtures/tls12-small-records.pcapng']) {
       // tshark -x: after each frame's own hex dump come its other data sources, each "Label (N bytes):" + hex lines.
       const expected = new Map<number, string[]>();
       let frame = 0;
       let current: string[] | null = null;
       for (const line of tshark(['-r', path.join(DIR, file), '-x', '-T', 'text', '-P'])) {
         const head = /^\s*(\d+) /.exec(line);
-        const label = /^(Decrypted TLS \(\d+ bytes\)):$/.exec(line);
+        const label = /^((?:Decrypted TLS|Reassembled TLS Handshake) \(\d+ bytes\)):$/.exec(line);
         const hexLine = /^[0-9a-f]{4}  ((?:[0-9a-f]{2} )+)/.exec(line);
         if (label) {
           const list = expected.get(frame) ?? [];
@@ -131,7 +131,7 @@ describe('TLS decryption vs tshark 4.0', () => {
       const got = new Map<number, string[]>();
       capture.packets.forEach((pk, i) => {
         session.dissect(packet, pk.data, i + 1, pk.originalLength, pk.timestamp.seconds, pk.timestamp.nanoseconds, 1);
-        const sources = packet.dataSources.filter((d) => d.label.startsWith('Decrypted TLS'));
+        const sources = packet.dataSources.filter((d) => /^(Decrypted TLS|Reassembled TLS Handshake) /.test(d.label));
         if (sources.length) got.set(i + 1, sources.map((d) => d.label + ' ' + Array.from(d.data, (x) => x.toString(16).padStart(2, '0')).join('')));
         const walk = (nodes: ProtoNode[]): void => {
           for (const n of nodes) {
@@ -145,7 +145,7 @@ describe('TLS decryption vs tshark 4.0', () => {
         };
         walk(packet.roots);
       });
-      expect(expected.size).toBeGreaterThan(3);
+      expect(expected.size).toBeGreaterThan(0);
       expect(got).toEqual(expected);
     }
   });

@@ -437,7 +437,7 @@ function dissectHandshakes(p: Packet, s: DissectSession, c: TlsConv, dir: TlsDir
       }
       const wasReassembled = p.reassembled;
       const outer = p.buf;
-      const prev = p.enterSource(p.addSource(`Reassembled TLS (${whole.length} bytes)`, whole));
+      const prev = p.enterSource(p.addSource(`Reassembled TLS Handshake (${whole.length} bytes)`, whole));
       p.reassembled = true;
       p.buf = whole;
       p.open('tls.handshake', 0, whole.length, `Handshake Protocol: ${HS_TYPES[pend.type] ?? 'Unknown'} (reassembled)`);
