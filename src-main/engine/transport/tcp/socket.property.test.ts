@@ -169,9 +169,11 @@ describe('TcpSocket properties', () => {
           for (let i = 0; i < data.length; i++) data[i] = (i * 7 + (i >> 8)) & 0xff;
           let off = 0;
           let closed = false;
+          let established = false;
           const got = new Uint8Array(p.size + 1);
           let gotLength = 0;
           h.run(900_000_000, () => {
+            if (a.state === 'ESTABLISHED') established = true;
             if (off < data.length) off += a.send(data.subarray(off));
             else if (!closed && a.state === 'ESTABLISHED') {
               a.close(h.now);
@@ -183,6 +185,15 @@ describe('TcpSocket properties', () => {
             if (b.recvQueued > 0) h.wakeAt(h.now + 5000); // a slow reader comes back in 5 ms
             if (b.state === 'CLOSE-WAIT' && b.peerClosed) b.close(h.now);
           });
+          if (!established) {
+            // Only losing a SYN or SYN-ACK and all 5–6 of its retransmissions stops the handshake;
+            // then both ends give up cleanly: the client closed, the listener listening again.
+            expect(Math.max(p.dropA.length, p.dropB.length)).toBeGreaterThanOrEqual(6);
+            expect(gotLength).toBe(0);
+            expect(a.state).toBe('CLOSED');
+            expect(b.state).toBe('LISTEN');
+            return;
+          }
           expect(gotLength).toBe(data.length);
           let mismatch = -1;
           for (let i = 0; i < data.length && mismatch < 0; i++) if (got[i] !== data[i]) mismatch = i;
@@ -191,7 +202,12 @@ describe('TcpSocket properties', () => {
           expect(a.state).toBe('CLOSED'); // TIME-WAIT has expired by then
         },
       ),
-      { numRuns: 400 },
+      {
+        numRuns: 400,
+        // Found by fast-check: the first 6 SYN-ACKs lost. The handshake fails; the listener must not
+        // die with its half-open connection (it did), as Linux keeps listening.
+        examples: [[{ size: 1, latency: 100, bandwidth: 0, dropA: [], dropB: [1, 5, 3, 4, 0, 2], recvBuffer: 2048, readMax: 200, cc: 'reno', sack: false, timestamps: false, windowScale: 7 }]],
+      },
     );
   });
 });

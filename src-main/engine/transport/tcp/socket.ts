@@ -428,7 +428,7 @@ export class TcpSocket {
         return;
       }
       if (this.state === 'SYN-RECEIVED' && this.passiveOpen) {
-        this.backToListen();
+        this.backToListen('RST received in SYN-RECEIVED: back to LISTEN');
         return;
       }
       const cause =
@@ -794,6 +794,12 @@ export class TcpSocket {
     this.rtxAt = undefined;
     this.retries++;
     const limit = this.state === 'SYN-SENT' ? this.config.synRetries : this.state === 'SYN-RECEIVED' ? this.config.synAckRetries : this.config.maxRetries;
+    if (this.retries > limit && this.state === 'SYN-RECEIVED' && this.passiveOpen) {
+      // As Linux drops the request when its SYN-ACKs go unanswered, the listener itself stays:
+      // a later SYN from the client still gets through.
+      this.backToListen(`no ACK after ${limit} SYN-ACK retransmissions: back to LISTEN`);
+      return false;
+    }
     if (this.retries > limit) {
       const cause = `connection timed out after ${limit} retransmissions`;
       this.events.push({ kind: 'error', time: this.now, cause });
@@ -1180,7 +1186,7 @@ export class TcpSocket {
     return iw >= 10 ? Math.min(iw * this.smss, Math.max(2 * this.smss, 14600)) : iw * this.smss;
   }
 
-  private backToListen(): void {
+  private backToListen(cause: string): void {
     const listenLocal = this.listenLocal!;
     const iss = this.iss;
     const fresh = new TcpSocket(this.config);
@@ -1191,7 +1197,7 @@ export class TcpSocket {
     this.listenLocal = listenLocal;
     this.iss = iss;
     this.state = 'SYN-RECEIVED';
-    this.setState('LISTEN', 'RST received in SYN-RECEIVED: back to LISTEN');
+    this.setState('LISTEN', cause);
   }
 
   private enterTimeWait(cause: string): void {
