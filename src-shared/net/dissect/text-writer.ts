@@ -78,6 +78,16 @@ export class TextWriter {
     this.pos = p;
   }
 
+  /** A short constant already encoded (see `encodeAscii`). */
+  ascii(a: Uint8Array): void {
+    const n = a.length;
+    this.room(n);
+    const b = this.buf;
+    const p = this.pos;
+    for (let i = 0; i < n; i++) b[p + i] = a[i];
+    this.pos = p + n;
+  }
+
   /** Bytes copied as they are (already UTF-8 or ASCII). */
   bytes(src: Uint8Array, from: number, to: number): void {
     this.room(to - from);
@@ -194,6 +204,11 @@ for (let i = 0; i < 256; i++) {
   const t = String(i);
   OCTETS[4 * i] = t.length;
   for (let j = 0; j < t.length; j++) OCTETS[4 * i + 1 + j] = t.charCodeAt(j);
+}
+
+/** Bytes of an ASCII constant, for `TextWriter.ascii`. */
+export function encodeAscii(s: string): Uint8Array {
+  return Uint8Array.from(s, (c) => c.charCodeAt(0));
 }
 
 export function decimalDigits(n: number): number {

@@ -6,7 +6,7 @@ import type { DissectSession, StreamProtocol } from '../session';
 import type { Packet } from '../packet';
 import { field, hexField, protoField, uintField } from '../registry';
 import { CaptureLimited, need, onesSum, u16, u32 } from '../bytes';
-import type { TextWriter } from '../text-writer';
+import { encodeAscii, type TextWriter } from '../text-writer';
 import { hex } from '../format';
 import { dissectData } from './link';
 import { CHECKSUM_STATUS } from './ip';
@@ -936,9 +936,9 @@ function writeOptionInfo(w: TextWriter, b: Uint8Array, off: number, end: number,
         w.uint((u32(b, e + 4) - rev.base) >>> 0);
       }
     } else if (kind === 8 && len === 10) {
-      w.text(' TSval=');
+      w.ascii(TSVAL_EQ);
       w.uint(u32(b, o + 2));
-      w.text(' TSecr=');
+      w.ascii(TSECR_EQ);
       w.uint(u32(b, o + 6));
     }
     o += len;
@@ -1036,21 +1036,32 @@ function writeTcpInfo(w: TextWriter, b: Uint8Array, off: number, hl: number, spo
   w.uint(sport);
   w.arrow();
   w.uint(dport);
-  w.text(' [');
-  w.text(flagText(flags));
-  w.text('] Seq=');
+  w.ascii(flagBytes(flags));
   w.uint(relSeq);
   if (flags & ACK) {
-    w.text(' Ack=');
+    w.ascii(ACK_EQ);
     w.uint(relAck);
   }
-  w.text(' Win=');
+  w.ascii(WIN_EQ);
   w.uint(scaled);
-  w.text(' Len=');
+  w.ascii(LEN_EQ);
   w.uint(seglen);
   if (flags & URG) {
     w.text(' Urg=');
     w.uint(u16(b, off + 18));
   }
   if (hl > 20) writeOptionInfo(w, b, off + 20, off + hl, rev);
+}
+
+const ACK_EQ = encodeAscii(' Ack=');
+const WIN_EQ = encodeAscii(' Win=');
+const LEN_EQ = encodeAscii(' Len=');
+const TSVAL_EQ = encodeAscii(' TSval=');
+const TSECR_EQ = encodeAscii(' TSecr=');
+
+/** ` [SYN, ACK] Seq=` per flag combination, encoded once. */
+const FLAG_BYTES: Uint8Array[] = [];
+function flagBytes(flags: number): Uint8Array {
+  const key = flags & 0x1ff;
+  return (FLAG_BYTES[key] ??= encodeAscii(` [${flagNames(key)}] Seq=`));
 }
