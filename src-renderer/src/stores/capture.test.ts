@@ -175,6 +175,28 @@ describe('capture store', () => {
     expect(s.bytesSource).toBe(-1);
   });
 
+  it('reads a key log for a capture opened without secrets: filter, sort and selection are applied again', async () => {
+    const s = useCaptureStore();
+    await s.open(fixture('https-tls13.pcapng'), 'https-tls13.pcapng');
+    expect(s.info?.tlsSecrets).toBe(0);
+    expect(await s.applyFilter('tcp')).toBe(true);
+    await s.setSort({ column: 'length', descending: true });
+    await s.selectFrame(10);
+    expect(s.details?.sources).toEqual([]);
+    // A log with nothing usable is refused with its first problem's line; the capture stays as it was.
+    await expect(s.loadKeyLog('# keys\nCLIENT_RANDOM 1234 abcd\n', 'bad.keys')).rejects.toThrow(/^bad\.keys:2: CLIENT_RANDOM: /);
+    expect(s.info?.tlsSecrets).toBe(0);
+    const keyLog = readFileSync(path.join(FIXTURES, 'https-tls13.keys'), 'utf8');
+    expect(await s.loadKeyLog(keyLog, 'https-tls13.keys')).toEqual({ tlsSecrets: 1, added: 5 });
+    expect(s.info?.tlsSecrets).toBe(1);
+    expect(s.appliedFilter).toBe('tcp');
+    expect(s.sortKey).toEqual({ column: 'length', descending: true });
+    expect(s.selectedFrame).toBe(10);
+    expect(s.details?.sources.map((x) => x.label)).toEqual([expect.stringMatching(/^Decrypted TLS/)]);
+    expect(await s.applyFilter('http')).toBe(true);
+    expect(s.viewCount).toBe(2);
+  });
+
   it('sorts by a column in three clicks and keeps the selected frame', async () => {
     const s = useCaptureStore();
     await s.open(fixture('http-keepalive-3req.pcapng'));

@@ -418,6 +418,29 @@ export const useCaptureStore = defineStore('capture', () => {
     return r;
   }
 
+  /**
+   * Reads a TLS key log (SSLKEYLOGFILE) for the open capture: it is dissected again with the
+   * secrets, the filter and sort in effect are applied again and the selected frame reloaded.
+   * Rejects with the key log's first problem (name:line: message) when nothing in it is usable.
+   */
+  async function loadKeyLog(text: string, name: string): Promise<{ tlsSecrets: number; added: number }> {
+    if (status.value !== 'ready') throw new Error('no capture is open');
+    const r = await worker().request({ type: 'keys', text, name });
+    if (info.value) info.value = { ...info.value, tlsSecrets: r.tlsSecrets };
+    passed.value = 0;
+    viewCount.value = info.value?.count ?? 0;
+    resetView();
+    const filter = appliedFilter.value;
+    const sort = sortShown;
+    appliedFilter.value = '';
+    sortShown = null;
+    sortKey.value = null;
+    if (filter) await applyFilter(filter);
+    if (sort) await setSort(sort);
+    if (selectedFrame.value >= 0) await selectFrame(selectedFrame.value);
+    return r;
+  }
+
   async function exportBytes(): Promise<Uint8Array> {
     const { bytes } = await worker().request({ type: 'export' });
     return bytes;
@@ -465,5 +488,6 @@ export const useCaptureStore = defineStore('capture', () => {
     followStream,
     flowGraph,
     exportBytes,
+    loadKeyLog,
   };
 });

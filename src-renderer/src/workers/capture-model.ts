@@ -5,7 +5,7 @@
 // pass has not reached yet are dissected on their own, provisionally, so the first screen shows
 // at once. Details are dissected on demand for the selected frame only.
 import { indexCapture, PcapngWriter, type CaptureIndex } from '../../../src-shared/capture';
-import { addDecryptionSecrets, createPacket, createSession, lookupField, tlsKeyLog, type DissectSession, type Packet, type ProtoNode } from '../../../src-shared/net/dissect';
+import { addDecryptionSecrets, addKeyLog, createPacket, createSession, lookupField, tlsKeyLog, type DissectSession, type Packet, type ProtoNode } from '../../../src-shared/net/dissect';
 import { compileFilter, type CompiledFilter, type FilterError } from '../../../src-shared/net/filter';
 import { colorOf, compileColorRules, type CompiledColorRules } from './color-rules';
 import { canRunFast, FAST_SOURCE_FIELDS, FastFields } from './fast-fields';
@@ -132,6 +132,17 @@ export class CaptureModel {
     const session = createSession(this.keyLog ? { keyLog: this.keyLog } : {});
     addDecryptionSecrets(session, this.index.secrets);
     return session;
+  }
+
+  /**
+   * Reads a key log against this capture's secrets: how many secrets it holds, and the first
+   * problem with its line when none could be used.
+   */
+  static checkKeyLog(text: string, name: string): { secrets: number; error: string | null } {
+    const session = createSession();
+    const secrets = addKeyLog(session, text, name);
+    const first = tlsKeyLog(session).errors[0];
+    return { secrets, error: secrets === 0 ? (first ? `${first.source}:${first.line}: ${first.message}` : `${name}: no TLS secrets in it`) : null };
   }
 
   /** TLS connections this capture has secrets for (from the key log and the file's DSBs). */

@@ -28,6 +28,7 @@ export type WorkerRequest =
   | { type: 'follow'; frame: number }
   | { type: 'flow'; of: number | null }
   | { type: 'export' }
+  | { type: 'keys'; text: string; name: string }
   | { type: 'close' };
 
 export interface RowsReply {
@@ -51,6 +52,7 @@ export interface ReplyTypes {
   follow: FollowReply;
   flow: FlowGraph;
   export: { bytes: Uint8Array };
+  keys: { tlsSecrets: number; added: number };
   close: { closed: true };
 }
 

@@ -94,6 +94,19 @@ export class WorkerHost {
         case 'filter':
           this.startForeground(req.id, 'filter', model.filter(req.text), (r) => r);
           return;
+        case 'keys': {
+          // A key log read after opening: the capture is dissected again with it (the first pass,
+          // filters and details all depend on what decrypts). A log with nothing usable changes nothing.
+          const checked = CaptureModel.checkKeyLog(req.text, req.name);
+          if (checked.error) throw new Error(checked.error);
+          for (const f of this.foreground.splice(0)) this.drop(f, 'superseded');
+          const next = new CaptureModel(model.bytes, model.index, model.keyLog ? `${model.keyLog}\n${req.text}` : req.text);
+          this.model = next;
+          this.lastPass = -1;
+          this.kick();
+          this.reply(req.id, { tlsSecrets: next.secretCount(), added: checked.secrets });
+          return;
+        }
         case 'sort':
           this.startForeground(req.id, 'sort', model.sort(req.key), () => ({ viewCount: model.viewCount }));
           return;
