@@ -4,3 +4,4 @@ export { createHash, sha256, sha384, sha512, hashLength, type Hash, type HashNam
 export { hmac, hkdfExtract, hkdfExpand, hkdfExpandLabel } from './hmac';
 export { Aes } from './aes';
 export { AesGcm, GCM_TAG_LENGTH } from './gcm';
+export { ChaCha20Poly1305, Poly1305, chacha20Block } from './chacha20poly1305';

@@ -58,6 +58,10 @@ describe('dissect decrypts TLS like tshark', () => {
   it('TLS 1.3 reference capture with -o tls.keylog_file', () => same('https-tls13.pcapng', ['-o', 'tls.keylog_file:https-tls13.keys'], TLS_FIXTURES), 60_000);
   it('TLS 1.3 reference capture with its Decryption Secrets Block', () => same('https-tls13-dsb.pcapng', [], TLS_FIXTURES), 60_000);
   it('TLS 1.2 reference capture with -o tls.keylog_file', () => same('https-tls12.pcapng', ['-o', 'tls.keylog_file:https-tls12.keys'], TLS_FIXTURES), 60_000);
+  it('ChaCha20-Poly1305 (openssl, TLS 1.3 and 1.2), responses spanning records', async () => {
+    await same('tls13-chacha-dsb.pcapng', [], TLS_FIXTURES);
+    await same('tls12-chacha.pcapng', ['-o', 'tls.keylog_file:tls12-chacha.keys'], TLS_FIXTURES);
+  }, 60_000);
 
   it('the engine URL journey (TLS 1.3 through NAT and a CDN edge), exported with its secrets', async () => {
     const { sim } = runScenario(loadSample('url-journey.lab.json'), 'boot and browse example.com');

@@ -70,8 +70,12 @@ const HEADER_FIELDS: Record<string, string> = {
   authorization: 'http.authorization',
 };
 
-/** Set by TLS while it hands decrypted application data to HTTP (full URIs then start with https). */
-export const httpContext = { scheme: 'http' };
+/**
+ * Set by TLS while it hands decrypted application data to HTTP: full URIs start with https, and a
+ * response with neither Content-Length nor chunking waits for more records (tshark reassembles it
+ * until the end of the stream, which never comes for TLS).
+ */
+export const httpContext = { scheme: 'http', insideTls: false };
 
 const METHODS = ['GET', 'POST', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'CONNECT', 'TRACE'];
 
@@ -229,6 +233,10 @@ function dissectHttp(p: Packet, s: DissectSession, b: Uint8Array, off: number, e
       }
       bodyLen = contentLength;
     } else if (isResponse) {
+      if (httpContext.insideTls) {
+        p.desegmentLen = Infinity;
+        return 0;
+      }
       bodyLen = end - bodyStart; // until the connection closes
     }
   }

@@ -3,21 +3,35 @@
 // number, TLSInnerPlaintext with its content type and zero padding), and TLS 1.2 AES-GCM suites
 // from the master secret (RFC 5246 PRF key block, RFC 5288 explicit nonces). Pure TypeScript
 // (src-shared/crypto), synchronous, never throws on record bytes.
-import { AesGcm, hkdfExpandLabel, hmac, type HashName } from '../../../crypto';
+import { AesGcm, ChaCha20Poly1305, hkdfExpandLabel, hmac, type HashName } from '../../../crypto';
 
 interface SuiteInfo {
   hash: HashName;
   keyLen: number;
+  chacha?: boolean;
+}
+
+/** The two AEADs behind TLS suites, opened the same way. */
+interface Aead {
+  open(nonce: Uint8Array, aad: Uint8Array, data: Uint8Array, off: number, end: number): Uint8Array | null;
+}
+
+function aead(info: SuiteInfo, key: Uint8Array): Aead {
+  return info.chacha ? new ChaCha20Poly1305(key) : new AesGcm(key);
 }
 
 /** TLS 1.3 AEAD suites PacketLab can open. */
 const TLS13_SUITES: Record<number, SuiteInfo> = {
   0x1301: { hash: 'sha256', keyLen: 16 }, // TLS_AES_128_GCM_SHA256
   0x1302: { hash: 'sha384', keyLen: 32 }, // TLS_AES_256_GCM_SHA384
+  0x1303: { hash: 'sha256', keyLen: 32, chacha: true }, // TLS_CHACHA20_POLY1305_SHA256
 };
 
-/** TLS 1.2 AES-GCM suites (RFC 5288, RFC 5289). */
+/** TLS 1.2 AEAD suites: AES-GCM (RFC 5288, RFC 5289) and ChaCha20-Poly1305 (RFC 7905). */
 const TLS12_GCM_SUITES: Record<number, SuiteInfo> = {
+  0xcca8: { hash: 'sha256', keyLen: 32, chacha: true },
+  0xcca9: { hash: 'sha256', keyLen: 32, chacha: true },
+  0xccaa: { hash: 'sha256', keyLen: 32, chacha: true },
   0x009c: { hash: 'sha256', keyLen: 16 },
   0x009d: { hash: 'sha384', keyLen: 32 },
   0x009e: { hash: 'sha256', keyLen: 16 },
@@ -52,7 +66,7 @@ const EMPTY = new Uint8Array(0);
 
 /** One direction of a TLS 1.3 connection under one traffic secret. */
 export class Tls13Decoder implements RecordDecoder {
-  private readonly gcm: AesGcm;
+  private readonly gcm: Aead;
   private readonly iv: Uint8Array;
   private readonly nonce = new Uint8Array(12);
   /** Sequence number of the next record. */
@@ -61,7 +75,7 @@ export class Tls13Decoder implements RecordDecoder {
   constructor(suite: number, secret: Uint8Array) {
     const info = TLS13_SUITES[suite];
     if (!info) throw new RangeError(`cipher suite 0x${suite.toString(16).padStart(4, '0')} is not supported`);
-    this.gcm = new AesGcm(hkdfExpandLabel(info.hash, secret, 'key', EMPTY, info.keyLen));
+    this.gcm = aead(info, hkdfExpandLabel(info.hash, secret, 'key', EMPTY, info.keyLen));
     this.iv = hkdfExpandLabel(info.hash, secret, 'iv', EMPTY, 12);
   }
 
@@ -100,17 +114,23 @@ export function tls12Prf(hash: HashName, secret: Uint8Array, label: string, seed
   return out;
 }
 
-/** One direction of a TLS 1.2 AES-GCM connection (after its ChangeCipherSpec). */
+/**
+ * One direction of a TLS 1.2 AEAD connection (after its ChangeCipherSpec). AES-GCM records carry
+ * an 8-byte explicit nonce after a 4-byte salt; ChaCha20-Poly1305 XORs the sequence number into a
+ * 12-byte IV (RFC 7905).
+ */
 export class Tls12GcmDecoder implements RecordDecoder {
-  private readonly gcm: AesGcm;
+  private readonly gcm: Aead;
   private readonly salt: Uint8Array;
+  private readonly chacha: boolean;
   private readonly nonce = new Uint8Array(12);
   private readonly aad = new Uint8Array(13);
   seq = 0;
 
-  constructor(key: Uint8Array, salt: Uint8Array) {
-    this.gcm = new AesGcm(key);
+  constructor(info: SuiteInfo, key: Uint8Array, salt: Uint8Array) {
+    this.gcm = aead(info, key);
     this.salt = salt;
+    this.chacha = info.chacha === true;
   }
 
   /** Both directions' decoders from the master secret (CLIENT_RANDOM line of the key log). */
@@ -121,30 +141,37 @@ export class Tls12GcmDecoder implements RecordDecoder {
     seed.set(serverRandom, 0);
     seed.set(clientRandom, 32);
     const k = info.keyLen;
-    const block = tls12Prf(info.hash, master, 'key expansion', seed, 2 * k + 8);
+    const iv = info.chacha ? 12 : 4;
+    const block = tls12Prf(info.hash, master, 'key expansion', seed, 2 * k + 2 * iv);
     return {
-      client: new Tls12GcmDecoder(block.subarray(0, k), block.subarray(2 * k, 2 * k + 4)),
-      server: new Tls12GcmDecoder(block.subarray(k, 2 * k), block.subarray(2 * k + 4, 2 * k + 8)),
+      client: new Tls12GcmDecoder(info, block.subarray(0, k), block.subarray(2 * k, 2 * k + iv)),
+      server: new Tls12GcmDecoder(info, block.subarray(k, 2 * k), block.subarray(2 * k + iv, 2 * k + 2 * iv)),
     };
   }
 
   open(b: Uint8Array, off: number, len: number): OpenedRecord | null {
-    if (off + 5 + len > b.length || len < 24) return null;
-    this.nonce.set(this.salt, 0);
-    this.nonce.set(b.subarray(off + 5, off + 13), 4);
+    const explicit = this.chacha ? 0 : 8;
+    if (off + 5 + len > b.length || len < explicit + 16) return null;
     const a = this.aad;
     let s = this.seq;
     for (let i = 7; i >= 0; i--) {
       a[i] = s % 256;
       s = Math.floor(s / 256);
     }
+    if (this.chacha) {
+      this.nonce.set(this.salt, 0);
+      for (let i = 0; i < 8; i++) this.nonce[4 + i] ^= a[i];
+    } else {
+      this.nonce.set(this.salt, 0);
+      this.nonce.set(b.subarray(off + 5, off + 13), 4);
+    }
     a[8] = b[off];
     a[9] = b[off + 1];
     a[10] = b[off + 2];
-    const plainLen = len - 24;
+    const plainLen = len - explicit - 16;
     a[11] = plainLen >> 8;
     a[12] = plainLen & 0xff;
-    const data = this.gcm.open(this.nonce, a, b, off + 13, off + 5 + len);
+    const data = this.gcm.open(this.nonce, a, b, off + 5 + explicit, off + 5 + len);
     if (!data) return null;
     this.seq++;
     return { type: b[off], data };

@@ -81,6 +81,10 @@ describe('TLS decryption vs tshark 4.0', () => {
   it('TLS 1.2 (ECDHE-ECDSA-AES256-GCM-SHA384) with the Decryption Secrets Block', () => compare('https-tls12-dsb.pcapng', undefined));
   it('TLS 1.2 with -o tls.keylog_file', () => compare('https-tls12.pcapng', 'https-tls12.keys'));
   it('without secrets nothing is decrypted, as in tshark', () => compare('https-tls13.pcapng', undefined));
+  // openssl s_server -www: no ALPN (HTTP found by heuristics), a response without Content-Length
+  // over several records (tshark keeps reassembling it: "[TLS segment of a reassembled PDU]").
+  it('TLS 1.3 TLS_CHACHA20_POLY1305_SHA256 (openssl) with -o tls.keylog_file', () => compare('tls13-chacha.pcapng', 'tls13-chacha.keys'));
+  it('TLS 1.2 ECDHE-RSA-CHACHA20-POLY1305 (openssl) with its Decryption Secrets Block', () => compare('tls12-chacha-dsb.pcapng', undefined));
 
   it('decrypts: HTTP appears only with the secrets', () => {
     const withKeys = ours('https-tls13.pcapng', readFileSync(path.join(DIR, 'https-tls13.keys'), 'utf8'), ['http.request.method']);
@@ -104,7 +108,7 @@ describe('TLS decryption vs tshark 4.0', () => {
   });
 
   it('decrypted and reassembled handshake bytes are extra data sources, as tshark -x prints them ("Decrypted TLS (N bytes)"), and tree items point inside them', () => {
-    for (const file of ['https-tls13-dsb.pcapng', 'https-tls12-dsb.pcapng', '../fixtures/tls12-small-records.pcapng']) {
+    for (const file of ['https-tls13-dsb.pcapng', 'https-tls12-dsb.pcapng', 'tls13-chacha-dsb.pcapng', '../fixtures/tls12-small-records.pcapng']) {
       // tshark -x: after each frame's own hex dump come its other data sources, each "Label (N bytes):" + hex lines.
       const expected = new Map<number, string[]>();
       let frame = 0;

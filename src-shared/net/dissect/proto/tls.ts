@@ -582,7 +582,8 @@ function dissectTls(p: Packet, s: DissectSession, b: Uint8Array, off: number, en
       names.push('Application Data');
       if (opened && opened.data.length > 0) {
         if (c.http === null) c.http = c.alpn === 'http/1.1' || looksLikeHttp(opened.data, 0, opened.data.length);
-        if (c.http) p.gen('tls.app_data_proto', 'Hypertext Transfer Protocol', '[Application Data Protocol: Hypertext Transfer Protocol]', d, len);
+        // tshark names the protocol when ALPN chose it (not when its heuristics found HTTP)
+        if (c.http && c.alpn === 'http/1.1') p.gen('tls.app_data_proto', 'Hypertext Transfer Protocol', '[Application Data Protocol: Hypertext Transfer Protocol]', d, len);
         (apps ??= []).push({ dir, data: opened.data, source });
       }
     }
@@ -604,12 +605,24 @@ function dissectTls(p: Packet, s: DissectSession, b: Uint8Array, off: number, en
       p.setInfo(names.join(', '));
     }
   }
-  if (apps && c.http && p.needProto('http')) for (const a of apps) dissectAppData(p, s, a);
+  if (apps && c.http && p.needProto('http')) {
+    let completed = false;
+    let waiting = false;
+    for (const a of apps) {
+      const r = dissectAppData(p, s, a);
+      completed ||= r.completed;
+      waiting = r.waiting;
+    }
+    if (waiting && !completed && p.columns && !s.net.inError) p.setInfo('[TLS segment of a reassembled PDU]');
+  }
   return o - off;
 }
 
-/** Hands decrypted application data to HTTP, keeping what an unfinished message still needs. */
-function dissectAppData(p: Packet, s: DissectSession, a: AppData): void {
+/**
+ * Hands decrypted application data to HTTP, keeping what an unfinished message still needs.
+ * Reports whether a message was completed and whether bytes are left waiting for later records.
+ */
+function dissectAppData(p: Packet, s: DissectSession, a: AppData): { completed: boolean; waiting: boolean } {
   const dir = a.dir;
   let data = a.data;
   let source = a.source;
@@ -625,8 +638,11 @@ function dissectAppData(p: Packet, s: DissectSession, a: AppData): void {
   const prev = p.enterSource(source);
   const scheme = httpContext.scheme;
   httpContext.scheme = 'https';
+  httpContext.insideTls = true;
   p.buf = data;
   let o = 0;
+  let completed = false;
+  let waiting = false;
   for (let rounds = 0; o < data.length && rounds < 100; rounds++) {
     const protocol = p.protocol;
     const info = p.info;
@@ -644,17 +660,22 @@ function dissectAppData(p: Packet, s: DissectSession, a: AppData): void {
     if (p.desegmentLen > 0) {
       // Wait for the next records of this direction (bounded like TCP reassembly).
       if (data.length - o - used < 1 << 22) dir.app = data.slice(o + used);
+      waiting = dir.app !== null;
+      completed ||= used > 0;
       p.desegmentLen = 0;
       p.protocol = protocol;
       p.info = info;
       break;
     }
     if (used === 0) break;
+    completed = true;
     o += used;
   }
   httpContext.scheme = scheme;
+  httpContext.insideTls = false;
   p.buf = outer;
   p.enterSource(prev);
+  return { completed, waiting };
 }
 
 export const tlsStream: StreamProtocol = {

@@ -14,7 +14,7 @@ import { fieldColumns, fieldsRow } from '../summary';
 import { dissectCertificate } from './x509';
 
 const DISSECT = fileURLToPath(new URL('..', import.meta.url));
-const FILES = ['fixtures-tls/https-tls13-dsb.pcapng', 'fixtures-tls/https-tls12.pcapng', 'fixtures/tls12-small-records.pcapng'];
+const FILES = ['fixtures-tls/https-tls13-dsb.pcapng', 'fixtures-tls/https-tls12.pcapng', 'fixtures/tls12-small-records.pcapng', 'fixtures-tls/tls13-chacha-dsb.pcapng'];
 const FIELDS = `frame.protocols x509af.version x509af.serialNumber x509af.algorithm.id x509if.oid x509sat.uTF8String x509sat.printableString
 x509sat.DirectoryString x509sat.CountryName x509af.utcTime x509af.subjectPublicKey x509af.extension.id x509af.critical x509ce.SubjectKeyIdentifier
 x509ce.keyIdentifier x509ce.cA x509ce.dNSName x509ce.GeneralNames x509ce.GeneralName pkcs1.namedCurve pkcs1.ECParameters x509af.encrypted
