@@ -18,6 +18,7 @@ import { startPing } from './apps/ping';
 import { startTraceroute } from './apps/traceroute';
 import { startUdpEchoClient, startUdpEchoServer } from './apps/udp-echo';
 import { startDig, startGetaddrinfo } from './apps/dig';
+import { startNslookup } from './apps/nslookup';
 import { DeviceServices } from './journey/device-services';
 import { journeyStep, type JourneyStep } from './journey/steps';
 import type { TcpStack } from './stack/tcp-stack';
@@ -112,6 +113,11 @@ export class Simulation {
           case 'lookup':
             this.lookup(action);
             break;
+          case 'nslookup': {
+            const server = action.server !== undefined ? parseIpv4(action.server) : undefined;
+            startNslookup(this.ipDevice(action.from), this.services.get(action.from), { name: action.name, qtype: action.qtype, server: server?.ok ? server.value : undefined });
+            break;
+          }
           case 'dhcp': {
             const n = this.services.get(action.from)?.dhcp(action.action, action.interface) ?? 0;
             if (n === 0) this.net.print(action.from, `dhclient: ${action.from} has no DHCP interface${action.interface ? ` named ${action.interface}` : ''}`);

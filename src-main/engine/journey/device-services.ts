@@ -16,6 +16,7 @@ import { DHCP_CLIENT_PORT, DHCP_SERVER_PORT } from '../services/dhcp/common';
 import { DnsAuthoritativeServer, DNS_PORT } from '../services/dns/authoritative';
 import { DnsResolver, type ResolverEvent } from '../services/dns/resolver';
 import { StubResolver, type StubEvent } from '../services/dns/stub';
+import { DnsTcpClient, serveDnsOverTcp } from '../services/dns/tcp-transport';
 import type { IpDevice, UdpDatagram } from '../stack/ip-device';
 import { TcpStack } from '../stack/tcp-stack';
 import { inbound, ServiceRunner } from './service-runner';
@@ -73,7 +74,11 @@ export class DeviceServices {
 
     // Authoritative DNS from the zone table.
     const zones = [...(tables.zone ? [tables.zone] : []), ...tables.zones];
-    if (zones.length) this.authoritative = new DnsAuthoritativeServer({ name, zones });
+    if (zones.length) {
+      this.authoritative = new DnsAuthoritativeServer({ name, zones });
+      // Answers too large for UDP are truncated; resolvers then ask again over TCP port 53.
+      serveDnsOverTcp(this.tcp, this.authoritative);
+    }
 
     // Resolver: recursive (ISP) or forwarding (home router).
     if (record.dns) {
@@ -89,11 +94,13 @@ export class DeviceServices {
         deriveRng(seed, `dns:resolver:${name}`),
       );
       this.resolver = resolver;
+      const dnsTcp = new DnsTcpClient(this.tcp, (token, reply, failure) => this.resolverRunner!.apply(resolver.tcpAnswer(net.now, token, reply, failure)));
       this.resolverRunner = new ServiceRunner<ResolverEvent>(device, {
         label: 'DNS resolver',
         poll: (now) => resolver.poll(now),
         ports: () => resolver.ports(),
         receive: (now, d) => resolver.receive(now, d),
+        tcp: (q) => dnsTcp.run(q),
         onEvents: (events) => {
           for (const e of events) {
             const l = this.resolverListeners.get(e.tag);
