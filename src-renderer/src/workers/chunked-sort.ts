@@ -208,22 +208,17 @@ export function* sortFramesByText(frames: Uint32Array, col: TextColumn, descendi
     } else {
       // Median of three keys as the pivot.
       const p = median3(key(a[lo], d), key(a[(lo + hi) >> 1], d), key(a[hi - 1], d));
-      let lt = lo;
-      let gt = hi - 1;
-      let i = lo;
-      let budget = TEXT_STEP;
-      while (i <= gt) {
-        const c = (key(a[i], d) - p) * sign;
-        if (c < 0) swap(a, lt++, i++);
-        else if (c > 0) swap(a, i, gt--);
-        else i++;
-        // A partition of a large range is itself split across steps.
-        if (--budget === 0) {
-          budget = TEXT_STEP;
+      // A partition of a large range is itself split across steps.
+      const st: PartitionState = { i: lo, lt: lo, gt: hi - 1 };
+      while (st.i <= st.gt) {
+        const done = d < W ? partitionWords(a, words, W, d, p, sign, st, TEXT_STEP) : partitionKeys(a, key, d, p, sign, st, TEXT_STEP);
+        work += done;
+        if (work >= TEXT_STEP && st.i <= st.gt) {
+          work = 0;
           yield { done: settled, total: n };
         }
       }
-      work += TEXT_STEP - budget;
+      const { lt, gt } = st;
       // [lo,lt) before the pivot, [lt,gt] equal at d, (gt,hi) after.
       if (hi > gt + 1) stack.push(gt + 1, hi, d);
       if (p === -1) {
@@ -239,6 +234,58 @@ export function* sortFramesByText(frames: Uint32Array, col: TextColumn, descendi
     }
   }
   return a;
+}
+
+interface PartitionState {
+  i: number;
+  lt: number;
+  gt: number;
+}
+
+/**
+ * Three-way partition around pivot key `p` at depth `d` < W, reading the packed words directly
+ * (the hot loop of the sort: no call per element). Moves up to `budget` elements; returns how many.
+ */
+function partitionWords(a: Uint32Array, words: Uint32Array, W: number, d: number, p: number, sign: number, st: PartitionState, budget: number): number {
+  let { i, lt, gt } = st;
+  let left = budget;
+  while (i <= gt && left-- > 0) {
+    const v = a[i];
+    const w = words[v * W + d];
+    const c = ((w === 0 ? -1 : w) - p) * sign;
+    if (c < 0) {
+      a[i] = a[lt];
+      a[lt] = v;
+      lt++;
+      i++;
+    } else if (c > 0) {
+      a[i] = a[gt];
+      a[gt] = v;
+      gt--;
+    } else i++;
+  }
+  const done = i - st.i + (st.gt - gt);
+  st.i = i;
+  st.lt = lt;
+  st.gt = gt;
+  return done;
+}
+
+/** The same partition through `key` (depths past the packed words). */
+function partitionKeys(a: Uint32Array, key: (i: number, d: number) => number, d: number, p: number, sign: number, st: PartitionState, budget: number): number {
+  let { i, lt, gt } = st;
+  let left = budget;
+  while (i <= gt && left-- > 0) {
+    const c = (key(a[i], d) - p) * sign;
+    if (c < 0) swap(a, lt++, i++);
+    else if (c > 0) swap(a, i, gt--);
+    else i++;
+  }
+  const done = i - st.i + (st.gt - gt);
+  st.i = i;
+  st.lt = lt;
+  st.gt = gt;
+  return done;
 }
 
 function swap(a: Uint32Array, i: number, j: number): void {
