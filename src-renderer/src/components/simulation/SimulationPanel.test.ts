@@ -59,6 +59,14 @@ describe('SimulationPanel device state', () => {
     expect(section('OS (stub resolver) DNS cache')!.textContent).toContain('negative');
   });
 
+  it('leaves the services section out for a device without any (a switch)', async () => {
+    const sim = useSimulationStore();
+    sim.deviceState = { ...BEFORE, device: 'sw', services: { dhcpLeases: [], dhcpClients: [], dnsCaches: [], httpCaches: [], hsts: [] } };
+    await nextTick();
+    expect(section('Services')).toBeNull();
+    expect(section('Routing table')).not.toBeNull();
+  });
+
   it('does not compare the services of two different devices', async () => {
     const sim = useSimulationStore();
     sim.deviceState = { ...BEFORE, device: 'other' };
