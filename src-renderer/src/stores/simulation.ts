@@ -98,6 +98,7 @@ export type QuickAction =
   | { type: 'ping'; from: string; to: string; count?: number }
   | { type: 'traceroute'; from: string; to: string }
   | { type: 'lookup'; from: string; name: string }
+  | { type: 'nslookup'; from: string; name: string }
   | { type: 'dhcp'; from: string; action: 'renew' }
   | { type: 'flush'; from: string; cache: 'all' }
   | { type: 'browse'; from: string; url: string };
