@@ -216,3 +216,21 @@ describe('Vary: the secondary cache key (RFC 9111 §4.1, RFC 9110 §12.5.5)', ()
   });
 });
 });
+
+describe('HttpCache.entries (the read-only listing)', () => {
+  it('lists each stored response with its body size, times, validators and freshness, and is a copy', () => {
+    const cache = new HttpCache('private');
+    const body = new Uint8Array(1234);
+    const withValidators: CacheResponse = { ...ok(h(['Cache-Control', 'max-age=60'], ['ETag', '"v1"'], ['Last-Modified', 'Sat, 05 Nov 1994 08:49:37 GMT'])), body };
+    cache.put(get('https://www.example.com/'), withValidators, at(0), at(1));
+    cache.put(get('https://www.example.com/a.css'), ok(h(['Cache-Control', 'max-age=10'])), at(2), at(3));
+    const listed = cache.entries(at(20));
+    expect(listed).toEqual([
+      expect.objectContaining({ url: 'https://www.example.com/', status: 200, bodyBytes: 1234, requestTime: at(0), responseTime: at(1), etag: '"v1"', lastModified: 'Sat, 05 Nov 1994 08:49:37 GMT', age: 20, lifetime: 60, fresh: true }),
+      expect.objectContaining({ url: 'https://www.example.com/a.css', status: 200, bodyBytes: 0, requestTime: at(2), responseTime: at(3), etag: undefined, lastModified: undefined, age: 20, lifetime: 10, fresh: false }),
+    ]);
+    (listed as { url: string }[])[0].url = 'changed';
+    expect(cache.entries(at(20))[0].url).toBe('https://www.example.com/');
+    expect(cache.lookup(get('https://www.example.com/'), at(20)).action).toBe('hit');
+  });
+});

@@ -226,6 +226,25 @@ export interface StoredResponse {
   varyValues: Record<string, string | undefined>;
 }
 
+/** A stored response as `HttpCache.entries` lists it (a copy: changing it changes nothing in the cache). */
+export interface StoredResponseView {
+  url: string;
+  status: number;
+  /** Size of the stored body (0 for none). */
+  bodyBytes: number;
+  /** µs, as `StoredResponse`. */
+  requestTime: number;
+  responseTime: number;
+  /** Validators as the response carried them (ETag, Last-Modified), undefined when absent. */
+  etag: string | undefined;
+  lastModified: string | undefined;
+  /** Whole seconds (current_age) and freshness lifetime in seconds, at the `now` asked about. */
+  age: number;
+  lifetime: number;
+  fresh: boolean;
+  describe: string;
+}
+
 export interface Age {
   /** Whole seconds, as the Age header carries. */
   seconds: number;
@@ -422,15 +441,19 @@ export class HttpCache {
     this.store.clear();
   }
 
-  /** Snapshot for the UI: every stored response with its age and freshness now. */
-  entries(now: number): { url: string; status: number; age: number; lifetime: number; fresh: boolean; describe: string }[] {
-    const out = [];
+  /** Snapshot for the UI: every stored response with its size, validators, age and freshness now. */
+  entries(now: number): readonly StoredResponseView[] {
+    const out: StoredResponseView[] = [];
     for (const [url, list] of this.store) {
       for (const s of list) {
         const f = freshnessLifetime(s.response, this.kind, this.options, s.responseTime);
         const a = currentAge(s, now);
         const fresh = a.seconds < f.lifetime;
-        out.push({ url, status: s.response.status, age: a.seconds, lifetime: f.lifetime, fresh, describe: `${fresh ? 'fresh' : 'stale'}: ${a.describe} ${fresh ? '<' : '≥'} ${f.describe}` });
+        out.push({
+          url, status: s.response.status, bodyBytes: s.response.body?.length ?? 0, requestTime: s.requestTime, responseTime: s.responseTime,
+          etag: fieldValue(s.response.headers, 'etag'), lastModified: fieldValue(s.response.headers, 'last-modified'),
+          age: a.seconds, lifetime: f.lifetime, fresh, describe: `${fresh ? 'fresh' : 'stale'}: ${a.describe} ${fresh ? '<' : '≥'} ${f.describe}`,
+        });
       }
     }
     return out;

@@ -3,7 +3,7 @@
 // what was left of every TTL and timer at `now`. Reads only: taking a snapshot never changes what
 // the simulation does next.
 import type { ServicesState } from '../../../src-shared/ipc/contract';
-import { fieldValue, type HttpCache, type StoredResponse } from '../../../src-shared/web';
+import type { HttpCache } from '../../../src-shared/web';
 import type { Browser } from '../apps/browser/browser';
 import type { DeviceServices } from '../journey/device-services';
 import type { CacheEntrySnapshot } from '../services/dns/cache';
@@ -67,23 +67,9 @@ function dnsEntry(e: CacheEntrySnapshot): DnsTier['entries'][number] {
   return { name: e.name, type: e.type, data, ttlLeftS: e.ttl, negative: e.kind !== 'positive' };
 }
 
-/**
- * Stored responses of an HTTP cache. HttpCache (src-shared/web) lists url, status, age and
- * lifetime but not the validators or sizes, so its store is read directly.
- * TODO(src-shared/web owner): a public read-only `stored()` would replace this.
- */
+/** Stored responses of an HTTP cache, through its read-only listing. */
 function httpEntries(cache: HttpCache, now: Micros): HttpTier['entries'] {
-  const store = (cache as unknown as { store?: unknown }).store;
-  if (!(store instanceof Map)) return [];
-  // entries() walks the store in the same order and applies the cache's own freshness options.
-  const listed = cache.entries(epochMicros(now));
-  const stored = [...(store as Map<string, StoredResponse[]>).values()].flat();
-  if (stored.length !== listed.length) return [];
-  return listed.map((e, i) => {
-    const s = stored[i];
-    return {
-      url: e.url, status: e.status, bytes: s.response.body?.length ?? 0, ageS: e.age, freshForS: e.lifetime - e.age,
-      etag: fieldValue(s.response.headers, 'etag') ?? null, lastModified: fieldValue(s.response.headers, 'last-modified') ?? null,
-    };
-  });
+  return cache.entries(epochMicros(now)).map((e) => ({
+    url: e.url, status: e.status, bytes: e.bodyBytes, ageS: e.age, freshForS: e.lifetime - e.age, etag: e.etag ?? null, lastModified: e.lastModified ?? null,
+  }));
 }
