@@ -244,13 +244,12 @@ export async function runDissect(args: string[], io: DissectIO): Promise<number>
   const fastFields = !o.json && !filter && o.fields.length ? FastFields.for(o.fields) : null;
   const fastFrame: FilterFrame = { values: (name) => (fast!.has(name) ? PRESENT : NONE) };
   const decoder = new CaptureDecoder({ packetOptions: false });
-  const digits = new Map<number, number>();
+  const digits: number[] = [];
   const timeDigits = (iface: number): number => {
-    let d = digits.get(iface);
+    let d = digits[iface];
     if (d === undefined) {
       const tsr = decoder.interfaces[iface]?.tsUnitsPerSecond ?? 1e6;
-      d = Math.max(0, Math.min(9, Math.round(Math.log10(tsr))));
-      digits.set(iface, d);
+      d = digits[iface] = Math.max(0, Math.min(9, Math.round(Math.log10(tsr))));
     }
     return d;
   };

@@ -181,6 +181,49 @@ export class TextWriter {
     this.pos = this.octet(this.buf, p, a & 255);
   }
 
+  /** IPv6 address at b[off] as format.ts's ipv6ToString prints it (RFC 5952). */
+  ipv6(b: Uint8Array, off: number): void {
+    let bestStart = -1;
+    let bestLen = 0;
+    for (let i = 0; i < 8; ) {
+      if ((b[off + 2 * i] | b[off + 2 * i + 1]) !== 0) {
+        i++;
+        continue;
+      }
+      let j = i;
+      while (j < 8 && (b[off + 2 * j] | b[off + 2 * j + 1]) === 0) j++;
+      if (j - i > bestLen && j - i >= 2) {
+        bestStart = i;
+        bestLen = j - i;
+      }
+      i = j;
+    }
+    if (bestStart === 0 && bestLen === 5 && b[off + 10] === 0xff && b[off + 11] === 0xff) {
+      this.text('::ffff:');
+      this.ipv4(((b[off + 12] << 24) | (b[off + 13] << 16) | (b[off + 14] << 8) | b[off + 15]) >>> 0);
+      return;
+    }
+    // the parts ipv6ToString joins with ':' (the elided run is an empty part, or ':' at the start)
+    let first = true;
+    for (let i = 0; i < 8; i++) {
+      if (!first) this.byte(58);
+      first = false;
+      if (i === bestStart) {
+        if (i === 0) this.byte(58);
+        i += bestLen - 1;
+        if (i === 7) this.byte(58);
+        continue;
+      }
+      this.hexWord((b[off + 2 * i] << 8) | b[off + 2 * i + 1]);
+    }
+  }
+
+  /** `n` (0…0xffff) in lower-case hex without leading zeros. */
+  private hexWord(n: number): void {
+    const width = n >= 0x1000 ? 4 : n >= 0x100 ? 3 : n >= 0x10 ? 2 : 1;
+    this.hex(n, width);
+  }
+
   private octet(b: Uint8Array, p: number, v: number): number {
     const t = v << 2;
     const len = OCTETS[t];

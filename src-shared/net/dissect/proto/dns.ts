@@ -516,7 +516,7 @@ export function dnsColumnsFast(w: TextWriter, b: Uint8Array, off: number, end: n
         case 28:
           if (rdlen === 16) {
             w.byte(32);
-            w.text(ipv6ToString(b, rd));
+            w.ipv6(b, rd);
           }
           break;
         case 2:

@@ -79,6 +79,12 @@ export const httpContext = { scheme: 'http', insideTls: false };
 
 const METHODS = ['GET', 'POST', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'CONNECT', 'TRACE'];
 
+const METHOD_PREFIXES = METHODS.map((m) => m + ' ');
+
+function newHttpState(): HttpState {
+  return { pending: new Map() };
+}
+
 function startsWith(b: Uint8Array, off: number, end: number, text: string): boolean {
   if (end - off < text.length) return false;
   for (let i = 0; i < text.length; i++) if (b[off + i] !== text.charCodeAt(i)) return false;
@@ -88,7 +94,7 @@ function startsWith(b: Uint8Array, off: number, end: number, text: string): bool
 /** Does [off,end) begin like an HTTP request or response line? (tshark's http heuristic) */
 export function looksLikeHttp(b: Uint8Array, off: number, end: number): boolean {
   if (startsWith(b, off, end, 'HTTP/1.')) return true;
-  for (const m of METHODS) if (startsWith(b, off, end, m + ' ')) return true;
+  for (const m of METHOD_PREFIXES) if (startsWith(b, off, end, m)) return true;
   return false;
 }
 
@@ -213,7 +219,7 @@ function dissectHttp(p: Packet, s: DissectSession, b: Uint8Array, off: number, e
   }
   const parts = firstLine.split(' ');
   const code = isResponse ? parseInt(parts[1], 10) : 0;
-  const st = s.get<HttpState>('http', () => ({ pending: new Map() }));
+  const st = s.get<HttpState>('http', newHttpState);
   let bodyLen = 0;
   const noBody = isResponse && (code === 204 || code === 304 || (code >= 100 && code < 200));
   if (!noBody) {

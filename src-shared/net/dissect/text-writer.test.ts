@@ -1,0 +1,60 @@
+// The byte writer must print numbers and addresses exactly as the string formatters do.
+import { describe, it, expect } from 'vitest';
+import fc from 'fast-check';
+import { TextWriter, decimalDigits, ipv4TextLength } from './text-writer';
+import { ipv4ToString, ipv6ToString } from './format';
+
+function written(f: (w: TextWriter) => void): string {
+  let out = '';
+  const w = new TextWriter((b) => (out += new TextDecoder().decode(b)), 64);
+  w.begin();
+  f(w);
+  w.end();
+  return out;
+}
+
+describe('TextWriter', () => {
+  it('writes integers like String()', () => {
+    fc.assert(fc.property(fc.oneof(fc.nat(1000), fc.nat(), fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.maxSafeNat()), (n) => {
+      expect(written((w) => w.uint(n))).toBe(String(n));
+      expect(decimalDigits(n)).toBe(String(n).length);
+    }));
+  });
+
+  it('writes IPv4 addresses like ipv4ToString, with the same length', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 2 ** 32 - 1 }), (a) => {
+      expect(written((w) => w.ipv4(a))).toBe(ipv4ToString(a));
+      expect(ipv4TextLength(a)).toBe(ipv4ToString(a).length);
+    }));
+  });
+
+  it('writes IPv6 addresses like ipv6ToString (zero runs, IPv4-mapped)', () => {
+    const word = fc.oneof(fc.constant(0), fc.constant(0xffff), fc.integer({ min: 0, max: 0xffff }));
+    fc.assert(fc.property(fc.array(word, { minLength: 8, maxLength: 8 }), (words) => {
+      const b = new Uint8Array(16);
+      words.forEach((v, i) => {
+        b[2 * i] = v >> 8;
+        b[2 * i + 1] = v & 255;
+      });
+      expect(written((w) => w.ipv6(b, 0))).toBe(ipv6ToString(b, 0));
+    }), { numRuns: 2000 });
+  });
+
+  it('encodes non-ASCII text as UTF-8 and keeps lines whole across flushes', () => {
+    const lines: string[] = [];
+    let out = '';
+    const w = new TextWriter((b) => (out += new TextDecoder().decode(b)), 16);
+    for (let i = 0; i < 50; i++) {
+      w.begin();
+      w.text(`→ é ${i} `);
+      w.arrow();
+      w.byte(10);
+      lines.push(`→ é ${i}  → \n`);
+    }
+    w.begin();
+    w.text('dropped');
+    w.rollback();
+    w.end();
+    expect(out).toBe(lines.join(''));
+  });
+});
