@@ -75,6 +75,13 @@ export const useCaptureStore = defineStore('capture', () => {
   const recentFilters = ref<string[]>(readRecents());
   const sortKey = ref<SortKey>(null);
 
+  /**
+   * Bumped whenever the set of displayed frames may change (a capture opened or closed, a filter
+   * applied, a key log read); a sort only reorders them and leaves it.
+   */
+  const displayVersion = ref(0);
+  let displayedCache: { version: number; frames: Promise<Uint32Array | null> } | null = null;
+
   const follow = shallowRef<FollowReply | null>(null);
   const flow = shallowRef<FlowGraph | null>(null);
 
@@ -160,6 +167,7 @@ export const useCaptureStore = defineStore('capture', () => {
       flow.value = null;
       filterMs.value = null;
       resetView();
+      displayVersion.value++;
       status.value = 'ready';
       progress.value = null;
       if (filterText.value.trim() && filterCheck.value.state === 'valid') void applyFilter(filterText.value);
@@ -194,6 +202,7 @@ export const useCaptureStore = defineStore('capture', () => {
     selectedPos.value = -1;
     selectedFrame.value = -1;
     resetView();
+    displayVersion.value++;
   }
 
   /** The row at a display position, or undefined while it is being fetched. */
@@ -257,6 +266,7 @@ export const useCaptureStore = defineStore('capture', () => {
       filterMs.value = r.ms;
       viewCount.value = r.count;
       resetView();
+      displayVersion.value++;
       if (text.trim()) rememberFilter(text.trim());
       await relocateSelection();
       return true;
@@ -430,6 +440,7 @@ export const useCaptureStore = defineStore('capture', () => {
     passed.value = 0;
     viewCount.value = info.value?.count ?? 0;
     resetView();
+    displayVersion.value++;
     const filter = appliedFilter.value;
     const sort = sortShown;
     appliedFilter.value = '';
@@ -439,6 +450,37 @@ export const useCaptureStore = defineStore('capture', () => {
     if (sort) await setSort(sort);
     if (selectedFrame.value >= 0) await selectFrame(selectedFrame.value);
     return r;
+  }
+
+  /**
+   * Numbers of the frames the packet list displays, ascending, when a display filter is applied;
+   * null when every frame is shown. Read once per `displayVersion` (a sort keeps the set). Meant
+   * for captures of a simulation run (thousands of frames): it reads every displayed row.
+   */
+  function displayedFrames(): Promise<Uint32Array | null> {
+    const version = displayVersion.value;
+    if (displayedCache?.version === version) return displayedCache.frames;
+    const frames = readDisplayedFrames(version);
+    displayedCache = { version, frames };
+    // A failed read (the capture closed meanwhile) is not kept.
+    frames.catch(() => {
+      if (displayedCache?.frames === frames) displayedCache = null;
+    });
+    return frames;
+  }
+
+  async function readDisplayedFrames(version: number): Promise<Uint32Array | null> {
+    if (status.value !== 'ready' || !appliedFilter.value) return null;
+    const count = viewCount.value;
+    const out = new Uint32Array(count);
+    const CHUNK = 5000;
+    for (let start = 0; start < count; start += CHUNK) {
+      const reply = await worker().request({ type: 'rows', start, end: Math.min(count, start + CHUNK) });
+      if (version !== displayVersion.value) throw new CancelledError();
+      for (let k = 0; k < reply.rows.length; k++) out[start + k] = reply.rows[k].no;
+    }
+    // Rows come in display order (maybe sorted); the set is wanted in frame order.
+    return out.sort();
   }
 
   async function exportBytes(): Promise<Uint8Array> {
@@ -489,5 +531,7 @@ export const useCaptureStore = defineStore('capture', () => {
     flowGraph,
     exportBytes,
     loadKeyLog,
+    displayVersion,
+    displayedFrames,
   };
 });

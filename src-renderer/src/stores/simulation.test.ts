@@ -2,6 +2,8 @@
 // logic in-process. The capture bytes are a real capture (dhcp-arp-icmp.pcapng, 17 frames).
 import { describe, it, expect, beforeEach } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
+import { watch } from 'vue';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { HostClient, type HostTransport } from '../../../src-shared/ipc/client';
@@ -14,6 +16,8 @@ import type { RequestEnvelope } from '../workers/protocol';
 import {
   frameMatches,
   frameNumberFilter,
+  isShown,
+  nextShownIndex,
   playbackDelay,
   receiverOf,
   useSimulationStore,
@@ -25,7 +29,14 @@ import {
   type SimLink,
 } from './simulation';
 
-const PCAPNG = readFileSync(path.join(__dirname, '../workers/fixtures/dhcp-arp-icmp.pcapng'));
+const PCAPNG_PATH = path.join(__dirname, '../workers/fixtures/dhcp-arp-icmp.pcapng');
+const PCAPNG = readFileSync(PCAPNG_PATH);
+
+/** Frame numbers tshark displays for `filter` on the fixture. */
+function tsharkFrames(filter: string): number[] {
+  const out = execFileSync('tshark', ['-r', PCAPNG_PATH, '-Y', filter, '-T', 'fields', '-e', 'frame.number'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return out.split('\n').filter(Boolean).map(Number);
+}
 const FRAME_COUNT = 17;
 
 const LINKS: SimLink[] = [
@@ -155,6 +166,23 @@ describe('simulation helpers', () => {
     expect(frameMatches(f, { kind: 'iface', device: 'sw1', iface: 'p2' }, LINKS)).toBe(false);
     expect(receiverOf(f, LINKS)).toEqual({ device: 'sw1', interface: 'p1' });
     expect(receiverOf(meta(2), LINKS)).toEqual({ device: 'sw1', interface: 'p2' });
+  });
+
+  it('finds the next and previous displayed frame, skipping the ones a filter hides', () => {
+    const frames = [1, 2, 3, 4, 5, 6].map(meta);
+    const shown = Uint32Array.of(2, 5, 6);
+    expect([1, 2, 3, 4, 5, 6, 7].map((n) => isShown(shown, n))).toEqual([false, true, false, false, true, true, false]);
+    expect(isShown(null, 3)).toBe(true);
+    expect(isShown(new Uint32Array(0), 3)).toBe(false);
+    expect(nextShownIndex(frames, -1, 1, shown)).toBe(1); // frame 2
+    expect(nextShownIndex(frames, 1, 1, shown)).toBe(4); // frame 2 → 5
+    expect(nextShownIndex(frames, 2, 1, shown)).toBe(4); // from a hidden frame (3) → 5
+    expect(nextShownIndex(frames, 5, 1, shown)).toBe(-1); // nothing after 6
+    expect(nextShownIndex(frames, 4, -1, shown)).toBe(1); // 5 → 2
+    expect(nextShownIndex(frames, 1, -1, shown)).toBe(-1); // nothing before 2
+    expect(nextShownIndex(frames, -1, -1, shown)).toBe(-1);
+    expect(nextShownIndex(frames, 2, 1, null)).toBe(3); // no filter: every frame
+    expect(nextShownIndex(frames, 2, -1, null)).toBe(1);
   });
 
   it('scales idle virtual time between frames, capped, and divides by the speed', () => {
@@ -296,6 +324,57 @@ describe('simulation store', () => {
     await sim.play();
     await until(() => !sim.playing, 10_000);
     expect(sim.current?.no).toBe(FRAME_COUNT);
+  }, 15_000);
+
+  it('steps and plays through the displayed frames only while a display filter is applied', async () => {
+    const { sim, capture } = await setup();
+    await sim.run();
+    const arp = tsharkFrames('arp');
+    expect(arp.length).toBeGreaterThan(2);
+    await sim.goTo(0); // frame 1 (DHCP), hidden by the filter below
+    expect(await capture.applyFilter('arp')).toBe(true);
+    const rowAtSelection = () => capture.rowAt(capture.selectedPos)?.no;
+    // Forward from frame 1 through every ARP frame, each selected in the packet list.
+    const seen: number[] = [];
+    while (sim.canStepForward) {
+      await sim.stepForward();
+      await capture.ensureRows(capture.selectedPos, capture.selectedPos + 1);
+      expect(capture.selectedPos).toBeGreaterThanOrEqual(0);
+      expect(rowAtSelection()).toBe(sim.current?.no);
+      seen.push(sim.current!.no);
+    }
+    expect(seen).toEqual(arp);
+    await sim.stepForward(); // at the last displayed frame: stays
+    expect(sim.current?.no).toBe(arp.at(-1));
+    // Back again, down to the first ARP frame and no further.
+    const back: number[] = [];
+    while (sim.canStepBack) {
+      await sim.stepBack();
+      back.push(sim.current!.no);
+    }
+    expect(back).toEqual(arp.slice(0, -1).reverse());
+    await sim.stepBack();
+    expect(sim.current?.no).toBe(arp[0]);
+    // Playback from the start shows the displayed frames only, and stops at the last one.
+    sim.setSpeed(16);
+    await sim.reset();
+    expect(sim.cursor).toBe(-1);
+    const played: number[] = [];
+    const stop = watch(
+      () => sim.current?.no,
+      (no) => no !== undefined && played.push(no),
+    );
+    await sim.play();
+    await until(() => !sim.playing, 10_000);
+    stop();
+    expect(played).toEqual(arp);
+    // Without the filter every frame is stepped again.
+    await capture.clearFilter();
+    await sim.stepForward();
+    expect(sim.current?.no).toBe(arp.at(-1)! + 1);
+    await sim.stepBack();
+    await sim.stepBack();
+    expect(sim.current?.no).toBe(arp.at(-1)! - 1);
   }, 15_000);
 
   it('marks the run stale after an edit and runs again on the next step', async () => {

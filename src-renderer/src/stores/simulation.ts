@@ -79,6 +79,31 @@ export function frameNumberFilter(numbers: readonly number[]): string {
   return `frame.number in {${parts.join(' ')}}`;
 }
 
+/** Whether frame number `no` is among `shown` (ascending frame numbers); null shows every frame. */
+export function isShown(shown: ArrayLike<number> | null, no: number): boolean {
+  if (!shown) return true;
+  let lo = 0;
+  let hi = shown.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const v = shown[mid];
+    if (v === no) return true;
+    if (v < no) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
+
+/**
+ * Index in `frames` of the first frame after index `from` (dir 1) or before it (dir -1) that
+ * `shown` displays, or -1 when there is none: stepping under a display filter, like Wireshark's
+ * next/previous packet, skips the frames the filter hides.
+ */
+export function nextShownIndex(frames: readonly FrameMeta[], from: number, dir: 1 | -1, shown: ArrayLike<number> | null): number {
+  for (let i = from + dir; i >= 0 && i < frames.length; i += dir) if (isShown(shown, frames[i].no)) return i;
+  return -1;
+}
+
 /** The receiving end of a frame: the other end of its link from the sender. */
 export function receiverOf(frame: FrameMeta, links: readonly SimLink[]): { device: string; interface: string } | null {
   const link = links.find((l) => l.id === frame.linkId);
@@ -181,6 +206,47 @@ export const useSimulationStore = defineStore('simulation', () => {
   const inspectorShowsRun = () => capture.status === 'ready' && capture.info !== null && capture.info === ownCapture;
   /** Filter text this store put in the inspector for the capture point (cleared when it goes back to all). */
   let ownFilter: string | null = null;
+
+  /**
+   * Frames the packet list displays under a display filter the user applied (ascending frame
+   * numbers): stepping and playback go through these only. Null: no such filter (the capture
+   * point's own filter shows exactly `visible`), every frame is stepped.
+   */
+  const displayed = shallowRef<Uint32Array | null>(null);
+  let displayedVersion = -1;
+
+  /** Brings `displayed` up to date with the inspector's filter. */
+  async function syncDisplayed(): Promise<void> {
+    for (;;) {
+      const version = capture.displayVersion;
+      if (!inspectorShowsRun() || !capture.appliedFilter || capture.appliedFilter === ownFilter) {
+        displayed.value = null;
+        displayedVersion = -1;
+        return;
+      }
+      if (version === displayedVersion) return;
+      let frames: Uint32Array | null = null;
+      try {
+        frames = await capture.displayedFrames();
+      } catch {
+        // Closed or replaced meanwhile: the next round sees what is there now.
+      }
+      if (version === capture.displayVersion) {
+        displayed.value = frames;
+        displayedVersion = version;
+        return;
+      }
+    }
+  }
+  watch(
+    () => capture.displayVersion,
+    () => void syncDisplayed(),
+  );
+
+  /** Index in `visible` of the next (1) or previous (-1) frame stepping goes to, or -1. */
+  const stepTarget = (dir: 1 | -1) => nextShownIndex(visible.value, cursor.value, dir, displayed.value);
+  const canStepForward = computed(() => stepTarget(1) >= 0);
+  const canStepBack = computed(() => stepTarget(-1) >= 0);
 
   function stopTimer(): void {
     if (timer !== null) clearTimeout(timer);
@@ -310,33 +376,40 @@ export const useSimulationStore = defineStore('simulation', () => {
   async function stepForward(): Promise<void> {
     pause();
     if (!(await ensureRun())) return;
-    if (!atEnd.value) await goTo(cursor.value + 1);
+    await syncDisplayed();
+    const i = stepTarget(1);
+    if (i >= 0) await goTo(i);
   }
 
   async function stepBack(): Promise<void> {
     pause();
-    if (cursor.value > 0) await goTo(cursor.value - 1);
+    await syncDisplayed();
+    const i = stepTarget(-1);
+    if (i >= 0) await goTo(i);
   }
 
   /** Plays from the current frame (running the scenario first if needed). */
   async function play(): Promise<void> {
     if (playing.value) return;
     if (!(await ensureRun())) return;
-    if (atEnd.value) cursor.value = -1;
+    await syncDisplayed();
+    if (stepTarget(1) < 0) cursor.value = -1;
     playing.value = true;
     await tick();
   }
 
   async function tick(): Promise<void> {
     if (!playing.value) return;
-    if (atEnd.value) {
+    await syncDisplayed();
+    const target = stepTarget(1);
+    if (target < 0) {
       playing.value = false;
       return;
     }
     const prev = current.value ?? undefined;
-    await goTo(cursor.value + 1);
+    await goTo(target);
     if (!playing.value) return;
-    const next = visible.value[cursor.value + 1];
+    const next = visible.value[stepTarget(1)];
     if (!next) {
       playing.value = false;
       return;
@@ -455,6 +528,9 @@ export const useSimulationStore = defineStore('simulation', () => {
     currentLink,
     receiver,
     atEnd,
+    displayed,
+    canStepForward,
+    canStepBack,
     nowUs,
     outputSoFar,
     logSoFar,
