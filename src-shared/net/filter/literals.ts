@@ -175,17 +175,43 @@ export function ipv6Address(text: string): Uint8Array | undefined {
  * Byte strings: hex bytes separated by `:`, `-` or `.` (`00:1b:21`, `00-1b-21`), a single byte
  * (`7f`), or Cisco-style dotted groups of four digits (`0000.5e00.5301`).
  */
+const isHex = (c: string | undefined) => c !== undefined && /^[0-9a-fA-F]$/.test(c);
+const isPunct = (c: string | undefined) => c !== undefined && /^[!-/:-@[-`{-~]$/.test(c);
+
+/**
+ * A byte-string literal as tshark 4.0 reads it (Wireshark's hex_str_to_bytes without forced
+ * separators): hex digit pairs, with or without punctuation between them ("010106", "01:01:06",
+ * "0101.0600", "1.1.6"); a lone digit before a separator or at the end is a byte of its own
+ * ("01016" is 01 01 06). Anything else ("0x0101") is not a byte string.
+ */
 export function parseBytes(text: string): Uint8Array | undefined {
-  if (/^[0-9a-fA-F]{4}(\.[0-9a-fA-F]{4})+$/.test(text)) {
-    const hex = text.replace(/\./g, '');
-    return Uint8Array.from(hex.match(/../g)!, (h) => parseInt(h, 16));
+  const out: number[] = [];
+  let p = 0;
+  while (p < text.length) {
+    const [c0, c1, c2, c3] = [text[p], text[p + 1], text[p + 2], text[p + 3]];
+    let punct: number;
+    if (isHex(c0) && isHex(c1) && isHex(c2)) {
+      // Three or four digits in a row: two bytes (the second of one digit when the fourth is not one).
+      out.push(parseInt(c0 + c1, 16));
+      if (isHex(c3)) {
+        out.push(parseInt(c2 + c3, 16));
+        punct = p + 4;
+      } else {
+        out.push(parseInt(c2, 16));
+        punct = p + 3;
+      }
+    } else if (isHex(c0) && isHex(c1)) {
+      out.push(parseInt(c0 + c1, 16));
+      punct = p + 2;
+    } else if (isHex(c0) && (c1 === undefined || isPunct(c1))) {
+      out.push(parseInt(c0, 16));
+      punct = p + 1;
+    } else return undefined;
+    // A separator may follow, but never end the string.
+    p = isPunct(text[punct]) && punct + 1 < text.length ? punct + 1 : punct;
+    if (isPunct(text[punct]) && punct + 1 >= text.length) return undefined;
   }
-  if (/^[0-9a-fA-F]{1,2}$/.test(text)) return Uint8Array.of(parseInt(text, 16));
-  const m = /^[0-9a-fA-F]{1,2}([:.-])/.exec(text);
-  if (!m) return undefined;
-  const parts = text.split(m[1]);
-  if (!parts.every((p) => /^[0-9a-fA-F]{1,2}$/.test(p))) return undefined;
-  return Uint8Array.from(parts, (p) => parseInt(p, 16));
+  return out.length ? Uint8Array.from(out) : undefined;
 }
 
 export function parseEther(text: string): Uint8Array | string {
