@@ -2,7 +2,7 @@
 // list rows and colours, keyboard navigation, the filter bar's states, and linked highlighting
 // between the details tree and the bytes.
 import { describe, it, expect, beforeEach, afterEach, vi } from 'vitest';
-import { createApp, nextTick, type App } from 'vue';
+import { createApp, nextTick, ref, type App } from 'vue';
 import { createPinia, setActivePinia } from 'pinia';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -17,6 +17,7 @@ import PacketListGrid from './PacketListGrid.vue';
 import DisplayFilterBar from './DisplayFilterBar.vue';
 import PacketDetailsPane from './PacketDetailsPane.vue';
 import PacketBytesPane from './PacketBytesPane.vue';
+import FlowGraphDialog from './FlowGraphDialog.vue';
 
 function inProcessWorker(): WorkerLike {
   const w: WorkerLike = {
@@ -166,11 +167,17 @@ describe('packet panes', () => {
     const lit = [...el.querySelectorAll<HTMLElement>('.b.lit')].map((b) => Number(b.dataset.offset));
     expect(lit[0]).toBe(34);
     expect(lit.length).toBe(40); // 20-byte header + 20 bytes of options on the SYN
+    // Assistive technology reads them as marked text, and a polite status says which they are.
+    expect([...el.querySelectorAll('.b.lit')].every((b) => b.tagName === 'MARK')).toBe(true);
+    expect([...el.querySelectorAll('.b:not(.lit)')].some((b) => b.tagName === 'MARK')).toBe(false);
+    const status = () => el.querySelector('[role=region] [role=status]')!.textContent;
+    expect(status()).toBe('40 bytes at offset 34 highlighted');
     // byte 36: TCP destination port; its subtree is closed, so the tree opens to it
     el.querySelector<HTMLElement>('.b[data-offset="36"]')!.dispatchEvent(new MouseEvent('mousedown', { bubbles: true }));
     await settle(() => !!el.querySelector('[role=treeitem][aria-selected=true]'));
     expect(el.querySelector('[role=treeitem][aria-selected=true]')!.textContent).toContain('Destination Port');
     expect([...el.querySelectorAll<HTMLElement>('.b.lit')].map((b) => b.dataset.offset)).toEqual(['36', '37']);
+    expect(status()).toBe('2 bytes at offset 36 highlighted');
     // generated items are shown in brackets
     expect(items().some((i) => /^\[Stream index: 0\]$/.test(i.textContent!.trim()))).toBe(true);
   });
@@ -205,6 +212,37 @@ describe('packet panes', () => {
     await nextTick();
     expect(tabs()[0].getAttribute('aria-selected')).toBe('true');
     expect(el.querySelector('.b.lit')).toBeNull();
+    // The highlighted bytes are in the other tab: none described here.
+    expect(el.querySelector('[role=region] [role=status]')!.textContent).toBe('');
+  });
+
+  it('draws the flow graph as a grid of named rows, the selected frame aria-selected; arrows select', async () => {
+    const show = ref(false);
+    mount({ components: { FlowGraphDialog }, setup: () => ({ show }), template: '<FlowGraphDialog v-if="show" />' });
+    const store = useCaptureStore();
+    await store.open(fixture('http-keepalive-3req.pcapng'));
+    await store.selectFrame(0);
+    show.value = true;
+    await settle(() => document.querySelectorAll('[role=grid] [role=row][aria-label]').length > 0);
+    const grid = document.querySelector<HTMLElement>('[role=grid]')!;
+    expect(grid.getAttribute('aria-label')).toBe('Flow Graph');
+    const rows = () => [...grid.querySelectorAll<HTMLElement>('[role=row][aria-label]')];
+    const flow = store.flow!;
+    expect(rows().map((r) => r.getAttribute('aria-label'))).toEqual(
+      flow.rows.map((r) => `Frame ${r.no}, ${r.time}, ${flow.endpoints[r.from]} → ${flow.endpoints[r.to]}, ${r.protocol}: ${r.label}`),
+    );
+    expect(rows().every((r) => r.querySelectorAll('[role=gridcell]').length > 0)).toBe(true);
+    const selected = () => rows().filter((r) => r.getAttribute('aria-selected') === 'true').map((r) => r.getAttribute('aria-label')!.split(',')[0]);
+    expect(selected()).toEqual(['Frame 1']);
+    expect(rows()[0].tabIndex).toBe(0);
+    expect(rows()[1].tabIndex).toBe(-1);
+    rows()[0].dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true }));
+    await settle(() => store.selectedFrame === flow.rows[1].no - 1);
+    await nextTick();
+    expect(selected()).toEqual([`Frame ${flow.rows[1].no}`]);
+    expect(rows()[1].tabIndex).toBe(0);
+    // The scope list has a name of its own, not the dialog's.
+    expect(document.querySelector('select')!.getAttribute('aria-label')).toBe('Show');
   });
 });
 
