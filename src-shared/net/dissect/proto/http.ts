@@ -217,8 +217,14 @@ function dissectHttp(p: Packet, s: DissectSession, b: Uint8Array, off: number, e
     else if (headerIs(b, o, stop, 'content-type')) contentType = ascii(b, o + 13, stop).trim();
     o = le + 1;
   }
-  const parts = firstLine.split(' ');
-  const code = isResponse ? parseInt(parts[1], 10) : 0;
+  // The words of the first line as firstLine.split(' ') gives them (without building the array).
+  const sp1 = firstLine.indexOf(' ');
+  const sp2 = sp1 < 0 ? -1 : firstLine.indexOf(' ', sp1 + 1);
+  const sp3 = sp2 < 0 ? -1 : firstLine.indexOf(' ', sp2 + 1);
+  const word0 = sp1 < 0 ? firstLine : firstLine.slice(0, sp1);
+  const word1 = sp1 < 0 ? undefined : firstLine.slice(sp1 + 1, sp2 < 0 ? firstLine.length : sp2);
+  const word2 = sp2 < 0 ? undefined : firstLine.slice(sp2 + 1, sp3 < 0 ? firstLine.length : sp3);
+  const code = isResponse ? parseInt(word1 as string, 10) : 0;
   const st = s.get<HttpState>('http', newHttpState);
   let bodyLen = 0;
   const noBody = isResponse && (code === 204 || code === 304 || (code >= 100 && code < 200));
@@ -255,22 +261,22 @@ function dissectHttp(p: Packet, s: DissectSession, b: Uint8Array, off: number, e
   const key = track ? `${s.net.ipVersion === 4 ? Math.min(s.net.src4, s.net.dst4) : ''}:${Math.min(s.net.srcPort, s.net.dstPort)}:${Math.max(s.net.srcPort, s.net.dstPort)}` : '';
   if (isResponse) {
     p.add('http.response', off, 0, true);
-    p.add('http.response.version', off, parts[0].length, parts[0]);
-    p.add('http.response.code', off + parts[0].length + 1, 3, code);
-    if (p.want('http.response.phrase')) p.add('http.response.phrase', off, firstLine.length, parts.slice(2).join(' '));
+    p.add('http.response.version', off, word0.length, word0);
+    p.add('http.response.code', off + word0.length + 1, 3, code);
+    if (p.want('http.response.phrase')) p.add('http.response.phrase', off, firstLine.length, sp2 < 0 ? '' : firstLine.slice(sp2 + 1));
     const q = track ? st.pending.get(key) : undefined;
     const req = q?.shift();
     if (req) p.gen('http.request_in', req.frame);
     if (q && q.length === 0) st.pending.delete(key);
   } else {
     p.add('http.request', off, 0, true);
-    p.add('http.request.method', off, parts[0].length, parts[0]);
-    p.add('http.request.uri', off + parts[0].length + 1, (parts[1] ?? '').length, parts[1] ?? '');
-    p.add('http.request.version', off, 0, parts[2] ?? '');
+    p.add('http.request.method', off, word0.length, word0);
+    p.add('http.request.uri', off + word0.length + 1, (word1 ?? '').length, word1 ?? '');
+    p.add('http.request.version', off, 0, word2 ?? '');
     if (track) {
       let q = st.pending.get(key);
       if (!q) st.pending.set(key, (q = []));
-      if (q.length < 64) q.push({ frame: p.number, method: parts[0] });
+      if (q.length < 64) q.push({ frame: p.number, method: word0 });
     }
   }
   let host = '';
@@ -280,7 +286,7 @@ function dissectHttp(p: Packet, s: DissectSession, b: Uint8Array, off: number, e
     if (f) p.add(f, ho, hl, value);
   }
   if (contentLength >= 0) p.gen('http.content_length', contentLength);
-  if (!isResponse && host && p.want('http.request.full_uri')) p.gen('http.request.full_uri', `${httpContext.scheme}://${host}${parts[1] ?? ''}`);
+  if (!isResponse && host && p.want('http.request.full_uri')) p.gen('http.request.full_uri', `${httpContext.scheme}://${host}${word1 ?? ''}`);
   let info = firstLine + ' ';
   let protocol = 'HTTP';
   if (bodyLen > 0) {
