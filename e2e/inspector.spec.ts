@@ -47,14 +47,17 @@ test('opens a capture, filters dns and links the details tree with the bytes', a
   await expect(dnsItem).toBeVisible();
   await dnsItem.click();
   const bytes = page.getByRole('region', { name: 'Packet bytes' });
-  const lit = bytes.locator('.b.lit');
+  // Read as assistive technology gets them: marked cells, and a status saying where they are.
+  const lit = bytes.getByRole('mark');
+  await expect(bytes.getByRole('status')).toHaveText(`${76 - 42} bytes at offset 42 highlighted`);
   await expect(lit.first()).toHaveAttribute('data-offset', '42');
   await expect(lit).toHaveCount(76 - 42);
 
   // A click on byte 34 (UDP source port) selects that field in the tree.
   await bytes.locator('.b[data-offset="34"]').click();
   await expect(tree.locator('[role=treeitem][aria-selected=true]')).toHaveText(/Source Port/);
-  await expect(bytes.locator('.b.lit')).toHaveCount(2);
+  await expect(lit).toHaveCount(2);
+  await expect(bytes.getByRole('status')).toHaveText('2 bytes at offset 34 highlighted');
 
   await page.screenshot({ path: path.join(os.tmpdir(), 'packetlab-inspector.png') });
 
@@ -127,9 +130,11 @@ test('follow TCP stream, flow graph and pcapng export', async ({ appPage: page }
 
   await page.getByRole('button', { name: 'Flow Graph' }).click();
   const flow = page.getByRole('dialog', { name: 'Flow Graph' });
-  await expect(flow.locator('.frow')).toHaveCount(14);
-  await flow.locator('.frow').nth(6).click();
+  const flowRows = flow.getByRole('grid', { name: 'Flow Graph' }).getByRole('row', { name: /^Frame \d+, / });
+  await expect(flowRows).toHaveCount(14);
+  await flowRows.nth(6).click();
   await expect(selectedRow(page).getByRole('gridcell').first()).toHaveText('7');
+  await expect(flow.getByRole('row', { selected: true })).toHaveAccessibleName(/^Frame 7, /);
   await page.keyboard.press('Escape');
 
   const download = page.waitForEvent('download');
