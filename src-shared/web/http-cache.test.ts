@@ -229,7 +229,7 @@ describe('HttpCache.entries (the read-only listing)', () => {
       expect.objectContaining({ url: 'https://www.example.com/', status: 200, bodyBytes: 1234, requestTime: at(0), responseTime: at(1), etag: '"v1"', lastModified: 'Sat, 05 Nov 1994 08:49:37 GMT', age: 20, lifetime: 60, fresh: true }),
       expect.objectContaining({ url: 'https://www.example.com/a.css', status: 200, bodyBytes: 0, requestTime: at(2), responseTime: at(3), etag: undefined, lastModified: undefined, age: 20, lifetime: 10, fresh: false }),
     ]);
-    (listed as { url: string }[])[0].url = 'changed';
+    (listed[0] as { url: string }).url = 'changed';
     expect(cache.entries(at(20))[0].url).toBe('https://www.example.com/');
     expect(cache.lookup(get('https://www.example.com/'), at(20)).action).toBe('hit');
   });

@@ -1,8 +1,11 @@
 // Host DNS tools: `dig` (one query straight to a server, printed as dig 9.18 prints it) and a
-// getaddrinfo-style lookup through the stub resolver (hosts file, OS cache, name servers).
+// getaddrinfo-style lookup through the stub resolver (hosts file, OS cache, name servers). A truncated
+// answer (TC) is asked again over TCP on the device's stack, as dig does (";; Truncated, retrying in
+// TCP mode.", printed before dig's banner, and "(TCP)" on the SERVER line).
 import { formatIpv4 } from '../../../src-shared/net/addr';
 import { DnsRcode, emitDns, fullRcode, opcodeName, parseDns, rcodeName, recordToText, typeFromName, typeName, type DnsMessage, type DnsRecord } from '../../../src-shared/net/wire/dns';
 import type { DeviceServices } from '../journey/device-services';
+import { DnsTcpClient } from '../services/dns/tcp-transport';
 import type { IpDevice } from '../stack/ip-device';
 
 /** dig's defaults: +time=5 +tries=3 (the first plus two retries). */
@@ -37,8 +40,15 @@ export function startDig(dev: IpDevice, services: DeviceServices | undefined, op
   };
   const finish = (r: Omit<DigResult, 'lines'>) => onDone?.({ ...r, lines });
   const serverAddress = typeof server === 'string' ? parseDotted(server) : server;
-  print(`; <<>> DiG 9.18 <<>> ${opts.server !== undefined ? `@${formatIpv4(opts.server)} ` : ''}${opts.name} ${qtypeName}`);
+  // dig prints its banner with the first result, after a ";; Truncated" line.
+  let bannerShown = false;
+  const banner = () => {
+    if (bannerShown) return;
+    bannerShown = true;
+    print(`; <<>> DiG 9.18 <<>> ${opts.server !== undefined ? `@${formatIpv4(opts.server)} ` : ''}${opts.name} ${qtypeName}`);
+  };
   if (serverAddress === undefined) {
+    banner();
     print(';; no servers could be reached (no name server configured)');
     return finish({ ok: false, answers: [] });
   }
@@ -61,12 +71,14 @@ export function startDig(dev: IpDevice, services: DeviceServices | undefined, op
     const err = dev.sendUdp(serverAddress, sport, DNS_PORT, bytes, `dig on ${dev.name}: ${fqdn} ${qtypeName} asked of ${formatIpv4(serverAddress)}${tries > 1 ? ` (try ${tries})` : ''}`);
     if (err) {
       dev.udp.delete(sport);
+      banner();
       print(`;; UDP setup with ${formatIpv4(serverAddress)}#53(${formatIpv4(serverAddress)}) for ${fqdn} failed: ${err.toLowerCase()}.`);
       return finish({ ok: false, answers: [] });
     }
     timer = net.scheduler.after(DIG_TIMEOUT, `${dev.name} dig timeout`, () => {
       if (tries < DIG_TRIES) return send();
       dev.udp.delete(sport);
+      banner();
       print(`;; communications error to ${formatIpv4(serverAddress)}#53: timed out`);
       print(';; no servers could be reached');
       finish({ ok: false, answers: [] });
@@ -79,20 +91,44 @@ export function startDig(dev: IpDevice, services: DeviceServices | undefined, op
     net.scheduler.cancel(timer);
     dev.udp.delete(sport);
     const m = p.value.message;
-    for (const l of formatDigAnswer(m, Math.round((net.now - sentAt) / 1000), serverAddress, d.payload.length)) print(l);
-    finish({ ok: fullRcode(m) === DnsRcode.NOERROR, rcode: fullRcode(m), answers: m.answers });
+    if (m.tc && services) return retryOverTcp();
+    answered(m, 'UDP', d.payload.length);
   });
+  const answered = (m: DnsMessage, transport: 'UDP' | 'TCP', size: number) => {
+    banner();
+    for (const l of formatDigAnswer(m, Math.round((net.now - sentAt) / 1000), serverAddress, size, transport)) print(l);
+    finish({ ok: fullRcode(m) === DnsRcode.NOERROR, rcode: fullRcode(m), answers: m.answers });
+  };
+  const retryOverTcp = () => {
+    print(';; Truncated, retrying in TCP mode.');
+    print('');
+    sentAt = net.now;
+    const tcp = new DnsTcpClient(services!.tcp, (_token, reply, failure) => {
+      const p = reply ? parseDns(reply) : undefined;
+      const m = p?.ok ? p.value.message : undefined;
+      if (!m || !m.qr || m.id !== id) {
+        banner();
+        print(`;; communications error to ${formatIpv4(serverAddress)}#53: ${m ? 'the reply does not match the query' : p && !p.ok ? 'malformed reply' : failure ?? 'end of file'}`);
+        print(';; no servers could be reached');
+        return finish({ ok: false, answers: [] });
+      }
+      answered(m, 'TCP', reply!.length);
+    });
+    tcp.run({ token: 1, dst: serverAddress, dstPort: DNS_PORT, payload: bytes, cause: `dig on ${dev.name}: ${fqdn} ${qtypeName} asked of ${formatIpv4(serverAddress)} again over TCP (the UDP answer was truncated)` });
+  };
 }
 
 /** dig's answer block for message `m`. */
-export function formatDigAnswer(m: DnsMessage, queryMs: number, server: number, size: number): string[] {
+export function formatDigAnswer(m: DnsMessage, queryMs: number, server: number, size: number, transport: 'UDP' | 'TCP' = 'UDP'): string[] {
   const flags = [m.qr && 'qr', m.aa && 'aa', m.tc && 'tc', m.rd && 'rd', m.ra && 'ra', m.ad && 'ad', m.cd && 'cd'].filter(Boolean).join(' ');
   const out = [
     ';; Got answer:',
     `;; ->>HEADER<<- opcode: ${opcodeName(m.opcode)}, status: ${rcodeName(fullRcode(m))}, id: ${m.id}`,
     `;; flags: ${flags}; QUERY: ${m.questions.length}, ANSWER: ${m.answers.length}, AUTHORITY: ${m.authorities.length}, ADDITIONAL: ${m.additionals.length + (m.edns ? 1 : 0)}`,
-    '',
   ];
+  // dig asks with RD; a server that does not recurse says so by leaving RA clear.
+  if (m.rd && !m.ra) out.push(';; WARNING: recursion requested but not available');
+  out.push('');
   if (m.edns) out.push(';; OPT PSEUDOSECTION:', `; EDNS: version: ${m.edns.version}, flags:${m.edns.dnssecOk ? ' do' : ''}; udp: ${m.edns.udpSize}`);
   out.push(';; QUESTION SECTION:');
   for (const q of m.questions) out.push(`;${q.name === '' ? '' : q.name}.\t\tIN\t${typeName(q.type)}`);
@@ -103,7 +139,7 @@ export function formatDigAnswer(m: DnsMessage, queryMs: number, server: number, 
   section('ANSWER', m.answers);
   section('AUTHORITY', m.authorities);
   section('ADDITIONAL', m.additionals);
-  out.push('', `;; Query time: ${queryMs} msec`, `;; SERVER: ${formatIpv4(server)}#53(${formatIpv4(server)}) (UDP)`, `;; MSG SIZE  rcvd: ${size}`, '');
+  out.push('', `;; Query time: ${queryMs} msec`, `;; SERVER: ${formatIpv4(server)}#53(${formatIpv4(server)}) (${transport})`, `;; MSG SIZE  rcvd: ${size}`, '');
   return out;
 }
 

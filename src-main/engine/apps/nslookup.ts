@@ -3,10 +3,12 @@
 // no OS cache. One query with RD and no EDNS; 5 s per try, 3 tries, a fresh source port per try and
 // the same ID. Without a type it asks A, then AAAA for the end of the A answer's CNAME chain, and
 // prints both under one header, as nslookup does. An IPv4 address is looked up as its PTR name
-// (without the header unless a type was given, again as nslookup does).
+// (without the header unless a type was given, again as nslookup does). A truncated answer (TC) is
+// asked again over TCP on the device's stack: ";; Truncated, retrying in TCP mode.", as nslookup does.
 import { formatIpv4 } from '../../../src-shared/net/addr';
 import { canonicalName, DnsRcode, DnsType, emitDns, fullRcode, parseDns, rcodeName, rdataToText, typeFromName, typeName, type DnsMessage, type DnsRecord } from '../../../src-shared/net/wire/dns';
 import type { DeviceServices } from '../journey/device-services';
+import { DnsTcpClient } from '../services/dns/tcp-transport';
 import type { IpDevice } from '../stack/ip-device';
 
 const NSLOOKUP_TIMEOUT = 5_000_000;
@@ -162,6 +164,7 @@ export function startNslookup(dev: IpDevice, services: DeviceServices | undefine
         if (!q || canonicalName(q.name) !== canonicalName(name) || q.type !== type) return;
         net.scheduler.cancel(timer);
         release();
+        if (p.value.message.tc && services) return retryOverTcp(bytes, name, type);
         received(p.value.message, name, type);
       });
       const err = dev.sendUdp(server, sport, DNS_PORT, bytes, `nslookup on ${dev.name}: ${bare(name)} ${typeName(type)} asked of ${serverText}${tries > 1 ? ` (try ${tries})` : ''}`);
@@ -180,6 +183,21 @@ export function startNslookup(dev: IpDevice, services: DeviceServices | undefine
       });
     };
     send();
+  };
+
+  const retryOverTcp = (bytes: Uint8Array, name: string, type: number): void => {
+    print(';; Truncated, retrying in TCP mode.');
+    const tcp = new DnsTcpClient(services!.tcp, (_token, reply, failure) => {
+      const p = reply ? parseDns(reply) : undefined;
+      const m = p?.ok ? p.value.message : undefined;
+      if (!m || !m.qr || m.id !== id) {
+        print(`;; communications error to ${serverText}#${DNS_PORT}: ${m ? 'the reply does not match the query' : p && !p.ok ? 'malformed reply' : failure ?? 'end of file'}`);
+        print(';; no servers could be reached');
+        return finish(false);
+      }
+      received(m, name, type);
+    });
+    tcp.run({ token: 1, dst: server, dstPort: DNS_PORT, payload: bytes, cause: `nslookup on ${dev.name}: ${bare(name)} ${typeName(type)} asked of ${serverText} again over TCP (the UDP answer was truncated)` });
   };
 
   const received = (m: DnsMessage, name: string, type: number): void => {

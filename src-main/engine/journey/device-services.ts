@@ -16,7 +16,7 @@ import { DHCP_CLIENT_PORT, DHCP_SERVER_PORT } from '../services/dhcp/common';
 import { DnsAuthoritativeServer, DNS_PORT } from '../services/dns/authoritative';
 import { DnsResolver, type ResolverEvent } from '../services/dns/resolver';
 import { StubResolver, type StubEvent } from '../services/dns/stub';
-import { DnsTcpClient, serveDnsOverTcp } from '../services/dns/tcp-transport';
+import { DnsTcpClient, DnsTcpResolverServer, serveDnsOverTcp } from '../services/dns/tcp-transport';
 import type { IpDevice, UdpDatagram } from '../stack/ip-device';
 import { TcpStack } from '../stack/tcp-stack';
 import { inbound, ServiceRunner } from './service-runner';
@@ -58,11 +58,14 @@ export class DeviceServices {
       return r.ok ? [r.value] : [];
     });
     this.stub = new StubResolver({ name, servers: nameservers, hosts: tables.hosts }, deriveRng(seed, `dns:stub:${name}`));
+    // A truncated answer is asked again over TCP (the TCP stack is created only then).
+    let stubTcp: DnsTcpClient | undefined;
     this.stubRunner = new ServiceRunner<StubEvent>(device, {
       label: 'stub resolver',
       poll: (now) => this.stub.poll(now),
       ports: () => this.stub.ports(),
       receive: (now, d) => this.stub.receive(now, d),
+      tcp: (q) => (stubTcp ??= new DnsTcpClient(this.tcp, (token, reply, failure) => this.stubRunner.apply(this.stub.tcpAnswer(net.now, token, reply, failure)))).run(q),
       onEvents: (events) => {
         for (const e of events) {
           const l = this.stubListeners.get(e.requestId);
@@ -77,7 +80,8 @@ export class DeviceServices {
     if (zones.length) {
       this.authoritative = new DnsAuthoritativeServer({ name, zones });
       // Answers too large for UDP are truncated; resolvers then ask again over TCP port 53.
-      serveDnsOverTcp(this.tcp, this.authoritative);
+      // (A resolver on the same device answers port 53 instead, over UDP and TCP alike.)
+      if (!record.dns) serveDnsOverTcp(this.tcp, this.authoritative);
     }
 
     // Resolver: recursive (ISP) or forwarding (home router).
@@ -95,12 +99,16 @@ export class DeviceServices {
       );
       this.resolver = resolver;
       const dnsTcp = new DnsTcpClient(this.tcp, (token, reply, failure) => this.resolverRunner!.apply(resolver.tcpAnswer(net.now, token, reply, failure)));
+      // Clients whose UDP answer was truncated ask again over TCP port 53 (nslookup, dig, glibc):
+      // the resolver answers them there (it takes the port over from a zone served on the same device).
+      const tcpClients = new DnsTcpResolverServer(this.tcp, name, (connection, from, message) => this.resolverRunner!.apply(resolver.tcpClientQuery(net.now, connection, from, message)));
       this.resolverRunner = new ServiceRunner<ResolverEvent>(device, {
         label: 'DNS resolver',
         poll: (now) => resolver.poll(now),
         ports: () => resolver.ports(),
         receive: (now, d) => resolver.receive(now, d),
         tcp: (q) => dnsTcp.run(q),
+        tcpReply: (r) => tcpClients.reply(r, `${name}: `),
         onEvents: (events) => {
           for (const e of events) {
             const l = this.resolverListeners.get(e.tag);

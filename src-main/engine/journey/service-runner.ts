@@ -3,7 +3,7 @@
 // service listens on (fixed ones like 53 and 67, and ephemeral query ports that come and go).
 import type { NetInterface } from '../model/node';
 import type { ScheduledEvent } from '../sim/scheduler';
-import type { InboundDatagram, Micros, OutboundTcpQuery, ServiceStep } from '../services/types';
+import type { InboundDatagram, Micros, OutboundTcpQuery, ServiceStep, TcpReply } from '../services/types';
 import type { IpDevice, UdpDatagram } from '../stack/ip-device';
 
 export interface ServiceRunnerOptions<E> {
@@ -17,6 +17,8 @@ export interface ServiceRunnerOptions<E> {
   receive?: (now: Micros, d: InboundDatagram, iface: NetInterface) => ServiceStep<E>;
   /** Runs the step's queries over TCP (the resolver's retry after a truncated UDP answer). */
   tcp?: (q: OutboundTcpQuery) => void;
+  /** Writes the step's answers to clients' TCP connections (a resolver serving TCP port 53). */
+  tcpReply?: (r: TcpReply) => void;
 }
 
 export class ServiceRunner<E> {
@@ -37,6 +39,7 @@ export class ServiceRunner<E> {
       if (err) dev.net.log.add(dev.net.now, 'info', dev.name, `${this.options.label}: cannot send to port ${out.dstPort}: ${err}`);
     }
     if (step.tcp && this.options.tcp) for (const q of step.tcp) this.options.tcp(q);
+    if (step.tcpReplies && this.options.tcpReply) for (const r of step.tcpReplies) this.options.tcpReply(r);
     this.schedule(step.nextPoll);
     this.syncPorts();
     if (step.events.length && this.options.onEvents) this.options.onEvents(step.events, dev.net.now);

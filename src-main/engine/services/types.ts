@@ -60,12 +60,21 @@ export interface OutboundTcpQuery {
   cause: string;
 }
 
+/** A DNS answer for the client on TCP connection `connection` (without the length prefix). */
+export interface TcpReply {
+  connection: number;
+  payload: Uint8Array;
+  cause: string;
+}
+
 /** What a call into a service produced. */
 export interface ServiceStep<E = never> {
   sends: OutboundDatagram[];
   events: E[];
   /** Absolute virtual time of the next `poll` the service needs, or undefined for none. */
   nextPoll: Micros | undefined;
-  /** DNS queries to send over TCP (only the resolver asks for these); absent = none. */
+  /** DNS queries to send over TCP (the resolver and the stub ask for these); absent = none. */
   tcp?: OutboundTcpQuery[];
+  /** Answers to clients' DNS queries over TCP (a resolver's TCP port 53); absent = none. */
+  tcpReplies?: TcpReply[];
 }

@@ -18,7 +18,7 @@ import {
 import { LAB_EDNS_UDP_SIZE } from '../../../../src-shared/lab/tables/zone-answer';
 import { CacheRank, DnsCache, type CacheEntrySnapshot, type CacheLimits } from './cache';
 import { DNS_PORT, questionText, UDP_PLAIN_LIMIT } from './authoritative';
-import type { InboundDatagram, Micros, OutboundDatagram, OutboundTcpQuery, ServiceRng, ServiceStep } from '../types';
+import type { InboundDatagram, Micros, OutboundDatagram, OutboundTcpQuery, ServiceRng, ServiceStep, TcpReply } from '../types';
 
 export interface NameServerHint {
   name: string;
@@ -61,8 +61,8 @@ export type ResolverEvent =
   | { kind: 'answered'; qname: string; qtype: number; rcode: number; answers: DnsRecord[]; queries: number; fromCache: boolean; tag?: unknown; cause: string };
 
 interface Waiter {
-  /** A network client (reply by UDP) or an internal lookup (reported as an event). */
-  client?: { src: Ipv4Address; srcPort: number; dst: Ipv4Address; dstPort: number; query: DnsMessage };
+  /** A network client (reply by UDP, or on its TCP connection `tcp`) or an internal lookup (reported as an event). */
+  client?: { src: Ipv4Address; srcPort: number; dst: Ipv4Address; dstPort: number; query: DnsMessage; tcp?: number };
   tag?: unknown;
 }
 
@@ -135,6 +135,7 @@ export class DnsResolver {
   private readonly maxDepth: number;
   private sends: OutboundDatagram[] = [];
   private tcpSends: OutboundTcpQuery[] = [];
+  private tcpReplies: TcpReply[] = [];
   private events: ResolverEvent[] = [];
 
   constructor(readonly config: ResolverConfig, private readonly rng: ServiceRng, cache?: DnsCache) {
@@ -160,6 +161,16 @@ export class DnsResolver {
       if (!m.qr && d.dstPort === DNS_PORT) this.clientQuery(now, d, m);
       else if (m.qr && this.byPort.has(d.dstPort)) this.upstreamAnswer(now, d, m);
     }
+    return this.flushStep();
+  }
+
+  /**
+   * A client's question over TCP (RFC 7766: after our truncated UDP answer): `connection` names its
+   * connection; the answer comes back in the step's `tcpReplies` with that token, never truncated.
+   */
+  tcpClientQuery(now: Micros, connection: number, d: Omit<InboundDatagram, 'payload'>, message: Uint8Array): ServiceStep<ResolverEvent> {
+    const parsed = parseDns(message);
+    if (parsed.ok && !parsed.value.message.qr) this.clientQuery(now, d, parsed.value.message, connection);
     return this.flushStep();
   }
 
@@ -225,14 +236,18 @@ export class DnsResolver {
       step.tcp = this.tcpSends;
       this.tcpSends = [];
     }
+    if (this.tcpReplies.length) {
+      step.tcpReplies = this.tcpReplies;
+      this.tcpReplies = [];
+    }
     this.sends = [];
     this.events = [];
     return step;
   }
 
-  private clientQuery(now: Micros, d: InboundDatagram, m: DnsMessage): void {
+  private clientQuery(now: Micros, d: Omit<InboundDatagram, 'payload'>, m: DnsMessage, tcp?: number): void {
     this.stats.clientQueries++;
-    const client = { src: d.src, srcPort: d.srcPort, dst: d.dst, dstPort: d.dstPort, query: m };
+    const client = { src: d.src, srcPort: d.srcPort, dst: d.dst, dstPort: d.dstPort, query: m, ...(tcp !== undefined ? { tcp } : {}) };
     if (m.opcode !== 0 || m.questions.length !== 1) {
       this.reply(client, m.questions.length !== 1 ? DnsRcode.FORMERR : DnsRcode.NOTIMP, [], [], `${this.config.name}: cannot handle this query (${m.questions.length} questions, opcode ${m.opcode})`);
       return;
@@ -521,6 +536,10 @@ export class DnsResolver {
     delete response.edns;
     if (q.edns) response.edns = { udpSize: LAB_EDNS_UDP_SIZE, extendedRcode: 0, version: 0, dnssecOk: false, z: 0, options: [] };
     let payload = emitDns(response);
+    if (client.tcp !== undefined) {
+      this.tcpReplies.push({ connection: client.tcp, payload, cause });
+      return;
+    }
     const limit = q.edns ? Math.max(UDP_PLAIN_LIMIT, Math.min(q.edns.udpSize, LAB_EDNS_UDP_SIZE)) : UDP_PLAIN_LIMIT;
     if (payload.length > limit) {
       response.answers = [];

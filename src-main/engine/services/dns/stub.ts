@@ -2,12 +2,14 @@
 // systemd-resolved or the Windows DNS Client), then the configured servers with glibc's retry rules
 // (`timeout:5 attempts:2`, servers in order, RFC 1035 §7.2). And the browser's own small host cache
 // (Chrome keeps a resolution for at most 60 s whatever the TTL). Every tier says hit, miss or expiry.
+// A truncated answer (TC) is asked again of the same server over TCP, as glibc's res_send does: the
+// step carries the query in `tcp` and the engine hands the reply back with `tcpAnswer`.
 import { formatIpv4, type Ipv4Address } from '../../../../src-shared/net/addr';
 import { lookupHosts, type HostsEntry } from '../../../../src-shared/lab/tables/hosts';
 import { canonicalName, DnsRcode, DnsType, emitDns, parseDns, rcodeName, type DnsMessage, type DnsRecord } from '../../../../src-shared/net/wire/dns';
 import { CacheRank, DnsCache, type CacheEntrySnapshot } from './cache';
 import { DNS_PORT, questionText } from './authoritative';
-import { SECOND, type InboundDatagram, type Micros, type OutboundDatagram, type ServiceRng, type ServiceStep } from '../types';
+import { SECOND, type InboundDatagram, type Micros, type OutboundDatagram, type OutboundTcpQuery, type ServiceRng, type ServiceStep } from '../types';
 
 export interface StubConfig {
   /** Host name, for causes. */
@@ -54,7 +56,11 @@ export class StubResolver {
   readonly cache = new DnsCache();
   private servers: Ipv4Address[];
   private readonly pending = new Map<number, Pending>();
+  /** Queries asked again over TCP, by token. */
+  private readonly tcpPending = new Map<number, Pending>();
+  private nextToken = 1;
   private sends: OutboundDatagram[] = [];
+  private tcpSends: OutboundTcpQuery[] = [];
   private events: StubEvent[] = [];
 
   constructor(readonly config: StubConfig, private readonly rng: ServiceRng) {
@@ -117,11 +123,47 @@ export class StubResolver {
     const q = m.questions[0];
     if (!m.qr || m.id !== p.id || d.src !== this.servers[p.server] || !q || canonicalName(q.name) !== p.name || q.type !== p.type) return this.step();
     this.pending.delete(d.dstPort);
-    const from = formatIpv4(d.src);
+    this.answer(now, p, m, formatIpv4(d.src));
+    return this.step();
+  }
+
+  /**
+   * The reply to a TCP query of an earlier step (one DNS message without its length prefix), or
+   * `undefined` with the reason when the connection failed or closed without one.
+   */
+  tcpAnswer(now: Micros, token: number, reply: Uint8Array | undefined, failure = 'the connection closed without an answer'): ServiceStep<StubEvent> {
+    const p = this.tcpPending.get(token);
+    if (!p) return this.step();
+    this.tcpPending.delete(token);
+    const server = formatIpv4(this.servers[p.server] ?? 0);
+    const parsed = reply ? parseDns(reply) : undefined;
+    const m = parsed?.ok ? parsed.value.message : undefined;
+    const q = m?.questions[0];
+    if (!m || !m.qr || m.id !== p.id || !q || canonicalName(q.name) !== p.name || q.type !== p.type) {
+      this.retry(now, p, `no answer over TCP from ${server}: ${parsed && !parsed.ok ? `malformed reply (${parsed.error.message})` : m ? 'the reply does not match the query' : failure}`);
+      return this.step();
+    }
+    if (m.tc) this.retry(now, p, `TC set in a TCP answer from ${server}`);
+    else this.answer(now, p, m, `${server} over TCP`);
+    return this.step();
+  }
+
+  /** A reply that matches pending query `p`. */
+  private answer(now: Micros, p: Pending, m: DnsMessage, from: string): void {
+    if (m.tc) {
+      // glibc asks the same server again over TCP (res_send.c: v_circuit), the same ID and question.
+      const token = this.nextToken++;
+      p.port = 0;
+      p.deadline = now + (this.config.timeout ?? 5 * SECOND);
+      this.tcpPending.set(token, p);
+      const server = this.servers[p.server];
+      this.tcpSends.push({ token, src: this.config.address, dst: server, dstPort: DNS_PORT, payload: emitDns(this.query(p)), cause: `${this.config.name}: truncated answer (TC) from ${from} for ${questionText(p.name, p.type)} — asking ${formatIpv4(server)} again over TCP` });
+      return;
+    }
     if (m.rcode === DnsRcode.SERVFAIL || m.rcode === DnsRcode.REFUSED) {
       // glibc moves on to the next server for these.
       this.retry(now, p, `${rcodeName(m.rcode)} from ${from}`);
-      return this.step();
+      return;
     }
     const soa = m.authorities.find((r) => r.type === DnsType.SOA);
     if (this.config.osCache ?? true) {
@@ -132,11 +174,10 @@ export class StubResolver {
     if (m.rcode !== DnsRcode.NOERROR || chased.records.length === 0) {
       if (m.rcode === DnsRcode.NOERROR && (this.config.osCache ?? true)) this.cache.putNegative(now, 'nodata', chased.finalName, p.type, soa);
       this.events.push({ kind: 'failed', requestId: p.requestId, name: p.name, type: p.type, rcode: m.rcode, cause: `${rcodeName(m.rcode === DnsRcode.NOERROR ? DnsRcode.NOERROR : m.rcode)} from ${from}: no ${questionText(p.name, p.type)}` });
-      return this.step();
+      return;
     }
     const { addresses, records, ttl } = chased;
     this.events.push({ kind: 'resolved', requestId: p.requestId, name: p.name, type: p.type, source: 'network', addresses, records, ttl, cause: `answer from ${from} for ${questionText(p.name, p.type)}` });
-    return this.step();
   }
 
   poll(now: Micros): ServiceStep<StubEvent> {
@@ -144,6 +185,11 @@ export class StubResolver {
       if (p.deadline > now) continue;
       this.pending.delete(p.port);
       this.retry(now, p, `no answer from ${formatIpv4(this.servers[p.server] ?? 0)} within ${(this.config.timeout ?? 5 * SECOND) / SECOND} s`);
+    }
+    for (const [token, p] of [...this.tcpPending]) {
+      if (p.deadline > now) continue;
+      this.tcpPending.delete(token);
+      this.retry(now, p, `no answer over TCP from ${formatIpv4(this.servers[p.server] ?? 0)} within ${(this.config.timeout ?? 5 * SECOND) / SECOND} s`);
     }
     return this.step();
   }
@@ -157,7 +203,7 @@ export class StubResolver {
       servers: this.servers.map(formatIpv4),
       hosts: (this.config.hosts ?? []).map((h) => ({ address: h.address, names: h.names })),
       osCache: this.cache.snapshot(now),
-      pending: [...this.pending.values()].map((p) => ({ name: questionText(p.name, p.type), server: formatIpv4(this.servers[p.server] ?? 0), deadline: p.deadline })),
+      pending: [...this.pending.values(), ...this.tcpPending.values()].map((p) => ({ name: questionText(p.name, p.type), server: formatIpv4(this.servers[p.server] ?? 0), deadline: p.deadline })),
     };
   }
 
@@ -166,7 +212,12 @@ export class StubResolver {
   private step(): ServiceStep<StubEvent> {
     let next: Micros | undefined;
     for (const p of this.pending.values()) if (next === undefined || p.deadline < next) next = p.deadline;
-    const s = { sends: this.sends, events: this.events, nextPoll: next };
+    for (const p of this.tcpPending.values()) if (next === undefined || p.deadline < next) next = p.deadline;
+    const s: ServiceStep<StubEvent> = { sends: this.sends, events: this.events, nextPoll: next };
+    if (this.tcpSends.length) {
+      s.tcp = this.tcpSends;
+      this.tcpSends = [];
+    }
     this.sends = [];
     this.events = [];
     return s;
@@ -190,12 +241,15 @@ export class StubResolver {
     p.tries++;
     p.deadline = now + (this.config.timeout ?? 5 * SECOND);
     this.pending.set(port, p);
-    const q: DnsMessage = {
+    const server = this.servers[p.server];
+    this.sends.push({ src: this.config.address, srcPort: port, dst: server, dstPort: DNS_PORT, payload: emitDns(this.query(p)), cause: `${this.config.name}: ${why} — asking ${formatIpv4(server)}${p.tries > 1 ? ` (try ${p.tries})` : ''}` });
+  }
+
+  private query(p: Pending): DnsMessage {
+    return {
       id: p.id, qr: false, opcode: 0, aa: false, tc: false, rd: true, ra: false, z: false, ad: false, cd: false, rcode: 0,
       questions: [{ name: p.name, type: p.type, class: 1 }], answers: [], authorities: [], additionals: [],
     };
-    const server = this.servers[p.server];
-    this.sends.push({ src: this.config.address, srcPort: port, dst: server, dstPort: DNS_PORT, payload: emitDns(q), cause: `${this.config.name}: ${why} — asking ${formatIpv4(server)}${p.tries > 1 ? ` (try ${p.tries})` : ''}` });
   }
 
   /** Follows the CNAMEs in `records` from `name` to the data of `type`. */

@@ -5,7 +5,7 @@
 import { formatIpv4 } from '../../../../src-shared/net/addr';
 import { frameDnsTcp, splitDnsTcp } from '../../../../src-shared/net/wire/dns';
 import type { TcpConnection, TcpStack } from '../../stack/tcp-stack';
-import type { OutboundTcpQuery, ServiceStep } from '../types';
+import type { OutboundTcpQuery, ServiceStep, TcpReply } from '../types';
 import { DNS_PORT, DnsTcpConnection, type DnsAuthoritativeServer } from './authoritative';
 
 /** Where a TCP query's outcome goes: the service's `tcpAnswer` (e.g. `DnsResolver.tcpAnswer`). */
@@ -57,6 +57,52 @@ export class DnsTcpClient {
       context,
     );
     if (typeof c === 'string') finish(undefined, c);
+  }
+}
+
+/**
+ * A resolver's TCP port 53 (RFC 7766 §6.2.1: any number of queries per connection): each query goes
+ * to `ask` with the connection's token; `reply` writes an answer (a `TcpReply` of the resolver's
+ * step) to its connection if the client has not gone.
+ */
+export class DnsTcpResolverServer {
+  private readonly connections = new Map<number, TcpConnection>();
+  private nextToken = 1;
+
+  constructor(
+    tcp: TcpStack,
+    name: string,
+    ask: (connection: number, from: { src: number; srcPort: number; dst: number; dstPort: number }, message: Uint8Array) => void,
+  ) {
+    tcp.listen(DNS_PORT, (c: TcpConnection) => {
+      const token = this.nextToken++;
+      this.connections.set(token, c);
+      c.context = `DNS over TCP (${name})`;
+      let buffer = new Uint8Array(0);
+      return {
+        onData: (conn, data) => {
+          const joined = new Uint8Array(buffer.length + data.length);
+          joined.set(buffer);
+          joined.set(data, buffer.length);
+          const { messages, consumed } = splitDnsTcp(joined);
+          buffer = joined.slice(consumed);
+          const r = conn.socket.remote;
+          const l = conn.socket.local;
+          const from = { src: typeof r?.addr === 'number' ? r.addr : 0, srcPort: r?.port ?? 0, dst: typeof l?.addr === 'number' ? l.addr : 0, dstPort: DNS_PORT };
+          for (const m of messages) ask(token, from, m.message.slice());
+        },
+        onPeerClosed: (conn) => conn.close(),
+        onClosed: () => this.connections.delete(token),
+      };
+    });
+  }
+
+  reply(r: TcpReply, prefix: string): void {
+    const conn = this.connections.get(r.connection);
+    if (!conn) return;
+    // The stack prefixes the device name; the resolver's cause starts with its own name.
+    conn.context = r.cause.startsWith(prefix) ? r.cause.slice(prefix.length) : r.cause;
+    conn.send(frameDnsTcp(r.payload));
   }
 }
 
