@@ -1,6 +1,7 @@
 // The capture store driving the real worker logic in-process (no Worker in happy-dom).
 import { describe, it, expect, beforeEach } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setCaptureWorkerFactory, useCaptureStore, BLOCK } from './capture';
@@ -211,6 +212,26 @@ describe('capture store', () => {
     expect(s.sortKey?.descending).toBe(true);
     await s.toggleSort('length');
     expect(s.sortKey).toBeNull();
+  });
+
+  it('lists the displayed frames in frame order, also when sorted (as tshark -Y), and none without a filter', async () => {
+    const s = useCaptureStore();
+    await s.open(fixture('tcp-retransmissions.pcapng'));
+    expect(await s.displayedFrames()).toBeNull();
+    const filter = 'tcp.analysis.retransmission || tcp.len > 1000';
+    await s.applyFilter(filter);
+    await s.setSort({ column: 'length', descending: true });
+    const file = path.join(__dirname, '../workers/fixtures/tcp-retransmissions.pcapng');
+    const theirs = execFileSync('tshark', ['-r', file, '-Y', filter, '-T', 'fields', '-e', 'frame.number'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
+    expect(theirs.length).toBeGreaterThan(1);
+    expect(Array.from((await s.displayedFrames())!)).toEqual(theirs);
+    const version = s.displayVersion;
+    await s.clearFilter();
+    expect(s.displayVersion).toBeGreaterThan(version);
+    expect(await s.displayedFrames()).toBeNull();
   });
 
   it('answers rows while a long sort runs; a filter replaces the sort, which then never takes effect', async () => {
