@@ -131,16 +131,40 @@ export function formatDigAnswer(m: DnsMessage, queryMs: number, server: number, 
   out.push('');
   if (m.edns) out.push(';; OPT PSEUDOSECTION:', `; EDNS: version: ${m.edns.version}, flags:${m.edns.dnssecOk ? ' do' : ''}; udp: ${m.edns.udpSize}`);
   out.push(';; QUESTION SECTION:');
-  for (const q of m.questions) out.push(`;${q.name === '' ? '' : q.name}.\t\tIN\t${typeName(q.type)}`);
+  for (const q of m.questions) out.push(columns([`;${q.name === '' ? '' : q.name}.`, 'IN', typeName(q.type)], QUESTION_COLUMNS));
   const section = (title: string, rs: DnsRecord[]) => {
     if (!rs.length) return;
-    out.push('', `;; ${title} SECTION:`, ...rs.map(recordToText));
+    out.push('', `;; ${title} SECTION:`, ...rs.map(recordLine));
   };
   section('ANSWER', m.answers);
   section('AUTHORITY', m.authorities);
   section('ADDITIONAL', m.additionals);
   out.push('', `;; Query time: ${queryMs} msec`, `;; SERVER: ${formatIpv4(server)}#53(${formatIpv4(server)}) (${transport})`, `;; MSG SIZE  rcvd: ${size}`, '');
   return out;
+}
+
+// dig's master-file style: owner, TTL, class, type and RDATA start at columns 0, 24, 32, 40, 48
+// (tab width 8); a field that runs past its column is followed by one space (masterdump.c indent()).
+const RECORD_COLUMNS = [0, 24, 32, 40, 48];
+const QUESTION_COLUMNS = [0, 32, 40];
+
+function columns(fields: string[], at: number[]): string {
+  let line = fields[0];
+  let col = fields[0].length;
+  for (let i = 1; i < fields.length; i++) {
+    const to = Math.max(at[i], col + 1);
+    const tabs = Math.floor(to / 8) - Math.floor(col / 8);
+    line += tabs > 0 ? '\t'.repeat(tabs) + ' '.repeat(to % 8) : ' '.repeat(to - col);
+    line += fields[i];
+    col = to + fields[i].length;
+  }
+  return line;
+}
+
+/** One record as dig prints it: recordToText's tab-separated fields put in dig's columns. */
+function recordLine(r: DnsRecord): string {
+  const parts = recordToText(r).split('\t');
+  return columns([...parts.slice(0, 4), parts.slice(4).join('\t')], RECORD_COLUMNS);
 }
 
 function parseDotted(s: string): number | undefined {
