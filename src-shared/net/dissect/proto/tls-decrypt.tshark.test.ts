@@ -3,6 +3,7 @@
 // same decrypted fields (-T fields) and the same `-Y` selections as tshark with the same secrets.
 // tshark runs at test time; a missing tshark fails these tests.
 import { describe, it, expect } from 'vitest';
+import * as fc from 'fast-check';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -152,5 +153,48 @@ describe('TLS decryption vs tshark 4.0', () => {
       expect(expected.size).toBeGreaterThan(0);
       expect(got).toEqual(expected);
     }
+  });
+});
+
+describe('TLS decryption on damaged records', () => {
+  it('a mutated frame never throws, never hangs, and leaves the other frames decrypted (fast-check)', () => {
+    const capture = readCapture(new Uint8Array(readFileSync(path.join(DIR, 'https-tls13-dsb.pcapng'))));
+    const fields = ['http.request.method', 'http.response.code', 'tls.handshake.type', '_ws.malformed'];
+    const run = (mutate: (frame: number, data: Uint8Array) => Uint8Array) => {
+      const session = createSession();
+      addDecryptionSecrets(session, capture.secrets);
+      const packet = createPacket({ tree: true, columns: true, wanted: null });
+      const cols = fieldColumns(fields);
+      return capture.packets.map((pk, i) => {
+        const data = mutate(i + 1, pk.data);
+        session.dissect(packet, data, i + 1, pk.originalLength, pk.timestamp.seconds, pk.timestamp.nanoseconds, 1);
+        return fieldsRow(packet, cols);
+      });
+    };
+    const clean = run((_f, d) => d);
+    expect(clean[10]).toBe('GET\t\t\t');
+    fc.assert(
+      fc.property(fc.constantFrom(6, 8, 9, 11, 12), fc.array(fc.tuple(fc.nat(2000), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 6 }), (target, flips) => {
+        const started = Date.now();
+        const rows = run((f, d) => {
+          if (f !== target) return d;
+          const m = d.slice();
+          // damage the encrypted records only (from the first application_data record after the
+          // 66 bytes of Ethernet/IPv4/TCP): a damaged ServerHello would hide the keys from both sides
+          let first = 66;
+          while (first + 5 <= m.length && m[first] !== 23) first += 5 + ((m[first + 3] << 8) | m[first + 4]);
+          for (const [at, v] of flips) m[first + (at % (m.length - first))] = v;
+          return m;
+        });
+        expect(Date.now() - started).toBeLessThan(2000);
+        // earlier frames, and every frame of the other direction (its own keys and sequence
+        // numbers), still dissect and decrypt as before the damage
+        const srcPort = (i: number) => (capture.packets[i].data[34] << 8) | capture.packets[i].data[35];
+        rows.forEach((r, i) => {
+          if (i + 1 < target || srcPort(i) !== srcPort(target - 1)) expect(r, `frame ${i + 1}`).toBe(clean[i]);
+        });
+      }),
+      { numRuns: 60 },
+    );
   });
 });
