@@ -8,9 +8,27 @@ function rd32le(b: Uint8Array, o: number): number {
   return (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
 }
 
+// Scratch state, reused by every block (the functions are synchronous).
+const s = new Uint32Array(16);
+const x = new Uint32Array(16);
+
+function qr(a: number, b: number, c: number, d: number): void {
+  x[a] += x[b];
+  x[d] ^= x[a];
+  x[d] = (x[d] << 16) | (x[d] >>> 16);
+  x[c] += x[d];
+  x[b] ^= x[c];
+  x[b] = (x[b] << 12) | (x[b] >>> 20);
+  x[a] += x[b];
+  x[d] ^= x[a];
+  x[d] = (x[d] << 8) | (x[d] >>> 24);
+  x[c] += x[d];
+  x[b] ^= x[c];
+  x[b] = (x[b] << 7) | (x[b] >>> 25);
+}
+
 /** One 64-byte ChaCha20 block for (key, counter, nonce) into `out`. */
 export function chacha20Block(key: Uint8Array, counter: number, nonce: Uint8Array, out: Uint8Array): void {
-  const s = new Uint32Array(16);
   s[0] = SIGMA[0];
   s[1] = SIGMA[1];
   s[2] = SIGMA[2];
@@ -18,21 +36,7 @@ export function chacha20Block(key: Uint8Array, counter: number, nonce: Uint8Arra
   for (let i = 0; i < 8; i++) s[4 + i] = rd32le(key, 4 * i);
   s[12] = counter >>> 0;
   for (let i = 0; i < 3; i++) s[13 + i] = rd32le(nonce, 4 * i);
-  const x = s.slice();
-  const qr = (a: number, b: number, c: number, d: number): void => {
-    x[a] += x[b];
-    x[d] ^= x[a];
-    x[d] = (x[d] << 16) | (x[d] >>> 16);
-    x[c] += x[d];
-    x[b] ^= x[c];
-    x[b] = (x[b] << 12) | (x[b] >>> 20);
-    x[a] += x[b];
-    x[d] ^= x[a];
-    x[d] = (x[d] << 8) | (x[d] >>> 24);
-    x[c] += x[d];
-    x[b] ^= x[c];
-    x[b] = (x[b] << 7) | (x[b] >>> 25);
-  };
+  x.set(s);
   for (let i = 0; i < 10; i++) {
     qr(0, 4, 8, 12);
     qr(1, 5, 9, 13);
@@ -65,10 +69,16 @@ export function chacha20Xor(key: Uint8Array, counter: number, nonce: Uint8Array,
 const P1305 = (1n << 130n) - 5n;
 
 function leBig(b: Uint8Array, off: number, len: number): bigint {
+  if (len === 16) {
+    // four 32-bit words: four BigInt conversions instead of sixteen
+    return (BigInt(rd32le(b, off + 12)) << 96n) | (BigInt(rd32le(b, off + 8)) << 64n) | (BigInt(rd32le(b, off + 4)) << 32n) | BigInt(rd32le(b, off));
+  }
   let v = 0n;
   for (let i = len - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[off + i]);
   return v;
 }
+
+const BIT128 = 1n << 128n;
 
 /** Poly1305 MAC of the given pieces (each processed as if concatenated, 16-byte blocks). */
 export class Poly1305 {
@@ -84,7 +94,7 @@ export class Poly1305 {
   }
 
   private block(b: Uint8Array, off: number, len: number): void {
-    const n = leBig(b, off, len) | (1n << BigInt(8 * len));
+    const n = leBig(b, off, len) | (len === 16 ? BIT128 : 1n << BigInt(8 * len));
     this.acc = ((this.acc + n) * this.r) % P1305;
   }
 
