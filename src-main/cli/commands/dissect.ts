@@ -170,9 +170,6 @@ function enlarge(buf: Uint8Array<ArrayBuffer>, have: number, need: number): Uint
   return bigger;
 }
 
-const PRESENT: readonly FieldValue[] = [true];
-const NONE: readonly FieldValue[] = [];
-
 /** Bad Decode As specs: tshark prints the problem and exits 1 (not a usage error). */
 class DecodeAsError extends Error {}
 
@@ -242,7 +239,7 @@ export async function runDissect(args: string[], io: DissectIO): Promise<number>
   const fast = summaries && (!filter || presence) ? new FastColumns(session, packet, w, presence?.required) : null;
   // -e rows of plain header fields come straight from the bytes when the frame is ordinary.
   const fastFields = !o.json && !filter && o.fields.length ? FastFields.for(o.fields) : null;
-  const fastFrame: FilterFrame = { values: (name) => (fast!.has(name) ? PRESENT : NONE) };
+  const fastFrame: FilterFrame = { values: (name) => fast!.values(name) };
   const decoder = new CaptureDecoder({ packetOptions: false });
   const digits: number[] = [];
   const timeDigits = (iface: number): number => {

@@ -7,7 +7,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { readCapture } from '../../capture';
-import { createPacket, createSession, lookupField, type DecodeAsEntry, type FieldValue } from './index';
+import { createPacket, createSession, lookupField, type DecodeAsEntry } from './index';
 import { summaryLine } from './summary';
 import { FastColumns, presenceOnly } from './fast-columns';
 import { TextWriter } from './text-writer';
@@ -48,7 +48,10 @@ function captures(): { name: string; frames: Frame[] }[] {
 }
 
 // Presence-only filters; those needing DNS, UDP, DHCP or ICMP let the fast path skip TCP segments.
-const FILTERS = ['dns', 'http', 'tcp && !http', 'udp', 'data', 'json || data-text-lines', 'tls', '!dns', 'ip and not tcp', 'dns || dhcp', 'dns && !udp', 'icmp or dns', 'udp && dns'];
+const FILTERS = ['dns', 'http', 'tcp && !http', 'udp', 'data', 'json || data-text-lines', 'tls', '!dns', 'ip and not tcp', 'dns || dhcp', 'dns && !udp', 'icmp or dns', 'udp && dns',
+  // header fields: values straight from the bytes
+  'tcp.port == 18080', 'udp.port == 15353', 'tcp.port == 18443 && !tls', 'ip.addr == 127.0.0.1 && tcp', 'eth.src == eth.dst', 'udp.srcport in {53 5353} || tcp.dstport >= 1024', 'ip.ttl < 64', 'frame.len > 100 and !http',
+  'eth.addr == 00:00:00:00:00:00', 'ip.src == 10.0.0.0/8', 'ip.id != 0 && dns', 'udp.length > 100', 'ip.proto == 6 and ip.len == 52', 'eth.type == 0x0800', 'ip.dst == ip.src'];
 const decoder = new TextDecoder();
 
 interface Options {
@@ -71,9 +74,6 @@ function slowLines(frames: Frame[], o: Options = {}): string[] {
   return lines;
 }
 
-const PRESENT: readonly FieldValue[] = [true];
-const NONE: readonly FieldValue[] = [];
-
 /** Summary lines from the fast path, the full dissector taking the frames it leaves (as `dissect` does). */
 function fastLines(frames: Frame[], o: Options = {}): { lines: string[]; fast: number } {
   const session = createSession({ decodeAs: o.decodeAs });
@@ -84,7 +84,7 @@ function fastLines(frames: Frame[], o: Options = {}): { lines: string[]; fast: n
   const presence = o.filter === undefined ? null : presenceOnly(o.filter, lookupField);
   if (o.filter !== undefined && !presence) throw new Error(`not a presence-only filter: ${o.filter}`);
   const fast = new FastColumns(session, p, w, presence?.required ?? null);
-  const view = { values: (name: string) => (fast.has(name) ? PRESENT : NONE) };
+  const view = { values: (name: string) => fast.values(name) };
   let count = 0;
   frames.forEach((f, i) => {
     // The frame sits inside a larger buffer, as in the file reader's chunks.
@@ -133,20 +133,26 @@ describe('column fast path', () => {
     expect(fastFrames).toBeGreaterThan(total / 2);
   });
 
-  it('answers presence-only filters like the full dissector on every reference frame', () => {
+  it('answers presence and header-field filters like the full dissector on every reference frame', () => {
     for (const filter of FILTERS) {
       for (const c of all) expect(fastLines(c.frames, { filter }).lines, `${c.name} -Y ${filter}`).toEqual(slowLines(c.frames, { filter }));
     }
   });
 
-  it('tells presence-only filters and the protocols a match needs', () => {
+  it('tells the filters it can answer (protocol presence, header fields) and the protocols a match needs', () => {
     expect(presenceOnly('dns', lookupField)).toEqual({ required: new Set(['dns']) });
     expect(presenceOnly('dns || dhcp', lookupField)).toEqual({ required: new Set(['dns', 'dhcp']) });
     expect(presenceOnly('udp && !dns', lookupField)).toEqual({ required: new Set(['udp']) });
     expect(presenceOnly('!dns', lookupField)).toEqual({ required: null });
     expect(presenceOnly('dns || !udp', lookupField)).toEqual({ required: null });
     expect(presenceOnly('dns.qry.name', lookupField)).toBeNull();
-    expect(presenceOnly('dns && ip.ttl > 3', lookupField)).toBeNull();
+    expect(presenceOnly('dns && ip.ttl > 3', lookupField)).toEqual({ required: new Set(['dns']) });
+    expect(presenceOnly('tcp.port == 80', lookupField)).toEqual({ required: null });
+    expect(presenceOnly('tcp.stream == 1', lookupField)).toBeNull();
+    expect(presenceOnly('ip.src == ip.dst', lookupField)).toEqual({ required: null });
+    expect(presenceOnly('ip.src[0:2] == 0a:00', lookupField)).toBeNull();
+    expect(presenceOnly('tcp.port == tcp.stream', lookupField)).toBeNull();
+    expect(presenceOnly('dns contains "x"', lookupField)).toBeNull();
     expect(presenceOnly('ip.options', lookupField)).toBeNull();
     expect(presenceOnly('_ws.expert', lookupField)).toBeNull();
   });
@@ -180,7 +186,7 @@ describe('column fast path', () => {
     fc.assert(
       fc.property(fc.array(mutated, { minLength: 1, maxLength: 40 }), (frames) => {
         expect(fastLines(frames).lines).toEqual(slowLines(frames));
-        for (const filter of ['dns || http', 'dns']) expect(fastLines(frames, { filter }).lines).toEqual(slowLines(frames, { filter }));
+        for (const filter of ['dns || http', 'dns', 'tcp.port == 80 || udp.length > 60']) expect(fastLines(frames, { filter }).lines).toEqual(slowLines(frames, { filter }));
       }),
       { numRuns: 300 },
     );

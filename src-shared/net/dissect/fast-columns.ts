@@ -9,7 +9,8 @@ import { TextWriter, decimalDigits, ipv4TextLength } from './text-writer';
 import { tcpColumnsFast, type FramePacketSource } from './proto/tcp';
 import { dnsColumnsFast, dnsTracking } from './proto/dns';
 import { u16, u32 } from './bytes';
-import { parse as parseFilter, type FilterNode, type LookupField } from '../filter';
+import { parse as parseFilter, type FilterNode, type LookupField, type Operand } from '../filter';
+import type { FieldValue } from './types';
 
 export class FastColumns implements FramePacketSource {
   frameStart = 0;
@@ -204,6 +205,68 @@ export class FastColumns implements FramePacketSource {
   }
 
   /**
+   * Values of field `name` in the last frame written, as the full dissector records them, for
+   * the filters `presenceOnly` accepts: header fields (one value each, two for the either-side
+   * ones) and protocol presence.
+   */
+  values(name: string): readonly FieldValue[] {
+    const b = this.b;
+    const f = this.frameStart;
+    const ip = f + 14;
+    const l4 = ip + (b[ip] & 15) * 4;
+    const tcp = this.transport === 6;
+    const udp = this.transport === 17;
+    switch (name) {
+      case 'frame.number':
+        return [this.number];
+      case 'frame.len':
+      case 'frame.cap_len':
+        return [this.capLen];
+      case 'eth.dst':
+        return [b.slice(f, f + 6)];
+      case 'eth.src':
+        return [b.slice(f + 6, f + 12)];
+      case 'eth.addr':
+        return [b.slice(f, f + 6), b.slice(f + 6, f + 12)];
+      case 'eth.type':
+        return [u16(b, f + 12)];
+      case 'ip.version':
+        return [b[ip] >> 4];
+      case 'ip.hdr_len':
+        return [(b[ip] & 15) * 4];
+      case 'ip.len':
+        return [u16(b, ip + 2)];
+      case 'ip.id':
+        return [u16(b, ip + 4)];
+      case 'ip.ttl':
+        return [b[ip + 8]];
+      case 'ip.proto':
+        return [b[ip + 9]];
+      case 'ip.src':
+        return [u32(b, ip + 12)];
+      case 'ip.dst':
+        return [u32(b, ip + 16)];
+      case 'ip.addr':
+        return [u32(b, ip + 12), u32(b, ip + 16)];
+      case 'tcp.srcport':
+        return tcp ? [u16(b, l4)] : NONE;
+      case 'tcp.dstport':
+        return tcp ? [u16(b, l4 + 2)] : NONE;
+      case 'tcp.port':
+        return tcp ? [u16(b, l4), u16(b, l4 + 2)] : NONE;
+      case 'udp.srcport':
+        return udp ? [u16(b, l4)] : NONE;
+      case 'udp.dstport':
+        return udp ? [u16(b, l4 + 2)] : NONE;
+      case 'udp.port':
+        return udp ? [u16(b, l4), u16(b, l4 + 2)] : NONE;
+      case 'udp.length':
+        return udp ? [u16(b, l4 + 4)] : NONE;
+    }
+    return this.has(name) ? PRESENT : NONE;
+  }
+
+  /**
    * Whether the last frame written holds protocol `name` (a layer of frame.protocols), for
    * filters that test only protocol presence.
    */
@@ -239,25 +302,37 @@ export function presenceOnly(text: string, lookupField: LookupField): { required
   const parsed = parseFilter(text);
   if (!parsed.ok || !parsed.tree) return null;
   let ok = true;
+  /** A field the fast path has values for, or a literal (anything that is not another field). */
+  const operandOk = (op: Operand): boolean => {
+    if (op.slice) return false;
+    if (op.kind === 'string') return true;
+    return HEADER_FIELDS.has(op.text) || lookupField(op.text) === undefined;
+  };
   const required = (n: FilterNode): Set<string> | null => {
-    if (n.kind === 'and') {
+    if (n.kind === 'and' || n.kind === 'or') {
       const a = required(n.left);
       const b = required(n.right);
-      return a ?? b;
-    }
-    if (n.kind === 'or') {
-      const a = required(n.left);
-      const b = required(n.right);
+      if (n.kind === 'and') return a ?? b;
       return a && b ? new Set([...a, ...b]) : null;
     }
     if (n.kind === 'not') {
       required(n.operand);
       return null;
     }
+    if (n.kind === 'relation') {
+      if (n.left.kind !== 'word' || !HEADER_FIELDS.has(n.left.text) || !operandOk(n.left) || !operandOk(n.right)) ok = false;
+      return null;
+    }
+    if (n.kind === 'in') {
+      if (n.left.kind !== 'word' || !HEADER_FIELDS.has(n.left.text) || !operandOk(n.left)) ok = false;
+      for (const e of n.elements) if (!operandOk(e.low) || (e.high && !operandOk(e.high))) ok = false;
+      return null;
+    }
     if (n.kind !== 'exists' || n.operand.kind !== 'word' || n.operand.slice) {
       ok = false;
       return null;
     }
+    if (HEADER_FIELDS.has(n.operand.text)) return null;
     const info = lookupField(n.operand.text);
     // layers of frame.protocols only (not ip.options-like groups nor _ws.* pseudo-protocols)
     if (!info || info.type !== 'protocol' || !/^[a-z0-9-]+$/.test(info.name)) ok = false;
@@ -266,6 +341,16 @@ export function presenceOnly(text: string, lookupField: LookupField): { required
   const r = required(parsed.tree);
   return ok ? { required: r } : null;
 }
+
+/** Header fields whose values the fast path gives filters (see FastColumns.values). */
+const HEADER_FIELDS = new Set([
+  'frame.number', 'frame.len', 'frame.cap_len', 'eth.src', 'eth.dst', 'eth.addr', 'eth.type',
+  'ip.version', 'ip.hdr_len', 'ip.len', 'ip.id', 'ip.ttl', 'ip.proto', 'ip.src', 'ip.dst', 'ip.addr',
+  'tcp.srcport', 'tcp.dstport', 'tcp.port', 'udp.srcport', 'udp.dstport', 'udp.port', 'udp.length',
+]);
+
+const PRESENT: readonly FieldValue[] = [true];
+const NONE: readonly FieldValue[] = [];
 
 function writeRelTime(w: TextWriter, sec: number, ns: number, digits: number): void {
   if (ns < 0) {
