@@ -249,9 +249,11 @@ export function dissectIpv4(p: Packet, s: DissectSession, buf: Uint8Array, off: 
       return;
     }
     p.gen('ip.reassembled.length', whole.length);
+    const frameSource = p.enterSource(p.addSource(`Reassembled IPv4 (${whole.length} bytes)`, whole)); // Wireshark's tab
     p.reassembled = true;
     dispatchIpProto(p, s, whole, 0, whole.length, proto);
     p.reassembled = false;
+    p.enterSource(frameSource);
     return;
   }
   dispatchIpProto(p, s, buf, start, payloadEnd, proto);
@@ -384,9 +386,11 @@ export function dissectIpv6(p: Packet, s: DissectSession, buf: Uint8Array, off: 
           dissectData(p, buf, o, payloadEnd);
           return;
         }
+        const frameSource = p.enterSource(p.addSource(`Reassembled IPv6 (${whole.length} bytes)`, whole)); // Wireshark's tab
         p.reassembled = true;
         dispatchIpProto(p, s, whole, 0, whole.length, next);
         p.reassembled = false;
+        p.enterSource(frameSource);
         return;
       }
       nxt = next;

@@ -823,9 +823,11 @@ function deliver(p: Packet, s: DissectSession, st: TcpState, conv: Conversation,
     account(st, fwd, -held);
     releasePieces(msp.parts); // `whole` is a copy: the pieces are free again
     p.gen('tcp.reassembled.length', whole.length);
+    const frameSource = p.enterSource(p.addSource(`Reassembled TCP (${whole.length} bytes)`, whole)); // Wireshark's tab
     p.reassembled = true;
     runApp(p, s, st, conv, fwd, whole, 0, whole.length, msp.start, sport, dport, true);
     p.reassembled = false;
+    p.enterSource(frameSource);
     return;
   }
   runApp(p, s, st, conv, fwd, buf, off, end, seq, sport, dport, false);
