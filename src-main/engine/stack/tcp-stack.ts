@@ -58,6 +58,17 @@ export class TcpConnection {
     this.stack.flush();
   }
 
+  /**
+   * Calls `cb` once everything written so far has been handed to the socket (at once when nothing
+   * waits for send space): the end of a network panel's "Request sent".
+   */
+  whenWritten(cb: () => void): void {
+    if (!this.pending.length || this.done) cb();
+    else this.drained.push(cb);
+  }
+
+  private drained: (() => void)[] = [];
+
   /** Closes after the queued data (FIN). */
   close(): void {
     if (this.done || this.closing) return;
@@ -84,6 +95,7 @@ export class TcpConnection {
         return;
       }
     }
+    if (this.drained.length) for (const cb of this.drained.splice(0)) cb();
     if (this.closing && this.socket.state !== 'CLOSED' && !this.finSent) {
       this.finSent = true;
       this.socket.close(this.stack.device.net.now);

@@ -7,6 +7,7 @@ import { formatUrl, hostHeader, requestTarget, urlOrigin, type HeaderField, type
 import { TlsClient, type TlsEvent } from '../../tls13';
 import type { IpDevice } from '../../stack/ip-device';
 import type { TcpStack } from '../../stack/tcp-stack';
+import type { TcpConfig } from '../../transport/tcp';
 import type { Micros } from '../../sim/time';
 import { epochMicros, type LabPki } from './lab-pki';
 import { HttpStream } from './stream';
@@ -32,6 +33,8 @@ export interface HttpExchangeSeen {
 export interface ClientTiming {
   connect: number;
   tls: number;
+  /** "Request sent": from the request's first byte written to its last byte handed to TCP/TLS. */
+  request?: number;
   ttfb: number;
   download: number;
   reused: boolean;
@@ -61,6 +64,8 @@ class OriginConnection {
   readonly parser = new HttpStreamParser('response');
   sentAt = 0;
   firstByteAt = 0;
+  /** When the last byte of the current request was handed to TCP/TLS (0 until then). */
+  requestSentAt = 0;
   lastUsed = 0;
 
   constructor(readonly stream: HttpStream) {}
@@ -79,6 +84,8 @@ export class HttpClient {
     private readonly pki: LabPki,
     private readonly log: (step: string, text: string) => void,
     private readonly userAgent = 'PacketLab/1.0',
+    /** TCP settings of its connections (a smaller send buffer shows the "Request sent" phase). */
+    private readonly tcpConfig: Partial<TcpConfig> = {},
   ) {}
 
   /** Whether an open connection to `origin` ("https://www.example.com") can take a request now. */
@@ -116,7 +123,7 @@ export class HttpClient {
     const connectStart = net.now;
     let tcpUp = 0;
     const origin = urlOrigin(url);
-    const c = this.tcp.connect(address, url.port, {}, {}, `${secure ? 'TLS handshake' : 'HTTP'} for ${origin}`);
+    const c = this.tcp.connect(address, url.port, {}, this.tcpConfig, `${secure ? 'TLS handshake' : 'HTTP'} for ${origin}`);
     if (typeof c === 'string') return first.done(`cannot connect to ${formatIpv4(address)}:${url.port}: ${c}`, first.timing);
     const stream = new HttpStream(c, tls);
     const base = stream.tcpHandlers();
@@ -176,6 +183,13 @@ export class HttpClient {
     // Fields in `extra` replace the defaults of the same name (a proxy passes on the client's Accept).
     const defaults = [{ name: 'User-Agent', value: this.userAgent }, { name: 'Accept', value: '*/*' }].filter((d) => !p.extra.some((h) => h.name.toLowerCase() === d.name.toLowerCase()));
     conn.stream.write(emitHttpRequest({ method: 'GET', target: requestTarget(url), headers: [{ name: 'Host', value: hostHeader(url) }, ...defaults, ...p.extra] }));
+    // A request larger than the socket's free send space waits for ACKs to hand its last bytes over.
+    conn.requestSentAt = 0;
+    conn.stream.tcp.whenWritten(() => {
+      if (conn.current !== p) return;
+      conn.requestSentAt = net.now;
+      p.timing.request = ms(net.now - conn.sentAt);
+    });
   }
 
   private receive(conn: OriginConnection, data: Uint8Array): void {
@@ -191,7 +205,8 @@ export class HttpClient {
     if (!p || m.start.kind !== 'response') return;
     const net = this.device.net;
     conn.current = null;
-    p.timing.ttfb = ms(conn.firstByteAt - conn.sentAt);
+    // Waiting (TTFB) starts when the request is sent (a reply may come before its last byte is handed over).
+    p.timing.ttfb = ms(conn.firstByteAt - (conn.requestSentAt || conn.sentAt));
     p.timing.download = ms(net.now - conn.firstByteAt);
     const headers = m.headers.map((h) => ({ name: h.name, value: h.value }));
     if (this.onExchange) {
