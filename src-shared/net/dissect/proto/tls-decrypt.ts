@@ -72,11 +72,20 @@ export class Tls13Decoder implements RecordDecoder {
   /** Sequence number of the next record. */
   seq = 0;
 
-  constructor(suite: number, secret: Uint8Array) {
+  constructor(
+    private readonly suite: number,
+    private readonly secret: Uint8Array,
+  ) {
     const info = TLS13_SUITES[suite];
     if (!info) throw new RangeError(`cipher suite 0x${suite.toString(16).padStart(4, '0')} is not supported`);
     this.gcm = aead(info, hkdfExpandLabel(info.hash, secret, 'key', EMPTY, info.keyLen));
     this.iv = hkdfExpandLabel(info.hash, secret, 'iv', EMPTY, 12);
+  }
+
+  /** The decoder after a KeyUpdate (RFC 8446 §7.2): the next application traffic secret. */
+  next(): Tls13Decoder {
+    const hash = TLS13_SUITES[this.suite].hash;
+    return new Tls13Decoder(this.suite, hkdfExpandLabel(hash, this.secret, 'traffic upd', EMPTY, this.secret.length));
   }
 
   open(b: Uint8Array, off: number, len: number): OpenedRecord | null {

@@ -20,7 +20,7 @@ tls.record.opaque_type tls.app_data_proto http.request.full_uri http.response.ph
 tls.handshake.extensions_length tls.handshake.certificates_length tls.handshake.certificate_length tls.handshake.certificate_request_context_length
 tls.handshake.client_cert_vrfy.sig_len tls.handshake.sig_hash_alg tls.handshake.session_ticket_lifetime_hint tls.handshake.session_ticket_age_add
 tls.handshake.session_ticket_nonce_length tls.handshake.session_ticket_length tls.alert_message.level tls.alert_message.desc http.request_in
-tls.handshake.random tls.handshake.session_ticket_nonce tls.app_data`.split(/\s+/);
+tls.handshake.random tls.handshake.session_ticket_nonce tls.app_data data.data data.len frame.protocols`.split(/\s+/);
 
 const FILTERS = ['http', 'http.request', 'http.response.code == 200', 'http.host contains "secure"', 'tls.handshake.type == 11', 'tls.record.content_type == 22', 'tls.alert_message.desc == 0', 'tls and not http'];
 
@@ -86,6 +86,9 @@ describe('TLS decryption vs tshark 4.0', () => {
   // over several records (tshark keeps reassembling it: "[TLS segment of a reassembled PDU]").
   it('TLS 1.3 TLS_CHACHA20_POLY1305_SHA256 (openssl) with -o tls.keylog_file', () => compare('tls13-chacha.pcapng', 'tls13-chacha.keys'));
   it('TLS 1.2 ECDHE-RSA-CHACHA20-POLY1305 (openssl) with its Decryption Secrets Block', () => compare('tls12-chacha-dsb.pcapng', undefined));
+  // openssl s_server -rev: KeyUpdate from the client, then one with update_requested (both sides
+  // move to the next secret); the plaintext of an unknown protocol is data.
+  it('TLS 1.3 KeyUpdate (both directions) and plaintext as data', () => compare('tls13-keyupdate.pcapng', 'tls13-keyupdate.keys'));
 
   it('decrypts: HTTP appears only with the secrets', () => {
     const withKeys = ours('https-tls13.pcapng', readFileSync(path.join(DIR, 'https-tls13.keys'), 'utf8'), ['http.request.method']);

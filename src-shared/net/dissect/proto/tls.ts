@@ -10,6 +10,7 @@ import type { DissectSession, StreamProtocol } from '../session';
 import type { Packet } from '../packet';
 import { field, hexField, protoField, uintField } from '../registry';
 import { ascii, u16, u24, u32 } from '../bytes';
+import { dissectData } from './link';
 import { httpContext, httpStream, looksLikeHttp } from './http';
 import { TlsKeyLog, type ConnectionSecrets, type KeyLogLabel } from './tls-keylog';
 import { Tls12GcmDecoder, Tls13Decoder, tls13SuiteSupported, type RecordDecoder } from './tls-decrypt';
@@ -412,12 +413,16 @@ function dissectHandshakeBody(p: Packet, s: DissectSession, b: Uint8Array, o: nu
   }
 }
 
+/** What a record's handshake messages mean for this direction's keys. */
+const FINISHED = 1;
+const KEY_UPDATE = 2;
+
 /**
  * Handshake messages in [q, recEnd) of one record (plaintext or decrypted), continuing a message
- * left pending by earlier records of this direction. Returns whether a Finished was seen.
+ * left pending by earlier records of this direction. Returns FINISHED / KEY_UPDATE flags.
  */
-function dissectHandshakes(p: Packet, s: DissectSession, c: TlsConv, dir: TlsDir, b: Uint8Array, q: number, recEnd: number, names: string[]): boolean {
-  let finished = false;
+function dissectHandshakes(p: Packet, s: DissectSession, c: TlsConv, dir: TlsDir, b: Uint8Array, q: number, recEnd: number, names: string[]): number {
+  let finished = 0;
   const pend = dir.pending;
   if (pend) {
     const take = Math.min(pend.remaining, recEnd - q);
@@ -449,7 +454,7 @@ function dissectHandshakes(p: Packet, s: DissectSession, c: TlsConv, dir: TlsDir
       p.enterSource(prev);
       p.reassembled = wasReassembled;
       names.push(HS_TYPES[pend.type] ?? 'Unknown Handshake Message');
-      if (pend.type === 20) finished = true;
+      if (pend.type === 20) finished |= FINISHED;
     }
   }
   while (q + 4 <= recEnd) {
@@ -469,7 +474,8 @@ function dissectHandshakes(p: Packet, s: DissectSession, c: TlsConv, dir: TlsDir
     names.push(HS_TYPES[ht] ?? 'Unknown Handshake Message');
     if (ht === 1) c.clientPort = s.net.srcPort;
     if (ht === 2 && versionBefore === 0 && c.version === 0) c.version = u16(b, q + 4);
-    if (ht === 20) finished = true;
+    if (ht === 20) finished |= FINISHED;
+    if (ht === 24) finished |= KEY_UPDATE;
     q += 4 + hl;
   }
   return finished;
@@ -545,14 +551,16 @@ function dissectTls(p: Packet, s: DissectSession, b: Uint8Array, off: number, en
         const outer = p.buf;
         const prev = p.enterSource(source);
         p.buf = opened.data;
-        const finished = dissectHandshakes(p, s, c, dir, opened.data, 0, opened.data.length, names);
+        const flags = dissectHandshakes(p, s, c, dir, opened.data, 0, opened.data.length, names);
         p.buf = outer;
         p.enterSource(prev);
-        if (finished && tls13 && !dir.appKeys) {
+        if (flags & FINISHED && tls13 && !dir.appKeys) {
           // This side's handshake is over: its next records use the application traffic secret.
           dir.appKeys = true;
           dir.decoder = null;
           dir.missed = -1;
+        } else if (flags & KEY_UPDATE && tls13 && dir.decoder instanceof Tls13Decoder) {
+          dir.decoder = dir.decoder.next(); // this side's next records use the updated secret
         }
       } else if (encrypted) names.push('Encrypted Handshake Message');
       else {
@@ -580,11 +588,11 @@ function dissectTls(p: Packet, s: DissectSession, b: Uint8Array, off: number, en
     } else if (type === 23) {
       if (p.want('tls.app_data')) p.add('tls.app_data', d, len, b.slice(d, d + len));
       names.push('Application Data');
-      if (opened && opened.data.length > 0) {
+      if (opened && opened.data.length > 0 && (apps ??= []).length < 64) {
         if (c.http === null) c.http = c.alpn === 'http/1.1' || looksLikeHttp(opened.data, 0, opened.data.length);
         // tshark names the protocol when ALPN chose it (not when its heuristics found HTTP)
         if (c.http && c.alpn === 'http/1.1') p.gen('tls.app_data_proto', 'Hypertext Transfer Protocol', '[Application Data Protocol: Hypertext Transfer Protocol]', d, len);
-        (apps ??= []).push({ dir, data: opened.data, source });
+        apps.push({ dir, data: opened.data, source });
       }
     }
     p.close();
@@ -614,6 +622,16 @@ function dissectTls(p: Packet, s: DissectSession, b: Uint8Array, off: number, en
       waiting = r.waiting;
     }
     if (waiting && !completed && p.columns && !s.net.inError) p.setInfo('[TLS segment of a reassembled PDU]');
+  } else if (apps && c.http === false) {
+    // No protocol known inside: tshark shows the plaintext as data
+    for (const a of apps) {
+      const prev = p.enterSource(a.source);
+      const outer = p.buf;
+      p.buf = a.data;
+      dissectData(p, a.data, 0, a.data.length);
+      p.buf = outer;
+      p.enterSource(prev);
+    }
   }
   return o - off;
 }
