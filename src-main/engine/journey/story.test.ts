@@ -18,7 +18,7 @@ import { loadSample, runScenario, sampleFiles } from '../testing/samples';
 import { Capture } from '../model/capture';
 import type { Simulation } from '../simulation';
 import { JourneyRecorder } from './record';
-import { buildStory, type StoryEntry } from './story';
+import { buildStory, MAX_STORY_ENTRIES, type StoryEntry } from './story';
 import { journeyStep } from './steps';
 
 const FILE = 'url-journey.lab.json';
@@ -336,5 +336,59 @@ describe('journey story on any capture', () => {
       expect(parsed.success, `${file}: ${parsed.error?.message}`).toBe(true);
       expect(record.story.reduce((n, e) => n + e.frameCount, 0), file).toBe(sim.net.capture.count);
     }
+  });
+});
+
+describe('journey story of a huge capture', () => {
+  /** `n` DNS queries from distinct client ports: one conversation, so one entry, each. */
+  function manyQueries(n: number) {
+    const capture = new Capture();
+    const point = capture.addPoint('pc', 'eth0', 'L1');
+    for (let i = 0; i < n; i++) {
+      const sport = 10_000 + i;
+      const b = new Uint8Array(14 + 20 + 8);
+      b[12] = 0x08;
+      b[14] = 0x45;
+      b[17] = 28;
+      b[23] = 17;
+      b.set([10, 0, 0, 1, 10, 0, 0, 2], 26);
+      b.set([sport >> 8, sport & 0xff, 0, 53, 0, 8], 34);
+      capture.record(i * 10, point, b, `query ${i}`, false);
+    }
+    return { capture, recorder: new JourneyRecorder(() => capture.count, () => 0) };
+  }
+
+  it(`keeps the first ${MAX_STORY_ENTRIES} entries; the last says how many entries and frames were left out`, () => {
+    const n = MAX_STORY_ENTRIES + 5_000;
+    const { capture, recorder } = manyQueries(n);
+    const story = buildStory({ capture, recorder, zonesAt: () => undefined });
+    expect(story).toHaveLength(MAX_STORY_ENTRIES);
+    expect(story[MAX_STORY_ENTRIES - 2]).toMatchObject({ firstFrame: MAX_STORY_ENTRIES - 1, lastFrame: MAX_STORY_ENTRIES - 1, frameCount: 1 });
+    const last = story[MAX_STORY_ENTRIES - 1];
+    expect(last).toMatchObject({
+      firstFrame: MAX_STORY_ENTRIES, lastFrame: n, frameCount: 5_001, startUs: (MAX_STORY_ENTRIES - 1) * 10, endUs: (n - 1) * 10,
+      facts: { kind: 'story-truncated', omittedEntries: '5001', omittedFrames: '5001', totalEntries: String(n) },
+    });
+    expect(last.summary).toBe(`5001 more entries (5001 frames) are not told: the story keeps its first 19999 of ${n} entries`);
+    // Every frame is still accounted for, and the cut story is in the contract's shape.
+    expect(story.reduce((s, e) => s + e.frameCount, 0)).toBe(n);
+    expect(contract['sim.journey'].result.safeParse({ story, loads: [] }).success).toBe(true);
+  });
+
+  it('a story at the limit is not cut; a smaller limit cuts the URL journey the same way', () => {
+    const { capture, recorder } = manyQueries(MAX_STORY_ENTRIES);
+    const whole = buildStory({ capture, recorder, zonesAt: () => undefined });
+    expect(whole).toHaveLength(MAX_STORY_ENTRIES);
+    expect(whole.some((e) => e.facts.kind === 'story-truncated')).toBe(false);
+
+    const lab = loadSample('url-journey.lab.json');
+    const { sim } = runScenario(lab, lab.scenarios![0].name);
+    const full = sim.journeyRecord().story;
+    const ctx = { capture: sim.net.capture, recorder: sim.journey, zonesAt: () => undefined };
+    const cut = buildStory({ ...ctx, maxEntries: 10 });
+    expect(full.length).toBeGreaterThan(10);
+    expect(cut.slice(0, 9)).toEqual(buildStory(ctx).slice(0, 9));
+    expect(cut[9].facts).toMatchObject({ kind: 'story-truncated', omittedEntries: String(full.length - 9), totalEntries: String(full.length) });
+    expect(cut[9].frameCount).toBe(full.slice(9).reduce((s, e) => s + e.frameCount, 0));
   });
 });

@@ -33,7 +33,15 @@ export interface StoryContext {
   recorder: JourneyRecorder;
   /** Zones an authoritative server answers for (by address), to name the tier that answered. */
   zonesAt: (address: number) => readonly string[] | undefined;
+  /** At most this many entries (default MAX_STORY_ENTRIES), the last one saying what was left out. */
+  maxEntries?: number;
 }
+
+/**
+ * The story of a huge capture is cut here: the first entries (by time) are kept, and the last one
+ * says how many entries and frames were left out (facts.kind 'story-truncated').
+ */
+export const MAX_STORY_ENTRIES = 20_000;
 
 const MAX_CAUSES = 12;
 /** Packets remembered per conversation to recognise their copies on later hops. */
@@ -194,10 +202,37 @@ export function buildStory(ctx: StoryContext): StoryEntry[] {
     observe(run, f, bytes, device);
   }
 
-  const entries: { order: number; seq: number; entry: StoryEntry }[] = runs.map((r, i) => ({ order: r.order, seq: i, entry: finish(r, ctx) }));
-  recorder.events.forEach((ev, i) => entries.push({ order: ev.afterFrame + 0.5, seq: runs.length + i, entry: eventEntry(ev) }));
-  entries.sort((a, b) => a.entry.startUs - b.entry.startUs || a.order - b.order || a.seq - b.seq);
-  return entries.map((x) => x.entry);
+  // Sorted before the sentences are made, so a cut story only finishes the entries it keeps.
+  const slots: { startUs: Micros; order: number; seq: number; run?: Run; event?: JourneyEvent }[] = runs.map((run, i) => ({ startUs: run.entry.startUs, order: run.order, seq: i, run }));
+  recorder.events.forEach((event, i) => slots.push({ startUs: event.time, order: event.afterFrame + 0.5, seq: runs.length + i, event }));
+  slots.sort((a, b) => a.startUs - b.startUs || a.order - b.order || a.seq - b.seq);
+  const make = (x: (typeof slots)[number]) => (x.run ? finish(x.run, ctx) : eventEntry(x.event!));
+  const max = Math.max(1, ctx.maxEntries ?? MAX_STORY_ENTRIES);
+  if (slots.length <= max) return slots.map(make);
+  const kept = slots.slice(0, max - 1).map(make);
+  kept.push(leftOut(slots.slice(max - 1).map((x) => x.run?.entry ?? eventEntry(x.event!)), slots.length));
+  return kept;
+}
+
+/** The last entry of a cut story: how many entries and frames are not told, and where they start. */
+function leftOut(rest: StoryEntry[], total: number): StoryEntry {
+  const first = rest[0];
+  let frames = 0;
+  let firstFrame: number | null = null;
+  let lastFrame: number | null = null;
+  let endUs = first.startUs;
+  for (const e of rest) {
+    frames += e.frameCount;
+    endUs = Math.max(endUs, e.endUs);
+    if (e.firstFrame !== null && (firstFrame === null || e.firstFrame < firstFrame)) firstFrame = e.firstFrame;
+    if (e.lastFrame !== null && (lastFrame === null || e.lastFrame > lastFrame)) lastFrame = e.lastFrame;
+  }
+  return {
+    step: first.step, device: first.device, startUs: first.startUs, endUs, firstFrame, lastFrame, frameCount: frames,
+    summary: `${rest.length} more entries (${frames} frames) are not told: the story keeps its first ${total - rest.length} of ${total} entries`,
+    causes: [],
+    facts: { kind: 'story-truncated', omittedEntries: String(rest.length), omittedFrames: String(frames), totalEntries: String(total) },
+  };
 }
 
 function eventEntry(ev: JourneyEvent): StoryEntry {

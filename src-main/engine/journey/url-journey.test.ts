@@ -188,13 +188,14 @@ describe('url-journey lab: DHCP and DNS on the wire', () => {
     const out = sim.net.output.map((l) => l.text);
     const block = (server: string) => out.slice(out.findIndex((l) => l.includes(`@${server} `)));
     expect(block('198.41.0.4').slice(0, 4)).toEqual(['; <<>> DiG 9.18 <<>> @198.41.0.4 www.example.com A', ';; Got answer:', expect.stringMatching(/^;; ->>HEADER<<- opcode: QUERY, status: NOERROR, id: \d+$/), ';; flags: qr rd; QUERY: 1, ANSWER: 0, AUTHORITY: 1, ADDITIONAL: 2']);
-    expect(block('198.41.0.4')).toContain('com.\t172800\tIN\tNS\ta.gtld-servers.net.');
+    // dig's columns: owner, TTL, class, type and data at 0, 24, 32, 40 and 48 (tabs of 8).
+    expect(block('198.41.0.4')).toContain('com.\t\t\t172800\tIN\tNS\ta.gtld-servers.net.');
     expect(block('203.0.113.53')).toContain('www.example.com.\t300\tIN\tCNAME\twww.example.com.cdn.example.net.');
     expect(out).toContain('edge.cdn.example.net.\t60\tIN\tA\t198.51.100.80');
     expect(out).toContain(';; SERVER: 192.168.1.1#53(192.168.1.1) (UDP)');
     expect(out).toContain('resolver cache: 3 entries flushed');
     // After the flush the router asks upstream again; example.com has no MX: NOERROR with the SOA.
-    expect(out).toContain('example.com.\t300\tIN\tSOA\tns1.example.com. hostmaster.example.com. 2026010101 7200 900 1209600 300');
+    expect(out).toContain('example.com.\t\t300\tIN\tSOA\tns1.example.com. hostmaster.example.com. 2026010101 7200 900 1209600 300');
     const frames = [...sim.net.capture.frames()];
     expect(summary(frames.filter((f) => f.time >= 6_000_000), 'pc-eth0').filter((s) => s.startsWith('DHCP'))).toEqual(['DHCP REQUEST 192.168.1.100 → 192.168.1.1', 'DHCP RELEASE 192.168.1.100 → 192.168.1.1']);
     expect(sim.ipDevice('pc').iface('eth0')!.ipv4).toBeNull();
