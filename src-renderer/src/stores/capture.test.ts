@@ -125,7 +125,7 @@ describe('capture store', () => {
     expect(s.selectedPos).toBe(s.viewCount - 1);
   });
 
-  it('does not light up frame bytes for items of reassembled PDUs', async () => {
+  it('shows items of reassembled PDUs in their Reassembled TCP tab, as Wireshark does', async () => {
     const s = useCaptureStore();
     await s.open(fixture('tcp-retransmissions.pcapng'));
     // The HTTP response head is reassembled from several segments: find a frame whose tree says so.
@@ -143,10 +143,19 @@ describe('capture store', () => {
       found = walk(s.details!.tree);
     }
     expect(found).not.toBeNull();
+    const tab = found!.dataSource!;
+    expect(s.details!.sources[tab].label).toMatch(/^Reassembled TCP \(\d+ bytes\)$/);
     s.selectNode(found);
-    expect(s.highlight).toBeNull();
+    // The highlight is in the reassembled bytes, never in the frame's.
+    expect(s.highlight).toEqual({ source: tab, offset: found!.offset, length: found!.length });
+    expect(s.bytesSource).toBe(tab);
+    expect(s.shownBytes).toBe(s.details!.sources[tab].data);
+    // Clicking those bytes finds an item of the reassembled PDU, not one of the frame.
     const hit = s.nodeAtOffset(found!.offset);
-    expect(hit?.source).toBeUndefined();
+    expect(hit?.dataSource).toBe(tab);
+    // The frame's tab still links frame items only.
+    s.showBytesSource(-1);
+    expect(s.nodeAtOffset(0)?.dataSource).toBeUndefined();
   });
 
   it('decrypts TLS with a key log: the bytes pane turns to the decrypted tab and links both ways there', async () => {

@@ -41,7 +41,7 @@ function readRecents(): string[] {
 
 /**
  * Which bytes a tree node's offsets point into: -1 the frame, i ≥ 0 the frame's data source i
- * (decrypted TLS), null bytes no tab shows (a PDU reassembled from several frames).
+ * (decrypted TLS, reassembled TCP/IP), null for bytes no tab shows.
  */
 export function sourceOf(n: ProtoNode): number | null {
   if (n.dataSource !== undefined) return n.dataSource;
