@@ -24,6 +24,9 @@ function tshark(args: string[]): string {
   return execFileSync('tshark', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
+// tshark reads each capture once per capture point (about 30 in the URL journey): slow on a busy machine.
+const TSHARK_PER_POINT_TIMEOUT = 180_000;
+
 describe('sample labs in tshark', () => {
   for (const file of sampleFiles) {
     for (const s of loadSample(file).scenarios ?? []) {
@@ -45,7 +48,7 @@ describe('sample labs in tshark', () => {
           writeFileSync(one, exportPcapng(sim.net.capture, { points: [point] }));
           expect(tshark(['-r', one, ...PREFS, '-Y', WARNING]).trim(), point).toBe('');
         }
-      });
+      }, TSHARK_PER_POINT_TIMEOUT);
     }
   }
 });
