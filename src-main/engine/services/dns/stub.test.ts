@@ -3,7 +3,7 @@
 import { describe, it, expect } from 'vitest';
 import { ipv4 } from '../../../../src-shared/net/addr';
 import { parseHosts } from '../../../../src-shared/lab/tables/hosts';
-import { DnsRcode, DnsType } from '../../../../src-shared/net/wire/dns';
+import { DnsRcode, DnsType, emitDns, parseDns, type DnsMessage, type DnsRecord } from '../../../../src-shared/net/wire/dns';
 import { Rng } from '../../sim/rng';
 import { DnsAuthoritativeServer } from './authoritative';
 import { DnsResolver } from './resolver';
@@ -114,5 +114,51 @@ describe('browser DNS cache', () => {
     ]);
     expect(b.lookup(60_000_000, 'www.example.com')).toEqual({ hit: false, cause: 'browser DNS cache entry for www.example.com expired (kept at most 60 s)' });
     expect(b.flush()).toBe(1);
+  });
+});
+
+describe('stub resolver: a truncated answer is asked again over TCP (glibc res_send)', () => {
+  const SERVER = ipv4('10.0.0.2');
+  const reply = (query: Uint8Array, patch: Partial<DnsMessage>): Uint8Array => {
+    const q = parseDns(query);
+    if (!q.ok) throw new Error('query');
+    return emitDns({ ...q.value.message, qr: true, ra: true, ...patch });
+  };
+  const address = (n: number): DnsRecord => ({ name: 'many.test', type: DnsType.A, class: 1, ttl: 60, data: { kind: 'A', address: ipv4(`10.9.0.${n}`) } });
+
+  it('TC over UDP → the same question, ID and server over TCP; its answer resolves and fills the OS cache', () => {
+    const stub = new StubResolver({ name: 'pc', servers: [SERVER], address: PC }, new Rng(7));
+    const s1 = stub.lookup(0, 'many.test', DnsType.A, 1);
+    const udp = s1.sends[0];
+    const s2 = stub.receive(1000, { src: SERVER, srcPort: 53, dst: PC, dstPort: udp.srcPort, payload: reply(udp.payload, { tc: true }) });
+    expect(s2.events).toEqual([]);
+    expect(s2.sends).toEqual([]);
+    expect(s2.tcp).toHaveLength(1);
+    const tcp = s2.tcp![0];
+    expect(tcp).toMatchObject({ dst: SERVER, dstPort: 53, cause: 'pc: truncated answer (TC) from 10.0.0.2 for many.test A — asking 10.0.0.2 again over TCP' });
+    expect(tcp.payload).toEqual(udp.payload); // the same message: ID, RD, question
+    expect(s2.nextPoll).toBe(1000 + 5_000_000);
+    expect(stub.snapshot(1000).pending).toEqual([{ name: 'many.test A', server: '10.0.0.2', deadline: 5_001_000 }]);
+    const answers = Array.from({ length: 40 }, (_, i) => address(i + 1));
+    const s3 = stub.tcpAnswer(2000, tcp.token, reply(tcp.payload, { answers }));
+    expect(s3.events).toEqual([expect.objectContaining({ kind: 'resolved', source: 'network', cause: 'answer from 10.0.0.2 over TCP for many.test A' })]);
+    expect((s3.events[0] as { addresses: number[] }).addresses).toHaveLength(40);
+    expect(stub.lookup(3000, 'many.test', DnsType.A, 2).events[0]).toMatchObject({ source: 'os-cache' });
+  });
+
+  it('a TCP failure, a TCP timeout or TC over TCP counts as a try; after the last the lookup fails', () => {
+    const stub = new StubResolver({ name: 'pc', servers: [SERVER], address: PC, attempts: 2 }, new Rng(8));
+    const udp1 = stub.lookup(0, 'many.test', DnsType.A, 1).sends[0];
+    const tcp1 = stub.receive(10, { src: SERVER, srcPort: 53, dst: PC, dstPort: udp1.srcPort, payload: reply(udp1.payload, { tc: true }) }).tcp![0];
+    const s = stub.tcpAnswer(20, tcp1.token, undefined, 'connection refused');
+    expect(s.sends).toHaveLength(1);
+    expect(s.sends[0].cause).toBe('pc: no answer over TCP from 10.0.0.2: connection refused — asking 10.0.0.2 (try 2)');
+    // The second try is truncated too, and its TCP exchange never completes: the deadline ends the lookup.
+    const tcp2 = stub.receive(30, { src: SERVER, srcPort: 53, dst: PC, dstPort: s.sends[0].srcPort, payload: reply(s.sends[0].payload, { tc: true }) }).tcp![0];
+    expect(tcp2.token).not.toBe(tcp1.token);
+    expect(stub.poll(30 + 5_000_000 - 1).events).toEqual([]);
+    expect(stub.poll(30 + 5_000_000).events).toEqual([expect.objectContaining({ kind: 'failed', cause: 'no answer over TCP from 10.0.0.2 within 5 s; gave up after 2 tries' })]);
+    // A late reply on a finished token changes nothing.
+    expect(stub.tcpAnswer(6_000_000, tcp2.token, reply(tcp2.payload, { answers: [address(1)] })).events).toEqual([]);
   });
 });
