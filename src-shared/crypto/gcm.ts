@@ -1,17 +1,29 @@
-// AES-GCM (NIST SP 800-38D) for 96-bit nonces: CTR encryption plus GHASH with Shoup's 4-bit tables
-// (16 multiples of H, 128-bit values as four uint32 words). open() checks the tag before anything
+// AES-GCM (NIST SP 800-38D) for 96-bit nonces: CTR encryption plus GHASH with Shoup's 8-bit tables
+// (256 multiples of H per key, 128-bit values as four uint32 words; a byte per step). open() checks the tag before anything
 // is returned; a wrong key or a damaged record gives null, never an exception.
 import { Aes } from './aes';
 
-// Reduction constants for the 4 bits shifted out per step (mbedTLS's last4), pre-shifted into word 0.
-const LAST4 = new Uint32Array([0x0000, 0x1c20, 0x3840, 0x2460, 0x7080, 0x6ca0, 0x48c0, 0x54e0, 0xe100, 0xfd20, 0xd940, 0xc560, 0x9180, 0x8da0, 0xa9c0, 0xb5e0].map((v) => (v << 16) >>> 0));
+// Reduction of the byte shifted out per step: what 8 one-bit shifts (each folding the polynomial
+// 0xe1 ‖ 0^120 back in) leave in word 0. Computed rather than copied.
+const LAST8 = new Uint32Array(256);
+for (let rem = 0; rem < 256; rem++) {
+  let z0 = 0;
+  let low = rem;
+  for (let k = 0; k < 8; k++) {
+    const bit = low & 1;
+    low >>>= 1;
+    z0 >>>= 1;
+    if (bit) z0 ^= 0xe1000000;
+  }
+  LAST8[rem] = z0 >>> 0;
+}
 
 export const GCM_TAG_LENGTH = 16;
 
 export class AesGcm {
   private readonly aes: Aes;
-  /** table[4*i .. 4*i+3] = i·H in GHASH's bit order. */
-  private readonly table = new Uint32Array(64);
+  /** table[4*i .. 4*i+3] = i·H in GHASH's bit order (byte i, its top bit the first coefficient). */
+  private readonly table = new Uint32Array(1024);
   private readonly y = new Uint32Array(4);
   private readonly block = new Uint8Array(16);
   private readonly counter = new Uint8Array(16);
@@ -23,8 +35,8 @@ export class AesGcm {
     this.aes.encryptBlock(h, 0, h, 0);
     const t = this.table;
     let v0 = rd(h, 0), v1 = rd(h, 4), v2 = rd(h, 8), v3 = rd(h, 12);
-    t.set([v0, v1, v2, v3], 32);
-    for (let i = 4; i > 0; i >>= 1) {
+    t.set([v0, v1, v2, v3], 4 * 128);
+    for (let i = 64; i > 0; i >>= 1) {
       const r = v3 & 1 ? 0xe1000000 : 0;
       v3 = (v3 >>> 1) | (v2 << 31);
       v2 = (v2 >>> 1) | (v1 << 31);
@@ -32,7 +44,7 @@ export class AesGcm {
       v0 = (v0 >>> 1) ^ r;
       t.set([v0, v1, v2, v3], 4 * i);
     }
-    for (let i = 2; i <= 8; i *= 2) {
+    for (let i = 2; i <= 128; i *= 2) {
       for (let j = 1; j < i; j++) for (let w = 0; w < 4; w++) t[4 * (i + j) + w] = t[4 * i + w] ^ t[4 * j + w];
     }
   }
@@ -43,31 +55,19 @@ export class AesGcm {
     const y = this.y;
     for (let i = 0; i < 16; i++) b[i] = (i < len ? x[off + i] : 0) ^ (y[i >> 2] >>> (24 - 8 * (i & 3)));
     const t = this.table;
-    let lo = b[15] & 0xf;
-    let z0 = t[4 * lo], z1 = t[4 * lo + 1], z2 = t[4 * lo + 2], z3 = t[4 * lo + 3];
-    for (let i = 15; i >= 0; i--) {
-      lo = b[i] & 0xf;
-      const hi = b[i] >>> 4;
-      if (i !== 15) {
-        const rem = z3 & 0xf;
-        z3 = (z3 >>> 4) | (z2 << 28);
-        z2 = (z2 >>> 4) | (z1 << 28);
-        z1 = (z1 >>> 4) | (z0 << 28);
-        z0 = (z0 >>> 4) ^ LAST4[rem];
-        z0 ^= t[4 * lo];
-        z1 ^= t[4 * lo + 1];
-        z2 ^= t[4 * lo + 2];
-        z3 ^= t[4 * lo + 3];
-      }
-      const rem = z3 & 0xf;
-      z3 = (z3 >>> 4) | (z2 << 28);
-      z2 = (z2 >>> 4) | (z1 << 28);
-      z1 = (z1 >>> 4) | (z0 << 28);
-      z0 = (z0 >>> 4) ^ LAST4[rem];
-      z0 ^= t[4 * hi];
-      z1 ^= t[4 * hi + 1];
-      z2 ^= t[4 * hi + 2];
-      z3 ^= t[4 * hi + 3];
+    let k = 4 * b[15];
+    let z0 = t[k], z1 = t[k + 1], z2 = t[k + 2], z3 = t[k + 3];
+    for (let i = 14; i >= 0; i--) {
+      const rem = z3 & 0xff;
+      z3 = (z3 >>> 8) | (z2 << 24);
+      z2 = (z2 >>> 8) | (z1 << 24);
+      z1 = (z1 >>> 8) | (z0 << 24);
+      z0 = (z0 >>> 8) ^ LAST8[rem];
+      k = 4 * b[i];
+      z0 ^= t[k];
+      z1 ^= t[k + 1];
+      z2 ^= t[k + 2];
+      z3 ^= t[k + 3];
     }
     y[0] = z0;
     y[1] = z1;
