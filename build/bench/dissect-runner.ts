@@ -1,21 +1,11 @@
 // Child process of the benchmark: runs `packetlab dissect` in-process with stdout as output, and
 // reports its own peak memory. `--noop` loads nothing (node's own footprint); `--load-only FILE`
 // just reads the file and indexes it.
-import { readFileSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeStdoutSync } from '../../src-main/cli/stdout';
 import { indexCapture } from '../../src-shared/capture';
 import { runDissect } from '../../src-main/cli/commands/dissect';
 
-function writeAll(b: Uint8Array): void {
-  for (let o = 0; o < b.length; ) {
-    try {
-      o += writeSync(1, b, o, b.length - o);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EPIPE') return; // the reader went away (| head)
-      if (code !== 'EAGAIN') throw e; // EAGAIN: a non-blocking pipe that is full, retry
-    }
-  }
-}
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -31,8 +21,8 @@ async function main(): Promise<void> {
     code = await runDissect(args, {
       // Bytes are written synchronously (the writer reuses its buffer); text the same way so the
       // two never interleave out of order.
-      outBytes: (b) => writeAll(b),
-      out: (t) => writeAll(new TextEncoder().encode(t)),
+      outBytes: writeStdoutSync,
+      out: (t) => writeStdoutSync(new TextEncoder().encode(t)),
       err: (t) => {
         process.stderr.write(t);
       },

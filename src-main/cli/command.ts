@@ -3,6 +3,8 @@
 
 export interface CliIO {
   out(text: string): void;
+  /** Optional synchronous byte output for commands that stream a lot (must be done when it returns). */
+  outBytes?(bytes: Uint8Array): void;
   err(text: string): void;
   /** Current working directory used to resolve relative paths. */
   cwd: string;
