@@ -11,6 +11,7 @@ export const journeyMessages = {
   tabStory: 'Story',
   tabTiming: 'Timing',
   tabPage: 'Page',
+  truncated: 'The story stops here: {omittedEntries} more steps ({omittedFrames} frames) of this run are left out, {totalEntries} in all. Step through the packet list to see them.',
   loading: 'Loading the journey…',
   loadFailed: 'Could not load the journey: {error}',
   retry: 'Retry',

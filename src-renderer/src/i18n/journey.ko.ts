@@ -13,6 +13,7 @@ export const journeyMessages: SameKeys<typeof en> = {
   tabStory: '이야기',
   tabTiming: '타이밍',
   tabPage: '페이지',
+  truncated: '이야기는 여기까지입니다. 이 실행의 나머지 {omittedEntries}개 단계(프레임 {omittedFrames}개)는 생략되었습니다(전체 {totalEntries}개). 패킷 목록에서 한 프레임씩 살펴보세요.',
   loading: '여정을 불러오는 중…',
   loadFailed: '여정을 불러올 수 없습니다: {error}',
   retry: '다시 시도',

@@ -36,6 +36,15 @@ describe('journey story sentences', () => {
     }
   });
 
+  it("tells the engine's cut of a very long story as a notice, in both languages", () => {
+    const cut = entry('dns', { kind: 'story-truncated', omittedEntries: '5001', omittedFrames: '12000', totalEntries: '25000' });
+    expect(isGeneric(cut)).toBe(false);
+    i18n.global.locale.value = 'en';
+    expect(storySentence(cut, t)).toBe('The story stops here: 5001 more steps (12000 frames) of this run are left out, 25000 in all. Step through the packet list to see them.');
+    i18n.global.locale.value = 'ko';
+    expect(storySentence(cut, t)).toMatch(/^이야기는 여기까지입니다\. 이 실행의 나머지 5001개 단계\(프레임 12000개\)/);
+  });
+
   it('tells the DNS walk from the root down in English', () => {
     i18n.global.locale.value = 'en';
     expect(storySentence(entryWith('dns', { tier: 'root', name: 'example.com' }), t)).toBe('isp asks the root server 198.41.0.4 about example.com. It does not hold the answer and refers to the servers of “com”, one level down.');
