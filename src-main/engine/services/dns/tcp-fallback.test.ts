@@ -56,16 +56,16 @@ function run() {
   serveDnsOverTcp(sim.tcp('root'), sim.services.get('root')!.authoritative!);
   const resolver = new DnsResolver({ name: 'resolver', mode: 'recursive', rootHints: [{ name: 'a.root-servers.test', address: ipv4('10.0.0.53') }] }, deriveRng(1, 'dns:test'));
   const events: ResolverEvent[] = [];
-  let client: DnsTcpClient | undefined;
+  // The runner's callbacks run after `client` exists (the scheduler calls them later).
   const runner = new ServiceRunner<ResolverEvent>(sim.ipDevice('resolver'), {
     label: 'DNS resolver',
-    poll: (now) => client!.take(resolver.poll(now)),
+    poll: (now) => client.take(resolver.poll(now)),
     ports: () => resolver.ports(),
-    receive: (now, d) => client!.take(resolver.receive(now, d)),
+    receive: (now, d) => client.take(resolver.receive(now, d)),
     onEvents: (e) => void events.push(...e),
   });
-  client = new DnsTcpClient(sim.tcp('resolver'), (token, reply, failure) => runner.apply(client!.take(resolver.tcpAnswer(sim.net.now, token, reply, failure))));
-  sim.net.scheduler.at(1000, 'test lookup', () => runner.apply(client!.take(resolver.lookup(sim.net.now, 'big.test', DnsType.TXT, 'q'))));
+  const client: DnsTcpClient = new DnsTcpClient(sim.tcp('resolver'), (token, reply, failure) => runner.apply(client.take(resolver.tcpAnswer(sim.net.now, token, reply, failure))));
+  sim.net.scheduler.at(1000, 'test lookup', () => runner.apply(client.take(resolver.lookup(sim.net.now, 'big.test', DnsType.TXT, 'q'))));
   sim.run({ until: 5_000_000 });
   return { sim, resolver, events };
 }
