@@ -1,6 +1,6 @@
 // The capture inspector in serve mode: open a reference capture, filter, select, linked
 // highlighting between the details tree and the bytes, keyboard navigation, stream views, export.
-import { test, expect } from './fixtures';
+import { test, expect, MARK_ROLE } from './fixtures';
 import type { Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -48,7 +48,7 @@ test('opens a capture, filters dns and links the details tree with the bytes', a
   await dnsItem.click();
   const bytes = page.getByRole('region', { name: 'Packet bytes' });
   // Read as assistive technology gets them: marked cells, and a status saying where they are.
-  const lit = bytes.getByRole('mark');
+  const lit = bytes.getByRole(MARK_ROLE);
   await expect(bytes.getByRole('status')).toHaveText(`${76 - 42} bytes at offset 42 highlighted`);
   await expect(lit.first()).toHaveAttribute('data-offset', '42');
   await expect(lit).toHaveCount(76 - 42);

@@ -7,7 +7,7 @@
 // the Journey window (story steps against the capture, request timings, the sandboxed page, Korean).
 // Addresses, names and pages come from the lab file and tshark, never from this file.
 import type { Locator, Page } from '@playwright/test';
-import { test, expect } from './fixtures';
+import { test, expect, MARK_ROLE } from './fixtures';
 import { ko as appKo } from '../src-renderer/src/i18n/ko';
 import { journeyMessages as ko } from '../src-renderer/src/i18n/journey.ko';
 import { linkPeer, readLab, recursiveResolver, redirectOf, rootServer, servedText, zoneServer } from './lab-file';
@@ -95,7 +95,7 @@ async function displayedRows(page: Page): Promise<ListRow[]> {
  */
 async function litBytes(page: Page): Promise<{ hex: string; count: number; offset: number }> {
   const pane = page.getByRole('region', { name: 'Packet bytes' });
-  const hex = (await pane.getByRole('mark').allTextContents()).join('').toLowerCase();
+  const hex = (await pane.getByRole(MARK_ROLE).allTextContents()).join('').toLowerCase();
   const said = /^(\d+) bytes? at offset (\d+) highlighted$/.exec((await pane.getByRole('status').textContent()) ?? '');
   return { hex, count: said ? Number(said[1]) : 0, offset: said ? Number(said[2]) : -1 };
 }
