@@ -118,4 +118,24 @@ describe('packetlab dissect', () => {
     expect(raw.subarray(frameStart + name.offset, frameStart + name.offset + name.length).toString('latin1')).toBe('\x03www\x07example\x04test\x00');
     expect(find(frames[0].tree, 'ip.checksum.status')).toMatchObject({ generated: true, value: 2 });
   });
+
+  it('--json lists decrypted TLS as a data source that the HTTP items point into', async () => {
+    const TLS = fileURLToPath(new URL('../../../src-shared/net/dissect/fixtures-tls/', import.meta.url));
+    const r = await dissect(path.join(TLS, 'https-tls13.pcapng'), '-o', `tls.keylog_file:${path.join(TLS, 'https-tls13.keys')}`, '-Y', 'http.request', '--json');
+    expect(r.code).toBe(0);
+    const frames = JSON.parse(r.out) as { tree: any[]; dataSources?: { label: string; bytes: string }[] }[];
+    expect(frames.length).toBeGreaterThan(0);
+    const walk = (nodes: any[], out: any[] = []): any[] => {
+      for (const n of nodes) {
+        out.push(n);
+        if (n.children) walk(n.children, out);
+      }
+      return out;
+    };
+    const method = walk(frames[0].tree).find((n) => n.field === 'http.request.method');
+    const source = frames[0].dataSources![method.dataSource];
+    expect(source.label).toMatch(/^Decrypted TLS \(\d+ bytes\)$/);
+    const bytes = Buffer.from(source.bytes, 'hex');
+    expect(bytes.subarray(method.offset, method.offset + method.length).toString('latin1')).toBe(method.value);
+  });
 });

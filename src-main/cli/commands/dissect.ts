@@ -38,7 +38,8 @@ Dissects a pcap or pcapng file with PacketLab's dissectors and prints, like tsha
   -o ip.check_checksum:TRUE (also udp., tcp.)   verify checksums (off by default, like tshark)
   -o tls.keylog_file:FILE   decrypt TLS with an NSS key log (a capture's DSBs are used anyway)
   -c N        stop after N frames
-  --json      protocol trees with byte offsets, one JSON array`;
+  --json      protocol trees with byte offsets, one JSON array (with the frame's extra data
+              sources, e.g. Decrypted TLS, which nodes with "dataSource" point into)`;
 
 interface Options {
   keyLogFile?: string;
@@ -120,6 +121,8 @@ function jsonTree(nodes: ProtoNode[]): unknown[] {
     const v = jsonValue(n.value, n.field);
     if (v !== undefined) o.value = v;
     if (n.generated) o.generated = true;
+    // Offsets into a data source (decrypted TLS, reassembled TCP …), not the frame.
+    if (n.dataSource !== undefined) o.dataSource = n.dataSource;
     if (n.expert) o.expert = n.expert;
     if (n.children?.length) o.children = jsonTree(n.children);
     return o;
@@ -270,6 +273,7 @@ export async function runDissect(args: string[], io: DissectIO): Promise<number>
         columns: { protocol: packet.protocol, info: packet.info, source: packet.source(), destination: packet.destination() },
         layers: packet.layers.join(':'),
         tree: jsonTree(packet.roots),
+        ...(packet.dataSources.length ? { dataSources: packet.dataSources.map((d) => ({ label: d.label, bytes: bytesToHex(d.data) })) } : {}),
       };
       io.out((jsonFirst ? '' : ',\n') + JSON.stringify(entry, null, 1));
       jsonFirst = false;
