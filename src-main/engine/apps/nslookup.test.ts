@@ -4,13 +4,13 @@
 // forwarder, straight to the authoritative server, and to a server that never answers).
 // Needs `named` and `nslookup` (Debian bind9, bind9-dnsutils); fails, not skips, without them.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createSocket } from 'node:dgram';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseIpv4 } from '../../../src-shared/net/addr';
-import { DnsRcode, DnsType, emitDns, parseDns, typeFromName, type DnsMessage } from '../../../src-shared/net/wire/dns';
+import { DnsRcode, DnsType, typeFromName, type DnsMessage } from '../../../src-shared/net/wire/dns';
+import { askUdp, startNamed, type LiveNamed } from '../testing/live-named';
 import { fixture } from '../services/dns/test-net';
 import { Simulation } from '../simulation';
 import { loadSample } from '../testing/samples';
@@ -19,26 +19,9 @@ import { NslookupPrinter, reverseName, startNslookup, type NslookupResult } from
 const AUTH_PORT = 25395;
 const RECURSIVE_PORT = 25396;
 const dir = mkdtempSync(join(tmpdir(), 'packetlab-nslookup-'));
-const procs: ChildProcess[] = [];
-const logs: string[] = [];
+const servers: LiveNamed[] = [];
+const ask = (port: number, q: DnsMessage) => askUdp(port, q, 2000);
 
-function ask(port: number, q: DnsMessage, timeoutMs = 2000): Promise<DnsMessage | undefined> {
-  return new Promise((resolve) => {
-    const sock = createSocket('udp4');
-    const timer = setTimeout(() => {
-      sock.close();
-      resolve(undefined);
-    }, timeoutMs);
-    sock.on('message', (msg) => {
-      const p = parseDns(new Uint8Array(msg));
-      if (!p.ok || p.value.message.id !== q.id) return;
-      clearTimeout(timer);
-      sock.close();
-      resolve(p.value.message);
-    });
-    sock.send(emitDns(q), port, '127.0.0.1');
-  });
-}
 
 /** What nslookup sends: RD, no EDNS. */
 function query(id: number, name: string, type: number): DnsMessage {
@@ -48,37 +31,31 @@ function query(id: number, name: string, type: number): DnsMessage {
   };
 }
 
-function startNamed(name: string, lines: string[]): void {
-  const conf = join(dir, `${name}.conf`);
-  writeFileSync(conf, lines.join('\n') + '\n');
-  const p = spawn('named', ['-g', '-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
-  p.stderr!.on('data', (b: Buffer) => logs.push(b.toString()));
-  p.on('error', (e) => logs.push(`named: ${e.message}`));
-  procs.push(p);
-}
 
 beforeAll(async () => {
   for (const f of ['example.com.zone', 'cdn.example.net.zone', '192.0.2.rev.zone']) copyFileSync(fixture(f), join(dir, f));
-  const common = ['  listen-on-v6 { none; };', '  rrset-order { order none; };', '  dnssec-validation no;', '  notify no;'];
-  startNamed('auth', [
-    'options {', `  directory "${dir}";`, `  pid-file "${dir}/auth.pid";`, `  listen-on port ${AUTH_PORT} { 127.0.0.1; };`, ...common, '  recursion no;', '  minimal-responses no;', '};', 'controls { };',
-    'zone "example.com" { type primary; file "example.com.zone"; };', 'zone "cdn.example.net" { type primary; file "cdn.example.net.zone"; };',
-    'zone "2.0.192.in-addr.arpa" { type primary; file "192.0.2.rev.zone"; };',
-  ]);
+  const common = ['rrset-order { order none; };', 'dnssec-validation no;', 'notify no;'];
+  const ready = query(1, 'example.com', DnsType.SOA);
+  servers.push(
+    await startNamed({
+      dir, name: 'auth', port: AUTH_PORT, ready, options: [...common, 'recursion no;', 'minimal-responses no;'],
+      statements: [
+        'zone "example.com" { type primary; file "example.com.zone"; };', 'zone "cdn.example.net" { type primary; file "cdn.example.net.zone"; };',
+        'zone "2.0.192.in-addr.arpa" { type primary; file "192.0.2.rev.zone"; };',
+      ],
+    }),
+  );
   // A recursive server that forwards everything to the authoritative one: non-authoritative answers.
-  startNamed('recursive', [
-    'options {', `  directory "${dir}";`, `  pid-file "${dir}/recursive.pid";`, `  listen-on port ${RECURSIVE_PORT} { 127.0.0.1; };`, ...common, '  recursion yes;', '  allow-recursion { any; };', '};', 'controls { };',
-    `zone "." { type forward; forward only; forwarders { 127.0.0.1 port ${AUTH_PORT}; }; };`,
-  ]);
-  for (const port of [AUTH_PORT, RECURSIVE_PORT]) {
-    let ok = false;
-    for (let i = 0; i < 40 && !ok; i++) ok = (await ask(port, query(1, 'example.com', DnsType.SOA), 250)) !== undefined;
-    if (!ok) throw new Error(`named did not answer on port ${port}:\n${logs.join('')}`);
-  }
+  servers.push(
+    await startNamed({
+      dir, name: 'recursive', port: RECURSIVE_PORT, ready, options: [...common, 'recursion yes;', 'allow-recursion { any; };'],
+      statements: [`zone "." { type forward; forward only; forwarders { 127.0.0.1 port ${AUTH_PORT}; }; };`],
+    }),
+  );
 }, 30_000);
 
 afterAll(() => {
-  for (const p of procs) p.kill('SIGTERM');
+  for (const n of servers) n.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -183,7 +160,7 @@ describe('nslookup on a lab host', () => {
     expect(sim.net.capture.count).toBeGreaterThan(queriesBefore);
   });
 
-  it('matches real nslookup against named serving the lab zone, asked directly (authoritative)', () => {
+  it('matches real nslookup against named serving the lab zone, asked directly (authoritative)', async () => {
     const { run } = bootedJourney();
     const lab = loadSample('url-journey.lab.json');
     const zone = lab.devices.find((d) => d.name === 'example-dns')!.tables!.zone!;
@@ -191,19 +168,16 @@ describe('nslookup on a lab host', () => {
     mkdirSync(labDir, { recursive: true });
     writeFileSync(join(labDir, 'example.com.zone'), (Array.isArray(zone) ? zone.join('\n') : zone) + '\n');
     const port = 25397;
-    startNamed('lab', [
-      'options {', `  directory "${labDir}";`, `  pid-file "${labDir}/named.pid";`, `  listen-on port ${port} { 127.0.0.1; };`, '  listen-on-v6 { none; };', '  recursion no;', '  dnssec-validation no;', '  notify no;', '  minimal-responses no;', '};', 'controls { };',
-      'zone "example.com" { type primary; file "example.com.zone"; };',
-    ]);
+    servers.push(
+      await startNamed({
+        dir: labDir, name: 'named', port, ready: query(1, 'example.com', DnsType.SOA),
+        options: ['recursion no;', 'dnssec-validation no;', 'notify no;', 'minimal-responses no;'],
+        statements: ['zone "example.com" { type primary; file "example.com.zone"; };'],
+      }),
+    );
     const toLab = (lines: string[]) => lines.map((l) => l.replace('127.0.0.1#' + port, '203.0.113.53#53').replace('127.0.0.1', '203.0.113.53'));
     for (const [name, type] of [['example.com', undefined], ['example.com', 'MX'], ['example.com', 'SOA'], ['nope.example.com', undefined], ['www.example.com', undefined]] as const) {
-      let real: string[] = [];
-      for (let i = 0; i < 40; i++) {
-        real = realNslookup(port, name, type);
-        if (real[0]?.startsWith('Server:')) break;
-        spawnSync('sleep', ['0.1']);
-      }
-      expect(run(name, { qtype: type, server: '203.0.113.53' }).lines).toEqual(toLab(real));
+      expect(run(name, { qtype: type, server: '203.0.113.53' }).lines).toEqual(toLab(realNslookup(port, name, type)));
     }
   });
 

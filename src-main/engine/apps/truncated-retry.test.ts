@@ -4,11 +4,13 @@
 // server the same question, must print the same text (addresses and the query ID aside).
 // Needs `named`, `nslookup` and `dig` (Debian bind9, bind9-dnsutils); fails, not skips, without them.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadLabText } from '../../../src-shared/lab';
+import { DnsType } from '../../../src-shared/net/wire/dns';
+import { startNamed, type LiveNamed } from '../testing/live-named';
 import { Simulation } from '../simulation';
 import { startDig, type DigResult } from './dig';
 import { startNslookup, type NslookupResult } from './nslookup';
@@ -31,30 +33,20 @@ const LAB = JSON.stringify({
 });
 
 const dir = mkdtempSync(join(tmpdir(), 'packetlab-tc-retry-'));
-let named: ChildProcess | undefined;
-const logs: string[] = [];
+let named: LiveNamed | undefined;
 
 beforeAll(async () => {
   writeFileSync(join(dir, 'root.zone'), ZONE.join('\n') + '\n');
-  writeFileSync(join(dir, 'named.conf'), [
-    'options {', `  directory "${dir}";`, `  pid-file "${dir}/named.pid";`, `  listen-on port ${PORT} { 127.0.0.1; };`, '  listen-on-v6 { none; };',
-    '  recursion no;', '  dnssec-validation no;', '  notify no;', '  minimal-responses no;', '  rrset-order { order none; };', '};', 'controls { };',
-    'zone "." { type primary; file "root.zone"; };',
-  ].join('\n') + '\n');
-  named = spawn('named', ['-g', '-c', join(dir, 'named.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
-  named.stderr!.on('data', (b: Buffer) => logs.push(b.toString()));
-  named.on('error', (e) => logs.push(`named: ${e.message}`));
-  for (let i = 0; i < 40; i++) {
-    const r = spawnSync('dig', ['+short', '+tries=1', '+time=1', '-p', String(PORT), '@127.0.0.1', 'a.root-servers.test', 'A'], { encoding: 'utf8' });
-    if (r.error) throw r.error;
-    if (r.stdout.trim() === '10.0.0.53') return;
-    await new Promise((res) => setTimeout(res, 250));
-  }
-  throw new Error(`named did not answer on port ${PORT}:\n${logs.join('')}`);
+  named = await startNamed({
+    dir, name: 'named', port: PORT,
+    ready: { id: 1, qr: false, opcode: 0, aa: false, tc: false, rd: false, ra: false, z: false, ad: false, cd: false, rcode: 0, questions: [{ name: 'a.root-servers.test', type: DnsType.A, class: 1 }], answers: [], authorities: [], additionals: [] },
+    options: ['recursion no;', 'dnssec-validation no;', 'notify no;', 'minimal-responses no;', 'rrset-order { order none; };'],
+    statements: ['zone "." { type primary; file "root.zone"; };'],
+  });
 }, 30_000);
 
 afterAll(() => {
-  named?.kill('SIGTERM');
+  named?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -4,12 +4,11 @@
 // chased in zone, NXDOMAIN, NODATA) must get the same rcode, flags and records in every section.
 // Needs `named` (Debian bind9); fails, not skips, without it.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createSocket } from 'node:dgram';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DnsType, emitDns, parseDns, recordToText, type DnsMessage, type DnsRecord } from '../../../../src-shared/net/wire/dns';
+import { DnsType, recordToText, type DnsMessage, type DnsRecord } from '../../../../src-shared/net/wire/dns';
+import { askUdp, startNamed, type LiveNamed } from '../../testing/live-named';
 import { DnsAuthoritativeServer } from './authoritative';
 import { fixture, loadZone } from './test-net';
 
@@ -41,8 +40,7 @@ const SERVERS: LabServer[] = [
 ];
 
 const dir = mkdtempSync(join(tmpdir(), 'packetlab-named-'));
-const procs: ChildProcess[] = [];
-const logs: string[] = [];
+const servers: LiveNamed[] = [];
 
 function query(id: number, name: string, type: number): DnsMessage {
   return {
@@ -52,20 +50,7 @@ function query(id: number, name: string, type: number): DnsMessage {
   };
 }
 
-function ask(port: number, q: DnsMessage, timeoutMs = 1000): Promise<DnsMessage | undefined> {
-  return new Promise((resolve) => {
-    const sock = createSocket('udp4');
-    const timer = setTimeout(() => { sock.close(); resolve(undefined); }, timeoutMs);
-    sock.on('message', (msg) => {
-      const p = parseDns(new Uint8Array(msg));
-      if (!p.ok || p.value.message.id !== q.id) return;
-      clearTimeout(timer);
-      sock.close();
-      resolve(p.value.message);
-    });
-    sock.send(emitDns(q), port, '127.0.0.1');
-  });
-}
+const ask = askUdp;
 
 beforeAll(async () => {
   for (const s of SERVERS) {
@@ -73,26 +58,19 @@ beforeAll(async () => {
     rmSync(d, { recursive: true, force: true });
     mkdirSync(d);
     for (const [, file] of s.zones) copyFileSync(fixture(file), join(d, file));
-    writeFileSync(join(d, 'named.conf'), [
-      'options {', `  directory "${d}";`, `  pid-file "${d}/named.pid";`, `  listen-on port ${s.port} { 127.0.0.1; };`, '  listen-on-v6 { none; };',
-      '  recursion no;', '  dnssec-validation no;', '  notify no;', '  allow-transfer { none; };', '  minimal-responses no;', '};', 'controls { };',
-      ...s.zones.map(([origin, file]) => `zone "${origin}" { type primary; file "${file}"; };`), '',
-    ].join('\n'));
-    const p = spawn('named', ['-g', '-c', join(d, 'named.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
-    p.stderr!.on('data', (b: Buffer) => logs.push(b.toString()));
-    p.on('error', (e) => logs.push(`named: ${e.message}`));
-    procs.push(p);
-  }
-  // Wait until every server answers (named loads in well under a second here).
-  for (const s of SERVERS) {
-    let ok = false;
-    for (let i = 0; i < 40 && !ok; i++) ok = (await ask(s.port, query(1, s.zones[0][0] === '.' ? '' : s.zones[0][0], SOA), 250)) !== undefined;
-    if (!ok) throw new Error(`named for ${s.name} did not answer on port ${s.port}:\n${logs.join('')}`);
+    // Wait until it answers (named loads in well under a second here).
+    servers.push(
+      await startNamed({
+        dir: d, name: 'named', port: s.port, ready: query(1, s.zones[0][0] === '.' ? '' : s.zones[0][0], SOA),
+        options: ['recursion no;', 'dnssec-validation no;', 'notify no;', 'allow-transfer { none; };', 'minimal-responses no;'],
+        statements: s.zones.map(([origin, file]) => `zone "${origin}" { type primary; file "${file}"; };`),
+      }),
+    );
   }
 }, 30_000);
 
 afterAll(() => {
-  for (const p of procs) p.kill('SIGTERM');
+  for (const n of servers) n.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 

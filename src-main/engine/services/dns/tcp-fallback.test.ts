@@ -6,15 +6,15 @@
 // fails, not skips, without them.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import fc from 'fast-check';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { createSocket } from 'node:dgram';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadLabText, tableText } from '../../../../src-shared/lab';
 import { parseZone } from '../../../../src-shared/lab/tables/zone';
 import { ipv4 } from '../../../../src-shared/net/addr';
-import { DnsType, emitDns, parseDns, recordToText, type DnsMessage } from '../../../../src-shared/net/wire/dns';
+import { DnsType, parseDns, recordToText, type DnsMessage } from '../../../../src-shared/net/wire/dns';
+import { askUdp, startNamed, type LiveNamed } from '../../testing/live-named';
 import { Rng } from '../../sim/rng';
 import type { OutboundDatagram, ServiceStep } from '../types';
 import { exportPcapng } from '../../export/pcapng';
@@ -141,21 +141,8 @@ describe('recursive resolver: TC → retry over TCP (RFC 7766)', () => {
 describe('authoritative truncation vs live BIND 9 on the same zone', () => {
   const PORT = 25388;
   const dir = mkdtempSync(join(tmpdir(), 'packetlab-tc-named-'));
-  let named: ChildProcess | undefined;
-  const logs: string[] = [];
-  const ask = (q: DnsMessage, timeoutMs = 1000) =>
-    new Promise<DnsMessage | undefined>((resolve) => {
-      const sock = createSocket('udp4');
-      const timer = setTimeout(() => (sock.close(), resolve(undefined)), timeoutMs);
-      sock.on('message', (msg) => {
-        const p = parseDns(new Uint8Array(msg));
-        if (!p.ok || p.value.message.id !== q.id) return;
-        clearTimeout(timer);
-        sock.close();
-        resolve(p.value.message);
-      });
-      sock.send(emitDns(q), PORT, '127.0.0.1');
-    });
+  let named: LiveNamed | undefined;
+  const ask = (q: DnsMessage) => askUdp(PORT, q);
   const query = (id: number, name: string, edns: boolean): DnsMessage => ({
     id, qr: false, opcode: 0, aa: false, tc: false, rd: false, ra: false, z: false, ad: false, cd: false, rcode: 0,
     questions: [{ name, type: DnsType.TXT, class: 1 }], answers: [], authorities: [], additionals: [],
@@ -164,18 +151,14 @@ describe('authoritative truncation vs live BIND 9 on the same zone', () => {
 
   beforeAll(async () => {
     writeFileSync(join(dir, 'root.zone'), tableText(ZONE) + '\n');
-    writeFileSync(join(dir, 'named.conf'), [
-      'options {', `  directory "${dir}";`, `  pid-file "${dir}/named.pid";`, `  listen-on port ${PORT} { 127.0.0.1; };`, '  listen-on-v6 { none; };',
-      '  recursion no;', '  dnssec-validation no;', '  notify no;', '  minimal-responses no;', '};', 'controls { };', 'zone "." { type primary; file "root.zone"; };', '',
-    ].join('\n'));
-    named = spawn('named', ['-g', '-c', join(dir, 'named.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
-    named.stderr!.on('data', (b: Buffer) => logs.push(b.toString()));
-    named.on('error', (e) => logs.push(`named: ${e.message}`));
-    for (let i = 0; i < 40; i++) if (await ask(query(1, 'mid.test', true), 250)) return;
-    throw new Error(`named did not answer on port ${PORT}:\n${logs.join('')}`);
+    named = await startNamed({
+      dir, name: 'named', port: PORT, ready: query(1, 'mid.test', true),
+      options: ['recursion no;', 'dnssec-validation no;', 'notify no;', 'minimal-responses no;'],
+      statements: ['zone "." { type primary; file "root.zone"; };'],
+    });
   }, 30_000);
   afterAll(() => {
-    named?.kill('SIGTERM');
+    named?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
