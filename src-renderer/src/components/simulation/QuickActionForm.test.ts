@@ -3,34 +3,25 @@
 import { describe, it, expect, beforeEach, afterEach, vi } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createApp, nextTick, type App } from 'vue';
-import { createPinia, setActivePinia } from 'pinia';
+import { nextTick } from 'vue';
 import { loadLabText } from '../../../../src-shared/lab';
-import { i18n } from '../../i18n';
+import { mountWithStores, type Mounted } from '../../testing/mount';
 import { useLabStore } from '../../stores/lab';
 import { QUICK_SCENARIO, useSimulationStore, withQuickScenario, type QuickAction } from '../../stores/simulation';
 import QuickActionForm from './QuickActionForm.vue';
 
 // happy-dom gives modules an http: URL, so the sample lab is found from the project root.
 const LAB_TEXT = readFileSync(path.resolve('topologies/url-journey.lab.json'), 'utf8');
-let app: App | null = null;
+let mounted: Mounted | null = null;
 let root: HTMLElement;
 
 beforeEach(() => {
-  i18n.global.locale.value = 'en';
-  root = document.createElement('div');
-  document.body.appendChild(root);
-  const pinia = createPinia();
-  setActivePinia(pinia);
-  useLabStore().load(LAB_TEXT, { path: null, name: 'url-journey.lab.json' });
-  app = createApp(QuickActionForm);
-  app.use(pinia).use(i18n);
-  app.mount(root);
+  mounted = mountWithStores(QuickActionForm, () => useLabStore().load(LAB_TEXT, { path: null, name: 'url-journey.lab.json' }));
+  root = mounted.root;
 });
 
 afterEach(() => {
-  app?.unmount();
-  root.remove();
+  mounted?.unmount();
 });
 
 async function submitAs(kind: string, target: string): Promise<QuickAction> {

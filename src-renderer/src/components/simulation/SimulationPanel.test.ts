@@ -2,30 +2,22 @@
 // rows marked when they changed since the previous frame; `services: null` (a host without the
 // services record) shows the text tables only.
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
-import { createApp, nextTick, type App } from 'vue';
-import { createPinia, setActivePinia } from 'pinia';
-import { i18n } from '../../i18n';
+import { nextTick } from 'vue';
+import { mountWithStores, type Mounted } from '../../testing/mount';
 import { useSimulationStore } from '../../stores/simulation';
 import SimulationPanel from './SimulationPanel.vue';
 import { AFTER, BEFORE } from './services-fixture';
 
-let app: App | null = null;
+let mounted: Mounted | null = null;
 let root: HTMLElement;
 
 beforeEach(() => {
-  i18n.global.locale.value = 'en';
-  root = document.createElement('div');
-  document.body.appendChild(root);
-  const pinia = createPinia();
-  setActivePinia(pinia);
-  app = createApp(SimulationPanel);
-  app.use(pinia).use(i18n);
-  app.mount(root);
+  mounted = mountWithStores(SimulationPanel);
+  root = mounted.root;
 });
 
 afterEach(() => {
-  app?.unmount();
-  root.remove();
+  mounted?.unmount();
 });
 
 const section = (label: string) => root.querySelector<HTMLElement>(`section[aria-label="${label}"]`);
