@@ -5,7 +5,7 @@
 // `fast-columns.test.ts` checks frame by frame that both give the same line.
 import type { DissectSession } from './session';
 import type { Packet } from './packet';
-import { TextWriter, decimalDigits, ipv4TextLength } from './text-writer';
+import { TextWriter, decimalDigits, encodeAscii, ipv4TextLength } from './text-writer';
 import { tcpColumnsFast, type FramePacketSource } from './proto/tcp';
 import { dnsColumnsFast, dnsTracking } from './proto/dns';
 import { u16, u32 } from './bytes';
@@ -193,13 +193,13 @@ export class FastColumns implements FramePacketSource {
       this.data = true;
     }
     const w = this.w;
-    w.text('UDP ');
+    w.ascii(UDP_);
     w.uint(frameLen);
     w.byte(32);
     w.uint(sport);
     w.arrow();
     w.uint(dport);
-    w.text(' Len=');
+    w.ascii(LEN_EQ);
     w.uint(end - start);
     return true;
   }
@@ -348,6 +348,9 @@ const HEADER_FIELDS = new Set([
   'ip.version', 'ip.hdr_len', 'ip.len', 'ip.id', 'ip.ttl', 'ip.proto', 'ip.src', 'ip.dst', 'ip.addr',
   'tcp.srcport', 'tcp.dstport', 'tcp.port', 'udp.srcport', 'udp.dstport', 'udp.port', 'udp.length',
 ]);
+
+const UDP_ = encodeAscii('UDP ');
+const LEN_EQ = encodeAscii(' Len=');
 
 const PRESENT: readonly FieldValue[] = [true];
 const NONE: readonly FieldValue[] = [];

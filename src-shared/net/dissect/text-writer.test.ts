@@ -21,6 +21,17 @@ describe('TextWriter', () => {
     }));
   });
 
+  it('writes zero-padded integers like String().padStart (timestamp fractions and beyond)', () => {
+    const width = fc.integer({ min: 0, max: 12 });
+    const n = fc.oneof(fc.nat(1000), fc.nat(999_999_999), fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.maxSafeNat());
+    fc.assert(fc.property(n, width, (v, wd) => {
+      expect(written((w) => w.uintPadded(v, wd))).toBe(String(v).padStart(wd, '0'));
+    }), { numRuns: 3000 });
+    expect(written((w) => w.uintPadded(0, 9))).toBe('000000000');
+    expect(written((w) => w.uintPadded(7, 1))).toBe('7');
+    expect(written((w) => w.uintPadded(123456, 6))).toBe('123456');
+  });
+
   it('writes IPv4 addresses like ipv4ToString, with the same length', () => {
     fc.assert(fc.property(fc.integer({ min: 0, max: 2 ** 32 - 1 }), (a) => {
       expect(written((w) => w.ipv4(a))).toBe(ipv4ToString(a));

@@ -149,6 +149,26 @@ export class TextWriter {
 
   /** `n` in decimal, zero-padded to `width` digits. */
   uintPadded(n: number, width: number): void {
+    if (width <= 9 && n >= 0 && n < 1e9 && n === (n | 0)) {
+      // fraction digits of a timestamp: exactly `width` digits, written from the right in pairs
+      const len = decimalDigits(n);
+      if (len <= width) {
+        this.room(width);
+        const b = this.buf;
+        const p = this.pos;
+        let q = p + width;
+        this.pos = q;
+        while (q - p >= 2) {
+          const d = (n / 100) | 0;
+          const r = (n - d * 100) << 1;
+          b[--q] = DIGIT_PAIRS[r + 1];
+          b[--q] = DIGIT_PAIRS[r];
+          n = d;
+        }
+        if (q > p) b[--q] = 48 + (n % 10);
+        return;
+      }
+    }
     const len = decimalDigits(n);
     if (len < width) {
       this.room(width);

@@ -121,16 +121,111 @@ function wantsHeaders(p: Packet): boolean {
   return headersWanted;
 }
 
-function findCrlfCrlf(b: Uint8Array, off: number, end: number): number {
-  for (let i = off; i + 3 < end; i++) {
-    if (b[i] === 13 && b[i + 1] === 10 && b[i + 2] === 13 && b[i + 3] === 10) return i;
+/**
+ * Offset of the first CR LF CR LF in [off, end), or -1. Looks at the byte where a match would
+ * end and skips ahead by how far that byte rules matches out (text bytes: 4), so header blocks
+ * are read about a quarter byte by byte.
+ */
+export function findCrlfCrlf(b: Uint8Array, off: number, end: number): number {
+  let j = off + 3;
+  while (j < end) {
+    const c = b[j];
+    if (c === 10) {
+      if (b[j - 1] === 13 && b[j - 2] === 10 && b[j - 3] === 13) return j - 3;
+      j += 2; // this LF can only be the pattern's second byte
+    } else if (c === 13) j += 1; // only its third byte
+    else j += 4;
   }
   return -1;
 }
 
+/**
+ * `parseInt(ascii(b, off, end).trim(), 10)` for a Content-Length value, read from the bytes when
+ * it is plain digits between spaces or tabs (anything else goes the string way).
+ */
+export function contentLengthValue(b: Uint8Array, off: number, end: number): number {
+  let i = off;
+  while (i < end && (b[i] === 32 || b[i] === 9)) i++;
+  let n = 0;
+  const first = i;
+  while (i < end && b[i] >= 48 && b[i] <= 57 && i - first < 15) n = n * 10 + (b[i++] - 48);
+  let j = i;
+  while (j < end && (b[j] === 32 || b[j] === 9)) j++;
+  if (i > first && j === end) return n;
+  return parseInt(ascii(b, off, end).trim(), 10);
+}
+
+// Short texts that repeat from message to message (request and status lines, Content-Type
+// values) are decoded once: a direct-mapped cache of strings, hit after comparing the bytes.
+const INTERN_SLOTS = 1024;
+const INTERN_MAX = 256;
+const interned: string[] = new Array<string>(INTERN_SLOTS).fill('');
+const internedSet: boolean[] = new Array<boolean>(INTERN_SLOTS).fill(false);
+
+/** `ascii(b, off, end)`, the same string object for the same bytes while it stays cached. */
+export function internAscii(b: Uint8Array, off: number, end: number): string {
+  const n = end - off;
+  if (n > INTERN_MAX || n < 0) return ascii(b, off, end);
+  let h = n;
+  for (let i = off; i < end; i++) h = Math.imul(h ^ b[i], 0x01000193);
+  const slot = (h ^ (h >>> 15)) & (INTERN_SLOTS - 1);
+  const s = interned[slot];
+  if (internedSet[slot] && s.length === n) {
+    let k = 0;
+    while (k < n && s.charCodeAt(k) === b[off + k]) k++;
+    if (k === n) return s;
+  }
+  const t = ascii(b, off, end);
+  interned[slot] = t;
+  internedSet[slot] = true;
+  return t;
+}
+
+/** Media type (`text/html`) of a raw Content-Type value, per distinct value. */
+const mediaOf = new Map<string, string>();
+function mediaType(raw: string): string {
+  let m = mediaOf.get(raw);
+  if (m === undefined) {
+    m = raw.trim().split(';')[0].trim().toLowerCase();
+    if (mediaOf.size >= 256) mediaOf.clear();
+    mediaOf.set(raw, m);
+  }
+  return m;
+}
+
+/** What a body adds to Info: ` (text/html)`, or `, JavaScript Object Notation (application/json)`. */
+const suffixOf = new Map<string, string>();
+function mediaSuffix(media: string, json: boolean): string {
+  const key = json ? '\u0001' + media : media;
+  let t = suffixOf.get(key);
+  if (t === undefined) {
+    t = json ? `, JavaScript Object Notation (${media})` : ` (${media})`;
+    if (suffixOf.size >= 256) suffixOf.clear();
+    suffixOf.set(key, t);
+  }
+  return t;
+}
+
+/** Info texts (`<first line> ` + what the body adds), per first line and suffix. */
+const infoOf = new Map<string, Map<string, string>>();
+function infoText(firstLine: string, suffix: string): string {
+  let bySuffix = infoOf.get(firstLine);
+  if (!bySuffix) {
+    if (infoOf.size >= 1024) infoOf.clear();
+    infoOf.set(firstLine, (bySuffix = new Map()));
+  }
+  let t = bySuffix.get(suffix);
+  if (t === undefined) {
+    t = firstLine + ' ' + suffix;
+    if (bySuffix.size >= 16) bySuffix.clear();
+    bySuffix.set(suffix, t);
+  }
+  return t;
+}
+
 function lineEnd(b: Uint8Array, off: number, end: number): number {
-  for (let i = off; i < end; i++) if (b[i] === 10) return i;
-  return end;
+  const i = off < end ? b.indexOf(10, off) : -1; // a native scan
+  return i < 0 || i > end ? end : i;
 }
 
 interface HttpState {
@@ -189,7 +284,7 @@ function dissectHttp(p: Packet, s: DissectSession, b: Uint8Array, off: number, e
     }
     throw new CaptureLimited();
   }
-  const firstLine = ascii(b, off, firstEnd > off && b[firstEnd - 1] === 13 ? firstEnd - 1 : firstEnd);
+  const firstLine = internAscii(b, off, firstEnd > off && b[firstEnd - 1] === 13 ? firstEnd - 1 : firstEnd);
   const hdrEnd = findCrlfCrlf(b, off, end);
   if (hdrEnd < 0) {
     p.desegmentLen = Infinity;
@@ -212,9 +307,11 @@ function dissectHttp(p: Packet, s: DissectSession, b: Uint8Array, off: number, e
       const colon = text.indexOf(':');
       if (colon > 0) headers.push([text.slice(0, colon).toLowerCase(), text.slice(colon + 1).trim(), o, le + 1 - o]);
     }
-    if (headerIs(b, o, stop, 'content-length')) contentLength = parseInt(ascii(b, o + 15, stop).trim(), 10);
-    else if (headerIs(b, o, stop, 'transfer-encoding')) chunked = ascii(b, o + 18, stop).toLowerCase().includes('chunked');
-    else if (headerIs(b, o, stop, 'content-type')) contentType = ascii(b, o + 13, stop).trim();
+    const c0 = b[o] | 0x20; // 'c' or 't' (either case) may start a header read here
+    if (c0 === 99) {
+      if (headerIs(b, o, stop, 'content-length')) contentLength = contentLengthValue(b, o + 15, stop);
+      else if (headerIs(b, o, stop, 'content-type')) contentType = internAscii(b, o + 13, stop);
+    } else if (c0 === 116 && headerIs(b, o, stop, 'transfer-encoding')) chunked = ascii(b, o + 18, stop).toLowerCase().includes('chunked');
     o = le + 1;
   }
   // The words of the first line as firstLine.split(' ') gives them (without building the array).
@@ -232,14 +329,14 @@ function dissectHttp(p: Packet, s: DissectSession, b: Uint8Array, off: number, e
     if (chunked) {
       const n = chunkedLength(b, bodyStart, end);
       if (n < 0) {
-        if (p.columns) p.setInfo(firstLine + ' ');
+        if (p.columns) p.setInfo(infoText(firstLine, ''));
         p.desegmentLen = Infinity;
         return 0;
       }
       bodyLen = n;
     } else if (contentLength >= 0) {
       if (bodyStart + contentLength > end) {
-        if (p.columns) p.setInfo(firstLine + ' ');
+        if (p.columns) p.setInfo(infoText(firstLine, ''));
         p.desegmentLen = bodyStart + contentLength - end;
         return 0;
       }
@@ -287,26 +384,26 @@ function dissectHttp(p: Packet, s: DissectSession, b: Uint8Array, off: number, e
   }
   if (contentLength >= 0) p.gen('http.content_length', contentLength);
   if (!isResponse && host && p.want('http.request.full_uri')) p.gen('http.request.full_uri', `${httpContext.scheme}://${host}${word1 ?? ''}`);
-  let info = firstLine + ' ';
+  let suffix = '';
   let protocol = 'HTTP';
   if (bodyLen > 0) {
-    const media = contentType.split(';')[0].trim().toLowerCase();
+    const media = mediaType(contentType);
     if (media === 'application/json') {
       p.proto('json', bodyStart, bodyLen, 'JavaScript Object Notation: ' + media);
       p.close();
       protocol = 'HTTP/JSON';
-      info += `, JavaScript Object Notation (${media})`;
+      suffix = mediaSuffix(media, true);
     } else if (media.startsWith('text/') || media === '') {
       if (!chunked || media) {
         p.proto('data-text-lines', bodyStart, bodyLen, 'Line-based text data: ' + media);
         p.close();
-        info += ` (${media})`;
+        suffix = mediaSuffix(media, false);
       }
     } else if (media === 'image/png') {
       // tshark's media-type table hands image/png to its PNG dissector: "(PNG)" in Info
       p.proto('png', bodyStart, bodyLen, 'Portable Network Graphics');
       p.close();
-      info += ' (PNG)';
+      suffix = ' (PNG)';
     } else {
       dissectData(p, b, bodyStart, bodyStart + bodyLen);
     }
@@ -314,7 +411,7 @@ function dissectHttp(p: Packet, s: DissectSession, b: Uint8Array, off: number, e
   p.close();
   if (p.columns) {
     p.setProtocol(protocol);
-    p.setInfo(info);
+    p.setInfo(infoText(firstLine, suffix));
   }
   return msgEnd - off;
 }
