@@ -21,6 +21,12 @@ describe('TextWriter', () => {
     }));
   });
 
+  it('counts digits at every power of ten', () => {
+    for (let k = 1; k < 16; k++) {
+      for (const n of [10 ** k - 1, 10 ** k, 10 ** k + 1]) expect(decimalDigits(n)).toBe(String(n).length);
+    }
+  });
+
   it('writes zero-padded integers like String().padStart (timestamp fractions and beyond)', () => {
     const width = fc.integer({ min: 0, max: 12 });
     const n = fc.oneof(fc.nat(1000), fc.nat(999_999_999), fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.maxSafeNat());
@@ -35,6 +41,12 @@ describe('TextWriter', () => {
   it('writes IPv4 addresses like ipv4ToString, with the same length', () => {
     fc.assert(fc.property(fc.integer({ min: 0, max: 2 ** 32 - 1 }), (a) => {
       expect(written((w) => w.ipv4(a))).toBe(ipv4ToString(a));
+      // digits written beyond a short octet are overwritten by what follows
+      expect(written((w) => {
+        w.ipv4(a);
+        w.byte(124);
+        w.ipv4(~a >>> 0);
+      })).toBe(`${ipv4ToString(a)}|${ipv4ToString(~a >>> 0)}`);
       expect(ipv4TextLength(a)).toBe(ipv4ToString(a).length);
     }));
   });

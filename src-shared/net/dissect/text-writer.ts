@@ -192,13 +192,14 @@ export class TextWriter {
   /** Dotted IPv4 address of a uint32. */
   ipv4(a: number): void {
     this.room(16);
-    let p = this.octet(this.buf, this.pos, a >>> 24);
-    this.buf[p++] = 46;
-    p = this.octet(this.buf, p, (a >>> 16) & 255);
-    this.buf[p++] = 46;
-    p = this.octet(this.buf, p, (a >>> 8) & 255);
-    this.buf[p++] = 46;
-    this.pos = this.octet(this.buf, p, a & 255);
+    const b = this.buf;
+    let p = octet(b, this.pos, a >>> 24);
+    b[p++] = 46;
+    p = octet(b, p, (a >>> 16) & 255);
+    b[p++] = 46;
+    p = octet(b, p, (a >>> 8) & 255);
+    b[p++] = 46;
+    this.pos = octet(b, p, a & 255);
   }
 
   /** IPv6 address at b[off] as format.ts's ipv6ToString prints it (RFC 5952). */
@@ -244,14 +245,17 @@ export class TextWriter {
     this.hex(n, width);
   }
 
-  private octet(b: Uint8Array, p: number, v: number): number {
-    const t = v << 2;
-    const len = OCTETS[t];
-    b[p] = OCTETS[t + 1];
-    if (len > 1) b[p + 1] = OCTETS[t + 2];
-    if (len > 2) b[p + 2] = OCTETS[t + 3];
-    return p + len;
-  }
+}
+
+/** Writes 0…255 in decimal at b[p] (room checked by the caller); returns the end. */
+function octet(b: Uint8Array, p: number, v: number): number {
+  const t = v << 2;
+  const len = OCTETS[t];
+  // three digits always (the room is there), the position moves by the real length
+  b[p] = OCTETS[t + 1];
+  b[p + 1] = OCTETS[t + 2];
+  b[p + 2] = OCTETS[t + 3];
+  return p + len;
 }
 
 /** "00" … "99" as byte pairs. */
@@ -281,8 +285,13 @@ export function decimalDigits(n: number): number {
   if (n < 10000) return 4;
   if (n < 100000) return 5;
   if (n < 1000000) return 6;
-  let len = 7;
-  for (n = Math.floor(n / 1e7); n > 0; n = Math.floor(n / 10)) len++;
+  // sequence numbers and timestamps are often this long: comparisons, not divisions
+  if (n < 1e7) return 7;
+  if (n < 1e8) return 8;
+  if (n < 1e9) return 9;
+  if (n < 1e10) return 10;
+  let len = 11;
+  for (n = Math.floor(n / 1e11); n > 0; n = Math.floor(n / 10)) len++;
   return len;
 }
 
