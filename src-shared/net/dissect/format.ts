@@ -89,8 +89,9 @@ export function formatFieldValue(info: FieldInfo | undefined, value: FieldValue)
     case 'bytes':
       return value instanceof Uint8Array ? bytesToHex(value) : String(value); // tshark 4.0: plain hex, no separators
     case 'protocol':
-    case 'none':
       return '';
+    case 'none':
+      return '1'; // tshark 4.0 -T fields prints a present FT_NONE item (tcp.analysis.flags, tls.record) as 1
     case 'float':
     case 'reltime':
       return typeof value === 'number' ? String(value) : String(value);

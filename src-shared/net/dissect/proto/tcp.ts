@@ -526,10 +526,7 @@ export function dissectTcp(p: Packet, s: DissectSession, buf: Uint8Array, off: n
     } else if (!app) dissectData(p, buf, start, end);
     return;
   }
-  if (aflags & (A_RETRANSMISSION | A_FAST_RETRANSMISSION | A_SPURIOUS) && !fwd.msp) {
-    // Data already seen: Wireshark shows it as a retransmission, not a second PDU.
-    return;
-  }
+  if (skipsPayload(aflags, fwd)) return;
   deliver(p, s, st, conv, fwd, buf, start, payEnd, seq, sport, dport);
 }
 
@@ -642,7 +639,9 @@ function analyze(fwd: Flow, rev: Flow, seq: number, ack: number, seglen: number,
       a |= A_DUPLICATE_ACK;
     }
   }
-  if (!(a & A_DUPLICATE_ACK)) {
+  // The dup ACK count lasts while the ACK number stays (data segments carrying the same ACK do
+  // not reset it), so a segment answering two dup ACKs is a fast retransmission.
+  if (ack !== fwd.lastAck) {
     fwd.lastNonDupAck = frame;
     fwd.dupAckNum = 0;
   }
@@ -654,8 +653,11 @@ function analyze(fwd: Flow, rev: Flow, seq: number, ack: number, seglen: number,
     if ((seglen > 0 || flags & (SYN | FIN)) && fwd.nextSeqSet && lt(seq, fwd.nextSeq)) {
       if (now - rev.lastAckTime < 0.02 && rev.dupAckNum >= 2 && rev.lastAck === seq) a |= A_FAST_RETRANSMISSION;
       else {
+        // Out-of-order: close in time to the highest segment and not merely a copy of it (a SYN
+        // or FIN counts one: the same SYN seen again at a second capture point is a retransmission).
         const thres = irtt > 0 ? irtt : 0.003;
-        if (now - fwd.nextSeqTime < thres && fwd.nextSeq !== ((seq + seglen) >>> 0)) a |= A_OUT_OF_ORDER;
+        const end = (seq + seglen + (flags & (SYN | FIN) ? 1 : 0)) >>> 0;
+        if (now - fwd.nextSeqTime < thres && fwd.nextSeq !== end) a |= A_OUT_OF_ORDER;
         else if (seglen > 0 && rev.lastAckSet && !gt((seq + seglen) >>> 0, rev.lastAck)) a |= A_SPURIOUS;
         else a |= A_RETRANSMISSION;
       }
@@ -683,6 +685,15 @@ function analyze(fwd: Flow, rev: Flow, seq: number, ack: number, seglen: number,
   return a;
 }
 
+/**
+ * A segment flagged retransmission or out-of-order outside a pending PDU is shown as TCP, its
+ * payload not dissected again (tshark 4.0: a fast or spurious retransmission, which carries only
+ * its own flag there, still goes to the protocol above).
+ */
+function skipsPayload(aflags: number, fwd: Flow): boolean {
+  return (aflags & (A_RETRANSMISSION | A_OUT_OF_ORDER)) !== 0 && !fwd.msp;
+}
+
 const EXPERTS: [number, string, 'note' | 'warn' | 'chat', string][] = [
   [A_REUSED_PORTS, 'tcp.analysis.reused_ports', 'note', 'A new tcp session is started with the same ports as an earlier session in this trace'],
   [A_RETRANSMISSION, 'tcp.analysis.retransmission', 'note', 'This frame is a (suspected) retransmission'],
@@ -706,11 +717,14 @@ function addAnalysis(p: Packet, a: number, dupNum: number, dupFrame: number): vo
   for (const [bit, name, sev, msg] of EXPERTS) if (a & bit) p.expert(name, 0, 0, sev, 'sequence', msg);
   // Fast and spurious retransmissions are retransmissions too (both items, as in Wireshark).
   if (a & (A_FAST_RETRANSMISSION | A_SPURIOUS) && !(a & A_RETRANSMISSION)) p.expert('tcp.analysis.retransmission', 0, 0, 'note', 'sequence', 'This frame is a (suspected) retransmission');
-  if (a & A_DUPLICATE_ACK) p.expert('tcp.analysis.duplicate_ack', 0, 0, 'note', 'sequence', `Duplicate ACK (#${dupNum})`);
+  // A dup ACK is an item in the flags and an expert info under the frame it duplicates: two
+  // tcp.analysis.duplicate_ack values, as tshark -T fields prints them ("1,1").
+  if (a & A_DUPLICATE_ACK) p.gen('tcp.analysis.duplicate_ack', true, '[This is a TCP duplicate ack]');
   p.close();
   if (a & A_DUPLICATE_ACK) {
     p.gen('tcp.analysis.duplicate_ack_num', dupNum);
     p.gen('tcp.analysis.duplicate_ack_frame', dupFrame);
+    p.expert('tcp.analysis.duplicate_ack', 0, 0, 'note', 'sequence', `Duplicate ACK (#${dupNum})`);
   }
   p.close();
 }
@@ -991,7 +1005,7 @@ export function tcpColumnsFast(s: DissectSession, src: FramePacketSource, w: Tex
   const dupFrame = aflags & A_DUPLICATE_ACK ? fwd.lastNonDupAck : 0;
   const prefix = aflags ? analysisPrefix(aflags, dupNum, dupFrame) : '';
   const start = off + hl;
-  const payload = seglen > 0 && !(aflags & (A_RETRANSMISSION | A_FAST_RETRANSMISSION | A_SPURIOUS) && !fwd.msp);
+  const payload = seglen > 0 && !skipsPayload(aflags, fwd);
   if (!payload) {
     w.text('TCP ');
     w.uint(frameLen);

@@ -610,7 +610,9 @@ function dissectTls(p: Packet, s: DissectSession, b: Uint8Array, off: number, en
     if (p.protocol.startsWith('TLS') && p.info && p.protocol !== 'TCP') p.appendInfo(', ' + names.join(', '));
     else {
       p.setProtocol(proto);
-      p.setInfo(names.join(', '));
+      // tshark appends each record with ", " to a column that is not empty: after TCP's fenced
+      // analysis text ("[TCP Fast Retransmission] , Application Data") too.
+      p.setInfo((p.fence ? ', ' : '') + names.join(', '));
     }
   }
   if (apps && c.http && p.needProto('http')) {

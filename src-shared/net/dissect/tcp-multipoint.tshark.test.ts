@@ -1,0 +1,61 @@
+// TCP sequence analysis on multi-point captures: PacketLab exports one interface per capture
+// point, so one segment appears once per link it crosses, microseconds to milliseconds apart.
+// Wireshark labels those copies by packet-tcp.c's rules (retransmission, out-of-order, spurious,
+// dup ACK, keep-alive, …); our summary lines and tcp.analysis.* fields must equal tshark's on
+// every frame of every sample lab scenario. A missing tshark fails.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { runCli } from '../../../src-main/cli/main';
+import { exportPcapng } from '../../../src-main/engine/export/pcapng';
+import { loadSample, runScenario, sampleFiles } from '../../../src-main/engine/testing/samples';
+
+const FIELDS = ['frame.number', 'tcp.stream', 'tcp.analysis.flags', 'tcp.analysis.retransmission', 'tcp.analysis.out_of_order', 'tcp.analysis.duplicate_ack', 'tcp.analysis.spurious_retransmission', 'tcp.analysis.fast_retransmission', 'tcp.analysis.duplicate_ack_num', 'tcp.analysis.duplicate_ack_frame', 'tcp.analysis.keep_alive', 'tcp.analysis.window_update', 'tcp.analysis.lost_segment', 'tcp.analysis.ack_lost_segment'].flatMap((f) => ['-e', f]);
+
+let tmp = '';
+beforeAll(() => {
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'packetlab-tcpmp-'));
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function tshark(args: string[]): string[] {
+  // No try/catch: without tshark this throws and the test fails, as it must.
+  return execFileSync('tshark', args, { encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'ignore'] })
+    .split('\n')
+    .filter((l) => l !== '');
+}
+
+async function ours(args: string[]): Promise<string[]> {
+  let out = '';
+  let err = '';
+  const code = await runCli(['dissect', ...args], { out: (t) => (out += t), err: (t) => (err += t), cwd: tmp });
+  expect(err).toBe('');
+  expect(code).toBe(0);
+  return out.split('\n').filter((l) => l !== '');
+}
+
+const labs = sampleFiles.map((file) => ({ file, scenarios: (loadSample(file).scenarios ?? []).map((s) => s.name) }));
+
+describe('TCP analysis on multi-point engine captures equals tshark', () => {
+  for (const { file, scenarios } of labs) {
+    for (const scenario of scenarios) {
+      it(`${file}: ${scenario}`, async () => {
+        const { sim } = runScenario(loadSample(file), scenario);
+        const name = path.join(tmp, `${file}-${scenario}.pcapng`.replace(/[^\w.-]+/g, '_'));
+        writeFileSync(name, exportPcapng(sim.net.capture, { secrets: sim.keyLogText() }));
+        // Summary lines of every TCP frame (ICMP's request/response matching across capture
+        // points is another dissector's business), analysis fields of every frame.
+        const lines = tshark(['-r', name, '-Y', 'tcp']);
+        expect(await ours([name, '-Y', 'tcp'])).toEqual(lines);
+        expect(await ours([name, '-T', 'fields', ...FIELDS])).toEqual(tshark(['-r', name, '-T', 'fields', ...FIELDS]));
+        if (file === 'url-journey.lab.json' && scenario !== 'dig the hierarchy') {
+          // the journey really shows the same segments at several points
+          expect(lines.some((l) => l.includes('[TCP Retransmission]'))).toBe(true);
+          expect(lines.some((l) => l.includes('[TCP Dup ACK'))).toBe(true);
+        }
+      }, 120_000);
+    }
+  }
+});
