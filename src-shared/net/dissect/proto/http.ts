@@ -389,13 +389,13 @@ function dissectHttp(p: Packet, s: DissectSession, b: Uint8Array, off: number, e
   if (bodyLen > 0) {
     const media = mediaType(contentType);
     if (media === 'application/json') {
-      p.proto('json', bodyStart, bodyLen, 'JavaScript Object Notation: ' + media);
+      p.proto('json', bodyStart, bodyLen, p.tree ? 'JavaScript Object Notation: ' + media : undefined); // labels: tree only
       p.close();
       protocol = 'HTTP/JSON';
       suffix = mediaSuffix(media, true);
     } else if (media.startsWith('text/') || media === '') {
       if (!chunked || media) {
-        p.proto('data-text-lines', bodyStart, bodyLen, 'Line-based text data: ' + media);
+        p.proto('data-text-lines', bodyStart, bodyLen, p.tree ? 'Line-based text data: ' + media : undefined);
         p.close();
         suffix = mediaSuffix(media, false);
       }
