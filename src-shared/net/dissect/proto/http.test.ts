@@ -2,7 +2,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { ascii } from '../bytes';
-import { contentLengthValue, findCrlfCrlf, internAscii } from './http';
+import { contentLengthValue, findCrlfCrlf, internAscii, statusCode } from './http';
 
 /** The obvious scan, as a reference. */
 function naiveCrlfCrlf(b: Uint8Array, off: number, end: number): number {
@@ -65,5 +65,20 @@ describe('internAscii', () => {
     const first = internAscii(line, 0, line.length);
     expect(internAscii(copy, 0, copy.length)).toBe('GET /index.html HTTP/1.1');
     expect(Object.is(internAscii(copy, 0, copy.length), first)).toBe(true);
+  });
+});
+
+describe('statusCode', () => {
+  it('reads the second word as parseInt does', () => {
+    const word = fc.oneof(fc.nat(999).map(String), fc.constantFrom('200', '0204', '2a', '+2', '-1', '\t200', '', '12345678901234', '999999999', '1000000000', 'x', '٢٠٠'), fc.string({ maxLength: 12 }));
+    fc.assert(fc.property(fc.constantFrom('HTTP/1.1', 'HTTP/1.0', ''), word, fc.constantFrom('', ' OK', ' Not Found', '  x'), (v, w, rest) => {
+      const line = `${v} ${w}${rest}`;
+      const sp1 = line.indexOf(' ');
+      const sp2 = sp1 < 0 ? -1 : line.indexOf(' ', sp1 + 1);
+      const word1 = line.slice(sp1 + 1, sp2 < 0 ? line.length : sp2);
+      expect(statusCode(line, sp1, sp2)).toEqual(parseInt(word1, 10));
+    }), { numRuns: 5000 });
+    expect(statusCode('HTTP/1.1', -1, -1)).toBeNaN();
+    expect(statusCode('HTTP/1.1 304 Not Modified', 8, 12)).toBe(304);
   });
 });

@@ -121,6 +121,38 @@ function wantsHeaders(p: Packet): boolean {
   return headersWanted;
 }
 
+/** Fields (besides the tree) that read the first line's words. */
+const WORD_FIELDS = ['http.request.method', 'http.request.uri', 'http.request.version', 'http.request.full_uri', 'http.request_in', 'http.response.version', 'http.response.code', 'http.response.phrase'];
+let wordsFor: Packet | null = null;
+let wordsWanted = false;
+function wantsWords(p: Packet): boolean {
+  if (p !== wordsFor) {
+    wordsFor = p;
+    wordsWanted = p.tree || WORD_FIELDS.some((f) => p.want(f));
+  }
+  return wordsWanted;
+}
+
+/**
+ * `parseInt(<second word of line>, 10)` (the status code; the words split at single spaces, the
+ * first at sp1, the second ending at sp2 or the end), read from the characters when they are
+ * plain digits.
+ */
+export function statusCode(line: string, sp1: number, sp2: number): number {
+  if (sp1 < 0) return NaN;
+  const end = sp2 < 0 ? line.length : sp2;
+  let i = sp1 + 1;
+  let n = 0;
+  while (i < end && i - sp1 <= 9) {
+    const c = line.charCodeAt(i);
+    if (c < 48 || c > 57) break;
+    n = n * 10 + (c - 48);
+    i++;
+  }
+  if (i > sp1 + 1 && (i === end || i - sp1 <= 9)) return n; // stopped at a non-digit or the end
+  return parseInt(line.slice(sp1 + 1, end), 10);
+}
+
 /**
  * Offset of the first CR LF CR LF in [off, end), or -1. Looks at the byte where a match would
  * end and skips ahead by how far that byte rules matches out (text bytes: 4), so header blocks
@@ -315,13 +347,15 @@ function dissectHttp(p: Packet, s: DissectSession, b: Uint8Array, off: number, e
     o = le + 1;
   }
   // The words of the first line as firstLine.split(' ') gives them (without building the array).
+  // Sliced out only when a field, the tree or request matching reads them (never for columns).
+  const words = wantsWords(p);
   const sp1 = firstLine.indexOf(' ');
   const sp2 = sp1 < 0 ? -1 : firstLine.indexOf(' ', sp1 + 1);
-  const sp3 = sp2 < 0 ? -1 : firstLine.indexOf(' ', sp2 + 1);
-  const word0 = sp1 < 0 ? firstLine : firstLine.slice(0, sp1);
-  const word1 = sp1 < 0 ? undefined : firstLine.slice(sp1 + 1, sp2 < 0 ? firstLine.length : sp2);
-  const word2 = sp2 < 0 ? undefined : firstLine.slice(sp2 + 1, sp3 < 0 ? firstLine.length : sp3);
-  const code = isResponse ? parseInt(word1 as string, 10) : 0;
+  const sp3 = sp2 < 0 || !words ? -1 : firstLine.indexOf(' ', sp2 + 1);
+  const word0 = !words ? '' : sp1 < 0 ? firstLine : firstLine.slice(0, sp1);
+  const word1 = sp1 < 0 || !words ? undefined : firstLine.slice(sp1 + 1, sp2 < 0 ? firstLine.length : sp2);
+  const word2 = sp2 < 0 || !words ? undefined : firstLine.slice(sp2 + 1, sp3 < 0 ? firstLine.length : sp3);
+  const code = !isResponse ? 0 : words ? parseInt(word1 as string, 10) : statusCode(firstLine, sp1, sp2);
   const st = s.get<HttpState>('http', newHttpState);
   let bodyLen = 0;
   const noBody = isResponse && (code === 204 || code === 304 || (code >= 100 && code < 200));
