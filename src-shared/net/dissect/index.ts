@@ -10,6 +10,7 @@ import { UDP_FIELDS, dissectUdp } from './proto/udp';
 import { TCP_FIELDS, dissectTcp } from './proto/tcp';
 import { DNS_FIELDS, dnsDatagram, dnsStream } from './proto/dns';
 import { DHCP_FIELDS, dhcpDatagram } from './proto/dhcp';
+import { ECHO_FIELDS, ECHO_PORT, echoDatagram, echoStream } from './proto/echo';
 import { HTTP_FIELDS, httpStream } from './proto/http';
 import { TLS_FIELDS, tlsStream, addKeyLog } from './proto/tls';
 
@@ -30,11 +31,12 @@ registerFields(UDP_FIELDS);
 registerFields(TCP_FIELDS);
 registerFields(DNS_FIELDS);
 registerFields(DHCP_FIELDS);
+registerFields(ECHO_FIELDS);
 registerFields(HTTP_FIELDS);
 registerFields(TLS_FIELDS);
 
 /** Protocols that Decode As (`-d tcp.port==N,PROTO`) can name. */
-export const DECODE_AS_PROTOCOLS = ['dns', 'http', 'tls', 'dhcp', 'data'];
+export const DECODE_AS_PROTOCOLS = ['dns', 'http', 'tls', 'dhcp', 'echo', 'data'];
 
 function registries(): Registries {
   const dataDatagram: DatagramProtocol = { name: 'data', dissect: (p, _s, b, o, e) => dissectData(p, b, o, e) };
@@ -50,8 +52,12 @@ function registries(): Registries {
     [5353, dnsDatagram],
     [67, dhcpDatagram],
     [68, dhcpDatagram],
+    [ECHO_PORT, echoDatagram],
   ]);
-  const tcpPort = new Map<number, StreamProtocol>([[53, dnsStream]]);
+  const tcpPort = new Map<number, StreamProtocol>([
+    [53, dnsStream],
+    [ECHO_PORT, echoStream],
+  ]);
   // tshark 4.0's default HTTP and TLS port ranges
   for (const port of [80, 3128, 3132, 5985, 8080, 8088, 11371, 1900, 2869, 2710]) tcpPort.set(port, httpStream);
   for (const port of [443, 465, 563, 585, 636, 989, 990, 992, 993, 994, 995, 3389, 5061, 8443]) tcpPort.set(port, tlsStream);
@@ -85,12 +91,14 @@ function registries(): Registries {
       ['http', httpStream],
       ['tls', tlsStream],
       ['ssl', tlsStream],
+      ['echo', echoStream],
       ['data', dataStream],
     ]),
     datagramByName: new Map([
       ['dns', dnsDatagram],
       ['dhcp', dhcpDatagram],
       ['bootp', dhcpDatagram],
+      ['echo', echoDatagram],
       ['data', dataDatagram],
     ]),
   };

@@ -216,12 +216,12 @@ export function dissectIcmp(p: Packet, s: DissectSession, buf: Uint8Array, off: 
       } else {
         const key = `${s.net.dst4}>${s.net.src4}:${id}:${seq}`;
         const req = table.get(key);
+        // A reply with no request seen (or a second copy of one already answered) says nothing,
+        // as in tshark: "(no response found!)" belongs to requests, and only on a second pass.
         if (req !== undefined) {
           p.gen('icmp.resp_to', req);
           info += ` (request in ${req})`;
           table.delete(key);
-        } else {
-          info += ' (no response found!)';
         }
       }
     }
@@ -305,7 +305,8 @@ export function dissectIcmpv6(p: Packet, s: DissectSession, buf: Uint8Array, off
         if (req !== undefined) {
           p.gen('icmpv6.resp_to', req);
           info += ` (request in ${req})`;
-        } else info += ' (no response found!)';
+          table.delete(`${rev}:${id}:${seq}`);
+        }
       }
     }
     dissectData(p, buf, off + 8, end);
