@@ -11,20 +11,15 @@ import { join } from 'node:path';
 import { loadLabText } from '../../../src-shared/lab';
 import { DnsType } from '../../../src-shared/net/wire/dns';
 import { startNamed, type LiveNamed } from '../testing/live-named';
+import { BIG_ANSWERS_ZONE } from '../testing/big-answers-zone';
 import { Simulation } from '../simulation';
 import { startDig, type DigResult } from './dig';
 import { startNslookup, type NslookupResult } from './nslookup';
 
 const PORT = 25398;
 const SERVER = 0x0a000035; // 10.0.0.53
-// 7 TXT records of 200 bytes: over 512 bytes (nslookup, no EDNS) and over 1232 (dig's EDNS size).
-const ZONE = [
-  '$ORIGIN .', '$TTL 3600',
-  '@ IN SOA a.root-servers.test. hostmaster.test. 1 7200 900 1209600 300',
-  '@ IN NS a.root-servers.test.',
-  'a.root-servers.test. IN A 10.0.0.53',
-  ...Array.from({ length: 7 }, (_, i) => `big.test. IN TXT "${String(i).repeat(200)}"`),
-];
+// big.test: over 512 bytes (nslookup, no EDNS) and over 1232 (dig's EDNS size).
+const ZONE = [...BIG_ANSWERS_ZONE];
 const dev = (name: string, type: string, ip: string, extra: object = {}) => ({ name, type, position: { x: 0, y: 0 }, interfaces: [{ name: 'eth0', ipv4: ip }], ...extra });
 const LAB = JSON.stringify({
   version: 2,

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { loadLabText } from '../../../src-shared/lab';
 import { Simulation } from '../simulation';
 import { describeFrame } from '../testing/frames';
+import { BIG_ANSWERS_ZONE } from '../testing/big-answers-zone';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,11 +17,7 @@ import { exportPcapng } from '../export/pcapng';
 // big.test: 7 TXT records of 200 bytes (1572 bytes: over the resolver's EDNS size of 1232);
 // small.test: one short TXT record; many.test: 40 A records.
 const ZONE = [
-  '$ORIGIN .', '$TTL 3600',
-  '@ IN SOA a.root-servers.test. hostmaster.test. 1 7200 900 1209600 300',
-  '@ IN NS a.root-servers.test.',
-  'a.root-servers.test. IN A 10.0.0.53',
-  ...Array.from({ length: 7 }, (_, i) => `big.test. IN TXT "${String(i).repeat(200)}"`),
+  ...BIG_ANSWERS_ZONE,
   'small.test. IN TXT "hello, lab"',
   // many.test: 40 addresses (16 bytes each: over 512 bytes, under 1232).
   ...Array.from({ length: 40 }, (_, i) => `many.test. IN A 10.9.0.${i + 1}`),

@@ -22,17 +22,14 @@ import { ServiceRunner } from '../../journey/service-runner';
 import { deriveRng } from '../../sim/rng';
 import { Simulation } from '../../simulation';
 import { describeFrame } from '../../testing/frames';
+import { BIG_ANSWERS_ZONE } from '../../testing/big-answers-zone';
 import { DnsAuthoritativeServer } from './authoritative';
 import { DnsResolver, type ResolverEvent } from './resolver';
 import { DnsTcpClient, serveDnsOverTcp } from './tcp-transport';
 
 // big.test: 7 TXT records of 200 bytes (1572 bytes: over 1232 even with EDNS); mid.test: 3 (over 512 only).
 const ZONE = [
-  '$ORIGIN .', '$TTL 3600',
-  '@ IN SOA a.root-servers.test. hostmaster.test. 1 7200 900 1209600 300',
-  '@ IN NS a.root-servers.test.',
-  'a.root-servers.test. IN A 10.0.0.53',
-  ...Array.from({ length: 7 }, (_, i) => `big.test. IN TXT "${String(i).repeat(200)}"`),
+  ...BIG_ANSWERS_ZONE,
   ...['x', 'y', 'z'].map((c) => `mid.test. IN TXT "${c.repeat(200)}"`),
 ];
 const LAB = JSON.stringify({
