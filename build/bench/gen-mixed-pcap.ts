@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { indexCapture, PcapWriter } from '../../src-shared/capture';
+import { concatBytes } from '../../src-shared/bytes';
 
 interface Template {
   frames: Uint8Array[];
@@ -101,13 +102,5 @@ export function generateMixedPcap(frames: number, fixturesDir: string, seed = 1)
       n++;
     }
   }
-  let total = 0;
-  for (const c of chunks) total += c.length;
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const c of chunks) {
-    out.set(c, o);
-    o += c.length;
-  }
-  return out;
+  return concatBytes(chunks);
 }

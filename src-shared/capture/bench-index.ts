@@ -10,6 +10,7 @@ import { PcapngWriter } from './pcapng-writer';
 import { writePcap } from './pcap-writer';
 import { LINKTYPE_ETHERNET } from './linktypes';
 import type { Timestamp } from './types';
+import { concatBytes } from '../bytes';
 
 declare const performance: { now(): number };
 declare const console: { log(...args: unknown[]): void };
@@ -72,15 +73,7 @@ const pcapng = time('generate pcapng (PcapngWriter)', () => {
     if (++k % 10000 === 0) parts.push(w.flush());
   }
   parts.push(w.flush());
-  let total = 0;
-  for (const p of parts) total += p.length;
-  const out = new Uint8Array(total);
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 });
 const pcap = time('generate pcap (writePcap)', () => writePcap({ linkType: LINKTYPE_ETHERNET, nanoseconds: true }, packets()));
 console.log(`files: pcapng ${(pcapng.length / 1e6).toFixed(1)} MB, pcap ${(pcap.length / 1e6).toFixed(1)} MB, ${frames} frames`);

@@ -5,27 +5,12 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setCaptureWorkerFactory, useCaptureStore, BLOCK } from './capture';
-import { WorkerHost } from '../workers/worker-host';
-import type { WorkerLike } from '../workers/client';
-import type { RequestEnvelope } from '../workers/protocol';
+import { inProcessWorker } from '../testing/in-process-worker';
 import { readCapture, writePcap } from '../../../src-shared/capture';
 import type { ProtoNode } from '../../../src-shared/net/dissect';
 
 const FIXTURES = path.join(__dirname, '../workers/fixtures');
 
-function inProcessWorker(): WorkerLike {
-  const w: WorkerLike = {
-    onmessage: null,
-    postMessage(message: unknown) {
-      void host.handle(message as RequestEnvelope);
-    },
-  };
-  const host = new WorkerHost(
-    (event) => setTimeout(() => w.onmessage?.({ data: event } as MessageEvent)),
-    (fn) => setTimeout(fn, 0),
-  );
-  return w;
-}
 
 function fixture(name: string): ArrayBuffer {
   const b = readFileSync(path.join(FIXTURES, name));

@@ -10,9 +10,7 @@ import { HostClient, type HostTransport } from '../../../src-shared/ipc/client';
 import { setHostClient } from '../host';
 import { setCaptureWorkerFactory, useCaptureStore } from './capture';
 import { useLabStore } from './lab';
-import { WorkerHost } from '../workers/worker-host';
-import type { WorkerLike } from '../workers/client';
-import type { RequestEnvelope } from '../workers/protocol';
+import { inProcessWorker } from '../testing/in-process-worker';
 import {
   frameMatches,
   frameNumberFilter,
@@ -115,19 +113,6 @@ function fakeHost(options: { broken?: boolean; keyLog?: string | null } = {}): C
   return calls;
 }
 
-function inProcessWorker(): WorkerLike {
-  const w: WorkerLike = {
-    onmessage: null,
-    postMessage(message: unknown) {
-      void host.handle(message as RequestEnvelope);
-    },
-  };
-  const host = new WorkerHost(
-    (event) => setTimeout(() => w.onmessage?.({ data: event } as MessageEvent)),
-    (fn) => setTimeout(fn, 0),
-  );
-  return w;
-}
 
 async function setup(options: { broken?: boolean; keyLog?: string | null } = {}) {
   const calls = fakeHost(options);

@@ -9,9 +9,7 @@ import path from 'node:path';
 import { i18n } from '../../i18n';
 import { readCapture, writePcap } from '../../../../src-shared/capture';
 import { setCaptureWorkerFactory, useCaptureStore } from '../../stores/capture';
-import { WorkerHost } from '../../workers/worker-host';
-import type { WorkerLike } from '../../workers/client';
-import type { RequestEnvelope } from '../../workers/protocol';
+import { inProcessWorker } from '../../testing/in-process-worker';
 import { DEFAULT_COLOR_RULES } from '../../workers/color-rules';
 import PacketListGrid from './PacketListGrid.vue';
 import DisplayFilterBar from './DisplayFilterBar.vue';
@@ -19,19 +17,6 @@ import PacketDetailsPane from './PacketDetailsPane.vue';
 import PacketBytesPane from './PacketBytesPane.vue';
 import FlowGraphDialog from './FlowGraphDialog.vue';
 
-function inProcessWorker(): WorkerLike {
-  const w: WorkerLike = {
-    onmessage: null,
-    postMessage(message: unknown) {
-      void host.handle(message as RequestEnvelope);
-    },
-  };
-  const host = new WorkerHost(
-    (event) => setTimeout(() => w.onmessage?.({ data: event } as MessageEvent)),
-    (fn) => setTimeout(fn, 0),
-  );
-  return w;
-}
 
 function fixture(name: string): ArrayBuffer {
   const b = readFileSync(path.join(__dirname, '../../workers/fixtures', name));
