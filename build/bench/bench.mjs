@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Dissection benchmark: PacketLab `dissect` against tshark 4.0 on a generated mixed DNS/HTTP pcap,
 // side by side in one run: -e frame.number -e ip.src, summary lines, -Y dns, and peak memory.
-// Usage: node build/bench/bench.mjs [--frames N] [--out DIR]   (default 1,000,000 frames)
+// Usage: node build/bench/bench.mjs [--frames N] [--repeat R] [--out DIR]   (default 1,000,000 frames, 3 runs each)
 import { build } from 'esbuild';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
@@ -29,7 +29,23 @@ function run(cmd, args) {
   });
 }
 
-export async function runDissectBench({ frames = 1_000_000, outDir = path.join(os.tmpdir(), 'packetlab-bench'), log = console.log } = {}) {
+/** Median wall and CPU time of repeated runs, the CPU range, and the highest peak RSS. */
+function summarize(runs) {
+  const median = (xs) => {
+    const v = [...xs].sort((a, b) => a - b);
+    const m = v.length >> 1;
+    return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+  };
+  const cpu = runs.map((r) => r.cpuSeconds);
+  return {
+    seconds: median(runs.map((r) => r.seconds)),
+    cpuSeconds: median(cpu),
+    cpuRange: [Math.min(...cpu), Math.max(...cpu)],
+    maxRSSKiB: Math.max(...runs.map((r) => r.maxRSSKiB)),
+  };
+}
+
+export async function runDissectBench({ frames = 1_000_000, repeat = 3, outDir = path.join(os.tmpdir(), 'packetlab-bench'), log = console.log } = {}) {
   mkdirSync(outDir, { recursive: true });
   const bundle = async (entry, name) => {
     const outfile = path.join(outDir, name);
@@ -54,10 +70,18 @@ export async function runDissectBench({ frames = 1_000_000, outDir = path.join(o
   ];
   const results = [];
   for (const c of cases) {
-    const ours = await run(process.execPath, [runner, file, ...c.ours]);
-    const tshark = await run('tshark', ['-r', file, ...c.tshark]);
+    // Alternated runs, medians reported: one run on a shared machine says little.
+    const oursRuns = [];
+    const tsharkRuns = [];
+    for (let k = 0; k < repeat; k++) {
+      oursRuns.push(await run(process.execPath, [runner, file, ...c.ours]));
+      tsharkRuns.push(await run('tshark', ['-r', file, ...c.tshark]));
+    }
+    const ours = summarize(oursRuns);
+    const tshark = summarize(tsharkRuns);
     const r = {
       name: c.name,
+      runs: repeat,
       oursSeconds: ours.seconds,
       tsharkSeconds: tshark.seconds,
       oursFps: frames / ours.seconds,
@@ -67,6 +91,9 @@ export async function runDissectBench({ frames = 1_000_000, outDir = path.join(o
       oursCpuSeconds: ours.cpuSeconds,
       tsharkCpuSeconds: tshark.cpuSeconds,
       cpuSpeedup: tshark.cpuSeconds / ours.cpuSeconds,
+      // Spread of the runs (min–max), to show how much the machine moved them.
+      oursCpuRange: ours.cpuRange,
+      tsharkCpuRange: tshark.cpuRange,
       // packetlab streams the file (never holds it): all its growth over node's own footprint
       // counts — dissection state, reader and output buffers, garbage not yet collected.
       oursBytesPerFrame: ((ours.maxRSSKiB - noop.maxRSSKiB) * 1024) / frames,
@@ -78,9 +105,10 @@ export async function runDissectBench({ frames = 1_000_000, outDir = path.join(o
     results.push(r);
     log(
       `${c.name.padEnd(34)} ours ${r.oursSeconds.toFixed(2)} s (${Math.round(r.oursFps / 1000)}k fr/s)  tshark ${r.tsharkSeconds.toFixed(2)} s (${Math.round(r.tsharkFps / 1000)}k fr/s)  ` +
-        `speedup ${r.speedup.toFixed(1)}× (CPU ${r.oursCpuSeconds.toFixed(2)} s vs ${r.tsharkCpuSeconds.toFixed(2)} s: ${r.cpuSpeedup.toFixed(1)}×)  memory per frame: ours ${r.oursBytesPerFrame.toFixed(0)} B, tshark ${r.tsharkBytesPerFrame.toFixed(0)} B (peak RSS ${Math.round(r.oursMaxRSSKiB / 1024)} / ${Math.round(r.tsharkMaxRSSKiB / 1024)} MiB)`,
+        `speedup ${r.speedup.toFixed(1)}× (CPU ${r.oursCpuSeconds.toFixed(2)} s [${r.oursCpuRange.map((x) => x.toFixed(2)).join('–')}] vs ${r.tsharkCpuSeconds.toFixed(2)} s [${r.tsharkCpuRange.map((x) => x.toFixed(2)).join('–')}]: ${r.cpuSpeedup.toFixed(1)}×)  memory per frame: ours ${r.oursBytesPerFrame.toFixed(0)} B, tshark ${r.tsharkBytesPerFrame.toFixed(0)} B (peak RSS ${Math.round(r.oursMaxRSSKiB / 1024)} / ${Math.round(r.tsharkMaxRSSKiB / 1024)} MiB)`,
     );
   }
+  log(`${repeat} alternated run(s) per command: medians, [min–max] of CPU; memory from the highest peak`);
   log(`memory = peak RSS growth over the floor (node alone ${Math.round(noop.maxRSSKiB / 1024)} MiB; tshark -c 1 ${Math.round(tsharkFloor.maxRSSKiB / 1024)} MiB) per frame; neither keeps the file in memory`);
   return { frames, fileBytes: size, nodeMaxRSSKiB: noop.maxRSSKiB, tsharkFloorMaxRSSKiB: tsharkFloor.maxRSSKiB, results };
 }
@@ -90,11 +118,13 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const i = args.indexOf('--frames');
   const frames = i >= 0 ? Number(args[i + 1]) : 1_000_000;
   const o = args.indexOf('--out');
-  if (!Number.isInteger(frames) || frames <= 0) {
-    console.error('bench: --frames needs a positive integer');
+  const j = args.indexOf('--repeat');
+  const repeat = j >= 0 ? Number(args[j + 1]) : 3;
+  if (!Number.isInteger(frames) || frames <= 0 || !Number.isInteger(repeat) || repeat <= 0) {
+    console.error('bench: --frames and --repeat need positive integers');
     process.exit(2);
   }
-  runDissectBench({ frames, ...(o >= 0 ? { outDir: args[o + 1] } : {}) }).catch((e) => {
+  runDissectBench({ frames, repeat, ...(o >= 0 ? { outDir: args[o + 1] } : {}) }).catch((e) => {
     console.error(e);
     process.exit(1);
   });

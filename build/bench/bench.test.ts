@@ -52,11 +52,15 @@ describe('dissection benchmark', () => {
     const lines: string[] = [];
     // @ts-expect-error plain ESM script without type declarations
     const { runDissectBench } = await import('./bench.mjs');
-    const result = await runDissectBench({ frames: 2000, outDir: path.join(dir, 'run'), log: (l: string) => lines.push(l) });
+    const result = await runDissectBench({ frames: 2000, repeat: 2, outDir: path.join(dir, 'run'), log: (l: string) => lines.push(l) });
     expect(result.results.map((r: { name: string }) => r.name)).toEqual(['fields -e frame.number -e ip.src', 'summary lines', 'filter dns (-Y dns)']);
     for (const r of result.results) {
       expect(r.speedup).toBeGreaterThan(0);
       expect(Number.isFinite(r.oursBytesPerFrame)).toBe(true);
+      // the median lies within the alternated runs' range
+      expect(r.runs).toBe(2);
+      expect(r.oursCpuSeconds).toBeGreaterThanOrEqual(r.oursCpuRange[0]);
+      expect(r.oursCpuSeconds).toBeLessThanOrEqual(r.oursCpuRange[1]);
     }
     expect(lines.join('\n')).toContain('speedup');
   }, 300_000);
