@@ -110,6 +110,8 @@ const servicesState = z.object({
     }),
   ),
   hsts: z.array(z.object({ host: z.string(), includeSubDomains: z.boolean(), preloaded: z.boolean(), expiresInS: z.number().nullable() })),
+  /** A router's DHCP relay agent: the servers it relays to, requests relayed, replies returned to clients. */
+  dhcpRelay: z.object({ servers: z.array(z.string()), relayed: z.number().int(), returned: z.number().int() }).optional(),
 });
 export type ServicesState = z.infer<typeof servicesState>;
 export type JourneyRecord = z.infer<(typeof contract)['sim.journey']['result']>;

@@ -232,18 +232,6 @@ export class DeviceServices {
     return this.resolver ? this.resolver.flush() : undefined;
   }
 
-  /** JSON-able view of every service (for the UI's device panel). */
-  snapshot(now: Micros): Record<string, unknown> {
-    const out: Record<string, unknown> = { stub: this.stub.snapshot(now) };
-    if (this.resolver) out.resolver = this.resolver.snapshot(now);
-    if (this.authoritative) out.authoritative = this.authoritative.snapshot();
-    if (this.dhcpServer) out.dhcpServer = this.dhcpServer.snapshot(now);
-    if (this.dhcpRelay) out.dhcpRelay = this.dhcpRelay.snapshot();
-    if (this.tcpStack) out.tcp = this.tcpStack.snapshot();
-    if (this.dhcpClients.size) out.dhcpClients = Object.fromEntries([...this.dhcpClients].map(([n, s]) => [n, s.client.snapshot(now)]));
-    return out;
-  }
-
   private applyOnce(step: ServiceStep, iface: NetInterface): void {
     for (const out of step.sends) this.device.sendDatagram(out, out.cause, iface);
   }
