@@ -8,7 +8,7 @@ import type { LabDevice } from '../../../src-shared/lab';
 import type { DeviceTables } from '../../../src-shared/lab';
 import type { NetInterface } from '../model/node';
 import { deriveRng } from '../sim/rng';
-import type { Micros, ServiceStep } from '../services/types';
+import type { ServiceStep } from '../services/types';
 import { DhcpServer, type DhcpServerEvent } from '../services/dhcp/server';
 import { DhcpClient, type DhcpClientEvent, type DhcpConfiguration } from '../services/dhcp/client';
 import { DhcpRelayAgent, type DhcpRelayEvent } from '../services/dhcp/relay';
