@@ -14,8 +14,11 @@ const labFile = z.object({
 
 const endpoint = z.object({ device: z.string(), interface: z.string() });
 
-/** Journey steps (issue 5), in the order a URL load goes through them. */
-export const JOURNEY_STEP_NAMES = ['url', 'cache', 'dhcp', 'arp', 'dns', 'routing', 'tcp', 'tls', 'http', 'render'] as const;
+/**
+ * Journey steps (issue 5), in the order a URL load goes through them; then `story`, the engine's own
+ * last entry when it cuts a very long story (facts.kind 'truncated').
+ */
+export const JOURNEY_STEP_NAMES = ['url', 'cache', 'dhcp', 'arp', 'dns', 'routing', 'tcp', 'tls', 'http', 'render', 'story'] as const;
 const journeyStep = z.enum(JOURNEY_STEP_NAMES);
 
 /** One entry of the journey's story: consecutive work of one step, with its frames and causes. */
