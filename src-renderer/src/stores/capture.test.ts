@@ -208,10 +208,17 @@ describe('capture store', () => {
     expect(s.sortKey).toBeNull();
   });
 
-  it('lists the displayed frames in frame order, also when sorted (as tshark -Y), and none without a filter', async () => {
+  it('steps through the displayed frames in frame order, also when sorted (as tshark -Y), and through every frame without a filter', async () => {
     const s = useCaptureStore();
+    expect(await s.nextDisplayedFrame(0, 1)).toBeNull(); // nothing open
     await s.open(fixture('tcp-retransmissions.pcapng'));
-    expect(await s.displayedFrames()).toBeNull();
+    const count = s.info!.count;
+    const walk = async (dir: 1 | -1) => {
+      const out: number[] = [];
+      for (let no: number | null = dir === 1 ? 0 : count + 1; (no = await s.nextDisplayedFrame(no, dir)) !== null; ) out.push(no);
+      return out;
+    };
+    expect(await walk(1)).toEqual(Array.from({ length: count }, (_, i) => i + 1));
     const filter = 'tcp.analysis.retransmission || tcp.len > 1000';
     await s.applyFilter(filter);
     await s.setSort({ column: 'length', descending: true });
@@ -221,11 +228,18 @@ describe('capture store', () => {
       .filter(Boolean)
       .map(Number);
     expect(theirs.length).toBeGreaterThan(1);
-    expect(Array.from((await s.displayedFrames())!)).toEqual(theirs);
+    expect(await walk(1)).toEqual(theirs);
+    expect(await walk(-1)).toEqual([...theirs].reverse());
+    // From a hidden frame: the next and previous displayed ones.
+    const hidden = theirs.findIndex((no, k) => k > 0 && no - theirs[k - 1] > 1);
+    expect(hidden).toBeGreaterThan(0);
+    expect(await s.nextDisplayedFrame(theirs[hidden] - 1, 1)).toBe(theirs[hidden]);
+    expect(await s.nextDisplayedFrame(theirs[hidden] - 1, -1)).toBe(theirs[hidden - 1]);
     const version = s.displayVersion;
     await s.clearFilter();
     expect(s.displayVersion).toBeGreaterThan(version);
-    expect(await s.displayedFrames()).toBeNull();
+    expect(await s.nextDisplayedFrame(theirs[hidden] - 1, 1)).toBe(theirs[hidden]);
+    expect(await s.nextDisplayedFrame(2, -1)).toBe(1);
   });
 
   it('answers rows while a long sort runs; a filter replaces the sort, which then never takes effect', async () => {
