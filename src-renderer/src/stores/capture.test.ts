@@ -2,7 +2,8 @@
 import { describe, it, expect, beforeEach } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { setCaptureWorkerFactory, useCaptureStore, BLOCK } from './capture';
 import { inProcessWorker } from '../testing/in-process-worker';
@@ -190,6 +191,12 @@ describe('capture store', () => {
     expect(s.details?.sources.map((x) => x.label)).toEqual([expect.stringMatching(/^Decrypted TLS/)]);
     expect(await s.applyFilter('http')).toBe(true);
     expect(s.viewCount).toBe(2);
+    // "Export as pcapng" carries the key log read ("TLS keys…") in a Decryption Secrets Block.
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'packetlab-keys-export-'));
+    const file = path.join(dir, 'exported.pcapng');
+    writeFileSync(file, await s.exportBytes());
+    const http = execFileSync('tshark', ['-r', file, '-Y', 'http', '-T', 'fields', '-e', 'frame.number', '-e', 'http.request.method', '-e', 'http.response.code'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(http.trimEnd().split('\n')).toEqual(['11\tGET\t', '12\t\t200']);
   });
 
   it('sorts by a column in three clicks and keeps the selected frame', async () => {

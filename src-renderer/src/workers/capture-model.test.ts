@@ -410,6 +410,24 @@ describe('TLS decryption', () => {
     expect(ourRows(model).filter((r) => r.includes('HTTP'))).toEqual(tsharkRows('https-tls13-dsb', false).filter((r) => r.includes('HTTP')));
   });
 
+  it('exports the key log it was given as a Decryption Secrets Block, as editcap --inject-secrets does: tshark decrypts without -o', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'packetlab-export-keys-'));
+    const ours = path.join(dir, 'ours.pcapng');
+    writeFileSync(ours, openWith('https-tls13', KEYS).toPcapng());
+    const http = (file: string) => tshark(['-r', file, '-Y', 'http', '-T', 'fields', '-e', 'frame.number', '-e', 'http.request.uri', '-e', 'http.response.code']);
+    expect(http(ours).trimEnd().split('\n')).toEqual(['11\t/index.html\t', '12\t\t200']);
+    // The same as the file editcap writes from the original and the key log.
+    const theirs = path.join(dir, 'theirs.pcapng');
+    execFileSync('editcap', ['--inject-secrets', `tls,${path.join(FIXTURES, 'https-tls13.keys')}`, path.join(FIXTURES, 'https-tls13.pcapng'), theirs]);
+    expect(http(ours)).toBe(http(theirs));
+    // Reopened, the export decrypts by its own block; keys it already carries are not added again.
+    const again = new CaptureModel(new Uint8Array(readFileSync(ours)), undefined, KEYS);
+    expect(again.index.secrets).toHaveLength(1);
+    expect(new CaptureModel(again.toPcapng()).index.secrets).toHaveLength(1);
+    // Without a key log the export carries no secrets.
+    expect(new CaptureModel(openWith('https-tls13').toPcapng()).index.secrets).toHaveLength(0);
+  });
+
   it('without secrets nothing is decrypted, as in tshark', () => {
     const model = openWith('https-tls13');
     expect(model.secretCount()).toBe(0);

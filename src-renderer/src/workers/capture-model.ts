@@ -4,7 +4,7 @@
 // keeps the packet-list columns, the colouring rule and a few filter fields per frame; rows the
 // pass has not reached yet are dissected on their own, provisionally, so the first screen shows
 // at once. Details are dissected on demand for the selected frame only.
-import { indexCapture, PcapngWriter, type CaptureIndex } from '../../../src-shared/capture';
+import { indexCapture, PcapngWriter, SECRETS_TLS_KEY_LOG, type CaptureIndex } from '../../../src-shared/capture';
 import { addDecryptionSecrets, addKeyLog, createPacket, createSession, lookupField, tlsKeyLog, type DissectSession, type Packet, type ProtoNode } from '../../../src-shared/net/dissect';
 import { compileFilter, type CompiledFilter, type FilterError } from '../../../src-shared/net/filter';
 import { colorOf, compileColorRules, type CompiledColorRules } from './color-rules';
@@ -544,7 +544,27 @@ export class CaptureModel {
     return { endpoints, rows, truncated };
   }
 
-  /** The capture as pcapng: one interface per interface of the file, comments kept. */
+  /** Lines of the key log not already in the file's TLS secrets blocks (blank lines and comments left out), or ''. */
+  private keyLogToExport(): string {
+    if (!this.keyLog) return '';
+    const have = new Set<string>();
+    const decoder = new TextDecoder();
+    for (const s of this.index.secrets) if (s.type === SECRETS_TLS_KEY_LOG) for (const line of decoder.decode(s.data).split('\n')) have.add(line.trim());
+    const lines: string[] = [];
+    for (const raw of this.keyLog.split('\n')) {
+      const line = raw.trim();
+      if (line === '' || line.startsWith('#') || have.has(line)) continue;
+      have.add(line);
+      lines.push(line);
+    }
+    return lines.length ? `${lines.join('\n')}\n` : '';
+  }
+
+  /**
+   * The capture as pcapng: one interface per interface of the file, comments kept, its Decryption
+   * Secrets Blocks kept and the key log it was opened with (or given later) added as one more, as
+   * `editcap --inject-secrets tls,keys.txt` does, so Wireshark decrypts the export on open.
+   */
   toPcapng(): Uint8Array {
     const w = new PcapngWriter({ userAppl: 'PacketLab' });
     const ids = this.index.interfaces.map((iface) =>
@@ -552,6 +572,8 @@ export class CaptureModel {
     );
     if (ids.length === 0) ids.push(w.addInterface({ linkType: 1 }));
     for (const s of this.index.secrets) w.addSecrets(s.data, s.type);
+    const keyLog = this.keyLogToExport();
+    if (keyLog) w.addSecrets(keyLog, SECRETS_TLS_KEY_LOG);
     for (let i = 0; i < this.count; i++) {
       const iface = this.index.interfaceId ? this.index.interfaceId[i] : 0;
       w.addPacket({
