@@ -203,7 +203,7 @@ export const useSimulationStore = defineStore('simulation', () => {
    */
   const filterSteps = ref(false);
   /** Where stepping goes from `cursor` under that filter (indexes into `visible`, -1: nowhere), once found. */
-  const filterTargets = shallowRef<{ cursor: number; version: number; back: number; forward: number } | null>(null);
+  const filterTargets = shallowRef<{ frames: FrameMeta[]; cursor: number; version: number; back: number; forward: number } | null>(null);
 
   function syncFilter(): void {
     filterSteps.value = inspectorShowsRun() && capture.appliedFilter !== '' && capture.appliedFilter !== ownFilter;
@@ -231,6 +231,7 @@ export const useSimulationStore = defineStore('simulation', () => {
   async function refreshTargets(): Promise<void> {
     syncFilter();
     if (!filterSteps.value) return;
+    const frames = visible.value;
     const at = cursor.value;
     const version = capture.displayVersion;
     let back = -1;
@@ -240,7 +241,7 @@ export const useSimulationStore = defineStore('simulation', () => {
     } catch {
       return; // the capture closed or changed meanwhile: the next refresh sees what is there now
     }
-    if (at === cursor.value && version === capture.displayVersion) filterTargets.value = { cursor: at, version, back, forward };
+    if (frames === visible.value && at === cursor.value && version === capture.displayVersion) filterTargets.value = { frames, cursor: at, version, back, forward };
   }
   watch(
     () => capture.displayVersion,
@@ -254,7 +255,7 @@ export const useSimulationStore = defineStore('simulation', () => {
       return i >= 0 && i < visible.value.length ? i : -1;
     }
     const t = filterTargets.value;
-    if (t && t.cursor === cursor.value && t.version === capture.displayVersion) return dir === 1 ? t.forward : t.back;
+    if (t && t.frames === visible.value && t.cursor === cursor.value && t.version === capture.displayVersion) return dir === 1 ? t.forward : t.back;
     return undefined;
   }
 
