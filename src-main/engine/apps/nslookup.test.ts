@@ -59,7 +59,8 @@ beforeAll(async () => {
 
 afterAll(() => {
   for (const n of servers) n.stop();
-  rmSync(dir, { recursive: true, force: true });
+  // named may still be writing into the folder as it stops.
+  rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
 });
 
 /** Real nslookup's output (stderr first: it carries ";; Got SERVFAIL reply", printed before the rest). */
