@@ -197,11 +197,6 @@ export class Simulation {
   /** When the scenario started last ends: its `durationMs` after the start, or undefined (run until idle). */
   scenarioEnd: Micros | undefined = undefined;
 
-  /** JSON-able state of the device's services (DHCP leases and client state, DNS caches). */
-  servicesSnapshot(device: string): Record<string, unknown> | undefined {
-    return this.services.get(device)?.snapshot(this.net.now);
-  }
-
   /**
    * Runs until `until` (µs), until idle, or until the event budget is spent. Without `until`, a
    * scenario with `durationMs` stops at its end (labs with DHCP clients never go idle).
@@ -237,7 +232,7 @@ export class Simulation {
     return this.started;
   }
 
-  /** A device's services (DHCP, DNS caches of every tier, HTTP caches, HSTS) as they are now. */
+  /** A device's services (DHCP server, client and relay, DNS caches of every tier, HTTP caches, HSTS) as they are now. */
   servicesNow(device: string): ServicesState {
     return servicesState({
       now: this.net.now,

@@ -14,8 +14,11 @@ const labFile = z.object({
 
 const endpoint = z.object({ device: z.string(), interface: z.string() });
 
-/** Journey steps (issue 5), in the order a URL load goes through them. */
-export const JOURNEY_STEP_NAMES = ['url', 'cache', 'dhcp', 'arp', 'dns', 'routing', 'tcp', 'tls', 'http', 'render'] as const;
+/**
+ * Journey steps (issue 5), in the order a URL load goes through them; then `story`, the engine's own
+ * last entry when it cuts a very long story (facts.kind 'truncated').
+ */
+export const JOURNEY_STEP_NAMES = ['url', 'cache', 'dhcp', 'arp', 'dns', 'routing', 'tcp', 'tls', 'http', 'render', 'story'] as const;
 const journeyStep = z.enum(JOURNEY_STEP_NAMES);
 
 /** One entry of the journey's story: consecutive work of one step, with its frames and causes. */
@@ -110,6 +113,8 @@ const servicesState = z.object({
     }),
   ),
   hsts: z.array(z.object({ host: z.string(), includeSubDomains: z.boolean(), preloaded: z.boolean(), expiresInS: z.number().nullable() })),
+  /** A router's DHCP relay agent: the servers it relays to, requests relayed, replies returned to clients. */
+  dhcpRelay: z.object({ servers: z.array(z.string()), relayed: z.number().int(), returned: z.number().int() }).optional(),
 });
 export type ServicesState = z.infer<typeof servicesState>;
 export type JourneyRecord = z.infer<(typeof contract)['sim.journey']['result']>;

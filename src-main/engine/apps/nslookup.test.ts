@@ -1,10 +1,13 @@
 // nslookup against the real one: BIND 9's nslookup asks a live `named` (authoritative, and a
 // recursive forwarder in front of it) and our printer, fed the replies of the same named, must
 // print the same text; then nslookup runs on the url-journey lab's PC (through the home router's
-// forwarder, straight to the authoritative server, and to a server that never answers).
-// Needs `named` and `nslookup` (Debian bind9, bind9-dnsutils); fails, not skips, without them.
+// forwarder, straight to the authoritative server, to a server that never answers, and past a silent
+// first name server as real nslookup does with two in resolv.conf).
+// Needs `named` and `nslookup` (Debian bind9, bind9-dnsutils), and `unshare` able to make a user + mount
+// namespace (for a resolv.conf of our own); fails, not skips, without them.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,7 +59,8 @@ beforeAll(async () => {
 
 afterAll(() => {
   for (const n of servers) n.stop();
-  rmSync(dir, { recursive: true, force: true });
+  // named may still be writing into the folder as it stops.
+  rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
 });
 
 /** Real nslookup's output (stderr first: it carries ";; Got SERVFAIL reply", printed before the rest). */
@@ -118,17 +122,17 @@ describe('nslookup prints what BIND 9 nslookup prints', () => {
 });
 
 describe('nslookup on a lab host', () => {
-  function bootedJourney(): { sim: Simulation; run: (name: string, opts?: { qtype?: string; server?: string }) => NslookupResult & { times: number[] } } {
+  function bootedJourney(): { sim: Simulation; run: (name: string, opts?: { qtype?: string; server?: string; seconds?: number }) => NslookupResult & { times: number[] } } {
     const lab = loadSample('url-journey.lab.json');
     const sim = new Simulation({ ...lab, scenarios: [] });
     sim.run({ until: 2_000_000 }); // DHCP has bound the PC (name server 192.168.1.1)
-    const run = (name: string, opts: { qtype?: string; server?: string } = {}) => {
+    const run = (name: string, opts: { qtype?: string; server?: string; seconds?: number } = {}) => {
       let result: NslookupResult | undefined;
       const start = sim.net.now;
       const from = sim.net.output.length;
       const server = opts.server === undefined ? undefined : parseIpv4(opts.server);
       startNslookup(sim.ipDevice('pc'), sim.services.get('pc'), { name, qtype: opts.qtype, server: server?.ok ? server.value : undefined }, (r) => (result = r));
-      sim.run({ until: start + 20_000_000 });
+      sim.run({ until: start + (opts.seconds ?? 20) * 1_000_000 });
       expect(result, 'nslookup finished').toBeDefined();
       const printed = sim.net.output.slice(from).filter((l) => l.device === 'pc');
       expect(printed.map((l) => l.text)).toEqual(result!.lines);
@@ -194,6 +198,76 @@ describe('nslookup on a lab host', () => {
     expect(r.times).toEqual([5_000_000, 10_000_000, 15_000_000, 15_000_000, 15_000_000]);
     expect(r).toMatchObject({ ok: false, rcode: undefined });
   });
+
+  /** The PC's name servers: one that never answers (nothing at 192.0.2.99), then the home router's forwarder. */
+  function firstServerDown(sim: Simulation): void {
+    const down = parseIpv4('192.0.2.99');
+    const router = parseIpv4('192.168.1.1');
+    if (!down.ok || !router.ok) throw new Error('bad address');
+    sim.services.get('pc')!.stub.setServers([down.value, router.value]);
+  }
+
+  it('moves on to the next name server after three timeouts of the first, for each lookup (A, then AAAA)', () => {
+    const { sim, run } = bootedJourney();
+    firstServerDown(sim);
+    const r = run('example.com', { seconds: 40 });
+    const timedOut = ';; communications error to 192.0.2.99#53: timed out';
+    expect(r.lines).toEqual([
+      timedOut, timedOut, timedOut,
+      'Server:\t\t192.168.1.1', 'Address:\t192.168.1.1#53', '', 'Non-authoritative answer:', 'Name:\texample.com', 'Address: 203.0.113.80',
+      // The AAAA follow-up starts over at the first server; the forwarder then has no AAAA: nothing printed.
+      timedOut, timedOut, timedOut,
+      '',
+    ]);
+    expect(r.ok).toBe(true);
+    const s = 1_000_000;
+    expect(r.times.slice(0, 3)).toEqual([5 * s, 10 * s, 15 * s]);
+    expect(r.times[3]).toBeGreaterThan(15 * s); // the forwarder's answer, one round trip later
+    expect(r.times[3]).toBeLessThan(16 * s);
+    expect(r.times.slice(9, 12).map((t) => t - r.times[3])).toEqual([5 * s, 10 * s, 15 * s]);
+    // When the next server times out too: one try of it (the lookup's last), then no servers.
+    const { run: runAlone, sim: alone } = bootedJourney();
+    const none = parseIpv4('192.0.2.98');
+    const down = parseIpv4('192.0.2.99');
+    if (!none.ok || !down.ok) throw new Error('bad address');
+    alone.services.get('pc')!.stub.setServers([down.value, none.value]);
+    const both = runAlone('example.com', { seconds: 40 });
+    expect(both.lines).toEqual([timedOut, timedOut, timedOut, ';; communications error to 192.0.2.98#53: timed out', ';; no servers could be reached', '']);
+    expect(both.times).toEqual([5 * s, 10 * s, 15 * s, 20 * s, 20 * s, 20 * s]);
+  });
+
+  it('matches real nslookup with two servers in resolv.conf, the first one silent, the second a live named forwarder', async () => {
+    // The silent server: a socket on 127.0.0.2 that reads nothing (no "connection refused" either).
+    const sink = createSocket('udp4');
+    await new Promise<void>((resolve, reject) => {
+      sink.once('error', reject);
+      sink.bind(RECURSIVE_PORT, '127.0.0.2', () => resolve());
+    });
+    try {
+      const resolv = join(dir, 'two-servers.resolv.conf');
+      writeFileSync(resolv, 'nameserver 127.0.0.2\nnameserver 127.0.0.1\n');
+      // nslookup reads only /etc/resolv.conf: show it ours in a mount namespace of its own. -timeout=1
+      // keeps the run short (the order of tries is the same); stdout line-buffered keeps stderr in place.
+      const real = (name: string) => {
+        const cmd = `mount --bind ${resolv} /etc/resolv.conf && exec stdbuf -oL nslookup -port=${RECURSIVE_PORT} -timeout=1 ${name} 2>&1`;
+        const r = spawnSync('unshare', ['--user', '--map-root-user', '--mount', 'sh', '-c', cmd], { encoding: 'utf8' });
+        if (r.error) throw r.error;
+        expect(r.stderr, 'unshare / mount').toBe('');
+        return r.stdout.split('\n').slice(0, -1);
+      };
+      const toLab = (lines: string[]) =>
+        lines.map((l) => l.replaceAll(`127.0.0.2#${RECURSIVE_PORT}`, '192.0.2.99#53').replaceAll(`127.0.0.1#${RECURSIVE_PORT}`, '192.168.1.1#53').replaceAll('127.0.0.1', '192.168.1.1'));
+      for (const name of ['example.com', 'nope.example.com']) {
+        const theirs = toLab(real(name));
+        expect(theirs.filter((l) => l.includes('timed out')).length, name).toBeGreaterThanOrEqual(3);
+        const { sim, run } = bootedJourney();
+        firstServerDown(sim);
+        expect(run(name, { seconds: 40 }).lines, name).toEqual(theirs);
+      }
+    } finally {
+      sink.close();
+    }
+  }, 30_000);
 
   it('says NXDOMAIN from the forwarder, and no answer for a type the name lacks', () => {
     const { run } = bootedJourney();

@@ -1,7 +1,7 @@
-// `nslookup` on a host, as BIND 9.18's nslookup behaves: it takes the stub resolver's first name
-// server (resolv.conf, or DHCP option 6) unless one is given, and asks it directly — no hosts file,
-// no OS cache. One query with RD and no EDNS; 5 s per try, 3 tries, a fresh source port per try and
-// the same ID. Without a type it asks A, then AAAA for the end of the A answer's CNAME chain, and
+// `nslookup` on a host, as BIND 9.18's nslookup behaves: it takes the stub resolver's name servers
+// (resolv.conf, or DHCP option 6) unless one is given, and asks them directly — no hosts file, no OS
+// cache. One query with RD and no EDNS; 5 s per try, a fresh source port per try and the same ID:
+// 3 tries of the first server, then one try of each next one (each lookup starts over at the first). Without a type it asks A, then AAAA for the end of the A answer's CNAME chain, and
 // prints both under one header, as nslookup does. An IPv4 address is looked up as its PTR name
 // (without the header unless a type was given, again as nslookup does). A truncated answer (TC) is
 // asked again over TCP on the device's stack: ";; Truncated, retrying in TCP mode.", as nslookup does.
@@ -19,7 +19,7 @@ export interface NslookupOptions {
   name: string;
   /** `-type=…`; absent = nslookup's default lookups (A, then AAAA). */
   qtype?: string;
-  /** `nslookup NAME SERVER`; default: the stub resolver's first name server. */
+  /** `nslookup NAME SERVER` (that server only); default: the stub resolver's name servers, in order. */
   server?: number;
 }
 
@@ -59,10 +59,16 @@ export class NslookupPrinter {
    * @param defaultLookups no `-type`: A then AAAA, one header, "No answer" only when both are empty
    */
   constructor(
-    readonly server: string,
-    readonly address: string,
+    public server: string,
+    public address: string,
     readonly defaultLookups: boolean,
   ) {}
+
+  /** The server that answers the next reply (nslookup moves to the next one when a server times out). */
+  answeredBy(server: string, address: string): void {
+    this.server = server;
+    this.address = address;
+  }
 
   /** Lines for one reply to a question of `type`; `next` is the AAAA follow-up of a default lookup. */
   reply(m: DnsMessage, name: string, type: number): { lines: string[]; next?: { name: string; type: number } } {
@@ -121,19 +127,21 @@ export function startNslookup(dev: IpDevice, services: DeviceServices | undefine
   };
   const typeText = opts.qtype?.toUpperCase();
   const firstType = typeText !== undefined ? (typeFromName(typeText) ?? DnsType.A) : DnsType.A;
-  const configured = services?.stub.snapshot(net.now).servers[0];
-  const server = opts.server ?? (configured !== undefined ? parseDotted(configured) : undefined);
+  const configured = (services?.stub.snapshot(net.now).servers ?? []).map(parseDotted).filter((a): a is number => a !== undefined);
+  const servers = opts.server !== undefined ? [opts.server] : configured;
   const answers: DnsRecord[] = [];
   let lastRcode: number | undefined;
   const finish = (ok: boolean) => {
     print(''); // nslookup ends with a blank line
     onDone?.({ ok, rcode: lastRcode, answers, lines });
   };
-  if (server === undefined) {
+  if (servers.length === 0) {
     print(';; no servers could be reached');
     return finish(false);
   }
-  const serverText = formatIpv4(server);
+  /** The server asked now (and that answered, when a reply comes). */
+  let server = servers[0];
+  let serverText = formatIpv4(server);
   const printer = new NslookupPrinter(serverText, `${serverText}#${DNS_PORT}`, typeText === undefined);
   const id = dev.rng.nextInt(0x10000);
   let anyAnswer = false;
@@ -144,20 +152,44 @@ export function startNslookup(dev: IpDevice, services: DeviceServices | undefine
       questions: [{ name, type, class: 1 }], answers: [], authorities: [], additionals: [],
     };
     const bytes = emitDns(query);
+    // BIND's dighost: a lookup has `tries` chances; a timeout spends one on the same server until one
+    // is left, then each next server gets that last one.
+    let next = 0;
+    let triesLeft = NSLOOKUP_TRIES;
     let tries = 0;
+    const useNext = () => {
+      server = servers[next++];
+      serverText = formatIpv4(server);
+      tries = 0;
+    };
+    useNext();
     let sport = 0;
     let timer: ReturnType<typeof net.scheduler.after> | null = null;
     const release = () => {
       if (sport) dev.udp.delete(sport);
       sport = 0;
     };
+    const moveOn = (): void => {
+      if (triesLeft > 1) {
+        triesLeft--;
+        return send();
+      }
+      if (next < servers.length) {
+        useNext();
+        return send();
+      }
+      release();
+      print(';; no servers could be reached');
+      finish(false);
+    };
     const send = (): void => {
       release();
       tries++;
+      const asked = server;
       sport = 32768 + dev.rng.nextInt(61000 - 32768);
       while (dev.udp.has(sport)) sport = sport === 60999 ? 32768 : sport + 1;
       dev.udp.set(sport, (d) => {
-        if (d.src !== server || d.srcPort !== DNS_PORT) return;
+        if (d.src !== asked || d.srcPort !== DNS_PORT) return;
         const p = parseDns(d.payload);
         if (!p.ok || p.value.message.id !== id || !p.value.message.qr) return;
         const q = p.value.message.questions[0];
@@ -171,15 +203,12 @@ export function startNslookup(dev: IpDevice, services: DeviceServices | undefine
       if (err) {
         release();
         print(`;; communications error to ${serverText}#${DNS_PORT}: ${err.toLowerCase()}`);
-        print(';; no servers could be reached');
-        return finish(false);
+        triesLeft = 1; // a server that cannot be reached is not tried again
+        return moveOn();
       }
       timer = net.scheduler.after(NSLOOKUP_TIMEOUT, `${dev.name} nslookup timeout`, () => {
         print(`;; communications error to ${serverText}#${DNS_PORT}: timed out`);
-        if (tries < NSLOOKUP_TRIES) return send();
-        release();
-        print(';; no servers could be reached');
-        finish(false);
+        moveOn();
       });
     };
     send();
@@ -204,6 +233,7 @@ export function startNslookup(dev: IpDevice, services: DeviceServices | undefine
     const rcode = fullRcode(m);
     lastRcode = rcode;
     if (rcode === DnsRcode.SERVFAIL) print(`;; Got SERVFAIL reply from ${serverText}`);
+    printer.answeredBy(serverText, `${serverText}#${DNS_PORT}`);
     const r = printer.reply(m, name, type);
     for (const l of r.lines) print(l);
     answers.push(...m.answers);

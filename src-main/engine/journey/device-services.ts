@@ -8,7 +8,7 @@ import type { LabDevice } from '../../../src-shared/lab';
 import type { DeviceTables } from '../../../src-shared/lab';
 import type { NetInterface } from '../model/node';
 import { deriveRng } from '../sim/rng';
-import type { Micros, ServiceStep } from '../services/types';
+import type { ServiceStep } from '../services/types';
 import { DhcpServer, type DhcpServerEvent } from '../services/dhcp/server';
 import { DhcpClient, type DhcpClientEvent, type DhcpConfiguration } from '../services/dhcp/client';
 import { DhcpRelayAgent, type DhcpRelayEvent } from '../services/dhcp/relay';
@@ -230,18 +230,6 @@ export class DeviceServices {
   flush(tier: 'os' | 'resolver'): number | undefined {
     if (tier === 'os') return this.stub.flush();
     return this.resolver ? this.resolver.flush() : undefined;
-  }
-
-  /** JSON-able view of every service (for the UI's device panel). */
-  snapshot(now: Micros): Record<string, unknown> {
-    const out: Record<string, unknown> = { stub: this.stub.snapshot(now) };
-    if (this.resolver) out.resolver = this.resolver.snapshot(now);
-    if (this.authoritative) out.authoritative = this.authoritative.snapshot();
-    if (this.dhcpServer) out.dhcpServer = this.dhcpServer.snapshot(now);
-    if (this.dhcpRelay) out.dhcpRelay = this.dhcpRelay.snapshot();
-    if (this.tcpStack) out.tcp = this.tcpStack.snapshot();
-    if (this.dhcpClients.size) out.dhcpClients = Object.fromEntries([...this.dhcpClients].map(([n, s]) => [n, s.client.snapshot(now)]));
-    return out;
   }
 
   private applyOnce(step: ServiceStep, iface: NetInterface): void {

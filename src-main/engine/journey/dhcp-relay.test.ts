@@ -60,7 +60,10 @@ describe('DHCP relay on a router', () => {
       'r1-lan 192.168.20.1 > 192.168.20.50 UDP 67 > 68 giaddr 192.168.20.1',
     ]);
     expect(sim.ipDevice('laptop').iface('eth0')!.ipv4).toEqual({ address: 0xc0a81432, prefixLength: 24 });
-    expect((sim.servicesSnapshot('laptop') as { stub: { servers: string[] } }).stub.servers).toEqual(['10.0.0.53']);
-    expect((sim.servicesSnapshot('r1') as { dhcpRelay: { relayed: number; returned: number } }).dhcpRelay).toMatchObject({ relayed: 2, returned: 2 });
+    expect(sim.services.get('laptop')!.stub.snapshot(sim.net.now).servers).toEqual(['10.0.0.53']);
+    expect(sim.servicesNow('r1').dhcpRelay).toEqual({ servers: ['10.0.0.67'], relayed: 2, returned: 2 });
+    // The counters replay too: at the first relayed DISCOVER only that one has gone out.
+    expect(sim.servicesAt('r1', 2).dhcpRelay).toEqual({ servers: ['10.0.0.67'], relayed: 1, returned: 0 });
+    expect(sim.servicesNow('laptop').dhcpRelay).toBeUndefined();
   });
 });

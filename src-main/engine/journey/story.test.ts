@@ -367,7 +367,8 @@ describe('journey story of a huge capture', () => {
     const last = story[MAX_STORY_ENTRIES - 1];
     expect(last).toMatchObject({
       firstFrame: MAX_STORY_ENTRIES, lastFrame: n, frameCount: 5_001, startUs: (MAX_STORY_ENTRIES - 1) * 10, endUs: (n - 1) * 10,
-      facts: { kind: 'story-truncated', omittedEntries: '5001', omittedFrames: '5001', totalEntries: String(n) },
+      step: 'story',
+      facts: { kind: 'truncated', omittedEntries: '5001', omittedFrames: '5001', totalEntries: String(n) },
     });
     expect(last.summary).toBe(`5001 more entries (5001 frames) are not told: the story keeps its first 19999 of ${n} entries`);
     // Every frame is still accounted for, and the cut story is in the contract's shape.
@@ -379,7 +380,7 @@ describe('journey story of a huge capture', () => {
     const { capture, recorder } = manyQueries(MAX_STORY_ENTRIES);
     const whole = buildStory({ capture, recorder, zonesAt: () => undefined });
     expect(whole).toHaveLength(MAX_STORY_ENTRIES);
-    expect(whole.some((e) => e.facts.kind === 'story-truncated')).toBe(false);
+    expect(whole.some((e) => e.step === 'story')).toBe(false);
 
     const lab = loadSample('url-journey.lab.json');
     const { sim } = runScenario(lab, lab.scenarios![0].name);
@@ -388,7 +389,8 @@ describe('journey story of a huge capture', () => {
     const cut = buildStory({ ...ctx, maxEntries: 10 });
     expect(full.length).toBeGreaterThan(10);
     expect(cut.slice(0, 9)).toEqual(buildStory(ctx).slice(0, 9));
-    expect(cut[9].facts).toMatchObject({ kind: 'story-truncated', omittedEntries: String(full.length - 9), totalEntries: String(full.length) });
+    expect(cut[9]).toMatchObject({ step: 'story' });
+    expect(cut[9].facts).toMatchObject({ kind: 'truncated', omittedEntries: String(full.length - 9), totalEntries: String(full.length) });
     expect(cut[9].frameCount).toBe(full.slice(9).reduce((s, e) => s + e.frameCount, 0));
   });
 });

@@ -15,8 +15,11 @@ import type { Micros } from '../sim/time';
 import type { HttpExchange, JourneyEvent, JourneyRecorder } from './record';
 import { journeyStep, type JourneyStep } from './steps';
 
+/** A journey step, or `story` for the entry that says the story was cut. */
+export type StoryStep = JourneyStep | 'story';
+
 export interface StoryEntry {
-  step: JourneyStep;
+  step: StoryStep;
   device: string;
   startUs: Micros;
   endUs: Micros;
@@ -39,7 +42,7 @@ export interface StoryContext {
 
 /**
  * The story of a huge capture is cut here: the first entries (by time) are kept, and the last one
- * says how many entries and frames were left out (facts.kind 'story-truncated').
+ * says how many entries and frames were left out (step 'story', facts.kind 'truncated').
  */
 export const MAX_STORY_ENTRIES = 20_000;
 
@@ -228,10 +231,10 @@ function leftOut(rest: StoryEntry[], total: number): StoryEntry {
     if (e.lastFrame !== null && (lastFrame === null || e.lastFrame > lastFrame)) lastFrame = e.lastFrame;
   }
   return {
-    step: first.step, device: first.device, startUs: first.startUs, endUs, firstFrame, lastFrame, frameCount: frames,
+    step: 'story', device: first.device, startUs: first.startUs, endUs, firstFrame, lastFrame, frameCount: frames,
     summary: `${rest.length} more entries (${frames} frames) are not told: the story keeps its first ${total - rest.length} of ${total} entries`,
     causes: [],
-    facts: { kind: 'story-truncated', omittedEntries: String(rest.length), omittedFrames: String(frames), totalEntries: String(total) },
+    facts: { kind: 'truncated', omittedEntries: String(rest.length), omittedFrames: String(frames), totalEntries: String(total) },
   };
 }
 

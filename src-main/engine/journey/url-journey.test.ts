@@ -119,11 +119,9 @@ describe('url-journey lab: DHCP and DNS on the wire', () => {
     const pc = sim.ipDevice('pc');
     expect(pc.iface('eth0')!.ipv4).toEqual({ address: 0xc0a80164, prefixLength: 24 });
     expect(sim.stateAt('pc', sim.net.capture.count).routes.map((r) => `${r.dst}/${r.prefixLength} ${r.proto}`)).toEqual(expect.arrayContaining(['0/0 dhcp', `${0xc0a80100}/24 kernel`]));
-    const snap = sim.servicesSnapshot('pc') as { stub: { servers: string[] }; dhcpClients: { eth0: { state: string } } };
-    expect(snap.stub.servers).toEqual(['192.168.1.1']);
-    expect(snap.dhcpClients.eth0.state).toBe('BOUND');
-    const lease = (sim.servicesSnapshot('home-router') as { dhcpServer: { leases: { address: string; state: string }[] } }).dhcpServer.leases;
-    expect(lease.map((l) => `${l.address} ${l.state}`)).toEqual(['192.168.1.100 bound']);
+    expect(sim.services.get('pc')!.stub.snapshot(sim.net.now).servers).toEqual(['192.168.1.1']);
+    expect(sim.servicesNow('pc').dhcpClients.map((c) => `${c.iface} ${c.state} ${c.address}`)).toEqual(['eth0 BOUND 192.168.1.100']);
+    expect(sim.servicesNow('home-router').dhcpLeases.map((l) => `${l.address} ${l.state}`)).toEqual(['192.168.1.100 bound']);
     expect(sim.net.log.errors()).toEqual([]);
   });
 
@@ -199,8 +197,7 @@ describe('url-journey lab: DHCP and DNS on the wire', () => {
     const frames = [...sim.net.capture.frames()];
     expect(summary(frames.filter((f) => f.time >= 6_000_000), 'pc-eth0').filter((s) => s.startsWith('DHCP'))).toEqual(['DHCP REQUEST 192.168.1.100 → 192.168.1.1', 'DHCP RELEASE 192.168.1.100 → 192.168.1.1']);
     expect(sim.ipDevice('pc').iface('eth0')!.ipv4).toBeNull();
-    const lease = (sim.servicesSnapshot('home-router') as { dhcpServer: { leases: { state: string }[] } }).dhcpServer.leases;
-    expect(lease.map((l) => l.state)).toEqual(['released']);
+    expect(sim.servicesNow('home-router').dhcpLeases.map((l) => l.state)).toEqual(['released']);
   });
 
   it('every frame has a journey step and a cause', () => {

@@ -1,5 +1,5 @@
 // A device's services as the UI's state panel shows them (the `ServicesState` of the IPC
-// contract): DHCP leases and clients, the DNS caches of every tier, the HTTP caches and HSTS, with
+// contract): DHCP leases, clients and relay counters, the DNS caches of every tier, the HTTP caches and HSTS, with
 // what was left of every TTL and timer at `now`. Reads only: taking a snapshot never changes what
 // the simulation does next.
 import type { ServicesState } from '../../../src-shared/ipc/contract';
@@ -34,6 +34,10 @@ export function servicesState(src: ServicesSources): ServicesState {
   for (const [iface, slot] of services?.dhcpClients ?? []) {
     const c = slot.client.snapshot(now);
     out.dhcpClients.push({ iface, state: c.state, address: c.address ?? null, server: c.server ?? null, renewInS: c.t1In ?? null, rebindInS: c.t2In ?? null, expiresInS: c.leaseExpiresIn ?? null });
+  }
+  if (services?.dhcpRelay) {
+    const r = services.dhcpRelay.snapshot();
+    out.dhcpRelay = { servers: r.servers, relayed: r.relayed, returned: r.returned };
   }
   if (browser) {
     out.dnsCaches.push({ tier: 'browser', entries: browser.dnsCache.snapshot(now).map((e) => ({ name: e.name, type: 'A', data: e.addresses.join(', '), ttlLeftS: e.ttl, negative: false })) });

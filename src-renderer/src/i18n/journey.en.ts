@@ -11,7 +11,6 @@ export const journeyMessages = {
   tabStory: 'Story',
   tabTiming: 'Timing',
   tabPage: 'Page',
-  truncated: 'The story stops here: {omittedEntries} more steps ({omittedFrames} frames) of this run are left out, {totalEntries} in all. Step through the packet list to see them.',
   loading: 'Loading the journey…',
   loadFailed: 'Could not load the journey: {error}',
   retry: 'Retry',
@@ -28,6 +27,7 @@ export const journeyMessages = {
     tls: 'TLS',
     http: 'HTTP',
     render: 'Render',
+    story: 'Story',
   },
   tiers: {
     root: 'root server',
@@ -123,6 +123,10 @@ export const journeyMessages = {
       painted: 'The browser paints {items} items of “{title}”.',
       paintedUntitled: 'The browser paints {items} items of {url}.',
       generic: 'The browser parses the HTML, applies its stylesheets and paints the page.',
+    },
+    story: {
+      truncated: 'The story stops here: {omittedEntries} more steps ({omittedFrames} frames) of this run are left out, {totalEntries} in all. Step through the packet list to see them.',
+      generic: 'The story stops here: the packet list has the rest of this run.',
     },
   },
   notes: {

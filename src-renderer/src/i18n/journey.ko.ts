@@ -13,7 +13,6 @@ export const journeyMessages: SameKeys<typeof en> = {
   tabStory: '이야기',
   tabTiming: '타이밍',
   tabPage: '페이지',
-  truncated: '이야기는 여기까지입니다. 이 실행의 나머지 {omittedEntries}개 단계(프레임 {omittedFrames}개)는 생략되었습니다(전체 {totalEntries}개). 패킷 목록에서 한 프레임씩 살펴보세요.',
   loading: '여정을 불러오는 중…',
   loadFailed: '여정을 불러올 수 없습니다: {error}',
   retry: '다시 시도',
@@ -30,6 +29,7 @@ export const journeyMessages: SameKeys<typeof en> = {
     tls: 'TLS',
     http: 'HTTP',
     render: '렌더링',
+    story: '이야기',
   },
   tiers: {
     root: '루트 서버',
@@ -125,6 +125,10 @@ export const journeyMessages: SameKeys<typeof en> = {
       painted: '브라우저가 “{title}”의 항목 {items}개를 그립니다.',
       paintedUntitled: '브라우저가 {url}의 항목 {items}개를 그립니다.',
       generic: '브라우저가 HTML을 해석하고 스타일시트를 적용해 페이지를 그립니다.',
+    },
+    story: {
+      truncated: '이야기는 여기까지입니다. 이 실행의 나머지 {omittedEntries}개 단계(프레임 {omittedFrames}개)는 생략되었습니다(전체 {totalEntries}개). 패킷 목록에서 한 프레임씩 살펴보세요.',
+      generic: '이야기는 여기까지입니다. 이 실행의 나머지는 패킷 목록에 있습니다.',
     },
   },
   notes: {

@@ -2,7 +2,8 @@
 import { describe, it, expect, beforeEach } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { setCaptureWorkerFactory, useCaptureStore, BLOCK } from './capture';
 import { inProcessWorker } from '../testing/in-process-worker';
@@ -190,6 +191,12 @@ describe('capture store', () => {
     expect(s.details?.sources.map((x) => x.label)).toEqual([expect.stringMatching(/^Decrypted TLS/)]);
     expect(await s.applyFilter('http')).toBe(true);
     expect(s.viewCount).toBe(2);
+    // "Export as pcapng" carries the key log read ("TLS keys…") in a Decryption Secrets Block.
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'packetlab-keys-export-'));
+    const file = path.join(dir, 'exported.pcapng');
+    writeFileSync(file, await s.exportBytes());
+    const http = execFileSync('tshark', ['-r', file, '-Y', 'http', '-T', 'fields', '-e', 'frame.number', '-e', 'http.request.method', '-e', 'http.response.code'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(http.trimEnd().split('\n')).toEqual(['11\tGET\t', '12\t\t200']);
   });
 
   it('sorts by a column in three clicks and keeps the selected frame', async () => {
@@ -208,10 +215,17 @@ describe('capture store', () => {
     expect(s.sortKey).toBeNull();
   });
 
-  it('lists the displayed frames in frame order, also when sorted (as tshark -Y), and none without a filter', async () => {
+  it('steps through the displayed frames in frame order, also when sorted (as tshark -Y), and through every frame without a filter', async () => {
     const s = useCaptureStore();
+    expect(await s.nextDisplayedFrame(0, 1)).toBeNull(); // nothing open
     await s.open(fixture('tcp-retransmissions.pcapng'));
-    expect(await s.displayedFrames()).toBeNull();
+    const count = s.info!.count;
+    const walk = async (dir: 1 | -1) => {
+      const out: number[] = [];
+      for (let no: number | null = dir === 1 ? 0 : count + 1; (no = await s.nextDisplayedFrame(no, dir)) !== null; ) out.push(no);
+      return out;
+    };
+    expect(await walk(1)).toEqual(Array.from({ length: count }, (_, i) => i + 1));
     const filter = 'tcp.analysis.retransmission || tcp.len > 1000';
     await s.applyFilter(filter);
     await s.setSort({ column: 'length', descending: true });
@@ -221,11 +235,18 @@ describe('capture store', () => {
       .filter(Boolean)
       .map(Number);
     expect(theirs.length).toBeGreaterThan(1);
-    expect(Array.from((await s.displayedFrames())!)).toEqual(theirs);
+    expect(await walk(1)).toEqual(theirs);
+    expect(await walk(-1)).toEqual([...theirs].reverse());
+    // From a hidden frame: the next and previous displayed ones.
+    const hidden = theirs.findIndex((no, k) => k > 0 && no - theirs[k - 1] > 1);
+    expect(hidden).toBeGreaterThan(0);
+    expect(await s.nextDisplayedFrame(theirs[hidden] - 1, 1)).toBe(theirs[hidden]);
+    expect(await s.nextDisplayedFrame(theirs[hidden] - 1, -1)).toBe(theirs[hidden - 1]);
     const version = s.displayVersion;
     await s.clearFilter();
     expect(s.displayVersion).toBeGreaterThan(version);
-    expect(await s.displayedFrames()).toBeNull();
+    expect(await s.nextDisplayedFrame(theirs[hidden] - 1, 1)).toBe(theirs[hidden]);
+    expect(await s.nextDisplayedFrame(2, -1)).toBe(1);
   });
 
   it('answers rows while a long sort runs; a filter replaces the sort, which then never takes effect', async () => {

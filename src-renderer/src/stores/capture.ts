@@ -80,7 +80,6 @@ export const useCaptureStore = defineStore('capture', () => {
    * applied, a key log read); a sort only reorders them and leaves it.
    */
   const displayVersion = ref(0);
-  let displayedCache: { version: number; frames: Promise<Uint32Array | null> } | null = null;
 
   const follow = shallowRef<FollowReply | null>(null);
   const flow = shallowRef<FlowGraph | null>(null);
@@ -453,34 +452,14 @@ export const useCaptureStore = defineStore('capture', () => {
   }
 
   /**
-   * Numbers of the frames the packet list displays, ascending, when a display filter is applied;
-   * null when every frame is shown. Read once per `displayVersion` (a sort keeps the set). Meant
-   * for captures of a simulation run (thousands of frames): it reads every displayed row.
+   * Number of the displayed frame after frame `no` (dir 1) or before it (dir -1), in frame order
+   * whatever the sort, or null when there is none; every frame counts without a filter. `no` may
+   * be 0 (before the first frame). The worker finds it by a binary search of the filter's matches.
    */
-  function displayedFrames(): Promise<Uint32Array | null> {
-    const version = displayVersion.value;
-    if (displayedCache?.version === version) return displayedCache.frames;
-    const frames = readDisplayedFrames(version);
-    displayedCache = { version, frames };
-    // A failed read (the capture closed meanwhile) is not kept.
-    frames.catch(() => {
-      if (displayedCache?.frames === frames) displayedCache = null;
-    });
-    return frames;
-  }
-
-  async function readDisplayedFrames(version: number): Promise<Uint32Array | null> {
-    if (status.value !== 'ready' || !appliedFilter.value) return null;
-    const count = viewCount.value;
-    const out = new Uint32Array(count);
-    const CHUNK = 5000;
-    for (let start = 0; start < count; start += CHUNK) {
-      const reply = await worker().request({ type: 'rows', start, end: Math.min(count, start + CHUNK) });
-      if (version !== displayVersion.value) throw new CancelledError();
-      for (let k = 0; k < reply.rows.length; k++) out[start + k] = reply.rows[k].no;
-    }
-    // Rows come in display order (maybe sorted); the set is wanted in frame order.
-    return out.sort();
+  async function nextDisplayedFrame(no: number, dir: 1 | -1): Promise<number | null> {
+    if (status.value !== 'ready') return null;
+    const { frame } = await worker().request({ type: 'nextShown', frame: no - 1, dir });
+    return frame < 0 ? null : frame + 1;
   }
 
   async function exportBytes(): Promise<Uint8Array> {
@@ -532,6 +511,6 @@ export const useCaptureStore = defineStore('capture', () => {
     exportBytes,
     loadKeyLog,
     displayVersion,
-    displayedFrames,
+    nextDisplayedFrame,
   };
 });

@@ -14,8 +14,7 @@ import { inProcessWorker } from '../testing/in-process-worker';
 import {
   frameMatches,
   frameNumberFilter,
-  isShown,
-  nextShownIndex,
+  indexOfFrame,
   playbackDelay,
   receiverOf,
   useSimulationStore,
@@ -153,21 +152,10 @@ describe('simulation helpers', () => {
     expect(receiverOf(meta(2), LINKS)).toEqual({ device: 'sw1', interface: 'p2' });
   });
 
-  it('finds the next and previous displayed frame, skipping the ones a filter hides', () => {
-    const frames = [1, 2, 3, 4, 5, 6].map(meta);
-    const shown = Uint32Array.of(2, 5, 6);
-    expect([1, 2, 3, 4, 5, 6, 7].map((n) => isShown(shown, n))).toEqual([false, true, false, false, true, true, false]);
-    expect(isShown(null, 3)).toBe(true);
-    expect(isShown(new Uint32Array(0), 3)).toBe(false);
-    expect(nextShownIndex(frames, -1, 1, shown)).toBe(1); // frame 2
-    expect(nextShownIndex(frames, 1, 1, shown)).toBe(4); // frame 2 → 5
-    expect(nextShownIndex(frames, 2, 1, shown)).toBe(4); // from a hidden frame (3) → 5
-    expect(nextShownIndex(frames, 5, 1, shown)).toBe(-1); // nothing after 6
-    expect(nextShownIndex(frames, 4, -1, shown)).toBe(1); // 5 → 2
-    expect(nextShownIndex(frames, 1, -1, shown)).toBe(-1); // nothing before 2
-    expect(nextShownIndex(frames, -1, -1, shown)).toBe(-1);
-    expect(nextShownIndex(frames, 2, 1, null)).toBe(3); // no filter: every frame
-    expect(nextShownIndex(frames, 2, -1, null)).toBe(1);
+  it('finds a frame among the visible ones by its number', () => {
+    const frames = [2, 5, 6, 9].map(meta);
+    expect([1, 2, 5, 6, 7, 9, 10].map((n) => indexOfFrame(frames, n))).toEqual([-1, 0, 1, 2, -1, 3, -1]);
+    expect(indexOfFrame([], 1)).toBe(-1);
   });
 
   it('scales idle virtual time between frames, capped, and divides by the speed', () => {

@@ -79,28 +79,17 @@ export function frameNumberFilter(numbers: readonly number[]): string {
   return `frame.number in {${parts.join(' ')}}`;
 }
 
-/** Whether frame number `no` is among `shown` (ascending frame numbers); null shows every frame. */
-export function isShown(shown: ArrayLike<number> | null, no: number): boolean {
-  if (!shown) return true;
+/** Index in `frames` (ascending frame numbers) of frame number `no`, or -1. */
+export function indexOfFrame(frames: readonly FrameMeta[], no: number): number {
   let lo = 0;
-  let hi = shown.length - 1;
+  let hi = frames.length - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    const v = shown[mid];
-    if (v === no) return true;
+    const v = frames[mid].no;
+    if (v === no) return mid;
     if (v < no) lo = mid + 1;
     else hi = mid - 1;
   }
-  return false;
-}
-
-/**
- * Index in `frames` of the first frame after index `from` (dir 1) or before it (dir -1) that
- * `shown` displays, or -1 when there is none: stepping under a display filter, like Wireshark's
- * next/previous packet, skips the frames the filter hides.
- */
-export function nextShownIndex(frames: readonly FrameMeta[], from: number, dir: 1 | -1, shown: ArrayLike<number> | null): number {
-  for (let i = from + dir; i >= 0 && i < frames.length; i += dir) if (isShown(shown, frames[i].no)) return i;
   return -1;
 }
 
@@ -208,45 +197,79 @@ export const useSimulationStore = defineStore('simulation', () => {
   let ownFilter: string | null = null;
 
   /**
-   * Frames the packet list displays under a display filter the user applied (ascending frame
-   * numbers): stepping and playback go through these only. Null: no such filter (the capture
-   * point's own filter shows exactly `visible`), every frame is stepped.
+   * Whether a display filter the user applied decides where stepping goes (the capture point's own
+   * filter shows exactly `visible`): then stepping and playback skip the frames it hides, asking the
+   * capture worker for the next displayed frame, as Wireshark's next/previous packet does.
    */
-  const displayed = shallowRef<Uint32Array | null>(null);
-  let displayedVersion = -1;
+  const filterSteps = ref(false);
+  /** Where stepping goes from `cursor` under that filter (indexes into `visible`, -1: nowhere), once found. */
+  const filterTargets = shallowRef<{ frames: FrameMeta[]; cursor: number; version: number; back: number; forward: number } | null>(null);
 
-  /** Brings `displayed` up to date with the inspector's filter. */
-  async function syncDisplayed(): Promise<void> {
+  function syncFilter(): void {
+    filterSteps.value = inspectorShowsRun() && capture.appliedFilter !== '' && capture.appliedFilter !== ownFilter;
+  }
+
+  /** Index in `visible` of the next displayed frame from `cursor`, asked of the worker (-1: none). */
+  async function findTarget(dir: 1 | -1): Promise<number> {
+    const frames = visible.value;
+    const from = cursor.value;
+    if (frames.length === 0) return -1;
+    let no = from >= 0 ? frames[from].no : dir === 1 ? 0 : -1;
+    if (no < 0) return -1;
+    // The filter may show frames of other capture points: go on to the next one this point shows.
+    const last = frames[frames.length - 1].no;
     for (;;) {
-      const version = capture.displayVersion;
-      if (!inspectorShowsRun() || !capture.appliedFilter || capture.appliedFilter === ownFilter) {
-        displayed.value = null;
-        displayedVersion = -1;
-        return;
-      }
-      if (version === displayedVersion) return;
-      let frames: Uint32Array | null = null;
-      try {
-        frames = await capture.displayedFrames();
-      } catch {
-        // Closed or replaced meanwhile: the next round sees what is there now.
-      }
-      if (version === capture.displayVersion) {
-        displayed.value = frames;
-        displayedVersion = version;
-        return;
-      }
+      const next = await capture.nextDisplayedFrame(no, dir);
+      if (next === null || (dir === 1 && next > last) || (dir === -1 && next < frames[0].no)) return -1;
+      const i = indexOfFrame(frames, next);
+      if (i >= 0) return i;
+      no = next;
     }
+  }
+
+  /** Finds both step targets for the cursor and filter as they are now (dropped if they change meanwhile). */
+  async function refreshTargets(): Promise<void> {
+    syncFilter();
+    if (!filterSteps.value) return;
+    const frames = visible.value;
+    const at = cursor.value;
+    const version = capture.displayVersion;
+    let back = -1;
+    let forward = -1;
+    try {
+      [back, forward] = [await findTarget(-1), await findTarget(1)];
+    } catch {
+      return; // the capture closed or changed meanwhile: the next refresh sees what is there now
+    }
+    if (frames === visible.value && at === cursor.value && version === capture.displayVersion) filterTargets.value = { frames, cursor: at, version, back, forward };
   }
   watch(
     () => capture.displayVersion,
-    () => void syncDisplayed(),
+    () => void refreshTargets(),
   );
 
+  /** The step target if known now: without a filter it is the neighbour in `visible`. */
+  function knownTarget(dir: 1 | -1): number | undefined {
+    if (!filterSteps.value) {
+      const i = cursor.value + dir;
+      return i >= 0 && i < visible.value.length ? i : -1;
+    }
+    const t = filterTargets.value;
+    if (t && t.frames === visible.value && t.cursor === cursor.value && t.version === capture.displayVersion) return dir === 1 ? t.forward : t.back;
+    return undefined;
+  }
+
   /** Index in `visible` of the next (1) or previous (-1) frame stepping goes to, or -1. */
-  const stepTarget = (dir: 1 | -1) => nextShownIndex(visible.value, cursor.value, dir, displayed.value);
-  const canStepForward = computed(() => stepTarget(1) >= 0);
-  const canStepBack = computed(() => stepTarget(-1) >= 0);
+  async function stepTarget(dir: 1 | -1): Promise<number> {
+    syncFilter();
+    const known = knownTarget(dir);
+    if (known !== undefined) return known;
+    await refreshTargets();
+    return knownTarget(dir) ?? -1;
+  }
+  // Until the worker has answered, stepping is offered (a step that finds nothing stays put).
+  const canStepForward = computed(() => (knownTarget(1) ?? 0) >= 0);
+  const canStepBack = computed(() => (knownTarget(-1) ?? 0) >= 0);
 
   function stopTimer(): void {
     if (timer !== null) clearTimeout(timer);
@@ -358,7 +381,7 @@ export const useSimulationStore = defineStore('simulation', () => {
   /** Selects the current frame in the packet list and refreshes the device state. */
   async function showCurrent(): Promise<void> {
     const f = current.value;
-    const tasks: Promise<unknown>[] = [refreshState()];
+    const tasks: Promise<unknown>[] = [refreshState(), refreshTargets()];
     if (f && inspectorShowsRun()) tasks.push(capture.selectFrame(f.no - 1));
     await Promise.all(tasks);
   }
@@ -376,15 +399,13 @@ export const useSimulationStore = defineStore('simulation', () => {
   async function stepForward(): Promise<void> {
     pause();
     if (!(await ensureRun())) return;
-    await syncDisplayed();
-    const i = stepTarget(1);
+    const i = await stepTarget(1);
     if (i >= 0) await goTo(i);
   }
 
   async function stepBack(): Promise<void> {
     pause();
-    await syncDisplayed();
-    const i = stepTarget(-1);
+    const i = await stepTarget(-1);
     if (i >= 0) await goTo(i);
   }
 
@@ -392,16 +413,14 @@ export const useSimulationStore = defineStore('simulation', () => {
   async function play(): Promise<void> {
     if (playing.value) return;
     if (!(await ensureRun())) return;
-    await syncDisplayed();
-    if (stepTarget(1) < 0) cursor.value = -1;
+    if ((await stepTarget(1)) < 0) cursor.value = -1;
     playing.value = true;
     await tick();
   }
 
   async function tick(): Promise<void> {
     if (!playing.value) return;
-    await syncDisplayed();
-    const target = stepTarget(1);
+    const target = await stepTarget(1);
     if (target < 0) {
       playing.value = false;
       return;
@@ -409,7 +428,7 @@ export const useSimulationStore = defineStore('simulation', () => {
     const prev = current.value ?? undefined;
     await goTo(target);
     if (!playing.value) return;
-    const next = visible.value[stepTarget(1)];
+    const next = visible.value[await stepTarget(1)];
     if (!next) {
       playing.value = false;
       return;
@@ -528,7 +547,6 @@ export const useSimulationStore = defineStore('simulation', () => {
     currentLink,
     receiver,
     atEnd,
-    displayed,
     canStepForward,
     canStepBack,
     nowUs,

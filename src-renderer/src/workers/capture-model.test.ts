@@ -194,6 +194,100 @@ describe('sorting', () => {
   });
 });
 
+describe('stepping through displayed frames', () => {
+  it('finds the next and previous displayed frame in frame order like tshark -Y, whatever the sort', () => {
+    const model = open('tcp-retransmissions');
+    const file = path.join(FIXTURES, 'tcp-retransmissions.pcapng');
+    const filter = 'tcp.len > 1000 || tcp.analysis.retransmission';
+    // No filter: every frame, and nothing past either end.
+    expect([model.nextShown(-1, 1), model.nextShown(0, 1), model.nextShown(model.count - 1, 1)]).toEqual([0, 1, -1]);
+    expect([model.nextShown(model.count, -1), model.nextShown(0, -1), model.nextShown(-1, -1)]).toEqual([model.count - 1, -1, -1]);
+    run(model.sort({ column: 'length', descending: true }));
+    run(model.filter(filter));
+    const theirs = tshark(['-r', file, '-Y', filter, '-T', 'fields', '-e', 'frame.number']).trimEnd().split('\n').filter(Boolean).map((n) => Number(n) - 1);
+    expect(theirs.length).toBeGreaterThan(2);
+    const walk = (from: number, dir: 1 | -1) => {
+      const out: number[] = [];
+      for (let i = model.nextShown(from, dir); i >= 0; i = model.nextShown(i, dir)) out.push(i);
+      return out;
+    };
+    expect(walk(-1, 1)).toEqual(theirs);
+    expect(walk(model.count, -1)).toEqual([...theirs].reverse());
+    // From every frame, shown or hidden: the nearest shown one on each side.
+    for (let i = 0; i < model.count; i++) {
+      expect(model.nextShown(i, 1), `after ${i}`).toBe(theirs.find((x) => x > i) ?? -1);
+      expect(model.nextShown(i, -1), `before ${i}`).toBe(theirs.findLast((x) => x < i) ?? -1);
+    }
+  });
+
+  it('steps in a 1M-frame capture without reading the displayed rows (timing log)', () => {
+    // Real ARP and ICMP frames (dhcp-arp-icmp.pcapng, its DHCP left out) repeated to a million.
+    const source = new CaptureModel(new Uint8Array(readFileSync(path.join(FIXTURES, 'dhcp-arp-icmp.pcapng'))));
+    const pool = Array.from({ length: source.count }, (_, i) => source.frameData(i)).filter((d) => d.length < 300);
+    const FRAMES = 1_000_000;
+    let size = 24;
+    for (let i = 0; i < FRAMES; i++) size += 16 + pool[i % pool.length].length;
+    const file = new Uint8Array(size);
+    const view = new DataView(file.buffer);
+    view.setUint32(0, 0xa1b2c3d4, true);
+    view.setUint16(4, 2, true);
+    view.setUint16(6, 4, true);
+    view.setUint32(16, 65535, true);
+    view.setUint32(20, 1, true);
+    for (let i = 0, at = 24; i < FRAMES; i++) {
+      const d = pool[i % pool.length];
+      view.setUint32(at, 1_700_000_000 + Math.floor(i / 1000), true);
+      view.setUint32(at + 4, (i % 1000) * 1000, true);
+      view.setUint32(at + 8, d.length, true);
+      view.setUint32(at + 12, d.length, true);
+      file.set(d, at + 16);
+      at += 16 + d.length;
+    }
+    const t0 = performance.now();
+    const model = new CaptureModel(file);
+    while (!model.passStep(100_000)) {
+      /* first pass */
+    }
+    const outcome = run(model.filter('arp'));
+    const t1 = performance.now();
+    expect(model.count).toBe(FRAMES);
+    expect(outcome).toMatchObject({ ok: true });
+    const shown = outcome.ok ? outcome.count : 0;
+    const arpPerPool = pool.filter((d) => d[12] === 0x08 && d[13] === 0x06).length;
+    expect(shown).toBeGreaterThan(0);
+
+    // What stepping did before: read every displayed row (5000 at a time) and sort their numbers.
+    const t2 = performance.now();
+    const rows = new Uint32Array(shown);
+    for (let start = 0; start < shown; start += 5000) {
+      const block = model.rows(start, Math.min(shown, start + 5000));
+      for (let k = 0; k < block.length; k++) rows[start + k] = block[k].no - 1;
+    }
+    rows.sort();
+    const t3 = performance.now();
+    // Now: one binary search per step. 10,000 steps forward from spread-out frames.
+    let checks = 0;
+    const t4 = performance.now();
+    for (let k = 0; k < 10_000; k++) {
+      const from = (k * 99_991) % FRAMES;
+      const next = model.nextShown(from, 1);
+      if (next >= 0) checks += next;
+    }
+    const t5 = performance.now();
+    // Spot-check the answers against the rows read the old way.
+    for (const from of [0, 1, 12_345, 500_000, FRAMES - 20]) {
+      const k = rows.findIndex((x) => x > from);
+      expect(model.nextShown(from, 1)).toBe(k < 0 ? -1 : rows[k]);
+    }
+    expect(checks).toBeGreaterThan(0);
+    expect(shown).toBe(Math.floor(FRAMES / pool.length) * arpPerPool + pool.slice(0, FRAMES % pool.length).filter((d) => d[12] === 0x08 && d[13] === 0x06).length);
+    console.log(
+      `[timing] ${FRAMES} frames, ${shown} shown by 'arp': open + first pass + filter ${(t1 - t0).toFixed(0)} ms; ` +
+        `reading the shown rows (old stepping) ${(t3 - t2).toFixed(0)} ms; nextShown ${(((t5 - t4) / 10_000) * 1000).toFixed(2)} µs per step`,
+    );
+  }, 120_000);
+});
+
 describe('details', () => {
   it('gives the tree with byte ranges inside the frame and the same TCP state as a full pass', () => {
     const model = open('http-keepalive-3req');
@@ -314,6 +408,24 @@ describe('TLS decryption', () => {
     const model = openWith('https-tls13-dsb');
     expect(model.secretCount()).toBe(1);
     expect(ourRows(model).filter((r) => r.includes('HTTP'))).toEqual(tsharkRows('https-tls13-dsb', false).filter((r) => r.includes('HTTP')));
+  });
+
+  it('exports the key log it was given as a Decryption Secrets Block, as editcap --inject-secrets does: tshark decrypts without -o', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'packetlab-export-keys-'));
+    const ours = path.join(dir, 'ours.pcapng');
+    writeFileSync(ours, openWith('https-tls13', KEYS).toPcapng());
+    const http = (file: string) => tshark(['-r', file, '-Y', 'http', '-T', 'fields', '-e', 'frame.number', '-e', 'http.request.uri', '-e', 'http.response.code']);
+    expect(http(ours).trimEnd().split('\n')).toEqual(['11\t/index.html\t', '12\t\t200']);
+    // The same as the file editcap writes from the original and the key log.
+    const theirs = path.join(dir, 'theirs.pcapng');
+    execFileSync('editcap', ['--inject-secrets', `tls,${path.join(FIXTURES, 'https-tls13.keys')}`, path.join(FIXTURES, 'https-tls13.pcapng'), theirs]);
+    expect(http(ours)).toBe(http(theirs));
+    // Reopened, the export decrypts by its own block; keys it already carries are not added again.
+    const again = new CaptureModel(new Uint8Array(readFileSync(ours)), undefined, KEYS);
+    expect(again.index.secrets).toHaveLength(1);
+    expect(new CaptureModel(again.toPcapng()).index.secrets).toHaveLength(1);
+    // Without a key log the export carries no secrets.
+    expect(new CaptureModel(openWith('https-tls13').toPcapng()).index.secrets).toHaveLength(0);
   });
 
   it('without secrets nothing is decrypted, as in tshark', () => {

@@ -4,7 +4,7 @@
 // keeps the packet-list columns, the colouring rule and a few filter fields per frame; rows the
 // pass has not reached yet are dissected on their own, provisionally, so the first screen shows
 // at once. Details are dissected on demand for the selected frame only.
-import { indexCapture, PcapngWriter, type CaptureIndex } from '../../../src-shared/capture';
+import { indexCapture, PcapngWriter, SECRETS_TLS_KEY_LOG, type CaptureIndex } from '../../../src-shared/capture';
 import { addDecryptionSecrets, addKeyLog, createPacket, createSession, lookupField, tlsKeyLog, type DissectSession, type Packet, type ProtoNode } from '../../../src-shared/net/dissect';
 import { compileFilter, type CompiledFilter, type FilterError } from '../../../src-shared/net/filter';
 import { colorOf, compileColorRules, type CompiledColorRules } from './color-rules';
@@ -229,6 +229,30 @@ export class CaptureModel {
       else hi = mid - 1;
     }
     return -1;
+  }
+
+  /**
+   * The displayed frame after frame index `i` (dir 1) or before it (dir -1), in frame order
+   * whatever the sort, or -1 when there is none: stepping under a display filter (Wireshark's
+   * next/previous packet). A binary search of the filter's matches, so a step costs the same in
+   * a million frames as in ten. `i` may be -1 or `count` (before the first / after the last).
+   */
+  nextShown(i: number, dir: 1 | -1): number {
+    const shown = this.filtered;
+    if (!shown) {
+      const next = Math.max(-1, Math.min(this.count, i)) + dir;
+      return next >= 0 && next < this.count ? next : -1;
+    }
+    // The first match greater than i (dir 1) or the last one less than i (dir -1).
+    let lo = 0;
+    let hi = shown.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (dir === 1 ? shown[mid] <= i : shown[mid] < i) lo = mid + 1;
+      else hi = mid;
+    }
+    const k = dir === 1 ? lo : lo - 1;
+    return k >= 0 && k < shown.length ? shown[k] : -1;
   }
 
   /** Rows at display positions [start, end). */
@@ -520,7 +544,27 @@ export class CaptureModel {
     return { endpoints, rows, truncated };
   }
 
-  /** The capture as pcapng: one interface per interface of the file, comments kept. */
+  /** Lines of the key log not already in the file's TLS secrets blocks (blank lines and comments left out), or ''. */
+  private keyLogToExport(): string {
+    if (!this.keyLog) return '';
+    const have = new Set<string>();
+    const decoder = new TextDecoder();
+    for (const s of this.index.secrets) if (s.type === SECRETS_TLS_KEY_LOG) for (const line of decoder.decode(s.data).split('\n')) have.add(line.trim());
+    const lines: string[] = [];
+    for (const raw of this.keyLog.split('\n')) {
+      const line = raw.trim();
+      if (line === '' || line.startsWith('#') || have.has(line)) continue;
+      have.add(line);
+      lines.push(line);
+    }
+    return lines.length ? `${lines.join('\n')}\n` : '';
+  }
+
+  /**
+   * The capture as pcapng: one interface per interface of the file, comments kept, its Decryption
+   * Secrets Blocks kept and the key log it was opened with (or given later) added as one more, as
+   * `editcap --inject-secrets tls,keys.txt` does, so Wireshark decrypts the export on open.
+   */
   toPcapng(): Uint8Array {
     const w = new PcapngWriter({ userAppl: 'PacketLab' });
     const ids = this.index.interfaces.map((iface) =>
@@ -528,6 +572,8 @@ export class CaptureModel {
     );
     if (ids.length === 0) ids.push(w.addInterface({ linkType: 1 }));
     for (const s of this.index.secrets) w.addSecrets(s.data, s.type);
+    const keyLog = this.keyLogToExport();
+    if (keyLog) w.addSecrets(keyLog, SECRETS_TLS_KEY_LOG);
     for (let i = 0; i < this.count; i++) {
       const iface = this.index.interfaceId ? this.index.interfaceId[i] : 0;
       w.addPacket({

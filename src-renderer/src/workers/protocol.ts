@@ -25,6 +25,8 @@ export type WorkerRequest =
   | { type: 'sort'; key: SortKey }
   | { type: 'details'; frame: number }
   | { type: 'position'; frame: number }
+  /** The displayed frame after (dir 1) or before (dir -1) frame index `frame`, in frame order. */
+  | { type: 'nextShown'; frame: number; dir: 1 | -1 }
   | { type: 'follow'; frame: number }
   | { type: 'flow'; of: number | null }
   | { type: 'export' }
@@ -49,6 +51,8 @@ export interface ReplyTypes {
   sort: { viewCount: number };
   details: FrameDetails;
   position: { position: number };
+  /** A frame index, or -1 when no displayed frame is there. */
+  nextShown: { frame: number };
   follow: FollowReply;
   flow: FlowGraph;
   export: { bytes: Uint8Array };

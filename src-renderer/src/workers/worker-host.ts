@@ -80,6 +80,9 @@ export class WorkerHost {
         case 'position':
           this.reply(req.id, { position: model.positionOf(req.frame) });
           return;
+        case 'nextShown':
+          this.reply(req.id, { frame: model.nextShown(req.frame, req.dir) });
+          return;
         case 'follow':
           this.reply(req.id, model.follow(req.frame) ?? null);
           return;

@@ -3,6 +3,7 @@
 import { readIpv4, writeIpv4, type Ipv4Address } from '../addr/ipv4';
 import { wireFail, type WireResult } from '../addr/result';
 import { checksumValid, internetChecksum, readU16, updateChecksum, writeU16 } from './checksum';
+import { fragmentPayload } from './fragment';
 
 export const IPV4_VER_IHL = 0;
 export const IPV4_TOS = 1;
@@ -233,6 +234,7 @@ export function walkIpv4Options(options: Uint8Array): { spans: Ipv4OptionSpan[];
  * are multiples of 8 except the last; only options with the copied bit go into later fragments.
  * An already-fragmented input is split relative to its own offset and MF bit. The DF bit is the
  * caller's decision (send ICMP "fragmentation needed" instead); this function does not look at it.
+ * The walk is shared with IPv6 (`fragmentPayload`); only the headers differ.
  */
 export function fragmentIpv4(fields: Ipv4Fields, payload: Uint8Array, mtu: number): Uint8Array[] {
   const firstHeader = ipv4HeaderLength(fields);
@@ -245,22 +247,9 @@ export function fragmentIpv4(fields: Ipv4Fields, payload: Uint8Array, mtu: numbe
   }
   const baseOffset = fields.fragmentOffset ?? 0;
   const lastMore = fields.moreFragments ?? false;
-  const out: Uint8Array[] = [];
-  let pos = 0;
-  while (pos < payload.length) {
-    const f = pos === 0 ? fields : laterFields;
-    const room = (mtu - (pos === 0 ? firstHeader : laterHeader)) & ~7;
-    const end = Math.min(payload.length, pos + room);
-    const last = end === payload.length;
-    out.push(
-      emitIpv4(
-        { ...f, fragmentOffset: baseOffset + pos, moreFragments: last ? lastMore : true },
-        payload.subarray(pos, end),
-      ),
-    );
-    pos = end;
-  }
-  return out;
+  return fragmentPayload(payload, { first: mtu - firstHeader, later: mtu - laterHeader }, (piece, pos, last) =>
+    emitIpv4({ ...(pos === 0 ? fields : laterFields), fragmentOffset: baseOffset + pos, moreFragments: last ? lastMore : true }, piece),
+  );
 }
 
 function copiedOptions(options: Uint8Array | undefined): Uint8Array {

@@ -3,6 +3,7 @@
 import { formatIpv6, readIpv6, type Ipv6Address } from '../addr/ipv6';
 import { wireFail, type WireResult } from '../addr/result';
 import { readU16, readU32, writeU16, writeU32 } from './checksum';
+import { fragmentPayload } from './fragment';
 import { IpProtocol } from './ipv4';
 
 export const IPV6_VER_TC_FLOW = 0; // ..4
@@ -229,16 +230,12 @@ export function emitIpv6(fields: Ipv6Fields, payload: Uint8Array): Uint8Array {
 export function fragmentIpv6(fields: Ipv6Fields, payload: Uint8Array, mtu: number, identification: number): Uint8Array[] {
   let unfrag = 0;
   for (const e of fields.extensions ?? []) unfrag += extensionLength(e);
-  const room = (mtu - IPV6_HEADER_LENGTH - unfrag - 8) & ~7;
+  const room = mtu - IPV6_HEADER_LENGTH - unfrag - 8;
   if (room < 8) throw new RangeError(`MTU ${mtu} is too small to carry an IPv6 fragment`);
-  const out: Uint8Array[] = [];
-  for (let pos = 0; pos < payload.length || pos === 0; pos += room) {
-    const end = Math.min(payload.length, pos + room);
-    const frag: Ipv6ExtensionFields = { kind: 'fragment', fragmentOffset: pos, moreFragments: end < payload.length, identification };
-    out.push(emitIpv6({ ...fields, extensions: [...(fields.extensions ?? []), frag] }, payload.subarray(pos, end)));
-    if (end >= payload.length) break;
-  }
-  return out;
+  const before = fields.extensions ?? [];
+  return fragmentPayload(payload, { first: room, later: room }, (piece, pos, last) =>
+    emitIpv6({ ...fields, extensions: [...before, { kind: 'fragment', fragmentOffset: pos, moreFragments: !last, identification }] }, piece),
+  );
 }
 
 interface PendingIpv6 {

@@ -37,7 +37,7 @@ describe('journey story sentences', () => {
   });
 
   it("tells the engine's cut of a very long story as a notice, in both languages", () => {
-    const cut = entry('dns', { kind: 'story-truncated', omittedEntries: '5001', omittedFrames: '12000', totalEntries: '25000' });
+    const cut = entry('story', { kind: 'truncated', omittedEntries: '5001', omittedFrames: '12000', totalEntries: '25000' });
     expect(isGeneric(cut)).toBe(false);
     i18n.global.locale.value = 'en';
     expect(storySentence(cut, t)).toBe('The story stops here: 5001 more steps (12000 frames) of this run are left out, 25000 in all. Step through the packet list to see them.');

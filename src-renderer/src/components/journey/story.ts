@@ -108,6 +108,11 @@ export const SENTENCE_VARIANTS: Record<StepName, readonly SentenceVariant[]> = {
     { key: 'paintedUntitled', needs: ['url', 'items'], when: kind('painted') },
     { key: 'generic', needs: [] },
   ],
+  // The engine cuts very long stories and says so in a last entry of its own.
+  story: [
+    { key: 'truncated', needs: ['omittedEntries', 'omittedFrames', 'totalEntries'], when: kind('truncated') },
+    { key: 'generic', needs: [] },
+  ],
 };
 
 /** Second sentences (journey.notes.<step>.<key>) added whenever their facts are there. */
@@ -136,8 +141,6 @@ export type Translate = (key: string, named?: Record<string, unknown>) => string
 /** The entry in a sentence or two, in the language `t` speaks. */
 export function storySentence(entry: StoryEntry, t: Translate): string {
   const named: Record<string, string> = { ...entry.facts, device: entry.device };
-  // The engine cuts very long stories and says so in a last entry of its own.
-  if (entry.facts.kind === 'story-truncated') return t('journey.truncated', named);
   const tier = entry.facts.tier?.toLowerCase();
   if (tier && (DNS_TIERS as readonly string[]).includes(tier)) named.tier = t(`journey.tiers.${tier}`);
   const sentences = [t(`journey.sentences.${entry.step}.${chooseVariant(entry).key}`, named)];
@@ -147,7 +150,6 @@ export function storySentence(entry: StoryEntry, t: Translate): string {
 
 /** Whether the sentence could only say what the step is in general (the engine's summary then says more). */
 export function isGeneric(entry: StoryEntry): boolean {
-  if (entry.facts.kind === 'story-truncated') return false;
   const variants = SENTENCE_VARIANTS[entry.step];
   return chooseVariant(entry) === variants[variants.length - 1] && variants[variants.length - 1].needs.length === 0;
 }

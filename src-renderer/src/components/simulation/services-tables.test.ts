@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { i18n } from '../../i18n';
 import { servicesTables, type ServiceTable } from './services-tables';
+import { contract } from '../../../../src-shared/ipc/contract';
 import { AFTER, BEFORE } from './services-fixture';
 
 const t = (key: string, named?: Record<string, unknown>) => (named ? i18n.global.t(key, named) : i18n.global.t(key));
@@ -68,12 +69,28 @@ describe('servicesTables', () => {
     expect(tables.some((x) => x.key === 'dhcpLeases')).toBe(false);
   });
 
+  it("shows a router's DHCP relay counters, marked changed when a request goes through", () => {
+    const services = contract['sim.stateAt'].result.shape.services;
+    const empty = { dhcpLeases: [], dhcpClients: [], dnsCaches: [], httpCaches: [], hsts: [] };
+    const was = services.parse({ ...empty, dhcpRelay: { servers: ['10.0.0.67'], relayed: 1, returned: 0 } })!;
+    const now = services.parse({ ...empty, dhcpRelay: { servers: ['10.0.0.67', '10.0.1.67'], relayed: 2, returned: 0 } })!;
+    const relay = byKey(servicesTables(was, now, t), 'dhcpRelay');
+    expect(relay.title).toBe('DHCP relay');
+    expect(relay.columns).toEqual(['Relays to', 'Requests relayed', 'Replies returned']);
+    expect(relay.rows.map((r) => [r.cells.map((c) => c.text), r.change])).toEqual([[['10.0.0.67, 10.0.1.67', '2', '0'], 'changed']]);
+    expect(byKey(servicesTables(now, now, t), 'dhcpRelay').rows.map((r) => r.change)).toEqual(['same']);
+    // Hosts have no relay: no table.
+    expect(servicesTables(null, AFTER.services!, t).some((x) => x.key === 'dhcpRelay')).toBe(false);
+  });
+
   it('has Korean headers', () => {
     i18n.global.locale.value = 'ko';
     try {
       const tables = servicesTables(null, AFTER.services!, t);
       expect(byKey(tables, 'dns-os').title).toBe('OS (스텁 리졸버) DNS 캐시');
       expect(byKey(tables, 'dns-os').columns).toEqual(['이름', '유형', '데이터', '남은 TTL']);
+      const relay = { ...AFTER.services!, dhcpRelay: { servers: ['10.0.0.67'], relayed: 0, returned: 0 } };
+      expect(byKey(servicesTables(null, relay, t), 'dhcpRelay').title).toBe('DHCP 릴레이');
     } finally {
       i18n.global.locale.value = 'en';
     }

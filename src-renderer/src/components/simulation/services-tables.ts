@@ -1,4 +1,4 @@
-// A device's services at a frame (DHCP, DNS caches of every tier, HTTP caches, HSTS) as tables
+// A device's services at a frame (DHCP server, client and relay, DNS caches of every tier, HTTP caches, HSTS) as tables
 // with headers, each row marked new / changed since the previous frame and the rows that went
 // away listed after them. Plain data: DeviceServices.vue only draws it.
 import type { ServicesState } from '../../../../src-shared/ipc/contract';
@@ -31,6 +31,7 @@ export interface ServiceTable {
 
 type Lease = ServicesState['dhcpLeases'][number];
 type Client = ServicesState['dhcpClients'][number];
+type Relay = NonNullable<ServicesState['dhcpRelay']>;
 type DnsEntry = ServicesState['dnsCaches'][number]['entries'][number];
 type HttpEntry = ServicesState['httpCaches'][number]['entries'][number];
 type Hsts = ServicesState['hsts'][number];
@@ -101,6 +102,22 @@ export function servicesTables(before: ServicesState | null, now: ServicesState,
         { text: formatTimer(x.rebindInS), numeric: true },
         { text: formatTimer(x.expiresInS), numeric: true },
       ],
+    ),
+  );
+
+  // A router's relay: one row of counters, marked changed as requests and replies go through it.
+  const relayRows = (s: ServicesState | null): Relay[] | null => (s ? (s.dhcpRelay ? [s.dhcpRelay] : []) : null);
+  out.push(
+    table<Relay>(
+      'dhcpRelay',
+      c('dhcpRelay'),
+      [c('relayServers'), c('relayed'), c('returned')],
+      relayRows(before),
+      relayRows(now) ?? [],
+      () => 'relay',
+      (r) => [r.servers.join(','), r.relayed, r.returned].join('\u0000'),
+      () => false,
+      (r) => [{ text: r.servers.join(', '), wide: true }, { text: String(r.relayed), numeric: true }, { text: String(r.returned), numeric: true }],
     ),
   );
 
