@@ -121,6 +121,23 @@ function wantsHeaders(p: Packet): boolean {
   return headersWanted;
 }
 
+/**
+ * Protocols whose values are a message body's bytes (the message's own, `http`, included), or
+ * whose layers are listed (frame.protocols): while none is wanted and no tree is built, nothing
+ * reads a body of known length — the columns need only the head (first line, Content-Type).
+ */
+const BODY_READERS = ['json', 'data-text-lines', 'png', 'data', 'media'];
+let bodiesFor: Packet | null = null;
+let bodiesUnread = false;
+/** Whether this Packet reads no HTTP body bytes (fixed per Packet, so cached). */
+export function bodiesUnreadBy(p: Packet): boolean {
+  if (p !== bodiesFor) {
+    bodiesFor = p;
+    bodiesUnread = !p.tree && !p.keepBodies && !p.want('http') && !p.want('frame.protocols') && !BODY_READERS.some((name) => p.wantAny(name));
+  }
+  return bodiesUnread;
+}
+
 /** Fields (besides the tree) that read the first line's words. */
 const WORD_FIELDS = ['http.request.method', 'http.request.uri', 'http.request.version', 'http.request.full_uri', 'http.request_in', 'http.response.version', 'http.response.code', 'http.response.phrase'];
 let wordsFor: Packet | null = null;
@@ -358,6 +375,9 @@ function dissectHttp(p: Packet, s: DissectSession, b: Uint8Array, off: number, e
   const code = !isResponse ? 0 : words ? parseInt(word1 as string, 10) : statusCode(firstLine, sp1, sp2);
   const st = s.get<HttpState>('http', newHttpState);
   let bodyLen = 0;
+  // The body's bytes were left out of a reassembled buffer (TCP kept only their coverage): the
+  // buffer goes on at bodyStart with what followed the message.
+  let elided = false;
   const noBody = isResponse && (code === 204 || code === 304 || (code >= 100 && code < 200));
   if (!noBody) {
     if (chunked) {
@@ -369,9 +389,17 @@ function dissectHttp(p: Packet, s: DissectSession, b: Uint8Array, off: number, e
       }
       bodyLen = n;
     } else if (contentLength >= 0) {
-      if (bodyStart + contentLength > end) {
+      if (bodyStart === p.elidedAt && contentLength === p.elidedLen) {
+        elided = true;
+        p.elidedAt = -1; // counted
+      } else if (bodyStart + contentLength > end) {
         if (p.columns) p.setInfo(infoText(firstLine, ''));
         p.desegmentLen = bodyStart + contentLength - end;
+        if (!httpContext.insideTls && bodiesUnreadBy(p)) {
+          // Tell TCP the body's bytes will not be read: it need not keep them.
+          p.desegmentSkipAt = bodyStart;
+          p.desegmentSkip = contentLength;
+        }
         return 0;
       }
       bodyLen = contentLength;
@@ -438,6 +466,11 @@ function dissectHttp(p: Packet, s: DissectSession, b: Uint8Array, off: number, e
       p.proto('png', bodyStart, bodyLen, 'Portable Network Graphics');
       p.close();
       suffix = ' (PNG)';
+    } else if (elided) {
+      // what dissectData records for a whole body, without its bytes (nobody reads data.data)
+      p.proto('data', bodyStart, bodyLen);
+      p.gen('data.len', bodyLen);
+      p.close();
     } else {
       dissectData(p, b, bodyStart, bodyStart + bodyLen);
     }
@@ -447,7 +480,7 @@ function dissectHttp(p: Packet, s: DissectSession, b: Uint8Array, off: number, e
     p.setProtocol(protocol);
     p.setInfo(infoText(firstLine, suffix));
   }
-  return msgEnd - off;
+  return elided ? bodyStart - off : msgEnd - off;
 }
 
 export const httpStream: StreamProtocol = {
