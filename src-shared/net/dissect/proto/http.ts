@@ -244,13 +244,14 @@ function mediaType(raw: string): string {
 
 /** What a body adds to Info: ` (text/html)`, or `, JavaScript Object Notation (application/json)`. */
 const suffixOf = new Map<string, string>();
+const jsonSuffixOf = new Map<string, string>();
 function mediaSuffix(media: string, json: boolean): string {
-  const key = json ? '\u0001' + media : media;
-  let t = suffixOf.get(key);
+  const cache = json ? jsonSuffixOf : suffixOf;
+  let t = cache.get(media);
   if (t === undefined) {
     t = json ? `, JavaScript Object Notation (${media})` : ` (${media})`;
-    if (suffixOf.size >= 256) suffixOf.clear();
-    suffixOf.set(key, t);
+    if (cache.size >= 256) cache.clear();
+    cache.set(media, t);
   }
   return t;
 }
@@ -282,13 +283,32 @@ interface HttpState {
   pending: Map<string, { frame: number; method: string }[]>;
 }
 
+/**
+ * `parseInt(ascii(b, o, le).trim().split(';')[0], 16)` for a chunk-size line [o, le), read from
+ * the bytes when it is plain hex digits ending the line (before CR) or an extension (anything else
+ * goes the string way).
+ */
+export function chunkSize(b: Uint8Array, o: number, le: number): number {
+  let i = o;
+  let n = 0;
+  while (i < le && i - o < 12) {
+    const c = b[i];
+    const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
+    if (d < 0) break;
+    n = n * 16 + d;
+    i++;
+  }
+  if (i > o && (i === le || b[i] === 59 || (b[i] === 13 && i + 1 === le))) return n;
+  return parseInt(ascii(b, o, le).trim().split(';')[0], 16);
+}
+
 /** Length of a chunked body starting at `off`, or -1 if incomplete. */
 function chunkedLength(b: Uint8Array, off: number, end: number): number {
   let o = off;
   for (let guard = 0; guard < 100000; guard++) {
     const le = lineEnd(b, o, end);
     if (le >= end) return -1;
-    const size = parseInt(ascii(b, o, le).trim().split(';')[0], 16);
+    const size = chunkSize(b, o, le);
     if (!Number.isFinite(size) || size < 0) return end - off;
     o = le + 1;
     if (size === 0) {

@@ -2,7 +2,7 @@
 // offset marked as it arrives, pieces laid down in order of their offset (later ones on top).
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { PendingPdu } from './tcp-reassembly';
+import { PendingPdu, PendingPdus } from './tcp-reassembly';
 
 interface Piece {
   rel: number;
@@ -41,7 +41,7 @@ const scenario = fc.integer({ min: 2, max: 120 }).chain((want) =>
 describe('PendingPdu', () => {
   it('completes exactly when [0, want) is covered and assembles the bytes as the pieces in offset order give them', () => {
     fc.assert(fc.property(scenario, ({ want, stream, first, ranges, noise }) => {
-      const pdu = new PendingPdu(1000, want);
+      const pdu = new PendingPdu(null, 1000, want);
       const pieces: Piece[] = [{ rel: 0, bytes: stream.subarray(0, first) }];
       pdu.add(0, stream, 0, first);
       for (const [rel, n] of ranges) {
@@ -64,8 +64,8 @@ describe('PendingPdu', () => {
 
   it('a sparse PDU completes at the same piece and assembles the same bytes with its unkept range left out', () => {
     fc.assert(fc.property(scenario, ({ want, stream, first, ranges, skipFrom, noise }) => {
-      const full = new PendingPdu(7, want);
-      const sparse = new PendingPdu(7, want, skipFrom, want);
+      const full = new PendingPdu(null, 7, want);
+      const sparse = new PendingPdu(null, 7, want, skipFrom, want);
       full.add(0, stream, 0, first);
       sparse.add(0, stream, 0, first);
       for (const [rel, n] of ranges) {
@@ -89,7 +89,7 @@ describe('PendingPdu', () => {
 
   it('keeps no bytes of the unkept range: a body of 100 kB arriving in 1448-byte pieces holds only the head and the next message', () => {
     const want = 300 + 100_000;
-    const pdu = new PendingPdu(0, want, 300, want);
+    const pdu = new PendingPdu(null, 0, want, 300, want);
     const seg = new Uint8Array(1448).fill(7);
     pdu.add(0, seg, 0, 1448); // head (300) + the body's start
     for (let rel = 1448; rel < want; rel += 1448) pdu.add(rel, seg, 0, 1448);
@@ -102,7 +102,7 @@ describe('PendingPdu', () => {
 
   it('a piece after a gap completes nothing until the gap is filled, whatever the order', () => {
     const b = Uint8Array.from({ length: 30 }, (_, i) => i);
-    const pdu = new PendingPdu(0, 30, 10, 30);
+    const pdu = new PendingPdu(null, 0, 30, 10, 30);
     pdu.add(0, b, 0, 12);
     pdu.add(20, b, 20, 30);
     expect(pdu.complete()).toBe(false);
@@ -111,5 +111,43 @@ describe('PendingPdu', () => {
     pdu.add(12, b, 12, 14);
     expect(pdu.complete()).toBe(true);
     expect([...pdu.assemble()]).toEqual([...b.subarray(0, 10)]);
+  });
+});
+
+describe('PendingPdus', () => {
+  it('drops PDUs least recently grown first and counts their bytes, as an insertion-ordered set does', () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('touch' as const), i: fc.nat(7), n: fc.integer({ min: 1, max: 100 }) }),
+      fc.record({ kind: fc.constant('remove' as const), i: fc.nat(7) }),
+      fc.record({ kind: fc.constant('drop' as const) }),
+    );
+    fc.assert(fc.property(fc.array(op, { maxLength: 60 }), (ops) => {
+      const pdus = Array.from({ length: 8 }, (_, i) => new PendingPdu(null, i, 1000));
+      const list = new PendingPdus();
+      const model = new Set<PendingPdu>(); // re-inserted on every touch: iteration order = least recent first
+      let bytes = 0;
+      for (const o of ops) {
+        if (o.kind === 'touch') {
+          const pdu = pdus[o.i];
+          pdu.held += o.n;
+          list.touch(pdu, o.n);
+          bytes += o.n;
+          model.delete(pdu);
+          model.add(pdu);
+        } else if (o.kind === 'remove') {
+          const pdu = pdus[o.i];
+          list.remove(pdu);
+          if (model.delete(pdu)) bytes -= pdu.held;
+        } else {
+          const expected = model.values().next().value ?? null;
+          expect(list.dropOldest()).toBe(expected);
+          if (expected) {
+            model.delete(expected);
+            bytes -= expected.held;
+          }
+        }
+        expect(list.bytes).toBe(bytes);
+      }
+    }), { numRuns: 2000 });
   });
 });

@@ -23,7 +23,16 @@ function copyPiece(buf: Uint8Array, from: number, to: number, exact: boolean): U
   return out;
 }
 
+/** Where a PDU is pending: cleared when the budget drops it. */
+export interface PduOwner {
+  msp: PendingPdu | null;
+}
+
 export class PendingPdu {
+  // Links of the pending list (PendingPdus), oldest to newest.
+  older: PendingPdu | null = null;
+  newer: PendingPdu | null = null;
+  listed = false;
   /** Pieces taken so far (bounded by MAX_PIECES). */
   pieces = 0;
   /**
@@ -44,6 +53,8 @@ export class PendingPdu {
   private readonly parts: Uint8Array[] = [];
 
   constructor(
+    /** Whose PDU this is (a TCP flow). */
+    readonly owner: PduOwner | null,
     /** Raw sequence number of the PDU's first byte. */
     readonly start: number,
     /** Bytes from the start the PDU needs to be complete. */
@@ -116,18 +127,33 @@ export class PendingPdu {
       this.islands = [from, to];
       return;
     }
-    // Merge [from, to) into the sorted islands (touching ranges join).
+    // Merge [from, to) into the sorted islands (touching ranges join). The usual case, a segment
+    // extending the last island after a loss, changes one number in place.
+    const n = isl.length;
+    if (from >= isl[n - 2] && from <= isl[n - 1]) {
+      if (to > isl[n - 1]) isl[n - 1] = to;
+      return;
+    }
+    if (from > isl[n - 1]) {
+      isl.push(from, to);
+      return;
+    }
     let i = 0;
-    while (i < isl.length && isl[i + 1] < from) i += 2;
+    while (isl[i + 1] < from) i += 2;
     let j = i;
     let lo = from;
     let hi = to;
-    while (j < isl.length && isl[j] <= hi) {
+    while (j < n && isl[j] <= hi) {
       if (isl[j] < lo) lo = isl[j];
       if (isl[j + 1] > hi) hi = isl[j + 1];
       j += 2;
     }
-    isl.splice(i, j - i, lo, hi);
+    if (j === i) isl.splice(i, 0, lo, hi);
+    else {
+      isl[i] = lo;
+      isl[i + 1] = hi;
+      if (j > i + 2) isl.splice(i + 2, j - i - 2);
+    }
   }
 
   /** Every byte of [0, want) arrived. */
@@ -171,5 +197,51 @@ export class PendingPdu {
       const b = parts[i].buffer;
       if (b.byteLength === PIECE && freePieces.length < 4096) freePieces.push(b as ArrayBuffer);
     }
+  }
+}
+
+/**
+ * The pending PDUs, least recently grown first, and the bytes they count against the budget:
+ * a list through the PDUs themselves (no allocation per segment).
+ */
+export class PendingPdus {
+  bytes = 0;
+  private oldestPdu: PendingPdu | null = null;
+  private newestPdu: PendingPdu | null = null;
+
+  /** `pdu` grew by `delta` bytes (or is new): it becomes the newest. */
+  touch(pdu: PendingPdu, delta: number): void {
+    this.bytes += delta;
+    if (this.newestPdu === pdu) return;
+    if (pdu.listed) this.unlink(pdu);
+    pdu.older = this.newestPdu;
+    pdu.newer = null;
+    if (this.newestPdu) this.newestPdu.newer = pdu;
+    else this.oldestPdu = pdu;
+    this.newestPdu = pdu;
+    pdu.listed = true;
+  }
+
+  /** `pdu` is done (complete): its bytes no longer count. */
+  remove(pdu: PendingPdu): void {
+    if (!pdu.listed) return;
+    this.bytes -= pdu.held;
+    this.unlink(pdu);
+  }
+
+  /** Removes and returns the oldest PDU (its bytes no longer count), or null. */
+  dropOldest(): PendingPdu | null {
+    const pdu = this.oldestPdu;
+    if (pdu) this.remove(pdu);
+    return pdu;
+  }
+
+  private unlink(pdu: PendingPdu): void {
+    if (pdu.older) pdu.older.newer = pdu.newer;
+    else this.oldestPdu = pdu.newer;
+    if (pdu.newer) pdu.newer.older = pdu.older;
+    else this.newestPdu = pdu.older;
+    pdu.older = pdu.newer = null;
+    pdu.listed = false;
   }
 }

@@ -11,7 +11,7 @@ import { hex } from '../format';
 import { dissectData } from './link';
 import { CHECKSUM_STATUS } from './ip';
 import { pseudoSum } from './udp';
-import { MAX_PIECES, PendingPdu } from './tcp-reassembly';
+import { MAX_PIECES, PendingPdu, PendingPdus } from './tcp-reassembly';
 
 const TCP_OPTS: Record<number, string> = {
   0: 'End of Option List (EOL)',
@@ -174,9 +174,8 @@ class Conversation {
 export const REASSEMBLY_BUDGET = 32 << 20;
 
 interface TcpState {
-  /** Flows with a pending PDU, oldest first, and the bytes they hold. */
-  pending: Set<Flow>;
-  pendingBytes: number;
+  /** PDUs waiting for more segments, least recently grown first, and the bytes they count. */
+  pending: PendingPdus;
   /** IPv6 conversations by string key. */
   convs: Map<string, Conversation>;
   /** IPv4 conversations by their endpoint pair (numbers only: no key objects per segment). */
@@ -265,7 +264,7 @@ function gt(a: number, b: number): boolean {
 // (tcpColumnsFast) so both leave the same state behind.
 
 function newTcpState(): TcpState {
-  return { convs: new Map(), convs4: new Conversations4(), next: 0, pending: new Set(), pendingBytes: 0 };
+  return { convs: new Map(), convs4: new Conversations4(), next: 0, pending: new PendingPdus() };
 }
 
 function tcpState(s: DissectSession): TcpState {
@@ -531,22 +530,18 @@ export function dissectTcp(p: Packet, s: DissectSession, buf: Uint8Array, off: n
   deliver(p, s, st, conv, fwd, buf, start, payEnd, seq, sport, dport);
 }
 
-/** Keeps the pending-PDU accounting in step: call with the bytes a flow's msp gained (or lost). */
-function account(st: TcpState, fwd: Flow, delta: number): void {
-  st.pendingBytes += delta;
-  if (fwd.msp) {
-    st.pending.delete(fwd); // re-insert: most recently used last
-    st.pending.add(fwd);
-  } else st.pending.delete(fwd);
-  while (st.pendingBytes > REASSEMBLY_BUDGET && st.pending.size > 0) {
-    const oldest: Flow = st.pending.values().next().value!;
-    st.pending.delete(oldest);
-    if (oldest.msp) {
-      st.pendingBytes -= oldest.msp.held;
-      // (the flow being served may still read its own pieces: those go to the garbage collector)
-      if (oldest !== fwd) oldest.msp.release();
-    }
-    oldest.msp = null;
+/**
+ * Keeps the pending-PDU accounting in step: `msp` (a flow's pending PDU) took `delta` more bytes
+ * (or is new). Beyond the budget the least recently grown PDUs are dropped.
+ */
+function account(st: TcpState, msp: PendingPdu, delta: number): void {
+  const pending = st.pending;
+  pending.touch(msp, delta);
+  while (pending.bytes > REASSEMBLY_BUDGET) {
+    const oldest = pending.dropOldest()!;
+    if (oldest.owner && oldest.owner.msp === oldest) oldest.owner.msp = null;
+    // (the PDU being served may still be read: its pieces go to the garbage collector)
+    if (oldest !== msp) oldest.release();
   }
 }
 
@@ -770,6 +765,9 @@ function chooseApp(s: DissectSession, conv: Conversation, buf: Uint8Array, off: 
   return app;
 }
 
+const SEGMENT_NOTE = ' [TCP segment of a reassembled PDU]';
+const MARK_SEGMENT_NOTE = '\u0001' + SEGMENT_NOTE; // TCP_INFO_MARK + SEGMENT_NOTE
+
 /** Hands payload to the protocol above, reassembling PDUs that span segments (gaps filled by retransmissions). */
 function deliver(p: Packet, s: DissectSession, st: TcpState, conv: Conversation, fwd: Flow, buf: Uint8Array, off: number, end: number, seq: number, sport: number, dport: number): void {
   const msp = fwd.msp;
@@ -783,16 +781,18 @@ function deliver(p: Packet, s: DissectSession, st: TcpState, conv: Conversation,
     // Bounded: pieces must fall inside the PDU (plus what may start the next one), 4096 at most.
     if (from < end && rel < msp.want && msp.pieces < MAX_PIECES) {
       msp.add(rel, buf, from, end);
-      account(st, fwd, end - from);
+      account(st, msp, end - from);
     }
     if (from >= end || !msp.complete()) {
-      p.appendInfo(' [TCP segment of a reassembled PDU]');
+      // (the column fast path's Info is just its marker here: one constant string, not a new one per segment)
+      if (p.info === TCP_INFO_MARK) p.info = MARK_SEGMENT_NOTE;
+      else p.appendInfo(SEGMENT_NOTE);
       return;
     }
     // (the budget may just have dropped this very PDU: then its bytes are no longer counted)
     if (fwd.msp === msp) {
       fwd.msp = null;
-      account(st, fwd, -msp.held);
+      st.pending.remove(msp);
     }
     const whole = msp.assemble();
     const length = msp.length;
@@ -866,10 +866,10 @@ function runApp(p: Packet, s: DissectSession, st: TcpState, conv: Conversation, 
         skipFrom = p.desegmentSkipAt - startPdu;
         skipTo = want;
       }
-      const msp = new PendingPdu((seq + (startPdu - off) + shift) >>> 0, want, skipFrom, skipTo);
+      const msp = new PendingPdu(fwd, (seq + (startPdu - off) + shift) >>> 0, want, skipFrom, skipTo);
       msp.add(0, buf, startPdu, end);
       fwd.msp = msp;
-      account(st, fwd, have);
+      account(st, msp, have);
       p.desegmentLen = 0;
       p.desegmentSkip = 0;
       if (p.columns) {
