@@ -2,7 +2,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { ascii } from '../bytes';
-import { chunkSize, contentLengthValue, findCrlfCrlf, internAscii, statusCode } from './http';
+import { chunkSize, contentLengthValue, includesChunked, findCrlfCrlf, internAscii, statusCode } from './http';
 
 /** The obvious scan, as a reference. */
 function naiveCrlfCrlf(b: Uint8Array, off: number, end: number): number {
@@ -93,6 +93,19 @@ describe('chunkSize', () => {
     fc.assert(fc.property(line, (v) => {
       const b = Uint8Array.from(v, (c) => c.charCodeAt(0) & 255);
       expect(chunkSize(b, 0, b.length)).toEqual(parseInt(ascii(b, 0, b.length).trim().split(';')[0], 16));
+    }), { numRuns: 5000 });
+  });
+});
+
+describe('includesChunked', () => {
+  const value = fc.oneof(
+    fc.array(fc.constantFrom('chunked', 'CHUNKED', 'Chunked', 'chunke', 'gzip', ', ', ' ', 'c', 'C\u00e9', '\u00c7hunked', 'chunk\u00c5d', 'cHuNkEd'), { maxLength: 5 }).map((a) => a.join('')),
+    fc.string({ maxLength: 20 }),
+  );
+  it('finds "chunked" in a Transfer-Encoding value as ascii(…).toLowerCase().includes does', () => {
+    fc.assert(fc.property(value, (v) => {
+      const b = Uint8Array.from(v, (c) => c.charCodeAt(0) & 255);
+      expect(includesChunked(b, 0, b.length)).toBe(ascii(b, 0, b.length).toLowerCase().includes('chunked'));
     }), { numRuns: 5000 });
   });
 });

@@ -302,6 +302,18 @@ export function chunkSize(b: Uint8Array, o: number, le: number): number {
   return parseInt(ascii(b, o, le).trim().split(';')[0], 16);
 }
 
+/** `ascii(b, off, end).toLowerCase().includes('chunked')`, compared byte by byte (no letter outside ASCII lowers to one in it). */
+export function includesChunked(b: Uint8Array, off: number, end: number): boolean {
+  for (let i = off; i + 7 <= end; i++) {
+    if ((b[i] | 0x20) !== 99) continue;
+    let k = 1;
+    while (k < 7 && (b[i + k] | 0x20) === CHUNKED[k]) k++;
+    if (k === 7) return true;
+  }
+  return false;
+}
+const CHUNKED = [99, 104, 117, 110, 107, 101, 100]; // 'chunked' (b | 0x20 equals a lower-case letter only for that letter in either case)
+
 /** Length of a chunked body starting at `off`, or -1 if incomplete. */
 function chunkedLength(b: Uint8Array, off: number, end: number): number {
   let o = off;
@@ -380,7 +392,7 @@ function dissectHttp(p: Packet, s: DissectSession, b: Uint8Array, off: number, e
     if (c0 === 99) {
       if (headerIs(b, o, stop, 'content-length')) contentLength = contentLengthValue(b, o + 15, stop);
       else if (headerIs(b, o, stop, 'content-type')) contentType = internAscii(b, o + 13, stop);
-    } else if (c0 === 116 && headerIs(b, o, stop, 'transfer-encoding')) chunked = ascii(b, o + 18, stop).toLowerCase().includes('chunked');
+    } else if (c0 === 116 && headerIs(b, o, stop, 'transfer-encoding')) chunked = includesChunked(b, o + 18, stop);
     o = le + 1;
   }
   // The words of the first line as firstLine.split(' ') gives them (without building the array).
