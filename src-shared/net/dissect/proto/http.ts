@@ -368,6 +368,8 @@ function dissectHttp(p: Packet, s: DissectSession, b: Uint8Array, off: number, e
   const firstLine = internAscii(b, off, firstEnd > off && b[firstEnd - 1] === 13 ? firstEnd - 1 : firstEnd);
   const hdrEnd = findCrlfCrlf(b, off, end);
   if (hdrEnd < 0) {
+    // tshark shows a whole first line while the headers are still coming
+    if (p.columns && firstEnd < end) p.setInfo(infoText(firstLine, ''));
     p.desegmentLen = Infinity;
     return 0;
   }
@@ -511,6 +513,8 @@ function dissectHttp(p: Packet, s: DissectSession, b: Uint8Array, off: number, e
   if (p.columns) {
     p.setProtocol(protocol);
     p.setInfo(infoText(firstLine, suffix));
+    // A fence, as tshark's HTTP sets after each message: the next message in this frame appends its Info.
+    if (!httpContext.insideTls) p.fence = p.info;
   }
   return elided ? bodyStart - off : msgEnd - off;
 }

@@ -872,9 +872,8 @@ function runApp(p: Packet, s: DissectSession, st: TcpState, conv: Conversation, 
       account(st, msp, have);
       p.desegmentLen = 0;
       p.desegmentSkip = 0;
-      if (p.columns) {
-        p.appendInfo(' [TCP segment of a reassembled PDU]');
-      }
+      // The note only where nothing before the unfinished PDU was dissected (tshark: desegment_offset 0).
+      if (p.columns && startPdu === off) p.appendInfo(SEGMENT_NOTE);
       return;
     }
     if (used === 0) break;
