@@ -423,7 +423,8 @@ function dissectHttp(p: Packet, s: DissectSession, b: Uint8Array, off: number, e
       }
       bodyLen = n;
     } else if (contentLength >= 0) {
-      if (bodyStart === p.elidedAt && contentLength === p.elidedLen) {
+      // (only when this Packet reads no body either: otherwise TCP gets no answer and stops)
+      if (bodyStart === p.elidedAt && contentLength === p.elidedLen && bodiesUnreadBy(p)) {
         elided = true;
         p.elidedAt = -1; // counted
       } else if (bodyStart + contentLength > end) {
