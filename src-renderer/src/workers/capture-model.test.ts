@@ -289,6 +289,28 @@ describe('stepping through displayed frames', () => {
 });
 
 describe('details', () => {
+  it('shows a body whose segments the columns-only warm-up went through, bytes and all', () => {
+    // Frame 215 of tcp-retransmissions completes a 200 kB response; the frames before it are
+    // dissected without a tree first (the warm-up), which must keep the body's bytes for it.
+    const model = open('tcp-retransmissions');
+    const d = model.details(214);
+    expect(d.sources.map((s) => s.label)).toEqual(['Reassembled TCP (205058 bytes)']);
+    const whole = d.sources[0].data;
+    expect(whole.length).toBe(205058);
+    const http = d.tree.find((n) => n.field === 'http')!;
+    expect(http.dataSource).toBe(0);
+    const body = http.children!.find((n) => n.field === 'data')!;
+    expect(body.length).toBe(204800);
+    // the same bytes tshark reassembles: its "Reassembled TCP" tab of that frame
+    const hex = tshark(['-r', path.join(FIXTURES, 'tcp-retransmissions.pcapng'), '-Y', 'frame.number == 215', '-x']);
+    const tab = hex.slice(hex.indexOf('Reassembled TCP (205058 bytes):'));
+    const fromTshark = Uint8Array.from(
+      tab.split('\n').slice(1).filter((l) => /^[0-9a-f]{4,} /.test(l)).flatMap((l) => l.slice(l.indexOf(' ') + 2, l.indexOf(' ') + 2 + 48).trim().split(/\s+/).map((h) => parseInt(h, 16))),
+    );
+    expect(fromTshark.length).toBe(205058);
+    expect(Buffer.from(whole).equals(Buffer.from(fromTshark))).toBe(true);
+  });
+
   it('gives the tree with byte ranges inside the frame and the same TCP state as a full pass', () => {
     const model = open('http-keepalive-3req');
     const last = model.count - 1;

@@ -460,8 +460,9 @@ export class CaptureModel {
       this.detailSession = this.newSession();
       this.detailCursor = warmFrom - 1;
     }
-    // Columns on: every layer is dissected, so TCP and reassembly state is built, but few fields are kept.
-    const quiet = createPacket({ tree: false, columns: true, wanted: new Set() });
+    // Columns on: every layer is dissected, so TCP and reassembly state is built, but few fields are
+    // kept; PDU bytes are kept whole (frame i's tree may show a body whose segments came earlier).
+    const quiet = createPacket({ tree: false, columns: true, wanted: new Set(), keepBodies: true });
     for (let k = this.detailCursor + 1; k < i; k++) this.dissect(this.detailSession, quiet, k);
     const p = createPacket({ tree: true, columns: true, wanted: null });
     this.dissect(this.detailSession, p, i);

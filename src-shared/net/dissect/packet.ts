@@ -27,6 +27,12 @@ export interface PacketMode {
   columns: boolean;
   /** Fields (and protocols) whose values are collected; null = all of them. */
   wanted: ReadonlySet<string> | null;
+  /**
+   * Keep the bytes of every reassembled PDU even where this Packet reads none of them (an HTTP
+   * body of known length): needed when the same session later dissects frames with a Packet that
+   * does read them (a columns-only warm-up before a details-pane tree).
+   */
+  keepBodies?: boolean;
 }
 
 const EMPTY: readonly FieldValue[] = [];
@@ -83,6 +89,22 @@ export class Packet {
   malformed = false;
   /** Set by a TCP-carried dissector that needs more bytes (Wireshark's desegment_len). */
   desegmentLen = 0;
+  /**
+   * With `desegmentLen`: the dissector will not read the `desegmentSkip` bytes starting at buffer
+   * offset `desegmentSkipAt` (an HTTP body nobody looks at), so TCP keeps only which of them
+   * arrived, not the bytes. They must run to the end of the PDU.
+   */
+  desegmentSkipAt = -1;
+  desegmentSkip = 0;
+  /**
+   * Set by TCP while it hands over a reassembled PDU whose skipped bytes were not kept: `elidedLen`
+   * bytes belong at buffer offset `elidedAt` (the buffer goes on with what followed them). The
+   * dissector sets `elidedAt` to -1 once it has counted them as read.
+   */
+  elidedAt = -1;
+  elidedLen = 0;
+  /** PacketMode.keepBodies. */
+  readonly keepBodies: boolean;
 
   /**
    * Deepest layer anything asked for (1 link, 2 network, 3 transport, 4 application) and the
@@ -95,6 +117,7 @@ export class Packet {
     this.tree = mode.tree;
     this.columns = mode.columns || mode.tree;
     this.wanted = mode.wanted;
+    this.keepBodies = mode.keepBodies === true;
     this.all = mode.tree || mode.wanted === null;
     if (this.all || this.columns) {
       this.maxLayer = 4;
@@ -139,6 +162,8 @@ export class Packet {
     this.limited = false;
     this.fence = '';
     this.desegmentLen = 0;
+    this.desegmentSkip = 0;
+    this.elidedAt = -1;
     this.reassembled = false;
     if (this.dataSources.length) this.dataSources = [];
     this.sourceIndex = -1;

@@ -2,7 +2,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { ascii } from '../bytes';
-import { contentLengthValue, findCrlfCrlf, internAscii, statusCode } from './http';
+import { chunkSize, contentLengthValue, includesChunked, findCrlfCrlf, internAscii, statusCode } from './http';
 
 /** The obvious scan, as a reference. */
 function naiveCrlfCrlf(b: Uint8Array, off: number, end: number): number {
@@ -80,5 +80,32 @@ describe('statusCode', () => {
     }), { numRuns: 5000 });
     expect(statusCode('HTTP/1.1', -1, -1)).toBeNaN();
     expect(statusCode('HTTP/1.1 304 Not Modified', 8, 12)).toBe(304);
+  });
+});
+
+describe('chunkSize', () => {
+  const line = fc.oneof(
+    fc.tuple(fc.nat(0xffffff).map((n) => n.toString(16)), fc.constantFrom('', '\r', ';ext=1\r', ';\r', ' \r', '\t', 'x\r', '\r\r')).map(([h, z]) => h + z),
+    fc.constantFrom('', '\r', ' 1a\r', '0x1A\r', '+f\r', '-3\r', 'FFFFFFFFFFFFFFFF\r', '0000000000001\r', 'g\r', '1a ;x\r', ';5\r'),
+    fc.string({ maxLength: 14 }),
+  );
+  it('reads a chunk-size line as parseInt(ascii(…).trim().split(";")[0], 16) does', () => {
+    fc.assert(fc.property(line, (v) => {
+      const b = Uint8Array.from(v, (c) => c.charCodeAt(0) & 255);
+      expect(chunkSize(b, 0, b.length)).toEqual(parseInt(ascii(b, 0, b.length).trim().split(';')[0], 16));
+    }), { numRuns: 5000 });
+  });
+});
+
+describe('includesChunked', () => {
+  const value = fc.oneof(
+    fc.array(fc.constantFrom('chunked', 'CHUNKED', 'Chunked', 'chunke', 'gzip', ', ', ' ', 'c', 'C\u00e9', '\u00c7hunked', 'chunk\u00c5d', 'cHuNkEd'), { maxLength: 5 }).map((a) => a.join('')),
+    fc.string({ maxLength: 20 }),
+  );
+  it('finds "chunked" in a Transfer-Encoding value as ascii(…).toLowerCase().includes does', () => {
+    fc.assert(fc.property(value, (v) => {
+      const b = Uint8Array.from(v, (c) => c.charCodeAt(0) & 255);
+      expect(includesChunked(b, 0, b.length)).toBe(ascii(b, 0, b.length).toLowerCase().includes('chunked'));
+    }), { numRuns: 5000 });
   });
 });

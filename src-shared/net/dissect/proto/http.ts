@@ -110,27 +110,51 @@ function headerIs(b: Uint8Array, o: number, end: number, name: string): boolean 
   return true;
 }
 
-/** Whether header values are wanted (the tree or a header field); fixed per Packet, so cached. */
-let headersFor: Packet | null = null;
-let headersWanted = false;
-function wantsHeaders(p: Packet): boolean {
-  if (p !== headersFor) {
-    headersFor = p;
-    headersWanted = p.tree || p.want('http.host') || HEADER_WANTED.some((f) => p.want(f));
-  }
-  return headersWanted;
-}
+/**
+ * Protocols whose values are a message body's bytes (the message's own, `http`, included), or
+ * whose layers are listed (frame.protocols): while none is wanted and no tree is built, nothing
+ * reads a body of known length — the columns need only the head (first line, Content-Type).
+ */
+const BODY_READERS = ['json', 'data-text-lines', 'png', 'data', 'media'];
 
 /** Fields (besides the tree) that read the first line's words. */
 const WORD_FIELDS = ['http.request.method', 'http.request.uri', 'http.request.version', 'http.request.full_uri', 'http.request_in', 'http.response.version', 'http.response.code', 'http.response.phrase'];
-let wordsFor: Packet | null = null;
-let wordsWanted = false;
-function wantsWords(p: Packet): boolean {
-  if (p !== wordsFor) {
-    wordsFor = p;
-    wordsWanted = p.tree || WORD_FIELDS.some((f) => p.want(f));
+
+/** What a Packet reads of HTTP: fixed per Packet, so worked out once (not per message). */
+interface HttpWants {
+  /** Header values (the tree or a header field). */
+  headers: boolean;
+  /** The first line's words. */
+  words: boolean;
+  /** Any http.* field (the tree, all fields, or one named). */
+  fields: boolean;
+  /** The chat expert item. */
+  chat: boolean;
+  /** Request/response matching. */
+  track: boolean;
+  /** No body bytes are read (see bodiesUnreadBy). */
+  bodiesUnread: boolean;
+}
+let wantsFor: Packet | null = null;
+let wants: HttpWants = { headers: true, words: true, fields: true, chat: true, track: true, bodiesUnread: false };
+function wantsOf(p: Packet): HttpWants {
+  if (p !== wantsFor) {
+    wantsFor = p;
+    wants = {
+      headers: p.tree || p.want('http.host') || HEADER_WANTED.some((f) => p.want(f)),
+      words: p.tree || WORD_FIELDS.some((f) => p.want(f)),
+      fields: p.tree || p.wantAny('http'),
+      chat: p.tree || p.want('http.chat') || p.wantAny('_ws.expert'),
+      track: p.tree || p.want('http.request_in'),
+      bodiesUnread: !p.tree && !p.keepBodies && !p.want('http') && !p.want('frame.protocols') && !BODY_READERS.some((name) => p.wantAny(name)),
+    };
   }
-  return wordsWanted;
+  return wants;
+}
+
+/** Whether this Packet reads no HTTP body bytes: no tree, no keepBodies, no field on a body. */
+export function bodiesUnreadBy(p: Packet): boolean {
+  return wantsOf(p).bodiesUnread;
 }
 
 /**
@@ -227,13 +251,14 @@ function mediaType(raw: string): string {
 
 /** What a body adds to Info: ` (text/html)`, or `, JavaScript Object Notation (application/json)`. */
 const suffixOf = new Map<string, string>();
+const jsonSuffixOf = new Map<string, string>();
 function mediaSuffix(media: string, json: boolean): string {
-  const key = json ? '\u0001' + media : media;
-  let t = suffixOf.get(key);
+  const cache = json ? jsonSuffixOf : suffixOf;
+  let t = cache.get(media);
   if (t === undefined) {
     t = json ? `, JavaScript Object Notation (${media})` : ` (${media})`;
-    if (suffixOf.size >= 256) suffixOf.clear();
-    suffixOf.set(key, t);
+    if (cache.size >= 256) cache.clear();
+    cache.set(media, t);
   }
   return t;
 }
@@ -265,13 +290,44 @@ interface HttpState {
   pending: Map<string, { frame: number; method: string }[]>;
 }
 
+/**
+ * `parseInt(ascii(b, o, le).trim().split(';')[0], 16)` for a chunk-size line [o, le), read from
+ * the bytes when it is plain hex digits ending the line (before CR) or an extension (anything else
+ * goes the string way).
+ */
+export function chunkSize(b: Uint8Array, o: number, le: number): number {
+  let i = o;
+  let n = 0;
+  while (i < le && i - o < 12) {
+    const c = b[i];
+    const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
+    if (d < 0) break;
+    n = n * 16 + d;
+    i++;
+  }
+  if (i > o && (i === le || b[i] === 59 || (b[i] === 13 && i + 1 === le))) return n;
+  return parseInt(ascii(b, o, le).trim().split(';')[0], 16);
+}
+
+/** `ascii(b, off, end).toLowerCase().includes('chunked')`, compared byte by byte (no letter outside ASCII lowers to one in it). */
+export function includesChunked(b: Uint8Array, off: number, end: number): boolean {
+  for (let i = off; i + 7 <= end; i++) {
+    if ((b[i] | 0x20) !== 99) continue;
+    let k = 1;
+    while (k < 7 && (b[i + k] | 0x20) === CHUNKED[k]) k++;
+    if (k === 7) return true;
+  }
+  return false;
+}
+const CHUNKED = [99, 104, 117, 110, 107, 101, 100]; // 'chunked' (b | 0x20 equals a lower-case letter only for that letter in either case)
+
 /** Length of a chunked body starting at `off`, or -1 if incomplete. */
 function chunkedLength(b: Uint8Array, off: number, end: number): number {
   let o = off;
   for (let guard = 0; guard < 100000; guard++) {
     const le = lineEnd(b, o, end);
     if (le >= end) return -1;
-    const size = parseInt(ascii(b, o, le).trim().split(';')[0], 16);
+    const size = chunkSize(b, o, le);
     if (!Number.isFinite(size) || size < 0) return end - off;
     o = le + 1;
     if (size === 0) {
@@ -289,6 +345,8 @@ function chunkedLength(b: Uint8Array, off: number, end: number): number {
   }
   return end - off;
 }
+
+const NO_HEADERS: [string, string, number, number][] = [];
 
 function dissectHttp(p: Packet, s: DissectSession, b: Uint8Array, off: number, end: number): number {
   // Cut short by the snaplen: show what was captured, then report the limit (no reassembly).
@@ -319,14 +377,17 @@ function dissectHttp(p: Packet, s: DissectSession, b: Uint8Array, off: number, e
   const firstLine = internAscii(b, off, firstEnd > off && b[firstEnd - 1] === 13 ? firstEnd - 1 : firstEnd);
   const hdrEnd = findCrlfCrlf(b, off, end);
   if (hdrEnd < 0) {
+    // tshark shows a whole first line while the headers are still coming
+    if (p.columns && firstEnd < end) p.setInfo(infoText(firstLine, ''));
     p.desegmentLen = Infinity;
     return 0;
   }
   const bodyStart = hdrEnd + 4;
   // Headers: decoded to strings only when someone reads them (tree, filters, -e); the columns
   // need just Content-Length, Transfer-Encoding and Content-Type, found by byte comparison.
-  const headers: [string, string, number, number][] = [];
-  const wantAll = wantsHeaders(p);
+  const w = wantsOf(p);
+  const wantAll = w.headers;
+  const headers: [string, string, number, number][] = wantAll ? [] : NO_HEADERS;
   let contentLength = -1;
   let chunked = false;
   let contentType = '';
@@ -343,12 +404,12 @@ function dissectHttp(p: Packet, s: DissectSession, b: Uint8Array, off: number, e
     if (c0 === 99) {
       if (headerIs(b, o, stop, 'content-length')) contentLength = contentLengthValue(b, o + 15, stop);
       else if (headerIs(b, o, stop, 'content-type')) contentType = internAscii(b, o + 13, stop);
-    } else if (c0 === 116 && headerIs(b, o, stop, 'transfer-encoding')) chunked = ascii(b, o + 18, stop).toLowerCase().includes('chunked');
+    } else if (c0 === 116 && headerIs(b, o, stop, 'transfer-encoding')) chunked = includesChunked(b, o + 18, stop);
     o = le + 1;
   }
   // The words of the first line as firstLine.split(' ') gives them (without building the array).
   // Sliced out only when a field, the tree or request matching reads them (never for columns).
-  const words = wantsWords(p);
+  const words = w.words;
   const sp1 = firstLine.indexOf(' ');
   const sp2 = sp1 < 0 ? -1 : firstLine.indexOf(' ', sp1 + 1);
   const sp3 = sp2 < 0 || !words ? -1 : firstLine.indexOf(' ', sp2 + 1);
@@ -356,8 +417,10 @@ function dissectHttp(p: Packet, s: DissectSession, b: Uint8Array, off: number, e
   const word1 = sp1 < 0 || !words ? undefined : firstLine.slice(sp1 + 1, sp2 < 0 ? firstLine.length : sp2);
   const word2 = sp2 < 0 || !words ? undefined : firstLine.slice(sp2 + 1, sp3 < 0 ? firstLine.length : sp3);
   const code = !isResponse ? 0 : words ? parseInt(word1 as string, 10) : statusCode(firstLine, sp1, sp2);
-  const st = s.get<HttpState>('http', newHttpState);
   let bodyLen = 0;
+  // The body's bytes were left out of a reassembled buffer (TCP kept only their coverage): the
+  // buffer goes on at bodyStart with what followed the message.
+  let elided = false;
   const noBody = isResponse && (code === 204 || code === 304 || (code >= 100 && code < 200));
   if (!noBody) {
     if (chunked) {
@@ -369,9 +432,18 @@ function dissectHttp(p: Packet, s: DissectSession, b: Uint8Array, off: number, e
       }
       bodyLen = n;
     } else if (contentLength >= 0) {
-      if (bodyStart + contentLength > end) {
+      // (only when this Packet reads no body either: otherwise TCP gets no answer and stops)
+      if (bodyStart === p.elidedAt && contentLength === p.elidedLen && w.bodiesUnread) {
+        elided = true;
+        p.elidedAt = -1; // counted
+      } else if (bodyStart + contentLength > end) {
         if (p.columns) p.setInfo(infoText(firstLine, ''));
         p.desegmentLen = bodyStart + contentLength - end;
+        if (!httpContext.insideTls && w.bodiesUnread) {
+          // Tell TCP the body's bytes will not be read: it need not keep them.
+          p.desegmentSkipAt = bodyStart;
+          p.desegmentSkip = contentLength;
+        }
         return 0;
       }
       bodyLen = contentLength;
@@ -386,25 +458,28 @@ function dissectHttp(p: Packet, s: DissectSession, b: Uint8Array, off: number, e
   const msgEnd = bodyStart + bodyLen;
   p.proto('http', off, msgEnd - off);
   // Wireshark's chat item for the first line (its message keeps the CRLF as escaped text).
-  if (p.tree || p.want('http.chat') || p.wantAny('_ws.expert')) p.expert('http.chat', off, firstEnd + 1 - off, 'chat', 'sequence', firstLine + '\\r\\n');
+  if (w.chat) p.expert('http.chat', off, firstEnd + 1 - off, 'chat', 'sequence', firstLine + '\\r\\n');
   // Request/response matching only when someone reads it (summary lines never do).
-  const track = p.tree || p.want('http.request_in');
+  const track = w.track;
+  const st = track ? s.get<HttpState>('http', newHttpState) : null;
   const key = track ? `${s.net.ipVersion === 4 ? Math.min(s.net.src4, s.net.dst4) : ''}:${Math.min(s.net.srcPort, s.net.dstPort)}:${Math.max(s.net.srcPort, s.net.dstPort)}` : '';
-  if (isResponse) {
+  if (!w.fields) {
+    // no http.* field is read: nothing to record
+  } else if (isResponse) {
     p.add('http.response', off, 0, true);
     p.add('http.response.version', off, word0.length, word0);
     p.add('http.response.code', off + word0.length + 1, 3, code);
     if (p.want('http.response.phrase')) p.add('http.response.phrase', off, firstLine.length, sp2 < 0 ? '' : firstLine.slice(sp2 + 1));
-    const q = track ? st.pending.get(key) : undefined;
+    const q = st ? st.pending.get(key) : undefined;
     const req = q?.shift();
     if (req) p.gen('http.request_in', req.frame);
-    if (q && q.length === 0) st.pending.delete(key);
+    if (st && q && q.length === 0) st.pending.delete(key);
   } else {
     p.add('http.request', off, 0, true);
     p.add('http.request.method', off, word0.length, word0);
     p.add('http.request.uri', off + word0.length + 1, (word1 ?? '').length, word1 ?? '');
     p.add('http.request.version', off, 0, word2 ?? '');
-    if (track) {
+    if (st) {
       let q = st.pending.get(key);
       if (!q) st.pending.set(key, (q = []));
       if (q.length < 64) q.push({ frame: p.number, method: word0 });
@@ -416,7 +491,7 @@ function dissectHttp(p: Packet, s: DissectSession, b: Uint8Array, off: number, e
     if (name === 'host') host = value;
     if (f) p.add(f, ho, hl, value);
   }
-  if (contentLength >= 0) p.gen('http.content_length', contentLength);
+  if (contentLength >= 0 && w.fields) p.gen('http.content_length', contentLength);
   if (!isResponse && host && p.want('http.request.full_uri')) p.gen('http.request.full_uri', `${httpContext.scheme}://${host}${word1 ?? ''}`);
   let suffix = '';
   let protocol = 'HTTP';
@@ -438,6 +513,11 @@ function dissectHttp(p: Packet, s: DissectSession, b: Uint8Array, off: number, e
       p.proto('png', bodyStart, bodyLen, 'Portable Network Graphics');
       p.close();
       suffix = ' (PNG)';
+    } else if (elided) {
+      // what dissectData records for a whole body, without its bytes (nobody reads data.data)
+      p.proto('data', bodyStart, bodyLen);
+      p.gen('data.len', bodyLen);
+      p.close();
     } else {
       dissectData(p, b, bodyStart, bodyStart + bodyLen);
     }
@@ -446,8 +526,10 @@ function dissectHttp(p: Packet, s: DissectSession, b: Uint8Array, off: number, e
   if (p.columns) {
     p.setProtocol(protocol);
     p.setInfo(infoText(firstLine, suffix));
+    // A fence, as tshark's HTTP sets after each message: the next message in this frame appends its Info.
+    if (!httpContext.insideTls) p.fence = p.info;
   }
-  return msgEnd - off;
+  return elided ? bodyStart - off : msgEnd - off;
 }
 
 export const httpStream: StreamProtocol = {

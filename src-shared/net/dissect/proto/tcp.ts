@@ -11,6 +11,7 @@ import { hex } from '../format';
 import { dissectData } from './link';
 import { CHECKSUM_STATUS } from './ip';
 import { pseudoSum } from './udp';
+import { MAX_PIECES, PendingPdu, PendingPdus } from './tcp-reassembly';
 
 const TCP_OPTS: Record<number, string> = {
   0: 'End of Option List (EOL)',
@@ -146,8 +147,8 @@ class Flow {
   lastSegFlags = 0;
   synWs = -1;
   sentFin = false;
-  /** Pending multi-segment PDU: raw seq of its first byte, bytes wanted, pieces by offset. */
-  msp: { start: number; want: number; parts: [number, Uint8Array][] } | null = null;
+  /** Pending multi-segment PDU. */
+  msp: PendingPdu | null = null;
 }
 
 class Conversation {
@@ -173,9 +174,8 @@ class Conversation {
 export const REASSEMBLY_BUDGET = 32 << 20;
 
 interface TcpState {
-  /** Flows with a pending PDU, oldest first, and the bytes they hold. */
-  pending: Set<Flow>;
-  pendingBytes: number;
+  /** PDUs waiting for more segments, least recently grown first, and the bytes they count. */
+  pending: PendingPdus;
   /** IPv6 conversations by string key. */
   convs: Map<string, Conversation>;
   /** IPv4 conversations by their endpoint pair (numbers only: no key objects per segment). */
@@ -264,7 +264,7 @@ function gt(a: number, b: number): boolean {
 // (tcpColumnsFast) so both leave the same state behind.
 
 function newTcpState(): TcpState {
-  return { convs: new Map(), convs4: new Conversations4(), next: 0, pending: new Set(), pendingBytes: 0 };
+  return { convs: new Map(), convs4: new Conversations4(), next: 0, pending: new PendingPdus() };
 }
 
 function tcpState(s: DissectSession): TcpState {
@@ -530,22 +530,18 @@ export function dissectTcp(p: Packet, s: DissectSession, buf: Uint8Array, off: n
   deliver(p, s, st, conv, fwd, buf, start, payEnd, seq, sport, dport);
 }
 
-/** Keeps the pending-PDU accounting in step: call with the bytes a flow's msp gained (or lost). */
-function account(st: TcpState, fwd: Flow, delta: number): void {
-  st.pendingBytes += delta;
-  if (fwd.msp) {
-    st.pending.delete(fwd); // re-insert: most recently used last
-    st.pending.add(fwd);
-  } else st.pending.delete(fwd);
-  while (st.pendingBytes > REASSEMBLY_BUDGET && st.pending.size > 0) {
-    const oldest: Flow = st.pending.values().next().value!;
-    st.pending.delete(oldest);
-    if (oldest.msp) {
-      for (const [, bytes] of oldest.msp.parts) st.pendingBytes -= bytes.length;
-      // (the flow being served may still read its own pieces: those go to the garbage collector)
-      if (oldest !== fwd) releasePieces(oldest.msp.parts);
-    }
-    oldest.msp = null;
+/**
+ * Keeps the pending-PDU accounting in step: `msp` (a flow's pending PDU) took `delta` more bytes
+ * (or is new). Beyond the budget the least recently grown PDUs are dropped.
+ */
+function account(st: TcpState, msp: PendingPdu, delta: number): void {
+  const pending = st.pending;
+  pending.touch(msp, delta);
+  while (pending.bytes > REASSEMBLY_BUDGET) {
+    const oldest = pending.dropOldest()!;
+    if (oldest.owner && oldest.owner.msp === oldest) oldest.owner.msp = null;
+    // (the PDU being served may still be read: its pieces go to the garbage collector)
+    if (oldest !== msp) oldest.release();
   }
 }
 
@@ -769,47 +765,8 @@ function chooseApp(s: DissectSession, conv: Conversation, buf: Uint8Array, off: 
   return app;
 }
 
-/**
- * Pending PDU pieces up to one full-size Ethernet segment live in reused fixed-size blocks, given
- * back when their PDU completes or is dropped by the budget: a bulk transfer then leaves no
- * garbage per segment.
- */
-const PIECE = 1536; // an Ethernet MSS (1460) and a little more
-const freePieces: ArrayBuffer[] = [];
-
-function piece(buf: Uint8Array, from: number, to: number): Uint8Array {
-  const n = to - from;
-  if (n > PIECE) return buf.slice(from, to);
-  const out = new Uint8Array(freePieces.pop() ?? new ArrayBuffer(PIECE), 0, n);
-  out.set(buf.subarray(from, to));
-  return out;
-}
-
-function releasePieces(parts: [number, Uint8Array][]): void {
-  for (let i = 0; i < parts.length; i++) {
-    const b = parts[i][1];
-    if (b.buffer.byteLength === PIECE && freePieces.length < 4096) freePieces.push(b.buffer as ArrayBuffer);
-  }
-}
-
-/** Contiguous bytes of a pending PDU from its start, or null while a gap remains. */
-function assemble(msp: { want: number; parts: [number, Uint8Array][] }): Uint8Array | null {
-  const parts = msp.parts;
-  const n = parts.length;
-  // Kept sorted by offset (stable): only a piece that arrived out of order needs a sort.
-  if (n > 1 && parts[n - 1][0] < parts[n - 2][0]) parts.sort((x, y) => x[0] - y[0]);
-  let have = 0;
-  for (let i = 0; i < n; i++) {
-    const o = parts[i][0];
-    if (o > have) return null;
-    const e = o + parts[i][1].length;
-    if (e > have) have = e;
-  }
-  if (have < msp.want) return null;
-  const out = new Uint8Array(have);
-  for (let i = 0; i < n; i++) out.set(parts[i][1], parts[i][0]);
-  return out;
-}
+const SEGMENT_NOTE = ' [TCP segment of a reassembled PDU]';
+const MARK_SEGMENT_NOTE = '\u0001' + SEGMENT_NOTE; // TCP_INFO_MARK + SEGMENT_NOTE
 
 /** Hands payload to the protocol above, reassembling PDUs that span segments (gaps filled by retransmissions). */
 function deliver(p: Packet, s: DissectSession, st: TcpState, conv: Conversation, fwd: Flow, buf: Uint8Array, off: number, end: number, seq: number, sport: number, dport: number): void {
@@ -822,32 +779,40 @@ function deliver(p: Packet, s: DissectSession, st: TcpState, conv: Conversation,
       rel = 0;
     }
     // Bounded: pieces must fall inside the PDU (plus what may start the next one), 4096 at most.
-    if (from < end && rel < msp.want && msp.parts.length < 4096) {
-      msp.parts.push([rel, piece(buf, from, end)]);
-      account(st, fwd, end - from);
+    if (from < end && rel < msp.want && msp.pieces < MAX_PIECES) {
+      msp.add(rel, buf, from, end);
+      account(st, msp, end - from);
     }
-    const whole = from < end ? assemble(msp) : null;
-    if (!whole) {
-      p.appendInfo(' [TCP segment of a reassembled PDU]');
+    if (from >= end || !msp.complete()) {
+      // (the column fast path's Info is just its marker here: one constant string, not a new one per segment)
+      if (p.info === TCP_INFO_MARK) p.info = MARK_SEGMENT_NOTE;
+      else p.appendInfo(SEGMENT_NOTE);
       return;
     }
-    fwd.msp = null;
-    let held = 0;
-    for (const [, bytes] of msp.parts) held += bytes.length;
-    account(st, fwd, -held);
-    releasePieces(msp.parts); // `whole` is a copy: the pieces are free again
-    p.gen('tcp.reassembled.length', whole.length);
-    const frameSource = p.enterSource(p.addSource(`Reassembled TCP (${whole.length} bytes)`, whole)); // Wireshark's tab
+    // (the budget may just have dropped this very PDU: then its bytes are no longer counted)
+    if (fwd.msp === msp) {
+      fwd.msp = null;
+      st.pending.remove(msp);
+    }
+    const whole = msp.assemble();
+    const length = msp.length;
+    p.gen('tcp.reassembled.length', length);
+    const frameSource = p.enterSource(p.tree ? p.addSource(`Reassembled TCP (${length} bytes)`, whole) : -1); // Wireshark's tab
     p.reassembled = true;
-    runApp(p, s, st, conv, fwd, whole, 0, whole.length, msp.start, sport, dport, true);
+    runApp(p, s, st, conv, fwd, whole, 0, whole.length, msp.start, sport, dport, true, msp.skipFrom, msp.elided);
     p.reassembled = false;
     p.enterSource(frameSource);
+    msp.release(); // after the protocol above is done with `whole` (which may be a kept piece)
     return;
   }
-  runApp(p, s, st, conv, fwd, buf, off, end, seq, sport, dport, false);
+  runApp(p, s, st, conv, fwd, buf, off, end, seq, sport, dport, false, -1, 0);
 }
 
-function runApp(p: Packet, s: DissectSession, st: TcpState, conv: Conversation, fwd: Flow, buf: Uint8Array, off: number, end: number, seq: number, sport: number, dport: number, reassembled: boolean): void {
+/**
+ * Runs the protocol above over buf[off, end) (raw sequence number `seq` at `off`), message after
+ * message. `elided` bytes of a sparse PDU, not kept, belong at `elidedAt` (see Packet.elidedAt).
+ */
+function runApp(p: Packet, s: DissectSession, st: TcpState, conv: Conversation, fwd: Flow, buf: Uint8Array, off: number, end: number, seq: number, sport: number, dport: number, reassembled: boolean, elidedAt: number, elided: number): void {
   const app = chooseApp(s, conv, buf, off, end, sport, dport);
   if (app && !p.needProto(app.name)) return;
   if (!app) {
@@ -856,38 +821,65 @@ function runApp(p: Packet, s: DissectSession, st: TcpState, conv: Conversation, 
   }
   let o = off;
   let rounds = 0;
+  // Sequence space the elided bytes took, once the protocol above counted them (seq of a buffer offset o: seq + o - off + shift).
+  let shift = 0;
+  let pendingElided = elided > 0;
   while (o < end && rounds++ < 1000) {
     p.desegmentLen = 0;
+    p.desegmentSkip = 0;
+    p.elidedAt = pendingElided ? elidedAt : -1;
+    p.elidedLen = elided;
     let used: number;
     const depth = p.depth;
     try {
       p.buf = buf;
       used = app.dissect(p, s, buf, o, end, reassembled);
     } catch {
+      p.elidedAt = -1;
       p.closeTo(depth);
       p.malformedAt(app.name, o);
       return;
+    }
+    if (pendingElided) {
+      if (p.elidedAt < 0) {
+        pendingElided = false;
+        shift = elided;
+      } else if (used < 0 || p.desegmentLen > 0 || o + used > elidedAt) {
+        // The protocol did not take the bytes it said it would not read (a Packet that reads
+        // them now): nothing after them can be placed.
+        p.elidedAt = -1;
+        return;
+      }
     }
     if (used < 0) {
       if (o === off) dissectData(p, buf, o, end);
       return;
     }
     if (p.desegmentLen > 0) {
-      // Keep the unfinished PDU's bytes and wait for the rest.
+      // Keep the unfinished PDU's bytes (or just which arrived, where they will not be read) and wait for the rest.
       const startPdu = o + used;
       const have = end - startPdu;
       const want = p.desegmentLen === Infinity ? have + 1 : have + p.desegmentLen;
-      fwd.msp = { start: (seq + (startPdu - off)) >>> 0, want, parts: [[0, piece(buf, startPdu, end)]] };
-      account(st, fwd, have);
-      p.desegmentLen = 0;
-      if (p.columns) {
-        p.appendInfo(' [TCP segment of a reassembled PDU]');
+      let skipFrom = Infinity;
+      let skipTo = Infinity;
+      if (p.desegmentSkip > 0 && p.desegmentLen !== Infinity && p.desegmentSkipAt >= startPdu && p.desegmentSkipAt - startPdu + p.desegmentSkip === want) {
+        skipFrom = p.desegmentSkipAt - startPdu;
+        skipTo = want;
       }
+      const msp = new PendingPdu(fwd, (seq + (startPdu - off) + shift) >>> 0, want, skipFrom, skipTo);
+      msp.add(0, buf, startPdu, end);
+      fwd.msp = msp;
+      account(st, msp, have);
+      p.desegmentLen = 0;
+      p.desegmentSkip = 0;
+      // The note only where nothing before the unfinished PDU was dissected (tshark: desegment_offset 0).
+      if (p.columns && startPdu === off) p.appendInfo(SEGMENT_NOTE);
       return;
     }
     if (used === 0) break;
     o += used;
   }
+  p.elidedAt = -1;
 }
 
 // ---------------------------------------------------------------------------------------------
