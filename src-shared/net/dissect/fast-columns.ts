@@ -5,7 +5,7 @@
 // `fast-columns.test.ts` checks frame by frame that both give the same line.
 import type { DissectSession } from './session';
 import type { Packet } from './packet';
-import { TextWriter, decimalDigits, encodeAscii, ipv4TextLength } from './text-writer';
+import { TextWriter, decimalDigits, encodeAscii, ipv4TextLength, putArrow, putFraction, putIpv4, putUint } from './text-writer';
 import { tcpColumnsFast, type FramePacketSource } from './proto/tcp';
 import { dnsColumnsFast, dnsTracking } from './proto/dns';
 import { u16, u32 } from './bytes';
@@ -31,6 +31,11 @@ export class FastColumns implements FramePacketSource {
   private readonly tcpDnsMatters: boolean;
   /** 1 for the TCP ports whose table entry is DNS (the session's tables do not change). */
   private readonly tcpDnsPorts = new Uint8Array(65536);
+  /** The time column's text up to the fraction, for `timeSec` at `timeDigits` (see relTime). */
+  private readonly timeHead = new Uint8Array(32);
+  private timeHeadLen = 0;
+  private timeSec = -1;
+  private timeDigits = -1;
   /** Set by line(): the frame cannot match the filter and was passed over (nothing written). */
   skipped = false;
 
@@ -129,21 +134,25 @@ export class FastColumns implements FramePacketSource {
 
     const w = this.w;
     w.begin();
-    // `    1 0.000000000    127.0.0.1 → 127.0.0.1    ` (tshark's column widths)
+    // `    1 0.000000000    127.0.0.1 → 127.0.0.1    ` (tshark's column widths): a bounded run of
+    // bytes, written unchecked (LINE_ROOM after begin()).
+    const o = w.buf;
+    let p = w.pos;
     const numLen = decimalDigits(number);
-    if (numLen < 5) w.spaces(5 - numLen);
-    w.uint(number);
-    w.byte(32);
-    writeRelTime(w, tsSec - s.firstSec, tsNs - s.firstNs, timeDigits);
-    w.byte(32);
+    for (let i = numLen; i < 5; i++) o[p++] = 32;
+    p = putUint(o, p, number);
+    o[p++] = 32;
+    p = this.relTime(o, p, tsSec - s.firstSec, tsNs - s.firstNs, timeDigits);
+    o[p++] = 32;
     const srcLen = ipv4TextLength(src);
-    if (srcLen < 12) w.spaces(12 - srcLen);
-    w.ipv4(src);
-    w.arrow();
-    w.ipv4(dst);
+    for (let i = srcLen; i < 12; i++) o[p++] = 32;
+    p = putIpv4(o, p, src);
+    p = putArrow(o, p);
+    p = putIpv4(o, p, dst);
     const dstLen = ipv4TextLength(dst);
-    if (dstLen < 12) w.spaces(12 - dstLen);
-    w.byte(32);
+    for (let i = dstLen; i < 12; i++) o[p++] = 32;
+    o[p++] = 32;
+    w.pos = p;
 
     let ok: boolean;
     if (proto === 6) ok = tcpColumnsFast(s, this, w, b, l4, ipEnd, origLen, number, tsSec + tsNs / 1e9);
@@ -154,6 +163,36 @@ export class FastColumns implements FramePacketSource {
     }
     w.byte(10);
     return true;
+  }
+
+  /**
+   * The time column (seconds since the first frame, `digits` fraction digits, right-aligned in
+   * 10) at o[p]; returns the end. The padded seconds text is kept while the second stays.
+   */
+  private relTime(o: Uint8Array, p: number, sec: number, ns: number, digits: number): number {
+    if (ns < 0) {
+      ns += 1e9;
+      sec -= 1;
+    }
+    if (sec !== this.timeSec || digits !== this.timeDigits) {
+      // spaces, seconds and the dot
+      const head = this.timeHead;
+      const secLen = decimalDigits(sec);
+      const len = digits <= 0 ? secLen : secLen + 1 + digits;
+      let h = 0;
+      for (let i = len; i < 10; i++) head[h++] = 32;
+      h = putUint(head, h, sec);
+      if (digits > 0) head[h++] = 46;
+      this.timeHeadLen = h;
+      this.timeSec = sec;
+      this.timeDigits = digits;
+    }
+    const head = this.timeHead;
+    const n = this.timeHeadLen;
+    for (let i = 0; i < n; i++) o[p + i] = head[i];
+    p += n;
+    if (digits <= 0) return p;
+    return putFraction(o, p, digits >= 9 ? ns : Math.floor(ns / DIVISORS[digits]), digits);
   }
 
   /** Does TCP carry DNS on one of these ports (port 53 or Decode As)? TCP has no DNS heuristic. */
@@ -354,21 +393,6 @@ const LEN_EQ = encodeAscii(' Len=');
 
 const PRESENT: readonly FieldValue[] = [true];
 const NONE: readonly FieldValue[] = [];
-
-function writeRelTime(w: TextWriter, sec: number, ns: number, digits: number): void {
-  if (ns < 0) {
-    ns += 1e9;
-    sec -= 1;
-  }
-  const secLen = decimalDigits(sec);
-  const len = digits <= 0 ? secLen : secLen + 1 + digits;
-  if (len < 10) w.spaces(10 - len);
-  w.uint(sec);
-  if (digits > 0) {
-    w.byte(46);
-    w.uintPadded(digits >= 9 ? ns : Math.floor(ns / DIVISORS[digits]), digits);
-  }
-}
 
 /** 10^(9 - digits): nanoseconds to the file's precision. */
 const DIVISORS = [1e9, 1e8, 1e7, 1e6, 1e5, 1e4, 1e3, 1e2, 10, 1];

@@ -18,9 +18,14 @@ export class TextWriter {
     this.buf = new Uint8Array(size);
   }
 
-  /** Begins a line: flushes when the buffer is nearly full, so a line never straddles a flush. */
+  /**
+   * Begins a line: flushes when the buffer is nearly full, so a line never straddles a flush.
+   * Afterwards at least LINE_ROOM bytes are free: bounded lines (fixed columns, TCP Info) are
+   * written with the unchecked `put*` functions on `buf` and `pos`.
+   */
   begin(): void {
-    if (this.pos > this.size - 8192) this.flush();
+    if (this.pos > this.size - LINE_ROOM) this.flush();
+    if (this.pos + LINE_ROOM > this.buf.length) this.room(LINE_ROOM);
     this.lineStart = this.pos;
   }
 
@@ -59,13 +64,13 @@ export class TextWriter {
     this.pos = p + 1;
   }
 
-  /** A string, UTF-8 encoded. */
-  text(s: string): void {
+  /** A string (from index `from` on), UTF-8 encoded. */
+  text(s: string, from = 0): void {
     const n = s.length;
-    this.room(n * 3);
+    this.room((n - from) * 3);
     const b = this.buf;
     let p = this.pos;
-    for (let i = 0; i < n; i++) {
+    for (let i = from; i < n; i++) {
       const c = s.charCodeAt(i);
       if (c >= 0x80) {
         const rest = encoder.encode(s.slice(i)); // rare: non-ASCII text
@@ -98,14 +103,7 @@ export class TextWriter {
   /** ` → ` (tshark's arrow between addresses and ports), UTF-8. */
   arrow(): void {
     this.room(5);
-    const b = this.buf;
-    const p = this.pos;
-    b[p] = 32;
-    b[p + 1] = 0xe2;
-    b[p + 2] = 0x86;
-    b[p + 3] = 0x92;
-    b[p + 4] = 32;
-    this.pos = p + 5;
+    this.pos = putArrow(this.buf, this.pos);
   }
 
   spaces(n: number): void {
@@ -119,32 +117,7 @@ export class TextWriter {
   /** A non-negative integer below 2^53 in decimal. */
   uint(n: number): void {
     this.room(16);
-    const b = this.buf;
-    const p = this.pos;
-    if (n < 10) {
-      b[p] = 48 + n;
-      this.pos = p + 1;
-      return;
-    }
-    let q = p + decimalDigits(n);
-    this.pos = q;
-    while (n > 0x7fffffff) {
-      const d = Math.floor(n / 10);
-      b[--q] = 48 + (n - d * 10);
-      n = d;
-    }
-    // two digits at a time, in integer arithmetic
-    while (n >= 100) {
-      const d = (n / 100) | 0;
-      const r = (n - d * 100) << 1;
-      b[--q] = DIGIT_PAIRS[r + 1];
-      b[--q] = DIGIT_PAIRS[r];
-      n = d;
-    }
-    if (n >= 10) {
-      b[--q] = DIGIT_PAIRS[(n << 1) + 1];
-      b[--q] = DIGIT_PAIRS[n << 1];
-    } else b[--q] = 48 + n;
+    this.pos = putUint(this.buf, this.pos, n);
   }
 
   /** `n` in decimal, zero-padded to `width` digits. */
@@ -192,14 +165,7 @@ export class TextWriter {
   /** Dotted IPv4 address of a uint32. */
   ipv4(a: number): void {
     this.room(16);
-    const b = this.buf;
-    let p = octet(b, this.pos, a >>> 24);
-    b[p++] = 46;
-    p = octet(b, p, (a >>> 16) & 255);
-    b[p++] = 46;
-    p = octet(b, p, (a >>> 8) & 255);
-    b[p++] = 46;
-    this.pos = octet(b, p, a & 255);
+    this.pos = putIpv4(this.buf, this.pos, a);
   }
 
   /** IPv6 address at b[off] as format.ts's ipv6ToString prints it (RFC 5952). */
@@ -245,6 +211,89 @@ export class TextWriter {
     this.hex(n, width);
   }
 
+}
+
+/** Bytes a line may use after `begin()` without room checks (see the `put*` functions). */
+export const LINE_ROOM = 8192;
+
+// Unchecked writers: each writes at b[p] and returns the end. The caller knows the room is there
+// (a bounded line after `begin()`), so a hot path skips a check and a call per item.
+
+/** A non-negative integer below 2^53 in decimal (16 bytes of room). */
+export function putUint(b: Uint8Array, p: number, n: number): number {
+  if (n < 100) {
+    if (n < 10) {
+      b[p] = 48 + n;
+      return p + 1;
+    }
+    b[p] = DIGIT_PAIRS[n << 1];
+    b[p + 1] = DIGIT_PAIRS[(n << 1) + 1];
+    return p + 2;
+  }
+  const end = p + decimalDigits(n);
+  let q = end;
+  while (n > 0x7fffffff) {
+    const d = Math.floor(n / 10);
+    b[--q] = 48 + (n - d * 10);
+    n = d;
+  }
+  // two digits at a time, in integer arithmetic
+  while (n >= 100) {
+    const d = (n / 100) | 0;
+    const r = (n - d * 100) << 1;
+    b[--q] = DIGIT_PAIRS[r + 1];
+    b[--q] = DIGIT_PAIRS[r];
+    n = d;
+  }
+  if (n >= 10) {
+    b[q - 1] = DIGIT_PAIRS[(n << 1) + 1];
+    b[q - 2] = DIGIT_PAIRS[n << 1];
+  } else b[q - 1] = 48 + n;
+  return end;
+}
+
+/** `n` (0 ≤ n < 10^width) as exactly `width` ≤ 9 digits, zero-padded: a timestamp's fraction. */
+export function putFraction(b: Uint8Array, p: number, n: number, width: number): number {
+  const end = p + width;
+  let q = end;
+  while (q - p >= 2) {
+    const d = (n / 100) | 0;
+    const r = (n - d * 100) << 1;
+    b[q - 1] = DIGIT_PAIRS[r + 1];
+    b[q - 2] = DIGIT_PAIRS[r];
+    q -= 2;
+    n = d;
+  }
+  if (q > p) b[p] = 48 + n;
+  return end;
+}
+
+/** A short constant (see `encodeAscii`). */
+export function putAscii(b: Uint8Array, p: number, a: Uint8Array): number {
+  const n = a.length;
+  for (let i = 0; i < n; i++) b[p + i] = a[i];
+  return p + n;
+}
+
+/** ` → `, UTF-8. */
+export function putArrow(b: Uint8Array, p: number): number {
+  b[p] = 32;
+  b[p + 1] = 0xe2;
+  b[p + 2] = 0x86;
+  b[p + 3] = 0x92;
+  b[p + 4] = 32;
+  return p + 5;
+}
+
+/** Dotted IPv4 address of a uint32 (16 bytes of room). */
+export function putIpv4(b: Uint8Array, p: number, a: number): number {
+  p = octet(b, p, a >>> 24);
+  b[p++] = 46;
+  p = octet(b, p, (a >>> 16) & 255);
+  b[p++] = 46;
+  p = octet(b, p, (a >>> 8) & 255);
+  b[p++] = 46;
+  return octet(b, p, a & 255);
 }
 
 /** Writes 0…255 in decimal at b[p] (room checked by the caller); returns the end. */

@@ -6,7 +6,7 @@ import type { DissectSession, StreamProtocol } from '../session';
 import type { Packet } from '../packet';
 import { field, hexField, protoField, uintField } from '../registry';
 import { CaptureLimited, need, onesSum, u16, u32 } from '../bytes';
-import { encodeAscii, type TextWriter } from '../text-writer';
+import { encodeAscii, putArrow, putAscii, putUint, type TextWriter } from '../text-writer';
 import { hex } from '../format';
 import { dissectData } from './link';
 import { CHECKSUM_STATUS } from './ip';
@@ -193,6 +193,11 @@ class Conversations4 {
   private hiAddr = new Uint32Array(1 << 11);
   private ports = new Uint32Array(1 << 11); // low port << 16 | high port
   private convs: Conversation[] = [];
+  /** The last endpoint pair looked up (segments of one conversation mostly come in runs). */
+  private lastLo = -1;
+  private lastHi = -1;
+  private lastPorts = -1;
+  private lastConv: Conversation | undefined;
 
   private slot(loA: number, loP: number, hiA: number, hiP: number): number {
     const mask = this.slots.length - 1;
@@ -205,12 +210,22 @@ class Conversations4 {
   }
 
   get(loA: number, loP: number, hiA: number, hiP: number): Conversation | undefined {
+    const ports = ((loP << 16) | hiP) >>> 0;
+    if (loA === this.lastLo && hiA === this.lastHi && ports === this.lastPorts) return this.lastConv;
     const e = this.slots[this.slot(loA, loP, hiA, hiP)] - 1;
-    return e < 0 ? undefined : this.convs[e];
+    if (e < 0) return undefined;
+    this.lastLo = loA;
+    this.lastHi = hiA;
+    this.lastPorts = ports;
+    return (this.lastConv = this.convs[e]);
   }
 
   /** Adds or replaces (port reuse) the conversation of the endpoint pair. */
   set(loA: number, loP: number, hiA: number, hiP: number, conv: Conversation): void {
+    this.lastLo = loA;
+    this.lastHi = hiA;
+    this.lastPorts = ((loP << 16) | hiP) >>> 0;
+    this.lastConv = conv;
     const i = this.slot(loA, loP, hiA, hiP);
     const e = this.slots[i] - 1;
     if (e >= 0) {
@@ -729,26 +744,37 @@ function addAnalysis(p: Packet, a: number, dupNum: number, dupFrame: number): vo
   p.close();
 }
 
+/**
+ * The Info prefixes in the order tshark's col_prepend_fence calls leave them (each prepended, so
+ * the last flag tested comes first); the dup ACK's text is built with its numbers.
+ */
+const PREFIX_TABLE: [number, string][] = [
+  [A_SPURIOUS, '[TCP Spurious Retransmission] '],
+  [A_FAST_RETRANSMISSION, '[TCP Fast Retransmission] '],
+  [A_OUT_OF_ORDER, '[TCP Out-Of-Order] '],
+  [A_ZERO_WINDOW, '[TCP ZeroWindow] '],
+  [A_ZERO_WINDOW_PROBE_ACK, '[TCP ZeroWindowProbeAck] '],
+  [A_ZERO_WINDOW_PROBE, '[TCP ZeroWindowProbe] '],
+  [A_DUPLICATE_ACK, ''],
+  [A_KEEP_ALIVE_ACK, '[TCP Keep-Alive ACK] '],
+  [A_WINDOW_FULL, '[TCP Window Full] '],
+  [A_WINDOW_UPDATE, '[TCP Window Update] '],
+  [A_KEEP_ALIVE, '[TCP Keep-Alive] '],
+  [A_ACK_LOST_PACKET, '[TCP ACKed unseen segment] '],
+  [A_LOST_PACKET, '[TCP Previous segment not captured] '],
+  [A_RETRANSMISSION, '[TCP Retransmission] '],
+  [A_REUSED_PORTS, '[TCP Port numbers reused] '],
+];
+const PREFIX_BITS = PREFIX_TABLE.map(([bit]) => bit);
+const PREFIXES = PREFIX_TABLE.map(([, text]) => encodeAscii(text));
+
 /** The Info prefixes, in the order tshark's col_prepend_fence calls leave them. */
 function analysisPrefix(a: number, dupNum: number, dupFrame: number): string {
-  if (!a) return '';
-  const parts: string[] = [];
-  if (a & A_REUSED_PORTS) parts.push('[TCP Port numbers reused] ');
-  if (a & A_RETRANSMISSION) parts.push('[TCP Retransmission] ');
-  if (a & A_LOST_PACKET) parts.push('[TCP Previous segment not captured] ');
-  if (a & A_ACK_LOST_PACKET) parts.push('[TCP ACKed unseen segment] ');
-  if (a & A_KEEP_ALIVE) parts.push('[TCP Keep-Alive] ');
-  if (a & A_WINDOW_UPDATE) parts.push('[TCP Window Update] ');
-  if (a & A_WINDOW_FULL) parts.push('[TCP Window Full] ');
-  if (a & A_KEEP_ALIVE_ACK) parts.push('[TCP Keep-Alive ACK] ');
-  if (a & A_DUPLICATE_ACK) parts.push(`[TCP Dup ACK ${dupFrame}#${dupNum}] `);
-  if (a & A_ZERO_WINDOW_PROBE) parts.push('[TCP ZeroWindowProbe] ');
-  if (a & A_ZERO_WINDOW_PROBE_ACK) parts.push('[TCP ZeroWindowProbeAck] ');
-  if (a & A_ZERO_WINDOW) parts.push('[TCP ZeroWindow] ');
-  if (a & A_OUT_OF_ORDER) parts.push('[TCP Out-Of-Order] ');
-  if (a & A_FAST_RETRANSMISSION) parts.push('[TCP Fast Retransmission] ');
-  if (a & A_SPURIOUS) parts.push('[TCP Spurious Retransmission] ');
-  return parts.reverse().join('');
+  let out = '';
+  for (const [bit, text] of PREFIX_TABLE) {
+    if (a & bit) out += bit === A_DUPLICATE_ACK ? `[TCP Dup ACK ${dupFrame}#${dupNum}] ` : text;
+  }
+  return out;
 }
 
 /** Picks the protocol for a conversation: Decode As / port (low port first), then heuristics. */
@@ -902,8 +928,12 @@ export interface FramePacketSource {
   readonly frameStart: number;
 }
 
-/** Window scale shift of a SYN's options, -1 without one; -2 when the options are malformed. */
-function scanOptions(b: Uint8Array, off: number, end: number): number {
+/**
+ * Walks the options of a header: returns the window scale shift (-1 without one) or -2 when the
+ * options are malformed; with a writer, also writes the option part of the Info column as
+ * dissectOptions builds it (SACK edges relative to `rev`'s base).
+ */
+function walkOptions(w: TextWriter | null, b: Uint8Array, off: number, end: number, rev: Flow | null): number {
   let ws = -1;
   let o = off;
   let guard = 0;
@@ -918,47 +948,38 @@ function scanOptions(b: Uint8Array, off: number, end: number): number {
     const len = b[o + 1];
     if (len < 2 || o + len > end) return -2;
     if (kind === 3 && len === 3) ws = Math.min(b[o + 2], 14);
+    if (w) {
+      if (kind === 2 && len === 4) {
+        w.ascii(MSS_EQ);
+        w.uint(u16(b, o + 2));
+      } else if (kind === 3 && len === 3) {
+        w.ascii(WS_EQ);
+        w.uint(1 << ws);
+      } else if (kind === 4 && len === 2) {
+        w.ascii(SACK_PERM);
+      } else if (kind === 5) {
+        const base = rev ? rev.base : 0;
+        for (let e = o + 2; e + 8 <= o + len; e += 8) {
+          w.ascii(SLE_EQ);
+          w.uint((u32(b, e) - base) >>> 0);
+          w.ascii(SRE_EQ);
+          w.uint((u32(b, e + 4) - base) >>> 0);
+        }
+      } else if (kind === 8 && len === 10) {
+        w.ascii(TSVAL_EQ);
+        w.uint(u32(b, o + 2));
+        w.ascii(TSECR_EQ);
+        w.uint(u32(b, o + 6));
+      }
+    }
     o += len;
   }
   return ws;
 }
 
-/** The option part of the Info column, as dissectOptions builds it. */
-function writeOptionInfo(w: TextWriter, b: Uint8Array, off: number, end: number, rev: Flow): void {
-  let o = off;
-  let guard = 0;
-  while (o < end && guard++ < 40) {
-    const kind = b[o];
-    if (kind === 0) break;
-    if (kind === 1) {
-      o++;
-      continue;
-    }
-    if (o + 1 >= end) break;
-    const len = b[o + 1];
-    if (kind === 2 && len === 4) {
-      w.text(' MSS=');
-      w.uint(u16(b, o + 2));
-    } else if (kind === 3 && len === 3) {
-      w.text(' WS=');
-      w.uint(1 << Math.min(b[o + 2], 14));
-    } else if (kind === 4 && len === 2) {
-      w.text(' SACK_PERM');
-    } else if (kind === 5) {
-      for (let e = o + 2; e + 8 <= o + len; e += 8) {
-        w.text(' SLE=');
-        w.uint((u32(b, e) - rev.base) >>> 0);
-        w.text(' SRE=');
-        w.uint((u32(b, e + 4) - rev.base) >>> 0);
-      }
-    } else if (kind === 8 && len === 10) {
-      w.ascii(TSVAL_EQ);
-      w.uint(u32(b, o + 2));
-      w.ascii(TSECR_EQ);
-      w.uint(u32(b, o + 6));
-    }
-    o += len;
-  }
+/** NOP, NOP, Timestamps: the options of nearly every segment after the handshake (Linux). */
+function timestampsOnly(b: Uint8Array, off: number, hl: number): boolean {
+  return hl === 32 && b[off + 20] === 1 && b[off + 21] === 1 && b[off + 22] === 8 && b[off + 23] === 10;
 }
 
 const FLAG_TEXT: string[] = [];
@@ -977,7 +998,8 @@ export function tcpColumnsFast(s: DissectSession, src: FramePacketSource, w: Tex
   const hf = u16(b, off + 12);
   const hl = (hf >> 12) * 4;
   if (hl < 20 || off + hl > end) return false;
-  const ws = hl > 20 ? scanOptions(b, off + 20, off + hl) : -1;
+  const tsOnly = timestampsOnly(b, off, hl);
+  const ws = hl > 20 && !tsOnly ? walkOptions(null, b, off + 20, off + hl, null) : -1;
   if (ws === -2) return false;
   const flags = hf & 0x0fff;
   const net = s.net;
@@ -1003,17 +1025,20 @@ export function tcpColumnsFast(s: DissectSession, src: FramePacketSource, w: Tex
   const aflags = analyzeSegment(conv, fwd, rev, seq, ack, seglen, flags, win, now, number, reused);
   const dupNum = aflags & A_DUPLICATE_ACK ? fwd.dupAckNum : 0;
   const dupFrame = aflags & A_DUPLICATE_ACK ? fwd.lastNonDupAck : 0;
-  const prefix = aflags ? analysisPrefix(aflags, dupNum, dupFrame) : '';
   const start = off + hl;
   const payload = seglen > 0 && !skipsPayload(aflags, fwd);
   if (!payload) {
-    w.text('TCP ');
-    w.uint(frameLen);
-    w.byte(32);
-    if (prefix) w.text(prefix);
-    writeTcpInfo(w, b, off, hl, sport, dport, flags, relSeq, relAck, scaled, seglen, rev);
+    // A bounded line (LINE_ROOM after begin()): written without room checks.
+    const o = w.buf;
+    let p = putAscii(o, w.pos, TCP_);
+    p = putUint(o, p, frameLen);
+    o[p++] = 32;
+    if (aflags) p = putAnalysisPrefix(o, p, aflags, dupNum, dupFrame);
+    w.pos = p;
+    writeTcpInfo(w, b, off, hl, sport, dport, flags, relSeq, relAck, scaled, seglen, rev, tsOnly);
     return true;
   }
+  const prefix = aflags ? analysisPrefix(aflags, dupNum, dupFrame) : '';
   // The protocol above decides the columns: run it on the frame's Packet, with a marker standing
   // for TCP's Info (written here as bytes, not built as a string) unless it replaces the Info.
   const p = src.framePacket();
@@ -1039,8 +1064,8 @@ export function tcpColumnsFast(s: DissectSession, src: FramePacketSource, w: Tex
   const info = p.info;
   if (info.charCodeAt(0) === 1) {
     if (prefix) w.text(prefix);
-    writeTcpInfo(w, b, off, hl, sport, dport, flags, relSeq, relAck, scaled, seglen, rev);
-    if (info.length > 1) w.text(info.slice(1));
+    writeTcpInfo(w, b, off, hl, sport, dport, flags, relSeq, relAck, scaled, seglen, rev, tsOnly);
+    if (info.length > 1) w.text(info, 1);
   } else w.text(info);
   return true;
 }
@@ -1048,27 +1073,64 @@ export function tcpColumnsFast(s: DissectSession, src: FramePacketSource, w: Tex
 /** Stands for TCP's own Info text while the protocol above runs (it only appends to it or replaces it). */
 const TCP_INFO_MARK = '\u0001';
 
-function writeTcpInfo(w: TextWriter, b: Uint8Array, off: number, hl: number, sport: number, dport: number, flags: number, relSeq: number, relAck: number, scaled: number, seglen: number, rev: Flow): void {
-  w.uint(sport);
-  w.arrow();
-  w.uint(dport);
-  w.ascii(flagBytes(flags));
-  w.uint(relSeq);
+/** TCP's Info (after any analysis prefix); the options are walked only when not `tsOnly`. */
+function writeTcpInfo(w: TextWriter, b: Uint8Array, off: number, hl: number, sport: number, dport: number, flags: number, relSeq: number, relAck: number, scaled: number, seglen: number, rev: Flow, tsOnly: boolean): void {
+  // at most ~170 bytes up to and with the timestamps: one room check, then unchecked writes
+  w.room(200);
+  const o = w.buf;
+  let p = putUint(o, w.pos, sport);
+  p = putArrow(o, p);
+  p = putUint(o, p, dport);
+  p = putAscii(o, p, flagBytes(flags));
+  p = putUint(o, p, relSeq);
   if (flags & ACK) {
-    w.ascii(ACK_EQ);
-    w.uint(relAck);
+    p = putAscii(o, p, ACK_EQ);
+    p = putUint(o, p, relAck);
   }
-  w.ascii(WIN_EQ);
-  w.uint(scaled);
-  w.ascii(LEN_EQ);
-  w.uint(seglen);
+  p = putAscii(o, p, WIN_EQ);
+  p = putUint(o, p, scaled);
+  p = putAscii(o, p, LEN_EQ);
+  p = putUint(o, p, seglen);
   if (flags & URG) {
-    w.text(' Urg=');
-    w.uint(u16(b, off + 18));
+    p = putAscii(o, p, URG_EQ);
+    p = putUint(o, p, u16(b, off + 18));
   }
-  if (hl > 20) writeOptionInfo(w, b, off + 20, off + hl, rev);
+  if (tsOnly) {
+    p = putAscii(o, p, TSVAL_EQ);
+    p = putUint(o, p, u32(b, off + 24));
+    p = putAscii(o, p, TSECR_EQ);
+    w.pos = putUint(o, p, u32(b, off + 28));
+    return;
+  }
+  w.pos = p;
+  if (hl > 20) walkOptions(w, b, off + 20, off + hl, rev);
 }
 
+/** The Info prefixes of `analysisPrefix`, written as bytes. */
+function putAnalysisPrefix(o: Uint8Array, p: number, a: number, dupNum: number, dupFrame: number): number {
+  for (let i = 0; i < PREFIXES.length; i++) {
+    const bit = PREFIX_BITS[i];
+    if (!(a & bit)) continue;
+    if (bit === A_DUPLICATE_ACK) {
+      p = putAscii(o, p, DUP_ACK);
+      p = putUint(o, p, dupFrame);
+      o[p++] = 35; // #
+      p = putUint(o, p, dupNum);
+      o[p++] = 93; // ]
+      o[p++] = 32;
+    } else p = putAscii(o, p, PREFIXES[i]);
+  }
+  return p;
+}
+
+const TCP_ = encodeAscii('TCP ');
+const URG_EQ = encodeAscii(' Urg=');
+const MSS_EQ = encodeAscii(' MSS=');
+const WS_EQ = encodeAscii(' WS=');
+const SACK_PERM = encodeAscii(' SACK_PERM');
+const SLE_EQ = encodeAscii(' SLE=');
+const SRE_EQ = encodeAscii(' SRE=');
+const DUP_ACK = encodeAscii('[TCP Dup ACK ');
 const ACK_EQ = encodeAscii(' Ack=');
 const WIN_EQ = encodeAscii(' Win=');
 const LEN_EQ = encodeAscii(' Len=');
