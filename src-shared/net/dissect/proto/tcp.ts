@@ -126,43 +126,186 @@ const A_WINDOW_FULL = 4096;
 const A_SPURIOUS = 8192;
 const A_REUSED_PORTS = 16384;
 
-/** One direction of a conversation. Sequence numbers are kept raw (uint32). */
+/**
+ * The numbers of every flow (two per conversation, flow index = 2 × conversation index + 0/1) in
+ * typed arrays: a million-frame capture has tens of thousands of conversations, and objects with
+ * a dozen number fields (most of them boxed doubles: raw sequence numbers exceed 2^31) cost ~700
+ * bytes each, all copied by every young-generation GC they survive.
+ */
+class FlowStore {
+  /** Flows allocated (always even). */
+  size = 0;
+  base = new Uint32Array(0);
+  nextSeq = new Uint32Array(0);
+  maxSeqToBeAcked = new Uint32Array(0);
+  lastAck = new Uint32Array(0);
+  window = new Int32Array(0);
+  dupAckNum = new Uint32Array(0);
+  lastNonDupAck = new Uint32Array(0);
+  nextSeqTime = new Float64Array(0);
+  lastAckTime = new Float64Array(0);
+  winScale = new Int8Array(0);
+  synWs = new Int8Array(0);
+  lastSegFlags = new Uint16Array(0);
+  /** FLOW_* bits. */
+  bits = new Uint8Array(0);
+  // per conversation (index = flow index >> 1)
+  firstSynTime = new Float64Array(0);
+  irtt = new Float64Array(0);
+  /** CONV_* bits. */
+  convBits = new Uint8Array(0);
+
+  /** Index of a new pair of flows (a fresh conversation's a and b). */
+  pair(): number {
+    const i = this.size;
+    if (i + 2 > this.base.length) this.grow(Math.max(256, this.base.length * 2));
+    this.size = i + 2;
+    this.window[i] = this.window[i + 1] = -1;
+    this.winScale[i] = this.winScale[i + 1] = -1;
+    this.synWs[i] = this.synWs[i + 1] = -1;
+    this.firstSynTime[i >> 1] = -1;
+    return i;
+  }
+
+  /** Forgets every flow (a scratch store for conversations that are never kept). */
+  clear(): void {
+    this.size = 0;
+    this.base.fill(0);
+    this.nextSeq.fill(0);
+    this.maxSeqToBeAcked.fill(0);
+    this.lastAck.fill(0);
+    this.dupAckNum.fill(0);
+    this.lastNonDupAck.fill(0);
+    this.nextSeqTime.fill(0);
+    this.lastAckTime.fill(0);
+    this.lastSegFlags.fill(0);
+    this.bits.fill(0);
+    this.irtt.fill(0);
+    this.convBits.fill(0);
+  }
+
+  private grow(n: number): void {
+    const u32 = (a: Uint32Array<ArrayBuffer>): Uint32Array<ArrayBuffer> => copyInto(new Uint32Array(n), a);
+    const f64 = (a: Float64Array<ArrayBuffer>, len: number): Float64Array<ArrayBuffer> => copyInto(new Float64Array(len), a);
+    this.base = u32(this.base);
+    this.nextSeq = u32(this.nextSeq);
+    this.maxSeqToBeAcked = u32(this.maxSeqToBeAcked);
+    this.lastAck = u32(this.lastAck);
+    this.window = copyInto(new Int32Array(n), this.window);
+    this.dupAckNum = u32(this.dupAckNum);
+    this.lastNonDupAck = u32(this.lastNonDupAck);
+    this.nextSeqTime = f64(this.nextSeqTime, n);
+    this.lastAckTime = f64(this.lastAckTime, n);
+    this.winScale = copyInto(new Int8Array(n), this.winScale);
+    this.synWs = copyInto(new Int8Array(n), this.synWs);
+    this.lastSegFlags = copyInto(new Uint16Array(n), this.lastSegFlags);
+    this.bits = copyInto(new Uint8Array(n), this.bits);
+    this.firstSynTime = f64(this.firstSynTime, n >> 1);
+    this.irtt = f64(this.irtt, n >> 1);
+    this.convBits = copyInto(new Uint8Array(n >> 1), this.convBits);
+  }
+}
+
+function copyInto<T extends { set(a: ArrayLike<number>): void }>(to: T, from: ArrayLike<number>): T {
+  to.set(from);
+  return to;
+}
+
+const FLOW_BASE_SET = 1;
+const FLOW_NEXT_SEQ_SET = 2;
+const FLOW_MAX_SET = 4;
+const FLOW_LAST_ACK_SET = 8;
+const FLOW_SENT_FIN = 16;
+const CONV_FIN_SEEN = 1;
+const CONV_FIN_PASSIVE = 2;
+
+/**
+ * One direction of a conversation: its numbers live in a FlowStore (the accessors read them
+ * there). Sequence numbers are kept raw (uint32).
+ */
 class Flow {
-  base = 0;
-  baseSet = false;
-  nextSeq = 0;
-  nextSeqSet = false;
-  nextSeqTime = 0;
-  maxSeqToBeAcked = 0;
-  maxSet = false;
-  lastAck = 0;
-  lastAckSet = false;
-  lastAckTime = 0;
-  window = -1;
-  /** -1 unknown, -2 no scaling, else shift count. */
-  winScale = -1;
-  dupAckNum = 0;
-  lastNonDupAck = 0;
-  lastSegFlags = 0;
-  synWs = -1;
-  sentFin = false;
   /** Pending multi-segment PDU: raw seq of its first byte, bytes wanted, pieces by offset. */
   msp: { start: number; want: number; parts: [number, Uint8Array][] } | null = null;
+  constructor(
+    readonly t: FlowStore,
+    readonly i: number,
+  ) {}
+  private flag(bit: number): boolean {
+    return (this.t.bits[this.i] & bit) !== 0;
+  }
+  private setFlag(bit: number, on: boolean): void {
+    const b = this.t.bits;
+    b[this.i] = on ? b[this.i] | bit : b[this.i] & ~bit;
+  }
+  get base(): number { return this.t.base[this.i]; }
+  set base(v: number) { this.t.base[this.i] = v; }
+  get baseSet(): boolean { return this.flag(FLOW_BASE_SET); }
+  set baseSet(v: boolean) { this.setFlag(FLOW_BASE_SET, v); }
+  get nextSeq(): number { return this.t.nextSeq[this.i]; }
+  set nextSeq(v: number) { this.t.nextSeq[this.i] = v; }
+  get nextSeqSet(): boolean { return this.flag(FLOW_NEXT_SEQ_SET); }
+  set nextSeqSet(v: boolean) { this.setFlag(FLOW_NEXT_SEQ_SET, v); }
+  get nextSeqTime(): number { return this.t.nextSeqTime[this.i]; }
+  set nextSeqTime(v: number) { this.t.nextSeqTime[this.i] = v; }
+  get maxSeqToBeAcked(): number { return this.t.maxSeqToBeAcked[this.i]; }
+  set maxSeqToBeAcked(v: number) { this.t.maxSeqToBeAcked[this.i] = v; }
+  get maxSet(): boolean { return this.flag(FLOW_MAX_SET); }
+  set maxSet(v: boolean) { this.setFlag(FLOW_MAX_SET, v); }
+  get lastAck(): number { return this.t.lastAck[this.i]; }
+  set lastAck(v: number) { this.t.lastAck[this.i] = v; }
+  get lastAckSet(): boolean { return this.flag(FLOW_LAST_ACK_SET); }
+  set lastAckSet(v: boolean) { this.setFlag(FLOW_LAST_ACK_SET, v); }
+  get lastAckTime(): number { return this.t.lastAckTime[this.i]; }
+  set lastAckTime(v: number) { this.t.lastAckTime[this.i] = v; }
+  /** Window field of the last segment, -1 before one. */
+  get window(): number { return this.t.window[this.i]; }
+  set window(v: number) { this.t.window[this.i] = v; }
+  /** -1 unknown, -2 no scaling, else shift count. */
+  get winScale(): number { return this.t.winScale[this.i]; }
+  set winScale(v: number) { this.t.winScale[this.i] = v; }
+  get dupAckNum(): number { return this.t.dupAckNum[this.i]; }
+  set dupAckNum(v: number) { this.t.dupAckNum[this.i] = v; }
+  get lastNonDupAck(): number { return this.t.lastNonDupAck[this.i]; }
+  set lastNonDupAck(v: number) { this.t.lastNonDupAck[this.i] = v; }
+  get lastSegFlags(): number { return this.t.lastSegFlags[this.i]; }
+  set lastSegFlags(v: number) { this.t.lastSegFlags[this.i] = v; }
+  /** The SYN's window scale shift, -1 without one. */
+  get synWs(): number { return this.t.synWs[this.i]; }
+  set synWs(v: number) { this.t.synWs[this.i] = v; }
+  get sentFin(): boolean { return this.flag(FLOW_SENT_FIN); }
+  set sentFin(v: boolean) { this.setFlag(FLOW_SENT_FIN, v); }
 }
 
 class Conversation {
-  readonly a: Flow = new Flow();
-  readonly b: Flow = new Flow();
+  readonly a: Flow;
+  readonly b: Flow;
   app: StreamProtocol | null = null;
-  firstSynTime = -1;
-  irtt = 0;
-  finSeen = false;
-  finPassive = false;
   constructor(
+    t: FlowStore,
     readonly stream: number,
     /** Endpoint that spoke first (address:port key), to tell the directions apart. */
     readonly aKey: string | number,
-  ) {}
+  ) {
+    const i = t.pair();
+    this.a = new Flow(t, i);
+    this.b = new Flow(t, i + 1);
+  }
+  private get t(): FlowStore {
+    return this.a.t;
+  }
+  get firstSynTime(): number { return this.t.firstSynTime[this.a.i >> 1]; }
+  set firstSynTime(v: number) { this.t.firstSynTime[this.a.i >> 1] = v; }
+  get irtt(): number { return this.t.irtt[this.a.i >> 1]; }
+  set irtt(v: number) { this.t.irtt[this.a.i >> 1] = v; }
+  get finSeen(): boolean { return (this.t.convBits[this.a.i >> 1] & CONV_FIN_SEEN) !== 0; }
+  set finSeen(v: boolean) { this.setBit(CONV_FIN_SEEN, v); }
+  get finPassive(): boolean { return (this.t.convBits[this.a.i >> 1] & CONV_FIN_PASSIVE) !== 0; }
+  set finPassive(v: boolean) { this.setBit(CONV_FIN_PASSIVE, v); }
+  private setBit(bit: number, on: boolean): void {
+    const b = this.t.convBits;
+    const k = this.a.i >> 1;
+    b[k] = on ? b[k] | bit : b[k] & ~bit;
+  }
 }
 
 /**
@@ -181,6 +324,10 @@ interface TcpState {
   /** IPv4 conversations by their endpoint pair (numbers only: no key objects per segment). */
   convs4: Conversations4;
   next: number;
+  /** Numbers of the kept conversations' flows. */
+  flows: FlowStore;
+  /** Flows of a conversation seen only inside an ICMP error (never kept): reused each time. */
+  scratch: FlowStore;
 }
 
 /**
@@ -279,7 +426,7 @@ function gt(a: number, b: number): boolean {
 // (tcpColumnsFast) so both leave the same state behind.
 
 function newTcpState(): TcpState {
-  return { convs: new Map(), convs4: new Conversations4(), next: 0, pending: new Set(), pendingBytes: 0 };
+  return { convs: new Map(), convs4: new Conversations4(), next: 0, pending: new Set(), pendingBytes: 0, flows: new FlowStore(), scratch: new FlowStore() };
 }
 
 function tcpState(s: DissectSession): TcpState {
@@ -320,7 +467,8 @@ function findConversation(st: TcpState, net: DissectSession['net'], sport: numbe
     }
   }
   if (!conv) {
-    conv = new Conversation(st.next++, srcKey);
+    if (inError) st.scratch.clear();
+    conv = new Conversation(inError ? st.scratch : st.flows, st.next++, srcKey);
     if (!inError) {
       if (v4) st.convs4.set(loA, loP, hiA, hiP, conv);
       else st.convs.set(key, conv);
@@ -626,77 +774,100 @@ function dissectOptions(p: Packet, buf: Uint8Array, off: number, end: number, re
 
 /** Wireshark's tcp_analyze_sequence_number, reduced to the flags it shows. */
 function analyze(fwd: Flow, rev: Flow, seq: number, ack: number, seglen: number, flags: number, win: number, now: number, irtt: number, frame: number): number {
+  // The flows' numbers are read once into locals (typed-array loads are not merged across the
+  // stores in between) and the changed ones written back at the end.
+  const t = fwd.t;
+  const f = fwd.i;
+  const r = rev.i;
+  const bits = t.bits;
+  const fBits = bits[f];
+  const rBits = bits[r];
+  const fNextSeqSet = (fBits & FLOW_NEXT_SEQ_SET) !== 0;
+  let fNextSeq = t.nextSeq[f];
+  const fWindow = t.window[f];
+  const fLastAckSet = (fBits & FLOW_LAST_ACK_SET) !== 0;
+  const fLastAck = t.lastAck[f];
+  let fDupAckNum = t.dupAckNum[f];
+  const rLastAckSet = (rBits & FLOW_LAST_ACK_SET) !== 0;
+  const rLastAck = t.lastAck[r];
+  const rWindow = t.window[r];
+  const rWinScale = t.winScale[r];
+  const rLastSegFlags = t.lastSegFlags[r];
   let a = 0;
   const noCtl = (flags & (SYN | FIN | RST)) === 0;
   let skipToFinished = false;
-  if (seglen === 1 && fwd.nextSeqSet && seq === fwd.nextSeq && rev.window === 0) {
+  if (seglen === 1 && fNextSeqSet && seq === fNextSeq && rWindow === 0) {
     a |= A_ZERO_WINDOW_PROBE;
     skipToFinished = true;
   }
   if (!skipToFinished) {
     if (win === 0 && noCtl) a |= A_ZERO_WINDOW;
-    if (fwd.nextSeqSet && gt(seq, fwd.nextSeq) && !(flags & RST)) a |= A_LOST_PACKET;
-    if (seglen <= 1 && noCtl && fwd.nextSeqSet && seq === ((fwd.nextSeq - 1) >>> 0)) a |= A_KEEP_ALIVE;
-    const sameAck = fwd.lastAckSet && ack === fwd.lastAck;
-    if (seglen === 0 && win !== 0 && win !== fwd.window && fwd.nextSeqSet && seq === fwd.nextSeq && sameAck && noCtl) a |= A_WINDOW_UPDATE;
-    if (seglen > 0 && rev.winScale !== -1 && rev.lastAckSet && noCtl) {
-      const shift = rev.winScale === -2 ? 0 : rev.winScale;
-      if (((seq + seglen) >>> 0) === ((rev.lastAck + rev.window * (1 << shift)) >>> 0)) a |= A_WINDOW_FULL;
+    if (fNextSeqSet && gt(seq, fNextSeq) && !(flags & RST)) a |= A_LOST_PACKET;
+    if (seglen <= 1 && noCtl && fNextSeqSet && seq === ((fNextSeq - 1) >>> 0)) a |= A_KEEP_ALIVE;
+    const sameAck = fLastAckSet && ack === fLastAck;
+    if (seglen === 0 && win !== 0 && win !== fWindow && fNextSeqSet && seq === fNextSeq && sameAck && noCtl) a |= A_WINDOW_UPDATE;
+    if (seglen > 0 && rWinScale !== -1 && rLastAckSet && noCtl) {
+      const shift = rWinScale === -2 ? 0 : rWinScale;
+      if (((seq + seglen) >>> 0) === ((rLastAck + rWindow * (1 << shift)) >>> 0)) a |= A_WINDOW_FULL;
     }
-    if (seglen === 0 && win !== 0 && win === fwd.window && fwd.nextSeqSet && seq === fwd.nextSeq && sameAck && rev.lastSegFlags & A_KEEP_ALIVE && noCtl) {
+    if (seglen === 0 && win !== 0 && win === fWindow && fNextSeqSet && seq === fNextSeq && sameAck && rLastSegFlags & A_KEEP_ALIVE && noCtl) {
       a |= A_KEEP_ALIVE_ACK;
       skipToFinished = true;
-    } else if (seglen === 0 && win === 0 && win === fwd.window && fwd.nextSeqSet && seq === fwd.nextSeq && sameAck && rev.lastSegFlags & A_ZERO_WINDOW_PROBE && noCtl) {
+    } else if (seglen === 0 && win === 0 && win === fWindow && fNextSeqSet && seq === fNextSeq && sameAck && rLastSegFlags & A_ZERO_WINDOW_PROBE && noCtl) {
       a |= A_ZERO_WINDOW_PROBE_ACK;
       skipToFinished = true;
-    } else if (seglen === 0 && win !== 0 && win === fwd.window && fwd.nextSeqSet && seq === fwd.nextSeq && sameAck && noCtl) {
-      fwd.dupAckNum++;
+    } else if (seglen === 0 && win !== 0 && win === fWindow && fNextSeqSet && seq === fNextSeq && sameAck && noCtl) {
+      fDupAckNum++;
       a |= A_DUPLICATE_ACK;
     }
   }
   // The dup ACK count lasts while the ACK number stays (data segments carrying the same ACK do
   // not reset it), so a segment answering two dup ACKs is a fast retransmission.
-  if (ack !== fwd.lastAck) {
-    fwd.lastNonDupAck = frame;
-    fwd.dupAckNum = 0;
+  if (ack !== fLastAck) {
+    t.lastNonDupAck[f] = frame;
+    fDupAckNum = 0;
   }
+  t.dupAckNum[f] = fDupAckNum;
   if (!skipToFinished) {
-    if (flags & ACK && rev.maxSet && gt(ack, rev.maxSeqToBeAcked)) {
+    if (flags & ACK && rBits & FLOW_MAX_SET && gt(ack, t.maxSeqToBeAcked[r])) {
       a |= A_ACK_LOST_PACKET;
-      rev.maxSeqToBeAcked = rev.nextSeq;
+      t.maxSeqToBeAcked[r] = t.nextSeq[r];
     }
-    if ((seglen > 0 || flags & (SYN | FIN)) && fwd.nextSeqSet && lt(seq, fwd.nextSeq)) {
-      if (now - rev.lastAckTime < 0.02 && rev.dupAckNum >= 2 && rev.lastAck === seq) a |= A_FAST_RETRANSMISSION;
+    if ((seglen > 0 || flags & (SYN | FIN)) && fNextSeqSet && lt(seq, fNextSeq)) {
+      if (now - t.lastAckTime[r] < 0.02 && t.dupAckNum[r] >= 2 && rLastAck === seq) a |= A_FAST_RETRANSMISSION;
       else {
         // Out-of-order: close in time to the highest segment and not merely a copy of it (a SYN
         // or FIN counts one: the same SYN seen again at a second capture point is a retransmission).
         const thres = irtt > 0 ? irtt : 0.003;
         const end = (seq + seglen + (flags & (SYN | FIN) ? 1 : 0)) >>> 0;
-        if (now - fwd.nextSeqTime < thres && fwd.nextSeq !== end) a |= A_OUT_OF_ORDER;
-        else if (seglen > 0 && rev.lastAckSet && !gt((seq + seglen) >>> 0, rev.lastAck)) a |= A_SPURIOUS;
+        if (now - t.nextSeqTime[f] < thres && fNextSeq !== end) a |= A_OUT_OF_ORDER;
+        else if (seglen > 0 && rLastAckSet && !gt((seq + seglen) >>> 0, rLastAck)) a |= A_SPURIOUS;
         else a |= A_RETRANSMISSION;
       }
     }
   }
+  let nb = fBits;
   const nextSeq = (seq + seglen + (flags & (SYN | FIN) ? 1 : 0)) >>> 0;
-  if (!fwd.nextSeqSet || gt(nextSeq, fwd.nextSeq)) {
+  if (!fNextSeqSet || gt(nextSeq, fNextSeq)) {
     if (!(a & A_ZERO_WINDOW_PROBE)) {
-      fwd.nextSeq = nextSeq;
-      fwd.nextSeqSet = true;
-      fwd.nextSeqTime = now;
+      fNextSeq = nextSeq;
+      t.nextSeq[f] = nextSeq;
+      nb |= FLOW_NEXT_SEQ_SET;
+      t.nextSeqTime[f] = now;
     }
   }
-  if (!fwd.maxSet || seq === fwd.maxSeqToBeAcked) {
+  if (!(fBits & FLOW_MAX_SET) || seq === t.maxSeqToBeAcked[f]) {
     if (!(a & A_ZERO_WINDOW_PROBE)) {
-      fwd.maxSeqToBeAcked = fwd.nextSeq;
-      fwd.maxSet = true;
+      t.maxSeqToBeAcked[f] = fNextSeq;
+      nb |= FLOW_MAX_SET;
     }
   }
-  fwd.window = win;
-  fwd.lastAck = ack;
-  fwd.lastAckSet = (flags & ACK) !== 0 || fwd.lastAckSet;
-  fwd.lastAckTime = now;
-  fwd.lastSegFlags = a;
+  t.window[f] = win;
+  t.lastAck[f] = ack;
+  if (flags & ACK) nb |= FLOW_LAST_ACK_SET;
+  bits[f] = nb;
+  t.lastAckTime[f] = now;
+  t.lastSegFlags[f] = a;
   return a;
 }
 
