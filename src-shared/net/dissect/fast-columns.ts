@@ -5,7 +5,7 @@
 // `fast-columns.test.ts` checks frame by frame that both give the same line.
 import type { DissectSession } from './session';
 import type { Packet } from './packet';
-import { TextWriter, decimalDigits, encodeAscii, ipv4TextLength, putArrow, putFraction, putIpv4, putUint } from './text-writer';
+import { TextWriter, decimalDigits, encodeAscii, ipv4TextLength, putArrow, putFraction, putIpv4, putUint, putWords } from './text-writer';
 import { tcpColumnsFast, type FramePacketSource } from './proto/tcp';
 import { dnsColumnsFast, dnsTracking } from './proto/dns';
 import { u16, u32 } from './bytes';
@@ -31,6 +31,20 @@ export class FastColumns implements FramePacketSource {
   private readonly tcpDnsMatters: boolean;
   /** 1 for the TCP ports whose table entry is DNS (the session's tables do not change). */
   private readonly tcpDnsPorts = new Uint8Array(65536);
+  /** The last frame number's text, right-aligned before NUM_END, spaces before it, a space after. */
+  private readonly numText = new Uint8Array(NUM_END + 8).fill(32);
+  private readonly numView = new DataView(this.numText.buffer);
+  private numLen = 0;
+  private numLast = 0;
+  /** Address pair texts (see `addresses`): two slots of PAIR_BYTES. */
+  private readonly pairText = new Uint8Array(2 * PAIR_BYTES);
+  private readonly pairView = new DataView(this.pairText.buffer);
+  private readonly pairLen = new Int32Array(2);
+  private pairSrc0 = -1;
+  private pairDst0 = -1;
+  private pairSrc1 = -1;
+  private pairDst1 = -1;
+  private pairNext = 0;
   /** The time column's text up to the fraction, for `timeSec` at `timeDigits` (see relTime). */
   private readonly timeHead = new Uint8Array(32);
   private timeHeadLen = 0;
@@ -138,21 +152,10 @@ export class FastColumns implements FramePacketSource {
     // bytes, written unchecked (LINE_ROOM after begin()).
     const o = w.buf;
     let p = w.pos;
-    const numLen = decimalDigits(number);
-    for (let i = numLen; i < 5; i++) o[p++] = 32;
-    p = putUint(o, p, number);
-    o[p++] = 32;
+    p = this.numberColumn(w, p, number);
     p = this.relTime(o, p, tsSec - s.firstSec, tsNs - s.firstNs, timeDigits);
     o[p++] = 32;
-    const srcLen = ipv4TextLength(src);
-    for (let i = srcLen; i < 12; i++) o[p++] = 32;
-    p = putIpv4(o, p, src);
-    p = putArrow(o, p);
-    p = putIpv4(o, p, dst);
-    const dstLen = ipv4TextLength(dst);
-    for (let i = dstLen; i < 12; i++) o[p++] = 32;
-    o[p++] = 32;
-    w.pos = p;
+    w.pos = this.addresses(w, p, src, dst);
 
     let ok: boolean;
     if (proto === 6) ok = tcpColumnsFast(s, this, w, b, l4, ipEnd, origLen, number, tsSec + tsNs / 1e9);
@@ -163,6 +166,64 @@ export class FastColumns implements FramePacketSource {
     }
     w.byte(10);
     return true;
+  }
+
+  /**
+   * The frame number right-aligned in 5 and a space, at w.buf[p]; returns the end. The text is
+   * kept and counted up in place from one frame to the next.
+   */
+  private numberColumn(w: TextWriter, p: number, number: number): number {
+    const t = this.numText;
+    if (number === this.numLast + 1) {
+      let i = NUM_END - 1;
+      while (t[i] === 57) t[i--] = 48;
+      if (t[i] === 32) {
+        t[i] = 49;
+        this.numLen++;
+      } else t[i]++;
+    } else {
+      const len = decimalDigits(number);
+      t.fill(32, 0, NUM_END);
+      putUint(t, NUM_END - len, number);
+      this.numLen = len;
+    }
+    this.numLast = number;
+    const width = this.numLen < 5 ? 5 : this.numLen;
+    return putWords(w.view, p, this.numView, NUM_END - width, width + 1);
+  }
+
+  /**
+   * `   src → dst   ` (Source right-aligned, Destination left-aligned in 12, a space after) at
+   * w.buf[p]; returns the end. The text of the last two address pairs is kept (a conversation's
+   * segments come in runs, both ways) and copied four bytes at a time.
+   */
+  private addresses(w: TextWriter, p: number, src: number, dst: number): number {
+    let slot: number;
+    if (src === this.pairSrc0 && dst === this.pairDst0) slot = 0;
+    else if (src === this.pairSrc1 && dst === this.pairDst1) slot = 1;
+    else {
+      slot = this.pairNext;
+      this.pairNext ^= 1;
+      const t = this.pairText;
+      let q = slot * PAIR_BYTES;
+      const srcLen = ipv4TextLength(src);
+      for (let i = srcLen; i < 12; i++) t[q++] = 32;
+      q = putIpv4(t, q, src);
+      q = putArrow(t, q);
+      q = putIpv4(t, q, dst);
+      const dstLen = ipv4TextLength(dst);
+      for (let i = dstLen; i < 12; i++) t[q++] = 32;
+      t[q++] = 32;
+      this.pairLen[slot] = q - slot * PAIR_BYTES;
+      if (slot === 0) {
+        this.pairSrc0 = src;
+        this.pairDst0 = dst;
+      } else {
+        this.pairSrc1 = src;
+        this.pairDst1 = dst;
+      }
+    }
+    return putWords(w.view, p, this.pairView, slot * PAIR_BYTES, this.pairLen[slot]);
   }
 
   /**
@@ -387,6 +448,12 @@ const HEADER_FIELDS = new Set([
   'ip.version', 'ip.hdr_len', 'ip.len', 'ip.id', 'ip.ttl', 'ip.proto', 'ip.src', 'ip.dst', 'ip.addr',
   'tcp.srcport', 'tcp.dstport', 'tcp.port', 'udp.srcport', 'udp.dstport', 'udp.port', 'udp.length',
 ]);
+
+/** End of the frame number's digits in FastColumns.numText (numbers below 2^53 have ≤ 16). */
+const NUM_END = 20;
+
+/** Room for one address pair's text: 15 + 5 + 15 + 1 bytes, rounded up to whole words. */
+const PAIR_BYTES = 40;
 
 const UDP_ = encodeAscii('UDP ');
 const LEN_EQ = encodeAscii(' Len=');

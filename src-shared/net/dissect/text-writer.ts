@@ -6,6 +6,8 @@ const encoder = new TextEncoder();
 
 export class TextWriter {
   buf: Uint8Array;
+  /** The same bytes as `buf`, for copying four at a time (see `putWords`). */
+  view: DataView;
   pos = 0;
   /** Start of the line being written (bytes before it are committed). */
   private lineStart = 0;
@@ -16,6 +18,7 @@ export class TextWriter {
     private readonly size = 1 << 20,
   ) {
     this.buf = new Uint8Array(size);
+    this.view = new DataView(this.buf.buffer);
   }
 
   /**
@@ -40,6 +43,7 @@ export class TextWriter {
     const bigger = new Uint8Array(Math.max(this.buf.length * 2, this.pos + n));
     bigger.set(this.buf.subarray(0, this.pos));
     this.buf = bigger;
+    this.view = new DataView(bigger.buffer);
   }
 
   flush(): void {
@@ -266,6 +270,16 @@ export function putFraction(b: Uint8Array, p: number, n: number, width: number):
   }
   if (q > p) b[p] = 48 + n;
   return end;
+}
+
+/**
+ * Copies `len` bytes of `from` (from byte `at`) to `to` at `p`, four at a time: up to three bytes
+ * beyond `p + len` are overwritten too (room the caller has; what follows overwrites them).
+ * Returns `p + len`.
+ */
+export function putWords(to: DataView, p: number, from: DataView, at: number, len: number): number {
+  for (let k = 0; k < len; k += 4) to.setUint32(p + k, from.getUint32(at + k, true), true);
+  return p + len;
 }
 
 /** A short constant (see `encodeAscii`). */
