@@ -40,10 +40,11 @@ export class FastColumns implements FramePacketSource {
   private readonly pairText = new Uint8Array(2 * PAIR_BYTES);
   private readonly pairView = new DataView(this.pairText.buffer);
   private readonly pairLen = new Int32Array(2);
-  private pairSrc0 = -1;
-  private pairDst0 = -1;
-  private pairSrc1 = -1;
-  private pairDst1 = -1;
+  // (both slots hold a real pair's text from the start: any int32 is an address)
+  private pairSrc0 = 0;
+  private pairDst0 = 0;
+  private pairSrc1 = 0;
+  private pairDst1 = 0;
   private pairNext = 0;
   /** The time column's text up to the fraction, for `timeSec` at `timeDigits` (see relTime). */
   private readonly timeHead = new Uint8Array(32);
@@ -67,6 +68,8 @@ export class FastColumns implements FramePacketSource {
   ) {
     // Checksum verification shows in columns only through the full dissector.
     this.enabled = p.columns && !p.tree && !s.checkChecksums;
+    this.pairFill(0, 0, 0);
+    this.pairFill(1, 0, 0);
     this.dnsFast = !dnsTracking(p);
     this.tcpSkippable = required !== null && required.size > 0 && [...required].every((name) => NOT_IN_TCP.has(name));
     this.tcpDnsMatters = required !== null && required.has('dns');
@@ -135,14 +138,15 @@ export class FastColumns implements FramePacketSource {
     this.dns = false;
     this.data = false;
     this.usedPacket = false;
-    const src = u32(b, ip + 12);
-    const dst = u32(b, ip + 16);
+    // int32: a uint32 above 2^31 passed to a call would be boxed
+    const src = (b[ip + 12] << 24) | (b[ip + 13] << 16) | (b[ip + 14] << 8) | b[ip + 15];
+    const dst = (b[ip + 16] << 24) | (b[ip + 17] << 16) | (b[ip + 18] << 8) | b[ip + 19];
     const net = s.net;
     net.reset();
     net.ipVersion = 4;
     net.ipDepth = 1;
-    net.src4 = src;
-    net.dst4 = dst;
+    net.src4 = src >>> 0;
+    net.dst4 = dst >>> 0;
     net.ipTtl = b[ip + 8];
     net.l3End = ip + totalLen < frameEnd ? ip + totalLen - start : 0;
 
@@ -158,7 +162,7 @@ export class FastColumns implements FramePacketSource {
     w.pos = this.addresses(w, p, src, dst);
 
     let ok: boolean;
-    if (proto === 6) ok = tcpColumnsFast(s, this, w, b, l4, ipEnd, origLen, number, tsSec + tsNs / 1e9);
+    if (proto === 6) ok = tcpColumnsFast(s, this, w, b, l4, ipEnd, origLen, number, tsSec, tsNs);
     else ok = this.udp(b, l4, l4 + udpLen, origLen);
     if (!ok) {
       w.rollback();
@@ -195,35 +199,39 @@ export class FastColumns implements FramePacketSource {
   /**
    * `   src → dst   ` (Source right-aligned, Destination left-aligned in 12, a space after) at
    * w.buf[p]; returns the end. The text of the last two address pairs is kept (a conversation's
-   * segments come in runs, both ways) and copied four bytes at a time.
+   * segments come in runs, both ways) and copied four bytes at a time. Addresses come as int32
+   * (a uint32 above 2^31 passed to a call would be boxed).
    */
   private addresses(w: TextWriter, p: number, src: number, dst: number): number {
     let slot: number;
     if (src === this.pairSrc0 && dst === this.pairDst0) slot = 0;
     else if (src === this.pairSrc1 && dst === this.pairDst1) slot = 1;
-    else {
-      slot = this.pairNext;
-      this.pairNext ^= 1;
-      const t = this.pairText;
-      let q = slot * PAIR_BYTES;
-      const srcLen = ipv4TextLength(src);
-      for (let i = srcLen; i < 12; i++) t[q++] = 32;
-      q = putIpv4(t, q, src);
-      q = putArrow(t, q);
-      q = putIpv4(t, q, dst);
-      const dstLen = ipv4TextLength(dst);
-      for (let i = dstLen; i < 12; i++) t[q++] = 32;
-      t[q++] = 32;
-      this.pairLen[slot] = q - slot * PAIR_BYTES;
-      if (slot === 0) {
-        this.pairSrc0 = src;
-        this.pairDst0 = dst;
-      } else {
-        this.pairSrc1 = src;
-        this.pairDst1 = dst;
-      }
-    }
+    else slot = this.pairFill(this.pairNext, src, dst);
     return putWords(w.view, p, this.pairView, slot * PAIR_BYTES, this.pairLen[slot]);
+  }
+
+  /** Writes the text of the pair into cache slot `slot` (the other one is replaced next). */
+  private pairFill(slot: number, src: number, dst: number): number {
+    this.pairNext = slot ^ 1;
+    const t = this.pairText;
+    let q = slot * PAIR_BYTES;
+    const srcLen = ipv4TextLength(src);
+    for (let i = srcLen; i < 12; i++) t[q++] = 32;
+    q = putIpv4(t, q, src);
+    q = putArrow(t, q);
+    q = putIpv4(t, q, dst);
+    const dstLen = ipv4TextLength(dst);
+    for (let i = dstLen; i < 12; i++) t[q++] = 32;
+    t[q++] = 32;
+    this.pairLen[slot] = q - slot * PAIR_BYTES;
+    if (slot === 0) {
+      this.pairSrc0 = src;
+      this.pairDst0 = dst;
+    } else {
+      this.pairSrc1 = src;
+      this.pairDst1 = dst;
+    }
+    return slot;
   }
 
   /**

@@ -256,6 +256,15 @@ export function putUint(b: Uint8Array, p: number, n: number): number {
   return end;
 }
 
+/** A uint32 given as its int32 bit pattern (`x | 0`, never boxed by V8), in decimal. */
+export function putUint32(b: Uint8Array, p: number, n32: number): number {
+  if (n32 >= 0) return putUint(b, p, n32);
+  // above 2^31: the leading digits (≤ 42) and eight more, all small integers
+  const n = n32 >>> 0;
+  const hi = Math.floor(n / 1e8);
+  return putFraction(b, putUint(b, p, hi), n - hi * 1e8, 8);
+}
+
 /** `n` (0 ≤ n < 10^width) as exactly `width` ≤ 9 digits, zero-padded: a timestamp's fraction. */
 export function putFraction(b: Uint8Array, p: number, n: number, width: number): number {
   const end = p + width;

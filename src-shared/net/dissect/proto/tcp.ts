@@ -6,7 +6,7 @@ import type { DissectSession, StreamProtocol } from '../session';
 import type { Packet } from '../packet';
 import { field, hexField, protoField, uintField } from '../registry';
 import { CaptureLimited, need, onesSum, u16, u32 } from '../bytes';
-import { encodeAscii, putArrow, putAscii, putUint, type TextWriter } from '../text-writer';
+import { encodeAscii, putArrow, putAscii, putUint, putUint32, type TextWriter } from '../text-writer';
 import { hex } from '../format';
 import { dissectData } from './link';
 import { CHECKSUM_STATUS } from './ip';
@@ -283,8 +283,11 @@ class Conversation {
   constructor(
     t: FlowStore,
     readonly stream: number,
-    /** Endpoint that spoke first (address:port key), to tell the directions apart. */
-    readonly aKey: string | number,
+    /**
+     * Whether the endpoint that spoke first (flow a) is the lower one of the pair (IPv4: address,
+     * then port; IPv6: key text), to tell the directions apart.
+     */
+    readonly aLow: boolean,
   ) {
     const i = t.pair();
     this.a = new Flow(t, i);
@@ -293,10 +296,6 @@ class Conversation {
   private get t(): FlowStore {
     return this.a.t;
   }
-  get firstSynTime(): number { return this.t.firstSynTime[this.a.i >> 1]; }
-  set firstSynTime(v: number) { this.t.firstSynTime[this.a.i >> 1] = v; }
-  get irtt(): number { return this.t.irtt[this.a.i >> 1]; }
-  set irtt(v: number) { this.t.irtt[this.a.i >> 1] = v; }
   get finSeen(): boolean { return (this.t.convBits[this.a.i >> 1] & CONV_FIN_SEEN) !== 0; }
   set finSeen(v: boolean) { this.setBit(CONV_FIN_SEEN, v); }
   get finPassive(): boolean { return (this.t.convBits[this.a.i >> 1] & CONV_FIN_PASSIVE) !== 0; }
@@ -336,14 +335,15 @@ interface TcpState {
  */
 class Conversations4 {
   private slots = new Int32Array(1 << 12); // entry index + 1, 0 = empty
-  private loAddr = new Uint32Array(1 << 11);
-  private hiAddr = new Uint32Array(1 << 11);
+  // addresses as int32 (a uint32 above 2^31 passed to a call would be boxed)
+  private loAddr = new Int32Array(1 << 11);
+  private hiAddr = new Int32Array(1 << 11);
   private ports = new Uint32Array(1 << 11); // low port << 16 | high port
   private convs: Conversation[] = [];
   /** The last endpoint pair looked up (segments of one conversation mostly come in runs). */
-  private lastLo = -1;
-  private lastHi = -1;
-  private lastPorts = -1;
+  private lastLo = 0;
+  private lastHi = 0;
+  private lastPorts = -1; // no pair yet (ports are a uint32)
   private lastConv: Conversation | undefined;
 
   private slot(loA: number, loP: number, hiA: number, hiP: number): number {
@@ -381,9 +381,9 @@ class Conversations4 {
     }
     const n = this.convs.length;
     if (n === this.loAddr.length) {
-      this.loAddr = grow(this.loAddr);
-      this.hiAddr = grow(this.hiAddr);
-      this.ports = grow(this.ports);
+      this.loAddr = grow(this.loAddr, new Int32Array(n * 2));
+      this.hiAddr = grow(this.hiAddr, new Int32Array(n * 2));
+      this.ports = grow(this.ports, new Uint32Array(n * 2));
     }
     this.loAddr[n] = loA;
     this.hiAddr[n] = hiA;
@@ -408,10 +408,9 @@ class Conversations4 {
   }
 }
 
-function grow(a: Uint32Array<ArrayBuffer>): Uint32Array<ArrayBuffer> {
-  const b = new Uint32Array(a.length * 2);
-  b.set(a);
-  return b;
+function grow<T extends Int32Array<ArrayBuffer> | Uint32Array<ArrayBuffer>>(a: T, bigger: T): T {
+  bigger.set(a);
+  return bigger;
 }
 
 // Sequence-space comparisons (mod 2^32)
@@ -438,43 +437,43 @@ const found = { reused: false, fwd: null as unknown as Flow, rev: null as unknow
 
 /** The segment's conversation (created on first sight; a new one when a SYN reuses the ports). */
 function findConversation(st: TcpState, net: DissectSession['net'], sport: number, dport: number, seq: number, flags: number, inError: boolean): Conversation {
-  let srcKey: string | number;
   let conv: Conversation | undefined;
   let key = '';
   const v4 = net.ipVersion === 4;
   // IPv4: the lower endpoint (address, then port) first, as numbers.
   const srcLow = net.src4 < net.dst4 || (net.src4 === net.dst4 && sport < dport);
-  const loA = srcLow ? net.src4 : net.dst4;
+  const loA = (srcLow ? net.src4 : net.dst4) | 0;
   const loP = srcLow ? sport : dport;
-  const hiA = srcLow ? net.dst4 : net.src4;
+  const hiA = (srcLow ? net.dst4 : net.src4) | 0;
   const hiP = srcLow ? dport : sport;
+  let low = srcLow;
   if (v4) {
-    srcKey = net.src4 * 65536 + sport;
     conv = st.convs4.get(loA, loP, hiA, hiP);
   } else {
     const pair = net.addrKey().split('>');
-    srcKey = `${pair[0]}:${sport}`;
+    const srcKey = `${pair[0]}:${sport}`;
     const dstKey = `${pair[1]}:${dport}`;
-    key = srcKey < dstKey ? srcKey + '|' + dstKey : dstKey + '|' + srcKey;
+    low = srcKey < dstKey;
+    key = low ? srcKey + '|' + dstKey : dstKey + '|' + srcKey;
     conv = st.convs.get(key);
   }
   found.reused = false;
   if (conv && !inError && (flags & (SYN | ACK)) === SYN) {
-    const f = conv.aKey === srcKey ? conv.a : conv.b;
-    if (f.baseSet && f.base !== seq) {
+    const f = conv.aLow === low ? conv.a : conv.b;
+    if (f.baseSet && f.base !== seq >>> 0) {
       conv = undefined; // port reuse: a new connection, a new stream
       found.reused = true;
     }
   }
   if (!conv) {
     if (inError) st.scratch.clear();
-    conv = new Conversation(inError ? st.scratch : st.flows, st.next++, srcKey);
+    conv = new Conversation(inError ? st.scratch : st.flows, st.next++, low);
     if (!inError) {
       if (v4) st.convs4.set(loA, loP, hiA, hiP, conv);
       else st.convs.set(key, conv);
     }
   }
-  if (conv.aKey === srcKey) {
+  if (conv.aLow === low) {
     found.fwd = conv.a;
     found.rev = conv.b;
   } else {
@@ -484,10 +483,13 @@ function findConversation(st: TcpState, net: DissectSession['net'], sport: numbe
   return conv;
 }
 
-/** Relative sequence numbers: base is the ISN (SYN) or the first sequence number seen minus one. */
+/**
+ * Relative sequence numbers: base is the ISN (SYN) or the first sequence number seen minus one.
+ * (`seq`, `ack` uint32 or int32: the typed array stores them modulo 2^32.)
+ */
 function setBases(fwd: Flow, rev: Flow, seq: number, ack: number, flags: number): void {
   if (!fwd.baseSet) {
-    fwd.base = flags & SYN ? seq : (seq - 1) >>> 0;
+    fwd.base = flags & SYN ? seq >>> 0 : (seq - 1) >>> 0;
     fwd.baseSet = true;
   }
   if (flags & ACK && !rev.baseSet) {
@@ -526,14 +528,6 @@ function windowScaleOnSyn(fwd: Flow, rev: Flow, flags: number, ws: number): void
 
 function scaledWindow(fwd: Flow, flags: number, win: number): number {
   return !(flags & SYN) && fwd.winScale >= 0 ? win * (1 << fwd.winScale) : win;
-}
-
-function analyzeSegment(conv: Conversation, fwd: Flow, rev: Flow, seq: number, ack: number, seglen: number, flags: number, win: number, now: number, frame: number, reused: boolean): number {
-  if (flags & SYN && !(flags & ACK)) conv.firstSynTime = now;
-  if (flags & ACK && !(flags & SYN) && conv.irtt === 0 && conv.firstSynTime >= 0 && fwd === conv.a) conv.irtt = now - conv.firstSynTime;
-  let a = analyze(fwd, rev, seq, ack, seglen, flags, win, now, conv.irtt, frame);
-  if (reused) a |= A_REUSED_PORTS;
-  return a;
 }
 
 /** `SYN, ACK` as the Info column lists the flags. */
@@ -577,7 +571,6 @@ export function dissectTcp(p: Packet, s: DissectSession, buf: Uint8Array, off: n
   const inError = net.inError;
   const captured = Math.min(end, buf.length);
   const seglen = Math.max(0, end - off - hl);
-  const now = p.absSec + p.absNs / 1e9;
 
   // Conversation and direction
   const st = tcpState(s);
@@ -655,7 +648,7 @@ export function dissectTcp(p: Packet, s: DissectSession, buf: Uint8Array, off: n
   let dupNum = 0;
   let dupFrame = 0;
   if (!inError) {
-    aflags = analyzeSegment(conv, fwd, rev, seq, ack, seglen, flags, win, now, p.number, reused);
+    aflags = analyzeSegment(conv, fwd, rev, seq, ack, seglen, flags, win, p.absSec, p.absNs, p.number, reused);
     if (aflags & A_DUPLICATE_ACK) {
       dupNum = fwd.dupAckNum;
       dupFrame = fwd.lastNonDupAck;
@@ -772,13 +765,25 @@ function dissectOptions(p: Packet, buf: Uint8Array, off: number, end: number, re
   return info;
 }
 
-/** Wireshark's tcp_analyze_sequence_number, reduced to the flags it shows. */
-function analyze(fwd: Flow, rev: Flow, seq: number, ack: number, seglen: number, flags: number, win: number, now: number, irtt: number, frame: number): number {
+/**
+ * Wireshark's tcp_analyze_sequence_number, reduced to the flags it shows (plus port reuse), and
+ * the initial RTT. The capture time comes as seconds and nanoseconds (small integers: a double
+ * argument would be boxed per call).
+ */
+function analyzeSegment(conv: Conversation, fwd: Flow, rev: Flow, seq32: number, ack32: number, seglen: number, flags: number, win: number, tsSec: number, tsNs: number, frame: number, reused: boolean): number {
+  // (sequence numbers may come as int32: a uint32 above 2^31 passed to a call would be boxed)
+  const seq = seq32 >>> 0;
+  const ack = ack32 >>> 0;
+  const now = tsSec + tsNs / 1e9;
   // The flows' numbers are read once into locals (typed-array loads are not merged across the
   // stores in between) and the changed ones written back at the end.
   const t = fwd.t;
   const f = fwd.i;
   const r = rev.i;
+  const k = conv.a.i >> 1;
+  if (flags & SYN && !(flags & ACK)) t.firstSynTime[k] = now;
+  let irtt = t.irtt[k];
+  if (flags & ACK && !(flags & SYN) && irtt === 0 && t.firstSynTime[k] >= 0 && f === conv.a.i) irtt = t.irtt[k] = now - t.firstSynTime[k];
   const bits = t.bits;
   const fBits = bits[f];
   const rBits = bits[r];
@@ -868,7 +873,7 @@ function analyze(fwd: Flow, rev: Flow, seq: number, ack: number, seglen: number,
   bits[f] = nb;
   t.lastAckTime[f] = now;
   t.lastSegFlags[f] = a;
-  return a;
+  return reused ? a | A_REUSED_PORTS : a;
 }
 
 /**
@@ -1164,7 +1169,7 @@ function flagText(flags: number): string {
  * `PROTO LEN INFO` — or false, with no state touched, when the segment needs dissectTcp (bad
  * header or options). [off, end) is the segment within `b`, entirely captured.
  */
-export function tcpColumnsFast(s: DissectSession, src: FramePacketSource, w: TextWriter, b: Uint8Array, off: number, end: number, frameLen: number, number: number, now: number): boolean {
+export function tcpColumnsFast(s: DissectSession, src: FramePacketSource, w: TextWriter, b: Uint8Array, off: number, end: number, frameLen: number, number: number, tsSec: number, tsNs: number): boolean {
   if (end - off < 20) return false;
   const hf = u16(b, off + 12);
   const hl = (hf >> 12) * 4;
@@ -1176,8 +1181,9 @@ export function tcpColumnsFast(s: DissectSession, src: FramePacketSource, w: Tex
   const net = s.net;
   const sport = u16(b, off);
   const dport = u16(b, off + 2);
-  const seq = u32(b, off + 4);
-  const ack = u32(b, off + 8);
+  // int32 (see analyzeSegment); relative numbers are taken modulo 2^32 all the same
+  const seq = i32(b, off + 4);
+  const ack = i32(b, off + 8);
   const win = u16(b, off + 14);
   net.srcPort = sport;
   net.dstPort = dport;
@@ -1193,7 +1199,7 @@ export function tcpColumnsFast(s: DissectSession, src: FramePacketSource, w: Tex
   if (flags & SYN) windowScaleOnSyn(fwd, rev, flags, ws);
   const scaled = scaledWindow(fwd, flags, win);
   const seglen = end - off - hl;
-  const aflags = analyzeSegment(conv, fwd, rev, seq, ack, seglen, flags, win, now, number, reused);
+  const aflags = analyzeSegment(conv, fwd, rev, seq, ack, seglen, flags, win, tsSec, tsNs, number, reused);
   const dupNum = aflags & A_DUPLICATE_ACK ? fwd.dupAckNum : 0;
   const dupFrame = aflags & A_DUPLICATE_ACK ? fwd.lastNonDupAck : 0;
   const start = off + hl;
@@ -1221,7 +1227,7 @@ export function tcpColumnsFast(s: DissectSession, src: FramePacketSource, w: Tex
   const depth = p.depth;
   p.buf = data;
   try {
-    deliver(p, s, st, conv, fwd, data, start - fs, end - fs, seq, sport, dport);
+    deliver(p, s, st, conv, fwd, data, start - fs, end - fs, seq >>> 0, sport, dport);
   } catch (e) {
     // what the session's guard around dissectTcp does
     p.closeTo(depth);
@@ -1268,9 +1274,9 @@ function writeTcpInfo(w: TextWriter, b: Uint8Array, off: number, hl: number, spo
   }
   if (tsOnly) {
     p = putAscii(o, p, TSVAL_EQ);
-    p = putUint(o, p, u32(b, off + 24));
+    p = putUint32(o, p, i32(b, off + 24));
     p = putAscii(o, p, TSECR_EQ);
-    w.pos = putUint(o, p, u32(b, off + 28));
+    w.pos = putUint32(o, p, i32(b, off + 28));
     return;
   }
   w.pos = p;
@@ -1292,6 +1298,11 @@ function putAnalysisPrefix(o: Uint8Array, p: number, a: number, dupNum: number, 
     } else p = putAscii(o, p, PREFIXES[i]);
   }
   return p;
+}
+
+/** 4 bytes at b[o] as an int32 (always a small integer to V8: never boxed when passed on). */
+function i32(b: Uint8Array, o: number): number {
+  return (b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3];
 }
 
 const TCP_ = encodeAscii('TCP ');
