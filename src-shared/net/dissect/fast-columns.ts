@@ -51,6 +51,11 @@ export class FastColumns implements FramePacketSource {
   private timeHeadLen = 0;
   private timeSec = -1;
   private timeDigits = -1;
+  /**
+   * Lines are printed far apart (a filter picks frames): the number and address texts of the last
+   * line are not kept (see numberColumn, addresses), whose upkeep would then cost more than it saves.
+   */
+  private readonly sparse: boolean;
   /** Set by line(): the frame cannot match the filter and was passed over (nothing written). */
   skipped = false;
 
@@ -72,6 +77,7 @@ export class FastColumns implements FramePacketSource {
     this.pairFill(1, 0, 0);
     this.dnsFast = !dnsTracking(p);
     this.tcpSkippable = required !== null && required.size > 0 && [...required].every((name) => NOT_IN_TCP.has(name));
+    this.sparse = required !== null;
     this.tcpDnsMatters = required !== null && required.has('dns');
     for (const [port, proto] of s.tcpPort) if (proto.name === 'dns') this.tcpDnsPorts[port] = 1;
   }
@@ -128,6 +134,14 @@ export class FastColumns implements FramePacketSource {
       return true;
     }
     this.skipped = false;
+    // (a function of its own: `-Y dns` runs the checks above on many frames before this is reached)
+    return this.write(b, start, capLen, origLen, number, tsSec, tsNs, timeDigits, ip, totalLen, proto, l4, ipEnd, udpLen);
+  }
+
+  /** line() for a frame that passed its checks: the state, then the line. */
+  private write(b: Uint8Array, start: number, capLen: number, origLen: number, number: number, tsSec: number, tsNs: number, timeDigits: number, ip: number, totalLen: number, proto: number, l4: number, ipEnd: number, udpLen: number): boolean {
+    const s = this.s;
+    const frameEnd = start + capLen;
     this.b = b;
     this.frameStart = start;
     this.capLen = capLen;
@@ -156,10 +170,26 @@ export class FastColumns implements FramePacketSource {
     // bytes, written unchecked (LINE_ROOM after begin()).
     const o = w.buf;
     let p = w.pos;
-    p = this.numberColumn(w, p, number);
+    if (this.sparse) {
+      // lines far apart (a filter): nothing to reuse from the last one
+      const numLen = decimalDigits(number);
+      for (let i = numLen; i < 5; i++) o[p++] = 32;
+      p = putUint(o, p, number);
+      o[p++] = 32;
+    } else p = this.numberColumn(w, p, number);
     p = this.relTime(o, p, tsSec - s.firstSec, tsNs - s.firstNs, timeDigits);
     o[p++] = 32;
-    w.pos = this.addresses(w, p, src, dst);
+    if (this.sparse) {
+      const srcLen = ipv4TextLength(src);
+      for (let i = srcLen; i < 12; i++) o[p++] = 32;
+      p = putIpv4(o, p, src);
+      p = putArrow(o, p);
+      p = putIpv4(o, p, dst);
+      const dstLen = ipv4TextLength(dst);
+      for (let i = dstLen; i < 12; i++) o[p++] = 32;
+      o[p++] = 32;
+      w.pos = p;
+    } else w.pos = this.addresses(w, p, src, dst);
 
     let ok: boolean;
     if (proto === 6) ok = tcpColumnsFast(s, this, w, b, l4, ipEnd, origLen, number, tsSec, tsNs);
@@ -187,7 +217,7 @@ export class FastColumns implements FramePacketSource {
       } else t[i]++;
     } else {
       const len = decimalDigits(number);
-      t.fill(32, 0, NUM_END);
+      for (let i = NUM_END - len - 1; i >= 0 && t[i] !== 32; i--) t[i] = 32; // a longer number before
       putUint(t, NUM_END - len, number);
       this.numLen = len;
     }

@@ -6,7 +6,7 @@ import type { Packet } from '../packet';
 import { field, hexField, protoField, uintField } from '../registry';
 import { ascii, need, u16, u32 } from '../bytes';
 import { hex, ipv4ToString, ipv6ToString } from '../format';
-import type { TextWriter } from '../text-writer';
+import { encodeAscii, type TextWriter } from '../text-writer';
 
 export const DNS_TYPES: Record<number, string> = {
   1: 'A', 2: 'NS', 5: 'CNAME', 6: 'SOA', 12: 'PTR', 13: 'HINFO', 15: 'MX', 16: 'TXT', 28: 'AAAA', 33: 'SRV',
@@ -463,6 +463,24 @@ function writeName(w: TextWriter | null, b: Uint8Array, base: number, off: numbe
   return after >= 0 ? after : o;
 }
 
+const DNS_ = encodeAscii('DNS ');
+const RESPONSE_0X = encodeAscii(' response 0x');
+const SPACE_0X = encodeAscii(' 0x');
+const OPCODE_BYTES: Uint8Array[] = [];
+/** Types below 256 (all the common ones), filled on first use. */
+const TYPE_BYTES = new Array<Uint8Array | undefined>(256).fill(undefined);
+
+/** The opcode's name as Info shows it, encoded once. */
+function opcodeBytes(opcode: number): Uint8Array {
+  return (OPCODE_BYTES[opcode] ??= encodeAscii(OPCODES[opcode] ?? 'Unknown operation'));
+}
+
+/** ` TYPE` (a space and the record type's name) as Info shows it, encoded once per type. */
+function typeBytes(type: number): Uint8Array {
+  if (type >= 256) return encodeAscii(' ' + (DNS_TYPES[type] ?? `Unknown (${type})`));
+  return (TYPE_BYTES[type] ??= encodeAscii(' ' + (DNS_TYPES[type] ?? `Unknown (${type})`)));
+}
+
 /** `DNS LEN INFO` of a DNS message over UDP in [off, end), as dissectMessage shows it; false to fall back. */
 export function dnsColumnsFast(w: TextWriter, b: Uint8Array, off: number, end: number, frameLen: number): boolean {
   if (end - off < 12) return false;
@@ -472,11 +490,11 @@ export function dnsColumnsFast(w: TextWriter, b: Uint8Array, off: number, end: n
   const opcode = (flags >> 11) & 15;
   const rcode = flags & 15;
   const qd = u16(b, off + 4);
-  w.text('DNS ');
+  w.ascii(DNS_);
   w.uint(frameLen);
   w.byte(32);
-  w.text(OPCODES[opcode] ?? 'Unknown operation');
-  w.text(isResp ? ' response 0x' : ' 0x');
+  w.ascii(opcodeBytes(opcode));
+  w.ascii(isResp ? RESPONSE_0X : SPACE_0X);
   w.hex(id, 4);
   if (isResp && rcode !== 0) {
     w.byte(32);
@@ -487,9 +505,7 @@ export function dnsColumnsFast(w: TextWriter, b: Uint8Array, off: number, end: n
     // type first, then the name: read the name's end without writing it
     const nameEnd = writeName(null, b, off, o, end);
     if (nameEnd < 0 || nameEnd + 4 > end) return false;
-    const type = u16(b, nameEnd);
-    w.byte(32);
-    w.text(DNS_TYPES[type] ?? `Unknown (${type})`);
+    w.ascii(typeBytes(u16(b, nameEnd)));
     w.byte(32);
     writeName(w, b, off, o, end);
     o = nameEnd + 4;
@@ -504,8 +520,7 @@ export function dnsColumnsFast(w: TextWriter, b: Uint8Array, off: number, end: n
       const rd = nameEnd + 10;
       const rdEnd = rd + rdlen;
       if (rdEnd > end) return false;
-      w.byte(32);
-      w.text(DNS_TYPES[type] ?? `Unknown (${type})`);
+      w.ascii(typeBytes(type));
       switch (type) {
         case 1:
           if (rdlen === 4) {
