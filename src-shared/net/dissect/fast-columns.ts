@@ -3,10 +3,10 @@
 // (other link types, ARP, IPv6, ICMP, fragments, snaplen cuts, malformed headers, DHCP…) are left
 // to the full dissector — before any state is touched, so the session stays the same either way.
 // `fast-columns.test.ts` checks frame by frame that both give the same line.
-import type { DissectSession } from './session';
+import type { DatagramProtocol, DissectSession } from './session';
 import type { Packet } from './packet';
 import { TextWriter, decimalDigits, encodeAscii, ipv4TextLength, putArrow, putFraction, putIpv4, putUint, putWords } from './text-writer';
-import { tcpColumnsFast, type FramePacketSource } from './proto/tcp';
+import { tcpColumnsFast, tcpFastState, type FramePacketSource, type TcpFastState } from './proto/tcp';
 import { dnsColumnsFast, dnsTracking } from './proto/dns';
 import { u16, u32 } from './bytes';
 import { parse as parseFilter, type FilterNode, type LookupField, type Operand } from '../filter';
@@ -29,6 +29,13 @@ export class FastColumns implements FramePacketSource {
   /** A filter needs one of `required`, none of which a TCP segment can hold (except DNS on its ports). */
   private readonly tcpSkippable: boolean;
   private readonly tcpDnsMatters: boolean;
+  /** The session's TCP state, fetched on the first segment. */
+  private tcp: TcpFastState | null = null;
+  /** The UDP port table as an array: index + 1 into udpApps by port, 0 for none. */
+  private readonly udpAppOf = new Uint8Array(65536);
+  private readonly udpApps: DatagramProtocol[] = [];
+  /** Fewer than 255 protocols in the table, so udpAppOf holds it all. */
+  private readonly udpPortsComplete: boolean;
   /** 1 for the TCP ports whose table entry is DNS (the session's tables do not change). */
   private readonly tcpDnsPorts = new Uint8Array(65536);
   /** The last frame number's text, right-aligned before NUM_END, spaces before it, a space after. */
@@ -80,6 +87,12 @@ export class FastColumns implements FramePacketSource {
     this.sparse = required !== null;
     this.tcpDnsMatters = required !== null && required.has('dns');
     for (const [port, proto] of s.tcpPort) if (proto.name === 'dns') this.tcpDnsPorts[port] = 1;
+    for (const [port, proto] of s.udpPort) {
+      let i = this.udpApps.indexOf(proto);
+      if (i < 0) i = this.udpApps.push(proto) - 1;
+      if (i < 255) this.udpAppOf[port] = i + 1;
+    }
+    this.udpPortsComplete = this.udpApps.length < 255;
   }
 
   framePacket(): Packet {
@@ -192,7 +205,7 @@ export class FastColumns implements FramePacketSource {
     } else w.pos = this.addresses(w, p, src, dst);
 
     let ok: boolean;
-    if (proto === 6) ok = tcpColumnsFast(s, this, w, b, l4, ipEnd, origLen, number, tsSec, tsNs);
+    if (proto === 6) ok = tcpColumnsFast(s, (this.tcp ??= tcpFastState(s)), this, w, b, l4, ipEnd, origLen, number, tsSec, tsNs);
     else ok = this.udp(b, l4, l4 + udpLen, origLen);
     if (!ok) {
       w.rollback();
@@ -307,8 +320,16 @@ export class FastColumns implements FramePacketSource {
     if (start < end) {
       const low = sport < dport ? sport : dport;
       const high = sport < dport ? dport : sport;
-      let app = low ? s.udpPort.get(low) : undefined;
-      if (!app && high) app = s.udpPort.get(high);
+      let app: DatagramProtocol | undefined;
+      if (this.udpPortsComplete) {
+        // the port table as an array (a Map lookup per datagram costs more)
+        const i = low ? this.udpAppOf[low] : 0;
+        const j = i === 0 && high ? this.udpAppOf[high] : 0;
+        app = i ? this.udpApps[i - 1] : j ? this.udpApps[j - 1] : undefined;
+      } else {
+        app = low ? s.udpPort.get(low) : undefined;
+        if (!app && high) app = s.udpPort.get(high);
+      }
       if (!app) {
         for (const h of s.udpHeuristics) {
           if (h.heuristic && h.heuristic(b, start, end)) {

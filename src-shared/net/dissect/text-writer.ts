@@ -166,7 +166,7 @@ export class TextWriter {
     this.pos += width;
   }
 
-  /** Dotted IPv4 address of a uint32. */
+  /** Dotted IPv4 address of a uint32 (or its int32 bit pattern). */
   ipv4(a: number): void {
     this.room(16);
     this.pos = putIpv4(this.buf, this.pos, a);
@@ -308,7 +308,7 @@ export function putArrow(b: Uint8Array, p: number): number {
   return p + 5;
 }
 
-/** Dotted IPv4 address of a uint32 (16 bytes of room). */
+/** Dotted IPv4 address of a uint32 or its int32 bit pattern (16 bytes of room). */
 export function putIpv4(b: Uint8Array, p: number, a: number): number {
   p = octet(b, p, a >>> 24);
   b[p++] = 46;

@@ -525,7 +525,7 @@ export function dnsColumnsFast(w: TextWriter, b: Uint8Array, off: number, end: n
         case 1:
           if (rdlen === 4) {
             w.byte(32);
-            w.ipv4(u32(b, rd));
+            w.ipv4((b[rd] << 24) | (b[rd + 1] << 16) | (b[rd + 2] << 8) | b[rd + 3]); // int32: never boxed
           }
           break;
         case 28:

@@ -432,6 +432,12 @@ function tcpState(s: DissectSession): TcpState {
   return s.get<TcpState>('tcp', newTcpState);
 }
 
+/** The session's TCP state, for tcpColumnsFast (fetched once by the caller, not per segment). */
+export type TcpFastState = TcpState;
+export function tcpFastState(s: DissectSession): TcpFastState {
+  return tcpState(s);
+}
+
 /** What findConversation found besides the conversation (scratch, overwritten per call). */
 const found = { reused: false, fwd: null as unknown as Flow, rev: null as unknown as Flow };
 
@@ -1169,7 +1175,7 @@ function flagText(flags: number): string {
  * `PROTO LEN INFO` — or false, with no state touched, when the segment needs dissectTcp (bad
  * header or options). [off, end) is the segment within `b`, entirely captured.
  */
-export function tcpColumnsFast(s: DissectSession, src: FramePacketSource, w: TextWriter, b: Uint8Array, off: number, end: number, frameLen: number, number: number, tsSec: number, tsNs: number): boolean {
+export function tcpColumnsFast(s: DissectSession, st: TcpFastState, src: FramePacketSource, w: TextWriter, b: Uint8Array, off: number, end: number, frameLen: number, number: number, tsSec: number, tsNs: number): boolean {
   if (end - off < 20) return false;
   const hf = u16(b, off + 12);
   const hl = (hf >> 12) * 4;
@@ -1187,7 +1193,6 @@ export function tcpColumnsFast(s: DissectSession, src: FramePacketSource, w: Tex
   const win = u16(b, off + 14);
   net.srcPort = sport;
   net.dstPort = dport;
-  const st = tcpState(s);
   const conv = findConversation(st, net, sport, dport, seq, flags, false);
   const reused = found.reused;
   const fwd = found.fwd;
