@@ -1257,35 +1257,72 @@ const TCP_INFO_MARK = '\u0001';
 
 /** TCP's Info (after any analysis prefix); the options are walked only when not `tsOnly`. */
 function writeTcpInfo(w: TextWriter, b: Uint8Array, off: number, hl: number, sport: number, dport: number, flags: number, relSeq: number, relAck: number, scaled: number, seglen: number, rev: Flow, tsOnly: boolean): void {
-  // at most ~170 bytes up to and with the timestamps: one room check, then unchecked writes
+  // At most ~170 bytes up to and with the timestamps: one room check, then unchecked writes.
+  // The constant texts go out as 32-bit words (a word may run past its text: what follows
+  // overwrites the rest), written here rather than by a call per item.
   w.room(200);
   const o = w.buf;
+  const v = w.view;
   let p = putUint(o, w.pos, sport);
   p = putArrow(o, p);
   p = putUint(o, p, dport);
-  p = putAscii(o, p, flagBytes(flags));
+  // ` [ACK] Seq=`
+  const key = flags & 0x1ff;
+  if (FLAG_LEN[key] === 0) fillFlagWords(key);
+  const n = FLAG_LEN[key];
+  for (let k = 0, at = key * FLAG_WORDS_EACH; k < n; k += 4, at++) v.setInt32(p + k, FLAG_WORDS[at], true);
+  p += n;
   p = putUint(o, p, relSeq);
   if (flags & ACK) {
-    p = putAscii(o, p, ACK_EQ);
-    p = putUint(o, p, relAck);
+    v.setInt32(p, W_ACK, true);
+    o[p + 4] = 61; // =
+    p = putUint(o, p + 5, relAck);
   }
-  p = putAscii(o, p, WIN_EQ);
-  p = putUint(o, p, scaled);
-  p = putAscii(o, p, LEN_EQ);
-  p = putUint(o, p, seglen);
+  v.setInt32(p, W_WIN, true);
+  o[p + 4] = 61;
+  p = putUint(o, p + 5, scaled);
+  v.setInt32(p, W_LEN, true);
+  o[p + 4] = 61;
+  p = putUint(o, p + 5, seglen);
   if (flags & URG) {
-    p = putAscii(o, p, URG_EQ);
-    p = putUint(o, p, u16(b, off + 18));
+    v.setInt32(p, W_URG, true);
+    o[p + 4] = 61;
+    p = putUint(o, p + 5, u16(b, off + 18));
   }
   if (tsOnly) {
-    p = putAscii(o, p, TSVAL_EQ);
-    p = putUint32(o, p, i32(b, off + 24));
-    p = putAscii(o, p, TSECR_EQ);
-    w.pos = putUint32(o, p, i32(b, off + 28));
+    v.setInt32(p, W_TSV, true);
+    v.setInt32(p + 4, W_AL_EQ, true);
+    p = putUint32(o, p + 7, i32(b, off + 24));
+    v.setInt32(p, W_TSE, true);
+    v.setInt32(p + 4, W_CR_EQ, true);
+    w.pos = putUint32(o, p + 7, i32(b, off + 28));
     return;
   }
   w.pos = p;
   if (hl > 20) walkOptions(w, b, off + 20, off + hl, rev);
+}
+
+/** Four ASCII characters as the int32 a little-endian 32-bit store writes them with. */
+function word(s: string): number {
+  return s.charCodeAt(0) | (s.charCodeAt(1) << 8) | (s.charCodeAt(2) << 16) | (s.charCodeAt(3) << 24);
+}
+const W_ACK = word(' Ack');
+const W_WIN = word(' Win');
+const W_LEN = word(' Len');
+const W_URG = word(' Urg');
+const W_TSV = word(' TSv');
+const W_AL_EQ = word('al= '); // 3 used
+const W_TSE = word(' TSe');
+const W_CR_EQ = word('cr= '); // 3 used
+
+/** ` [SYN, ACK] Seq=` per flag combination as words (filled on first use) and its length. */
+const FLAG_WORDS_EACH = 16; // 64 bytes: the longest, all nine flags, is 52
+const FLAG_WORDS = new Int32Array(512 * FLAG_WORDS_EACH);
+const FLAG_LEN = new Uint8Array(512);
+function fillFlagWords(key: number): void {
+  const text = ` [${flagNames(key)}] Seq=`.padEnd(FLAG_WORDS_EACH * 4, ' ');
+  for (let k = 0; k < FLAG_WORDS_EACH; k++) FLAG_WORDS[key * FLAG_WORDS_EACH + k] = word(text.slice(4 * k, 4 * k + 4));
+  FLAG_LEN[key] = ` [${flagNames(key)}] Seq=`.length;
 }
 
 /** The Info prefixes of `analysisPrefix`, written as bytes. */
@@ -1311,22 +1348,13 @@ function i32(b: Uint8Array, o: number): number {
 }
 
 const TCP_ = encodeAscii('TCP ');
-const URG_EQ = encodeAscii(' Urg=');
 const MSS_EQ = encodeAscii(' MSS=');
 const WS_EQ = encodeAscii(' WS=');
 const SACK_PERM = encodeAscii(' SACK_PERM');
 const SLE_EQ = encodeAscii(' SLE=');
 const SRE_EQ = encodeAscii(' SRE=');
 const DUP_ACK = encodeAscii('[TCP Dup ACK ');
-const ACK_EQ = encodeAscii(' Ack=');
-const WIN_EQ = encodeAscii(' Win=');
-const LEN_EQ = encodeAscii(' Len=');
 const TSVAL_EQ = encodeAscii(' TSval=');
 const TSECR_EQ = encodeAscii(' TSecr=');
 
-/** ` [SYN, ACK] Seq=` per flag combination, encoded once. */
-const FLAG_BYTES: Uint8Array[] = [];
-function flagBytes(flags: number): Uint8Array {
-  const key = flags & 0x1ff;
-  return (FLAG_BYTES[key] ??= encodeAscii(` [${flagNames(key)}] Seq=`));
-}
+
