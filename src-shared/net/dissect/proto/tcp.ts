@@ -494,13 +494,15 @@ function findConversation(st: TcpState, net: DissectSession['net'], sport: numbe
  * (`seq`, `ack` uint32 or int32: the typed array stores them modulo 2^32.)
  */
 function setBases(fwd: Flow, rev: Flow, seq: number, ack: number, flags: number): void {
-  if (!fwd.baseSet) {
-    fwd.base = flags & SYN ? seq >>> 0 : (seq - 1) >>> 0;
-    fwd.baseSet = true;
+  const t = fwd.t;
+  const bits = t.bits;
+  if (!(bits[fwd.i] & FLOW_BASE_SET)) {
+    t.base[fwd.i] = flags & SYN ? seq >>> 0 : (seq - 1) >>> 0;
+    bits[fwd.i] |= FLOW_BASE_SET;
   }
-  if (flags & ACK && !rev.baseSet) {
-    rev.base = (ack - 1) >>> 0;
-    rev.baseSet = true;
+  if (flags & ACK && !(bits[rev.i] & FLOW_BASE_SET)) {
+    t.base[rev.i] = (ack - 1) >>> 0;
+    bits[rev.i] |= FLOW_BASE_SET;
   }
 }
 
@@ -533,7 +535,8 @@ function windowScaleOnSyn(fwd: Flow, rev: Flow, flags: number, ws: number): void
 }
 
 function scaledWindow(fwd: Flow, flags: number, win: number): number {
-  return !(flags & SYN) && fwd.winScale >= 0 ? win * (1 << fwd.winScale) : win;
+  const shift = fwd.t.winScale[fwd.i];
+  return !(flags & SYN) && shift >= 0 ? win * (1 << shift) : win;
 }
 
 /** `SYN, ACK` as the Info column lists the flags. */
@@ -1212,7 +1215,8 @@ export function tcpColumnsFast(s: DissectSession, st: TcpFastState, src: FramePa
   if (!payload) {
     // A bounded line (LINE_ROOM after begin()): written without room checks.
     const o = w.buf;
-    let p = putAscii(o, w.pos, TCP_);
+    w.view.setInt32(w.pos, W_TCP_SP, true);
+    let p = w.pos + 4;
     p = putUint(o, p, frameLen);
     o[p++] = 32;
     if (aflags) p = putAnalysisPrefix(o, p, aflags, dupNum, dupFrame);
@@ -1306,6 +1310,7 @@ function writeTcpInfo(w: TextWriter, b: Uint8Array, off: number, hl: number, spo
 function word(s: string): number {
   return s.charCodeAt(0) | (s.charCodeAt(1) << 8) | (s.charCodeAt(2) << 16) | (s.charCodeAt(3) << 24);
 }
+const W_TCP_SP = word('TCP ');
 const W_ACK = word(' Ack');
 const W_WIN = word(' Win');
 const W_LEN = word(' Len');
@@ -1347,7 +1352,6 @@ function i32(b: Uint8Array, o: number): number {
   return (b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3];
 }
 
-const TCP_ = encodeAscii('TCP ');
 const MSS_EQ = encodeAscii(' MSS=');
 const WS_EQ = encodeAscii(' WS=');
 const SACK_PERM = encodeAscii(' SACK_PERM');
