@@ -204,6 +204,38 @@ describe('column fast path', () => {
     expect(fast.lines).toEqual(slowLines(frames, { numbers }));
   });
 
+  it('cuts DNS names after 64 pointers as the full dissector does, also owner names pointing at the question', () => {
+    // A real DNS-over-UDP frame's headers, a crafted message behind them: the question name is a
+    // pointer into a chain of k more pointers ending in the label "a"; the answer's owner name
+    // points at the question name (the fast path's shortcut), so it takes one pointer more.
+    const udp = ipv4.find((f) => f.data[23] === 17 && (f.data[14] & 15) === 5 && f.data.length === f.origLen)!;
+    const frameWith = (k: number): Frame => {
+      const msg = [0x12, 0x34, 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0, 0xc0, 34, 0, 1, 0, 1, 0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 192, 0, 2, 1];
+      for (let i = 0; i < k; i++) msg.push(0xc0, 34 + 2 * (i + 1));
+      msg.push(1, 0x61, 0);
+      const data = new Uint8Array(42 + msg.length);
+      data.set(udp.data.subarray(0, 42));
+      data.set([0, 53, 0xc3, 0x50], 34); // from port 53 (a response) to 50000
+      data.set(msg, 42);
+      const ipLen = data.length - 14;
+      data[16] = ipLen >> 8;
+      data[17] = ipLen & 255;
+      data[38] = (ipLen - 20) >> 8;
+      data[39] = (ipLen - 20) & 255;
+      return { ...udp, data, origLen: data.length };
+    };
+    const frames = [61, 62, 63, 64, 65].map(frameWith);
+    const fast = fastLines(frames);
+    const slow = slowLines(frames);
+    expect(fast.lines).toEqual(slow);
+    // the chain really reaches the limit: the full dissector gives up on the longer names, and the
+    // fast path takes just the frames whose owner name stays within it (k = 62: 64 pointers)
+    expect(slow[1]).toContain('response 0x1234 A a A 192.0.2.1');
+    expect(slow[2]).toContain('response 0x1234 A a A 192.0.2.1');
+    expect(slow[3]).toContain('<Name contains a pointer that loops>');
+    expect(fast.fast).toBe(2);
+  });
+
   it('agrees with the full dissector on sequences of mutated real frames (fast-check)', () => {
     fc.assert(
       fc.property(fc.array(mutated, { minLength: 1, maxLength: 40 }), (frames) => {

@@ -460,8 +460,12 @@ function writeName(w: TextWriter | null, b: Uint8Array, base: number, off: numbe
     o += len + 1;
   }
   if (first && w) w.text('<Root>');
+  nameJumps = jumps;
   return after >= 0 ? after : o;
 }
+
+/** Pointers the last successful writeName followed (see dnsColumnsFast's owner-name shortcut). */
+let nameJumps = 0;
 
 const DNS_ = encodeAscii('DNS ');
 const RESPONSE_0X = encodeAscii(' response 0x');
@@ -501,10 +505,18 @@ export function dnsColumnsFast(w: TextWriter, b: Uint8Array, off: number, end: n
     w.text(RCODES[rcode] ?? 'Unknown error');
   }
   let o = off + 12;
+  // A name known to be valid (the first question's) and the pointers it took: an owner name that
+  // is just a pointer to it needs no walk (writeName would return o + 2 after the same checks).
+  let knownAt = -1;
+  let knownJumps = 0;
   for (let i = 0; i < qd && i < 512; i++) {
     // type first, then the name: read the name's end without writing it
     const nameEnd = writeName(null, b, off, o, end);
     if (nameEnd < 0 || nameEnd + 4 > end) return false;
+    if (i === 0) {
+      knownAt = o;
+      knownJumps = nameJumps;
+    }
     w.ascii(typeBytes(u16(b, nameEnd)));
     w.byte(32);
     writeName(w, b, off, o, end);
@@ -513,7 +525,8 @@ export function dnsColumnsFast(w: TextWriter, b: Uint8Array, off: number, end: n
   for (let section = 0; section < 3; section++) {
     const count = u16(b, off + 6 + 2 * section);
     for (let i = 0; i < count && i < 4096; i++) {
-      const nameEnd = writeName(null, b, off, o, end);
+      const c = o + 2 <= end ? b[o] : 0;
+      const nameEnd = (c & 0xc0) === 0xc0 && knownJumps < 64 && off + (((c & 0x3f) << 8) | b[o + 1]) === knownAt ? o + 2 : writeName(null, b, off, o, end);
       if (nameEnd < 0 || nameEnd + 10 > end) return false;
       const type = u16(b, nameEnd);
       const rdlen = u16(b, nameEnd + 8);
