@@ -53,11 +53,6 @@ export class FastColumns implements FramePacketSource {
   private pairSrc1 = 0;
   private pairDst1 = 0;
   private pairNext = 0;
-  /** The time column's text up to the fraction, for `timeSec` at `timeDigits` (see relTime). */
-  private readonly timeHead = new Uint8Array(32);
-  private timeHeadLen = 0;
-  private timeSec = -1;
-  private timeDigits = -1;
   /**
    * Lines are printed far apart (a filter picks frames): the number and address texts of the last
    * line are not kept (see numberColumn, addresses), whose upkeep would then cost more than it saves.
@@ -279,31 +274,19 @@ export class FastColumns implements FramePacketSource {
 
   /**
    * The time column (seconds since the first frame, `digits` fraction digits, right-aligned in
-   * 10) at o[p]; returns the end. The padded seconds text is kept while the second stays.
+   * 10) at o[p]; returns the end.
    */
   private relTime(o: Uint8Array, p: number, sec: number, ns: number, digits: number): number {
     if (ns < 0) {
       ns += 1e9;
       sec -= 1;
     }
-    if (sec !== this.timeSec || digits !== this.timeDigits) {
-      // spaces, seconds and the dot
-      const head = this.timeHead;
-      const secLen = decimalDigits(sec);
-      const len = digits <= 0 ? secLen : secLen + 1 + digits;
-      let h = 0;
-      for (let i = len; i < 10; i++) head[h++] = 32;
-      h = putUint(head, h, sec);
-      if (digits > 0) head[h++] = 46;
-      this.timeHeadLen = h;
-      this.timeSec = sec;
-      this.timeDigits = digits;
-    }
-    const head = this.timeHead;
-    const n = this.timeHeadLen;
-    for (let i = 0; i < n; i++) o[p + i] = head[i];
-    p += n;
+    const secLen = decimalDigits(sec);
+    const len = digits <= 0 ? secLen : secLen + 1 + digits;
+    for (let i = len; i < 10; i++) o[p++] = 32;
+    p = putUint(o, p, sec);
     if (digits <= 0) return p;
+    o[p++] = 46;
     return putFraction(o, p, digits >= 9 ? ns : Math.floor(ns / DIVISORS[digits]), digits);
   }
 

@@ -11,6 +11,8 @@ export class TextWriter {
   pos = 0;
   /** Start of the line being written (bytes before it are committed). */
   private lineStart = 0;
+  /** begin() flushes beyond this (see flushSome). */
+  private limit: number;
 
   constructor(
     /** Receives committed bytes and must consume them at once: the buffer is reused afterwards. */
@@ -19,6 +21,7 @@ export class TextWriter {
   ) {
     this.buf = new Uint8Array(size);
     this.view = new DataView(this.buf.buffer);
+    this.limit = Math.max(Math.min(4096, size - LINE_ROOM), 0);
   }
 
   /**
@@ -27,7 +30,7 @@ export class TextWriter {
    * written with the unchecked `put*` functions on `buf` and `pos`.
    */
   begin(): void {
-    if (this.pos > this.size - LINE_ROOM) this.flush();
+    if (this.pos > this.limit) this.flushSome();
     if (this.pos + LINE_ROOM > this.buf.length) this.room(LINE_ROOM);
     this.lineStart = this.pos;
   }
@@ -44,6 +47,16 @@ export class TextWriter {
     bigger.set(this.buf.subarray(0, this.pos));
     this.buf = bigger;
     this.view = new DataView(bigger.buffer);
+  }
+
+  /**
+   * Flushes at `limit`, which starts low and doubles up to the buffer's size: the first flushes
+   * come within the first lines, so V8 has seen this branch run before it compiles the line
+   * writers (a branch first taken in optimized code throws that code away).
+   */
+  private flushSome(): void {
+    this.flush();
+    this.limit = Math.max(Math.min(this.limit * 2, this.size - LINE_ROOM), 0);
   }
 
   flush(): void {
