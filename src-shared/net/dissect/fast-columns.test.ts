@@ -58,6 +58,8 @@ interface Options {
   decodeAs?: DecodeAsEntry[];
   /** A presence-only display filter (`dns`, `tcp && !http`). */
   filter?: string;
+  /** Frame numbers (default 1, 2, 3, …). */
+  numbers?: number[];
 }
 
 /** Summary lines from the full dissector alone. */
@@ -67,7 +69,7 @@ function slowLines(frames: Frame[], o: Options = {}): string[] {
   const p = createPacket({ tree: false, columns: true, wanted: new Set(filter?.fields ?? []) });
   const lines: string[] = [];
   frames.forEach((f, i) => {
-    session.dissect(p, f.data, i + 1, f.origLen, f.sec, f.ns, f.linkType);
+    session.dissect(p, f.data, o.numbers?.[i] ?? i + 1, f.origLen, f.sec, f.ns, f.linkType);
     if (filter && !filter.matches(p)) lines.push('(filtered out)');
     else lines.push(summaryLine(p, f.digits));
   });
@@ -90,7 +92,8 @@ function fastLines(frames: Frame[], o: Options = {}): { lines: string[]; fast: n
     // The frame sits inside a larger buffer, as in the file reader's chunks.
     const b = new Uint8Array(f.data.length + 40).fill(0xee);
     b.set(f.data, 23);
-    if (fast.line(b, 23, f.data.length, f.origLen, i + 1, f.sec, f.ns, f.linkType, f.digits)) {
+    const number = o.numbers?.[i] ?? i + 1;
+    if (fast.line(b, 23, f.data.length, f.origLen, number, f.sec, f.ns, f.linkType, f.digits)) {
       count++;
       if (fast.skipped || (filter && !filter.matches(view))) {
         if (!fast.skipped) w.rollback();
@@ -99,7 +102,7 @@ function fastLines(frames: Frame[], o: Options = {}): { lines: string[]; fast: n
       }
       return;
     }
-    session.dissect(p, f.data, i + 1, f.origLen, f.sec, f.ns, f.linkType);
+    session.dissect(p, f.data, number, f.origLen, f.sec, f.ns, f.linkType);
     w.begin();
     w.text(filter && !filter.matches(p) ? '(filtered out)' : summaryLine(p, f.digits));
     w.byte(10);
@@ -181,6 +184,57 @@ describe('column fast path', () => {
       for (const [at, v] of edits) if (at < data.length) data[at] = v;
       return { ...f, data, origLen: cut === undefined ? data.length : f.origLen };
     });
+
+  it('counts frame numbers up in place across digit boundaries and gaps, any address pairs', () => {
+    // the number column is kept as text and incremented; address pair texts are cached (two slots)
+    const udp = ipv4.filter((f) => f.data[23] === 17 && fastLines([f]).fast === 1);
+    const runs = [[1, 12], [95, 12], [9995, 10], [99_997, 6], [999_998, 4], [123_456_789, 3], [2 ** 40 - 2, 4]];
+    const numbers = runs.flatMap(([from, n]) => Array.from({ length: n }, (_, k) => from + k));
+    const frames = numbers.map((_, k) => {
+      const f = udp[k % udp.length];
+      const data = f.data.slice();
+      // three address pairs, both ways, so the two cached pair texts are replaced and reused
+      if (k % 3 === 1) data[29] ^= 0x40;
+      if (k % 4 === 2) data.copyWithin(26, 30, 34);
+      // (times in order: a frame earlier than the first goes to the full path)
+      return { ...f, data, sec: 1000 + k, ns: 1000 * k };
+    });
+    const fast = fastLines(frames, { numbers });
+    expect(fast.fast).toBe(frames.length);
+    expect(fast.lines).toEqual(slowLines(frames, { numbers }));
+  });
+
+  it('cuts DNS names after 64 pointers as the full dissector does, also owner names pointing at the question', () => {
+    // A real DNS-over-UDP frame's headers, a crafted message behind them: the question name is a
+    // pointer into a chain of k more pointers ending in the label "a"; the answer's owner name
+    // points at the question name (the fast path's shortcut), so it takes one pointer more.
+    const udp = ipv4.find((f) => f.data[23] === 17 && (f.data[14] & 15) === 5 && f.data.length === f.origLen)!;
+    const frameWith = (k: number): Frame => {
+      const msg = [0x12, 0x34, 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0, 0xc0, 34, 0, 1, 0, 1, 0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 192, 0, 2, 1];
+      for (let i = 0; i < k; i++) msg.push(0xc0, 34 + 2 * (i + 1));
+      msg.push(1, 0x61, 0);
+      const data = new Uint8Array(42 + msg.length);
+      data.set(udp.data.subarray(0, 42));
+      data.set([0, 53, 0xc3, 0x50], 34); // from port 53 (a response) to 50000
+      data.set(msg, 42);
+      const ipLen = data.length - 14;
+      data[16] = ipLen >> 8;
+      data[17] = ipLen & 255;
+      data[38] = (ipLen - 20) >> 8;
+      data[39] = (ipLen - 20) & 255;
+      return { ...udp, data, origLen: data.length };
+    };
+    const frames = [61, 62, 63, 64, 65].map(frameWith);
+    const fast = fastLines(frames);
+    const slow = slowLines(frames);
+    expect(fast.lines).toEqual(slow);
+    // the chain really reaches the limit: the full dissector gives up on the longer names, and the
+    // fast path takes just the frames whose owner name stays within it (k = 62: 64 pointers)
+    expect(slow[1]).toContain('response 0x1234 A a A 192.0.2.1');
+    expect(slow[2]).toContain('response 0x1234 A a A 192.0.2.1');
+    expect(slow[3]).toContain('<Name contains a pointer that loops>');
+    expect(fast.fast).toBe(2);
+  });
 
   it('agrees with the full dissector on sequences of mutated real frames (fast-check)', () => {
     fc.assert(

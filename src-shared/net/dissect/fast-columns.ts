@@ -3,10 +3,10 @@
 // (other link types, ARP, IPv6, ICMP, fragments, snaplen cuts, malformed headers, DHCP…) are left
 // to the full dissector — before any state is touched, so the session stays the same either way.
 // `fast-columns.test.ts` checks frame by frame that both give the same line.
-import type { DissectSession } from './session';
+import type { DatagramProtocol, DissectSession } from './session';
 import type { Packet } from './packet';
-import { TextWriter, decimalDigits, encodeAscii, ipv4TextLength } from './text-writer';
-import { tcpColumnsFast, type FramePacketSource } from './proto/tcp';
+import { TextWriter, decimalDigits, encodeAscii, ipv4TextLength, putArrow, putFraction, putIpv4, putUint, putWords } from './text-writer';
+import { tcpColumnsFast, tcpFastState, type FramePacketSource, type TcpFastState } from './proto/tcp';
 import { dnsColumnsFast, dnsTracking } from './proto/dns';
 import { u16, u32 } from './bytes';
 import { parse as parseFilter, type FilterNode, type LookupField, type Operand } from '../filter';
@@ -29,8 +29,35 @@ export class FastColumns implements FramePacketSource {
   /** A filter needs one of `required`, none of which a TCP segment can hold (except DNS on its ports). */
   private readonly tcpSkippable: boolean;
   private readonly tcpDnsMatters: boolean;
+  /** The session's TCP state, fetched on the first segment. */
+  private tcp: TcpFastState | null = null;
+  /** The UDP port table as an array: index + 1 into udpApps by port, 0 for none. */
+  private readonly udpAppOf = new Uint8Array(65536);
+  private readonly udpApps: DatagramProtocol[] = [];
+  /** Fewer than 255 protocols in the table, so udpAppOf holds it all. */
+  private readonly udpPortsComplete: boolean;
   /** 1 for the TCP ports whose table entry is DNS (the session's tables do not change). */
   private readonly tcpDnsPorts = new Uint8Array(65536);
+  /** The last frame number's text, right-aligned before NUM_END, spaces before it, a space after. */
+  private readonly numText = new Uint8Array(NUM_END + 8).fill(32);
+  private readonly numView = new DataView(this.numText.buffer);
+  private numLen = 0;
+  private numLast = 0;
+  /** Address pair texts (see `addresses`): two slots of PAIR_BYTES. */
+  private readonly pairText = new Uint8Array(2 * PAIR_BYTES);
+  private readonly pairView = new DataView(this.pairText.buffer);
+  private readonly pairLen = new Int32Array(2);
+  // (both slots hold a real pair's text from the start: any int32 is an address)
+  private pairSrc0 = 0;
+  private pairDst0 = 0;
+  private pairSrc1 = 0;
+  private pairDst1 = 0;
+  private pairNext = 0;
+  /**
+   * Lines are printed far apart (a filter picks frames): the number and address texts of the last
+   * line are not kept (see numberColumn, addresses), whose upkeep would then cost more than it saves.
+   */
+  private readonly sparse: boolean;
   /** Set by line(): the frame cannot match the filter and was passed over (nothing written). */
   skipped = false;
 
@@ -48,10 +75,19 @@ export class FastColumns implements FramePacketSource {
   ) {
     // Checksum verification shows in columns only through the full dissector.
     this.enabled = p.columns && !p.tree && !s.checkChecksums;
+    this.pairFill(0, 0, 0);
+    this.pairFill(1, 0, 0);
     this.dnsFast = !dnsTracking(p);
     this.tcpSkippable = required !== null && required.size > 0 && [...required].every((name) => NOT_IN_TCP.has(name));
+    this.sparse = required !== null;
     this.tcpDnsMatters = required !== null && required.has('dns');
     for (const [port, proto] of s.tcpPort) if (proto.name === 'dns') this.tcpDnsPorts[port] = 1;
+    for (const [port, proto] of s.udpPort) {
+      let i = this.udpApps.indexOf(proto);
+      if (i < 0) i = this.udpApps.push(proto) - 1;
+      if (i < 255) this.udpAppOf[port] = i + 1;
+    }
+    this.udpPortsComplete = this.udpApps.length < 255;
   }
 
   framePacket(): Packet {
@@ -106,6 +142,8 @@ export class FastColumns implements FramePacketSource {
       return true;
     }
     this.skipped = false;
+    // (one function with the checks above: split in two, V8 inlined the checks into the CLI's
+    // frame loop and compiled more, which cost `-Y dns` ~10 ms)
     this.b = b;
     this.frameStart = start;
     this.capLen = capLen;
@@ -116,37 +154,47 @@ export class FastColumns implements FramePacketSource {
     this.dns = false;
     this.data = false;
     this.usedPacket = false;
-    const src = u32(b, ip + 12);
-    const dst = u32(b, ip + 16);
+    // int32: a uint32 above 2^31 passed to a call would be boxed
+    const src = (b[ip + 12] << 24) | (b[ip + 13] << 16) | (b[ip + 14] << 8) | b[ip + 15];
+    const dst = (b[ip + 16] << 24) | (b[ip + 17] << 16) | (b[ip + 18] << 8) | b[ip + 19];
     const net = s.net;
     net.reset();
     net.ipVersion = 4;
     net.ipDepth = 1;
-    net.src4 = src;
-    net.dst4 = dst;
+    net.src4 = src >>> 0;
+    net.dst4 = dst >>> 0;
     net.ipTtl = b[ip + 8];
     net.l3End = ip + totalLen < frameEnd ? ip + totalLen - start : 0;
 
     const w = this.w;
     w.begin();
-    // `    1 0.000000000    127.0.0.1 → 127.0.0.1    ` (tshark's column widths)
-    const numLen = decimalDigits(number);
-    if (numLen < 5) w.spaces(5 - numLen);
-    w.uint(number);
-    w.byte(32);
-    writeRelTime(w, tsSec - s.firstSec, tsNs - s.firstNs, timeDigits);
-    w.byte(32);
-    const srcLen = ipv4TextLength(src);
-    if (srcLen < 12) w.spaces(12 - srcLen);
-    w.ipv4(src);
-    w.arrow();
-    w.ipv4(dst);
-    const dstLen = ipv4TextLength(dst);
-    if (dstLen < 12) w.spaces(12 - dstLen);
-    w.byte(32);
+    // `    1 0.000000000    127.0.0.1 → 127.0.0.1    ` (tshark's column widths): a bounded run of
+    // bytes, written unchecked (LINE_ROOM after begin()).
+    const o = w.buf;
+    let p = w.pos;
+    if (this.sparse) {
+      // lines far apart (a filter): nothing to reuse from the last one
+      const numLen = decimalDigits(number);
+      for (let i = numLen; i < 5; i++) o[p++] = 32;
+      p = putUint(o, p, number);
+      o[p++] = 32;
+    } else p = this.numberColumn(w, p, number);
+    p = this.relTime(o, p, tsSec - s.firstSec, tsNs - s.firstNs, timeDigits);
+    o[p++] = 32;
+    if (this.sparse) {
+      const srcLen = ipv4TextLength(src);
+      for (let i = srcLen; i < 12; i++) o[p++] = 32;
+      p = putIpv4(o, p, src);
+      p = putArrow(o, p);
+      p = putIpv4(o, p, dst);
+      const dstLen = ipv4TextLength(dst);
+      for (let i = dstLen; i < 12; i++) o[p++] = 32;
+      o[p++] = 32;
+      w.pos = p;
+    } else w.pos = this.addresses(w, p, src, dst);
 
     let ok: boolean;
-    if (proto === 6) ok = tcpColumnsFast(s, this, w, b, l4, ipEnd, origLen, number, tsSec + tsNs / 1e9);
+    if (proto === 6) ok = tcpColumnsFast(s, (this.tcp ??= tcpFastState(s)), this, w, b, l4, ipEnd, origLen, number, tsSec, tsNs);
     else ok = this.udp(b, l4, l4 + udpLen, origLen);
     if (!ok) {
       w.rollback();
@@ -154,6 +202,86 @@ export class FastColumns implements FramePacketSource {
     }
     w.byte(10);
     return true;
+  }
+
+  /**
+   * The frame number right-aligned in 5 and a space, at w.buf[p]; returns the end. The text is
+   * kept and counted up in place from one frame to the next.
+   */
+  private numberColumn(w: TextWriter, p: number, number: number): number {
+    const t = this.numText;
+    if (number === this.numLast + 1) {
+      let i = NUM_END - 1;
+      while (t[i] === 57) t[i--] = 48;
+      if (t[i] === 32) {
+        t[i] = 49;
+        this.numLen++;
+      } else t[i]++;
+    } else {
+      const len = decimalDigits(number);
+      for (let i = NUM_END - len - 1; i >= 0 && t[i] !== 32; i--) t[i] = 32; // a longer number before
+      putUint(t, NUM_END - len, number);
+      this.numLen = len;
+    }
+    this.numLast = number;
+    const width = this.numLen < 5 ? 5 : this.numLen;
+    return putWords(w.view, p, this.numView, NUM_END - width, width + 1);
+  }
+
+  /**
+   * `   src → dst   ` (Source right-aligned, Destination left-aligned in 12, a space after) at
+   * w.buf[p]; returns the end. The text of the last two address pairs is kept (a conversation's
+   * segments come in runs, both ways) and copied four bytes at a time. Addresses come as int32
+   * (a uint32 above 2^31 passed to a call would be boxed).
+   */
+  private addresses(w: TextWriter, p: number, src: number, dst: number): number {
+    let slot: number;
+    if (src === this.pairSrc0 && dst === this.pairDst0) slot = 0;
+    else if (src === this.pairSrc1 && dst === this.pairDst1) slot = 1;
+    else slot = this.pairFill(this.pairNext, src, dst);
+    return putWords(w.view, p, this.pairView, slot * PAIR_BYTES, this.pairLen[slot]);
+  }
+
+  /** Writes the text of the pair into cache slot `slot` (the other one is replaced next). */
+  private pairFill(slot: number, src: number, dst: number): number {
+    this.pairNext = slot ^ 1;
+    const t = this.pairText;
+    let q = slot * PAIR_BYTES;
+    const srcLen = ipv4TextLength(src);
+    for (let i = srcLen; i < 12; i++) t[q++] = 32;
+    q = putIpv4(t, q, src);
+    q = putArrow(t, q);
+    q = putIpv4(t, q, dst);
+    const dstLen = ipv4TextLength(dst);
+    for (let i = dstLen; i < 12; i++) t[q++] = 32;
+    t[q++] = 32;
+    this.pairLen[slot] = q - slot * PAIR_BYTES;
+    if (slot === 0) {
+      this.pairSrc0 = src;
+      this.pairDst0 = dst;
+    } else {
+      this.pairSrc1 = src;
+      this.pairDst1 = dst;
+    }
+    return slot;
+  }
+
+  /**
+   * The time column (seconds since the first frame, `digits` fraction digits, right-aligned in
+   * 10) at o[p]; returns the end.
+   */
+  private relTime(o: Uint8Array, p: number, sec: number, ns: number, digits: number): number {
+    if (ns < 0) {
+      ns += 1e9;
+      sec -= 1;
+    }
+    const secLen = decimalDigits(sec);
+    const len = digits <= 0 ? secLen : secLen + 1 + digits;
+    for (let i = len; i < 10; i++) o[p++] = 32;
+    p = putUint(o, p, sec);
+    if (digits <= 0) return p;
+    o[p++] = 46;
+    return putFraction(o, p, digits >= 9 ? ns : Math.floor(ns / DIVISORS[digits]), digits);
   }
 
   /** Does TCP carry DNS on one of these ports (port 53 or Decode As)? TCP has no DNS heuristic. */
@@ -169,8 +297,16 @@ export class FastColumns implements FramePacketSource {
     if (start < end) {
       const low = sport < dport ? sport : dport;
       const high = sport < dport ? dport : sport;
-      let app = low ? s.udpPort.get(low) : undefined;
-      if (!app && high) app = s.udpPort.get(high);
+      let app: DatagramProtocol | undefined;
+      if (this.udpPortsComplete) {
+        // the port table as an array (a Map lookup per datagram costs more)
+        const i = low ? this.udpAppOf[low] : 0;
+        const j = i === 0 && high ? this.udpAppOf[high] : 0;
+        app = i ? this.udpApps[i - 1] : j ? this.udpApps[j - 1] : undefined;
+      } else {
+        app = low ? s.udpPort.get(low) : undefined;
+        if (!app && high) app = s.udpPort.get(high);
+      }
       if (!app) {
         for (const h of s.udpHeuristics) {
           if (h.heuristic && h.heuristic(b, start, end)) {
@@ -349,26 +485,17 @@ const HEADER_FIELDS = new Set([
   'tcp.srcport', 'tcp.dstport', 'tcp.port', 'udp.srcport', 'udp.dstport', 'udp.port', 'udp.length',
 ]);
 
+/** End of the frame number's digits in FastColumns.numText (numbers below 2^53 have ≤ 16). */
+const NUM_END = 20;
+
+/** Room for one address pair's text: 15 + 5 + 15 + 1 bytes, rounded up to whole words. */
+const PAIR_BYTES = 40;
+
 const UDP_ = encodeAscii('UDP ');
 const LEN_EQ = encodeAscii(' Len=');
 
 const PRESENT: readonly FieldValue[] = [true];
 const NONE: readonly FieldValue[] = [];
-
-function writeRelTime(w: TextWriter, sec: number, ns: number, digits: number): void {
-  if (ns < 0) {
-    ns += 1e9;
-    sec -= 1;
-  }
-  const secLen = decimalDigits(sec);
-  const len = digits <= 0 ? secLen : secLen + 1 + digits;
-  if (len < 10) w.spaces(10 - len);
-  w.uint(sec);
-  if (digits > 0) {
-    w.byte(46);
-    w.uintPadded(digits >= 9 ? ns : Math.floor(ns / DIVISORS[digits]), digits);
-  }
-}
 
 /** 10^(9 - digits): nanoseconds to the file's precision. */
 const DIVISORS = [1e9, 1e8, 1e7, 1e6, 1e5, 1e4, 1e3, 1e2, 10, 1];

@@ -1,7 +1,7 @@
 // The byte writer must print numbers and addresses exactly as the string formatters do.
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { TextWriter, decimalDigits, ipv4TextLength } from './text-writer';
+import { LINE_ROOM, TextWriter, decimalDigits, encodeAscii, ipv4TextLength, putArrow, putAscii, putFraction, putIpv4, putUint, putUint32, putWords } from './text-writer';
 import { ipv4ToString, ipv6ToString } from './format';
 
 function written(f: (w: TextWriter) => void): string {
@@ -61,6 +61,51 @@ describe('TextWriter', () => {
       });
       expect(written((w) => w.ipv6(b, 0))).toBe(ipv6ToString(b, 0));
     }), { numRuns: 2000 });
+  });
+
+  it('put* writers give the same text as String() and return the end', () => {
+    const b = new Uint8Array(64);
+    const at = (p: number, end: number): string => new TextDecoder().decode(b.subarray(p, end));
+    const n = fc.oneof(fc.nat(1000), fc.nat(), fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.maxSafeNat());
+    fc.assert(fc.property(n, fc.nat(40), (v, p) => {
+      expect(at(p, putUint(b, p, v))).toBe(String(v));
+    }), { numRuns: 3000 });
+    for (let k = 0; k < 16; k++) for (const v of [10 ** k - 1, 10 ** k]) expect(at(3, putUint(b, 3, v))).toBe(String(v));
+    fc.assert(fc.property(fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.nat(40), (v, p) => {
+      expect(at(p, putUint32(b, p, v | 0))).toBe(String(v));
+    }), { numRuns: 3000 });
+    for (const v of [0, 1, 2 ** 31 - 1, 2 ** 31, 2 ** 31 + 99_999_999, 2 ** 32 - 1, 4_200_000_000]) expect(at(0, putUint32(b, 0, v | 0))).toBe(String(v));
+    fc.assert(fc.property(fc.integer({ min: 1, max: 9 }), fc.nat(999_999_999), (width, v) => {
+      const x = v % 10 ** width;
+      expect(at(5, putFraction(b, 5, x, width))).toBe(String(x).padStart(width, '0'));
+    }), { numRuns: 3000 });
+    fc.assert(fc.property(fc.integer({ min: 0, max: 2 ** 32 - 1 }), (a) => {
+      expect(at(2, putIpv4(b, 2, a))).toBe(ipv4ToString(a));
+    }));
+    expect(at(1, putArrow(b, putAscii(b, 1, encodeAscii('TCP'))))).toBe('TCP → ');
+  });
+
+  it('putWords copies any length four bytes at a time (the tail beyond is scratch)', () => {
+    const from = new Uint8Array(48).map((_, i) => 65 + (i % 26));
+    fc.assert(fc.property(fc.nat(20), fc.nat(20), fc.nat(24), (at, p, len) => {
+      const to = new Uint8Array(64);
+      expect(putWords(new DataView(to.buffer), p, new DataView(from.buffer), at, len)).toBe(p + len);
+      expect([...to.subarray(p, p + len)]).toEqual([...from.subarray(at, at + len)]);
+      expect(to.subarray(0, p).every((x) => x === 0)).toBe(true);
+    }));
+  });
+
+  it('leaves LINE_ROOM free after begin(), however small its flush size', () => {
+    let out = '';
+    const w = new TextWriter((b) => (out += new TextDecoder().decode(b)), 64);
+    for (let i = 0; i < 5; i++) {
+      w.begin();
+      expect(w.buf.length - w.pos).toBeGreaterThanOrEqual(LINE_ROOM);
+      w.pos = putUint(w.buf, w.pos, i * 1e6);
+      w.byte(10);
+    }
+    w.end();
+    expect(out).toBe('0\n1000000\n2000000\n3000000\n4000000\n');
   });
 
   it('encodes non-ASCII text as UTF-8 and keeps lines whole across flushes', () => {

@@ -6,9 +6,13 @@ const encoder = new TextEncoder();
 
 export class TextWriter {
   buf: Uint8Array;
+  /** The same bytes as `buf`, for copying four at a time (see `putWords`). */
+  view: DataView;
   pos = 0;
   /** Start of the line being written (bytes before it are committed). */
   private lineStart = 0;
+  /** begin() flushes beyond this (see flushSome). */
+  private limit: number;
 
   constructor(
     /** Receives committed bytes and must consume them at once: the buffer is reused afterwards. */
@@ -16,11 +20,18 @@ export class TextWriter {
     private readonly size = 1 << 20,
   ) {
     this.buf = new Uint8Array(size);
+    this.view = new DataView(this.buf.buffer);
+    this.limit = Math.max(Math.min(4096, size - LINE_ROOM), 0);
   }
 
-  /** Begins a line: flushes when the buffer is nearly full, so a line never straddles a flush. */
+  /**
+   * Begins a line: flushes when the buffer is nearly full, so a line never straddles a flush.
+   * Afterwards at least LINE_ROOM bytes are free: bounded lines (fixed columns, TCP Info) are
+   * written with the unchecked `put*` functions on `buf` and `pos`.
+   */
   begin(): void {
-    if (this.pos > this.size - 8192) this.flush();
+    if (this.pos > this.limit) this.flushSome();
+    if (this.pos + LINE_ROOM > this.buf.length) this.room(LINE_ROOM);
     this.lineStart = this.pos;
   }
 
@@ -35,6 +46,17 @@ export class TextWriter {
     const bigger = new Uint8Array(Math.max(this.buf.length * 2, this.pos + n));
     bigger.set(this.buf.subarray(0, this.pos));
     this.buf = bigger;
+    this.view = new DataView(bigger.buffer);
+  }
+
+  /**
+   * Flushes at `limit`, which starts low and doubles up to the buffer's size: the first flushes
+   * come within the first lines, so V8 has seen this branch run before it compiles the line
+   * writers (a branch first taken in optimized code throws that code away).
+   */
+  private flushSome(): void {
+    this.flush();
+    this.limit = Math.max(Math.min(this.limit * 2, this.size - LINE_ROOM), 0);
   }
 
   flush(): void {
@@ -59,13 +81,13 @@ export class TextWriter {
     this.pos = p + 1;
   }
 
-  /** A string, UTF-8 encoded. */
-  text(s: string): void {
+  /** A string (from index `from` on), UTF-8 encoded. */
+  text(s: string, from = 0): void {
     const n = s.length;
-    this.room(n * 3);
+    this.room((n - from) * 3);
     const b = this.buf;
     let p = this.pos;
-    for (let i = 0; i < n; i++) {
+    for (let i = from; i < n; i++) {
       const c = s.charCodeAt(i);
       if (c >= 0x80) {
         const rest = encoder.encode(s.slice(i)); // rare: non-ASCII text
@@ -98,14 +120,7 @@ export class TextWriter {
   /** ` → ` (tshark's arrow between addresses and ports), UTF-8. */
   arrow(): void {
     this.room(5);
-    const b = this.buf;
-    const p = this.pos;
-    b[p] = 32;
-    b[p + 1] = 0xe2;
-    b[p + 2] = 0x86;
-    b[p + 3] = 0x92;
-    b[p + 4] = 32;
-    this.pos = p + 5;
+    this.pos = putArrow(this.buf, this.pos);
   }
 
   spaces(n: number): void {
@@ -119,32 +134,7 @@ export class TextWriter {
   /** A non-negative integer below 2^53 in decimal. */
   uint(n: number): void {
     this.room(16);
-    const b = this.buf;
-    const p = this.pos;
-    if (n < 10) {
-      b[p] = 48 + n;
-      this.pos = p + 1;
-      return;
-    }
-    let q = p + decimalDigits(n);
-    this.pos = q;
-    while (n > 0x7fffffff) {
-      const d = Math.floor(n / 10);
-      b[--q] = 48 + (n - d * 10);
-      n = d;
-    }
-    // two digits at a time, in integer arithmetic
-    while (n >= 100) {
-      const d = (n / 100) | 0;
-      const r = (n - d * 100) << 1;
-      b[--q] = DIGIT_PAIRS[r + 1];
-      b[--q] = DIGIT_PAIRS[r];
-      n = d;
-    }
-    if (n >= 10) {
-      b[--q] = DIGIT_PAIRS[(n << 1) + 1];
-      b[--q] = DIGIT_PAIRS[n << 1];
-    } else b[--q] = 48 + n;
+    this.pos = putUint(this.buf, this.pos, n);
   }
 
   /** `n` in decimal, zero-padded to `width` digits. */
@@ -189,17 +179,10 @@ export class TextWriter {
     this.pos += width;
   }
 
-  /** Dotted IPv4 address of a uint32. */
+  /** Dotted IPv4 address of a uint32 (or its int32 bit pattern). */
   ipv4(a: number): void {
     this.room(16);
-    const b = this.buf;
-    let p = octet(b, this.pos, a >>> 24);
-    b[p++] = 46;
-    p = octet(b, p, (a >>> 16) & 255);
-    b[p++] = 46;
-    p = octet(b, p, (a >>> 8) & 255);
-    b[p++] = 46;
-    this.pos = octet(b, p, a & 255);
+    this.pos = putIpv4(this.buf, this.pos, a);
   }
 
   /** IPv6 address at b[off] as format.ts's ipv6ToString prints it (RFC 5952). */
@@ -245,6 +228,108 @@ export class TextWriter {
     this.hex(n, width);
   }
 
+}
+
+/** Bytes a line may use after `begin()` without room checks (see the `put*` functions). */
+export const LINE_ROOM = 8192;
+
+// Unchecked writers: each writes at b[p] and returns the end. The caller knows the room is there
+// (a bounded line after `begin()`), so a hot path skips a check and a call per item.
+
+/** A non-negative integer below 2^53 in decimal (16 bytes of room). */
+export function putUint(b: Uint8Array, p: number, n: number): number {
+  if (n < 100) {
+    if (n < 10) {
+      b[p] = 48 + n;
+      return p + 1;
+    }
+    b[p] = DIGIT_PAIRS[n << 1];
+    b[p + 1] = DIGIT_PAIRS[(n << 1) + 1];
+    return p + 2;
+  }
+  const end = p + decimalDigits(n);
+  let q = end;
+  while (n > 0x7fffffff) {
+    const d = Math.floor(n / 10);
+    b[--q] = 48 + (n - d * 10);
+    n = d;
+  }
+  // two digits at a time, in integer arithmetic
+  while (n >= 100) {
+    const d = (n / 100) | 0;
+    const r = (n - d * 100) << 1;
+    b[--q] = DIGIT_PAIRS[r + 1];
+    b[--q] = DIGIT_PAIRS[r];
+    n = d;
+  }
+  if (n >= 10) {
+    b[q - 1] = DIGIT_PAIRS[(n << 1) + 1];
+    b[q - 2] = DIGIT_PAIRS[n << 1];
+  } else b[q - 1] = 48 + n;
+  return end;
+}
+
+/** A uint32 given as its int32 bit pattern (`x | 0`, never boxed by V8), in decimal. */
+export function putUint32(b: Uint8Array, p: number, n32: number): number {
+  if (n32 >= 0) return putUint(b, p, n32);
+  // above 2^31: the leading digits (≤ 42) and eight more, all small integers
+  const n = n32 >>> 0;
+  const hi = Math.floor(n / 1e8);
+  return putFraction(b, putUint(b, p, hi), n - hi * 1e8, 8);
+}
+
+/** `n` (0 ≤ n < 10^width) as exactly `width` ≤ 9 digits, zero-padded: a timestamp's fraction. */
+export function putFraction(b: Uint8Array, p: number, n: number, width: number): number {
+  const end = p + width;
+  let q = end;
+  while (q - p >= 2) {
+    const d = (n / 100) | 0;
+    const r = (n - d * 100) << 1;
+    b[q - 1] = DIGIT_PAIRS[r + 1];
+    b[q - 2] = DIGIT_PAIRS[r];
+    q -= 2;
+    n = d;
+  }
+  if (q > p) b[p] = 48 + n;
+  return end;
+}
+
+/**
+ * Copies `len` bytes of `from` (from byte `at`) to `to` at `p`, four at a time: up to three bytes
+ * beyond `p + len` are overwritten too (room the caller has; what follows overwrites them).
+ * Returns `p + len`.
+ */
+export function putWords(to: DataView, p: number, from: DataView, at: number, len: number): number {
+  for (let k = 0; k < len; k += 4) to.setUint32(p + k, from.getUint32(at + k, true), true);
+  return p + len;
+}
+
+/** A short constant (see `encodeAscii`). */
+export function putAscii(b: Uint8Array, p: number, a: Uint8Array): number {
+  const n = a.length;
+  for (let i = 0; i < n; i++) b[p + i] = a[i];
+  return p + n;
+}
+
+/** ` → `, UTF-8. */
+export function putArrow(b: Uint8Array, p: number): number {
+  b[p] = 32;
+  b[p + 1] = 0xe2;
+  b[p + 2] = 0x86;
+  b[p + 3] = 0x92;
+  b[p + 4] = 32;
+  return p + 5;
+}
+
+/** Dotted IPv4 address of a uint32 or its int32 bit pattern (16 bytes of room). */
+export function putIpv4(b: Uint8Array, p: number, a: number): number {
+  p = octet(b, p, a >>> 24);
+  b[p++] = 46;
+  p = octet(b, p, (a >>> 16) & 255);
+  b[p++] = 46;
+  p = octet(b, p, (a >>> 8) & 255);
+  b[p++] = 46;
+  return octet(b, p, a & 255);
 }
 
 /** Writes 0…255 in decimal at b[p] (room checked by the caller); returns the end. */

@@ -6,7 +6,7 @@ import type { Packet } from '../packet';
 import { field, hexField, protoField, uintField } from '../registry';
 import { ascii, need, u16, u32 } from '../bytes';
 import { hex, ipv4ToString, ipv6ToString } from '../format';
-import type { TextWriter } from '../text-writer';
+import { encodeAscii, type TextWriter } from '../text-writer';
 
 export const DNS_TYPES: Record<number, string> = {
   1: 'A', 2: 'NS', 5: 'CNAME', 6: 'SOA', 12: 'PTR', 13: 'HINFO', 15: 'MX', 16: 'TXT', 28: 'AAAA', 33: 'SRV',
@@ -460,7 +460,29 @@ function writeName(w: TextWriter | null, b: Uint8Array, base: number, off: numbe
     o += len + 1;
   }
   if (first && w) w.text('<Root>');
+  nameJumps = jumps;
   return after >= 0 ? after : o;
+}
+
+/** Pointers the last successful writeName followed (see dnsColumnsFast's owner-name shortcut). */
+let nameJumps = 0;
+
+const DNS_ = encodeAscii('DNS ');
+const RESPONSE_0X = encodeAscii(' response 0x');
+const SPACE_0X = encodeAscii(' 0x');
+const OPCODE_BYTES: Uint8Array[] = [];
+/** Types below 256 (all the common ones), filled on first use. */
+const TYPE_BYTES = new Array<Uint8Array | undefined>(256).fill(undefined);
+
+/** The opcode's name as Info shows it, encoded once. */
+function opcodeBytes(opcode: number): Uint8Array {
+  return (OPCODE_BYTES[opcode] ??= encodeAscii(OPCODES[opcode] ?? 'Unknown operation'));
+}
+
+/** ` TYPE` (a space and the record type's name) as Info shows it, encoded once per type. */
+function typeBytes(type: number): Uint8Array {
+  if (type >= 256) return encodeAscii(' ' + (DNS_TYPES[type] ?? `Unknown (${type})`));
+  return (TYPE_BYTES[type] ??= encodeAscii(' ' + (DNS_TYPES[type] ?? `Unknown (${type})`)));
 }
 
 /** `DNS LEN INFO` of a DNS message over UDP in [off, end), as dissectMessage shows it; false to fall back. */
@@ -472,24 +494,30 @@ export function dnsColumnsFast(w: TextWriter, b: Uint8Array, off: number, end: n
   const opcode = (flags >> 11) & 15;
   const rcode = flags & 15;
   const qd = u16(b, off + 4);
-  w.text('DNS ');
+  w.ascii(DNS_);
   w.uint(frameLen);
   w.byte(32);
-  w.text(OPCODES[opcode] ?? 'Unknown operation');
-  w.text(isResp ? ' response 0x' : ' 0x');
+  w.ascii(opcodeBytes(opcode));
+  w.ascii(isResp ? RESPONSE_0X : SPACE_0X);
   w.hex(id, 4);
   if (isResp && rcode !== 0) {
     w.byte(32);
     w.text(RCODES[rcode] ?? 'Unknown error');
   }
   let o = off + 12;
+  // A name known to be valid (the first question's) and the pointers it took: an owner name that
+  // is just a pointer to it needs no walk (writeName would return o + 2 after the same checks).
+  let knownAt = -1;
+  let knownJumps = 0;
   for (let i = 0; i < qd && i < 512; i++) {
     // type first, then the name: read the name's end without writing it
     const nameEnd = writeName(null, b, off, o, end);
     if (nameEnd < 0 || nameEnd + 4 > end) return false;
-    const type = u16(b, nameEnd);
-    w.byte(32);
-    w.text(DNS_TYPES[type] ?? `Unknown (${type})`);
+    if (i === 0) {
+      knownAt = o;
+      knownJumps = nameJumps;
+    }
+    w.ascii(typeBytes(u16(b, nameEnd)));
     w.byte(32);
     writeName(w, b, off, o, end);
     o = nameEnd + 4;
@@ -497,20 +525,20 @@ export function dnsColumnsFast(w: TextWriter, b: Uint8Array, off: number, end: n
   for (let section = 0; section < 3; section++) {
     const count = u16(b, off + 6 + 2 * section);
     for (let i = 0; i < count && i < 4096; i++) {
-      const nameEnd = writeName(null, b, off, o, end);
+      const c = o + 2 <= end ? b[o] : 0;
+      const nameEnd = (c & 0xc0) === 0xc0 && knownJumps < 64 && off + (((c & 0x3f) << 8) | b[o + 1]) === knownAt ? o + 2 : writeName(null, b, off, o, end);
       if (nameEnd < 0 || nameEnd + 10 > end) return false;
       const type = u16(b, nameEnd);
       const rdlen = u16(b, nameEnd + 8);
       const rd = nameEnd + 10;
       const rdEnd = rd + rdlen;
       if (rdEnd > end) return false;
-      w.byte(32);
-      w.text(DNS_TYPES[type] ?? `Unknown (${type})`);
+      w.ascii(typeBytes(type));
       switch (type) {
         case 1:
           if (rdlen === 4) {
             w.byte(32);
-            w.ipv4(u32(b, rd));
+            w.ipv4((b[rd] << 24) | (b[rd + 1] << 16) | (b[rd + 2] << 8) | b[rd + 3]); // int32: never boxed
           }
           break;
         case 28:

@@ -6,7 +6,7 @@ import type { DissectSession, StreamProtocol } from '../session';
 import type { Packet } from '../packet';
 import { field, hexField, protoField, uintField } from '../registry';
 import { CaptureLimited, need, onesSum, u16, u32 } from '../bytes';
-import { encodeAscii, type TextWriter } from '../text-writer';
+import { encodeAscii, putArrow, putAscii, putUint, putUint32, type TextWriter } from '../text-writer';
 import { hex } from '../format';
 import { dissectData } from './link';
 import { CHECKSUM_STATUS } from './ip';
@@ -127,43 +127,185 @@ const A_WINDOW_FULL = 4096;
 const A_SPURIOUS = 8192;
 const A_REUSED_PORTS = 16384;
 
-/** One direction of a conversation. Sequence numbers are kept raw (uint32). */
+/**
+ * The numbers of every flow (two per conversation, flow index = 2 × conversation index + 0/1) in
+ * typed arrays: a million-frame capture has tens of thousands of conversations, and objects with
+ * a dozen number fields (most of them boxed doubles: raw sequence numbers exceed 2^31) cost ~700
+ * bytes each, all copied by every young-generation GC they survive.
+ */
+class FlowStore {
+  /** Flows allocated (always even). */
+  size = 0;
+  base = new Uint32Array(0);
+  nextSeq = new Uint32Array(0);
+  maxSeqToBeAcked = new Uint32Array(0);
+  lastAck = new Uint32Array(0);
+  window = new Int32Array(0);
+  dupAckNum = new Uint32Array(0);
+  lastNonDupAck = new Uint32Array(0);
+  nextSeqTime = new Float64Array(0);
+  lastAckTime = new Float64Array(0);
+  winScale = new Int8Array(0);
+  synWs = new Int8Array(0);
+  lastSegFlags = new Uint16Array(0);
+  /** FLOW_* bits. */
+  bits = new Uint8Array(0);
+  // per conversation (index = flow index >> 1)
+  firstSynTime = new Float64Array(0);
+  irtt = new Float64Array(0);
+  /** CONV_* bits. */
+  convBits = new Uint8Array(0);
+
+  /** Index of a new pair of flows (a fresh conversation's a and b). */
+  pair(): number {
+    const i = this.size;
+    if (i + 2 > this.base.length) this.grow(Math.max(256, this.base.length * 2));
+    this.size = i + 2;
+    this.window[i] = this.window[i + 1] = -1;
+    this.winScale[i] = this.winScale[i + 1] = -1;
+    this.synWs[i] = this.synWs[i + 1] = -1;
+    this.firstSynTime[i >> 1] = -1;
+    return i;
+  }
+
+  /** Forgets every flow (a scratch store for conversations that are never kept). */
+  clear(): void {
+    this.size = 0;
+    this.base.fill(0);
+    this.nextSeq.fill(0);
+    this.maxSeqToBeAcked.fill(0);
+    this.lastAck.fill(0);
+    this.dupAckNum.fill(0);
+    this.lastNonDupAck.fill(0);
+    this.nextSeqTime.fill(0);
+    this.lastAckTime.fill(0);
+    this.lastSegFlags.fill(0);
+    this.bits.fill(0);
+    this.irtt.fill(0);
+    this.convBits.fill(0);
+  }
+
+  private grow(n: number): void {
+    const u32 = (a: Uint32Array<ArrayBuffer>): Uint32Array<ArrayBuffer> => copyInto(new Uint32Array(n), a);
+    const f64 = (a: Float64Array<ArrayBuffer>, len: number): Float64Array<ArrayBuffer> => copyInto(new Float64Array(len), a);
+    this.base = u32(this.base);
+    this.nextSeq = u32(this.nextSeq);
+    this.maxSeqToBeAcked = u32(this.maxSeqToBeAcked);
+    this.lastAck = u32(this.lastAck);
+    this.window = copyInto(new Int32Array(n), this.window);
+    this.dupAckNum = u32(this.dupAckNum);
+    this.lastNonDupAck = u32(this.lastNonDupAck);
+    this.nextSeqTime = f64(this.nextSeqTime, n);
+    this.lastAckTime = f64(this.lastAckTime, n);
+    this.winScale = copyInto(new Int8Array(n), this.winScale);
+    this.synWs = copyInto(new Int8Array(n), this.synWs);
+    this.lastSegFlags = copyInto(new Uint16Array(n), this.lastSegFlags);
+    this.bits = copyInto(new Uint8Array(n), this.bits);
+    this.firstSynTime = f64(this.firstSynTime, n >> 1);
+    this.irtt = f64(this.irtt, n >> 1);
+    this.convBits = copyInto(new Uint8Array(n >> 1), this.convBits);
+  }
+}
+
+function copyInto<T extends { set(a: ArrayLike<number>): void }>(to: T, from: ArrayLike<number>): T {
+  to.set(from);
+  return to;
+}
+
+const FLOW_BASE_SET = 1;
+const FLOW_NEXT_SEQ_SET = 2;
+const FLOW_MAX_SET = 4;
+const FLOW_LAST_ACK_SET = 8;
+const FLOW_SENT_FIN = 16;
+const CONV_FIN_SEEN = 1;
+const CONV_FIN_PASSIVE = 2;
+
+/**
+ * One direction of a conversation: its numbers live in a FlowStore (the accessors read them
+ * there). Sequence numbers are kept raw (uint32).
+ */
 class Flow {
-  base = 0;
-  baseSet = false;
-  nextSeq = 0;
-  nextSeqSet = false;
-  nextSeqTime = 0;
-  maxSeqToBeAcked = 0;
-  maxSet = false;
-  lastAck = 0;
-  lastAckSet = false;
-  lastAckTime = 0;
-  window = -1;
-  /** -1 unknown, -2 no scaling, else shift count. */
-  winScale = -1;
-  dupAckNum = 0;
-  lastNonDupAck = 0;
-  lastSegFlags = 0;
-  synWs = -1;
-  sentFin = false;
   /** Pending multi-segment PDU. */
   msp: PendingPdu | null = null;
+  constructor(
+    readonly t: FlowStore,
+    readonly i: number,
+  ) {}
+  private flag(bit: number): boolean {
+    return (this.t.bits[this.i] & bit) !== 0;
+  }
+  private setFlag(bit: number, on: boolean): void {
+    const b = this.t.bits;
+    b[this.i] = on ? b[this.i] | bit : b[this.i] & ~bit;
+  }
+  get base(): number { return this.t.base[this.i]; }
+  set base(v: number) { this.t.base[this.i] = v; }
+  get baseSet(): boolean { return this.flag(FLOW_BASE_SET); }
+  set baseSet(v: boolean) { this.setFlag(FLOW_BASE_SET, v); }
+  get nextSeq(): number { return this.t.nextSeq[this.i]; }
+  set nextSeq(v: number) { this.t.nextSeq[this.i] = v; }
+  get nextSeqSet(): boolean { return this.flag(FLOW_NEXT_SEQ_SET); }
+  set nextSeqSet(v: boolean) { this.setFlag(FLOW_NEXT_SEQ_SET, v); }
+  get nextSeqTime(): number { return this.t.nextSeqTime[this.i]; }
+  set nextSeqTime(v: number) { this.t.nextSeqTime[this.i] = v; }
+  get maxSeqToBeAcked(): number { return this.t.maxSeqToBeAcked[this.i]; }
+  set maxSeqToBeAcked(v: number) { this.t.maxSeqToBeAcked[this.i] = v; }
+  get maxSet(): boolean { return this.flag(FLOW_MAX_SET); }
+  set maxSet(v: boolean) { this.setFlag(FLOW_MAX_SET, v); }
+  get lastAck(): number { return this.t.lastAck[this.i]; }
+  set lastAck(v: number) { this.t.lastAck[this.i] = v; }
+  get lastAckSet(): boolean { return this.flag(FLOW_LAST_ACK_SET); }
+  set lastAckSet(v: boolean) { this.setFlag(FLOW_LAST_ACK_SET, v); }
+  get lastAckTime(): number { return this.t.lastAckTime[this.i]; }
+  set lastAckTime(v: number) { this.t.lastAckTime[this.i] = v; }
+  /** Window field of the last segment, -1 before one. */
+  get window(): number { return this.t.window[this.i]; }
+  set window(v: number) { this.t.window[this.i] = v; }
+  /** -1 unknown, -2 no scaling, else shift count. */
+  get winScale(): number { return this.t.winScale[this.i]; }
+  set winScale(v: number) { this.t.winScale[this.i] = v; }
+  get dupAckNum(): number { return this.t.dupAckNum[this.i]; }
+  set dupAckNum(v: number) { this.t.dupAckNum[this.i] = v; }
+  get lastNonDupAck(): number { return this.t.lastNonDupAck[this.i]; }
+  set lastNonDupAck(v: number) { this.t.lastNonDupAck[this.i] = v; }
+  get lastSegFlags(): number { return this.t.lastSegFlags[this.i]; }
+  set lastSegFlags(v: number) { this.t.lastSegFlags[this.i] = v; }
+  /** The SYN's window scale shift, -1 without one. */
+  get synWs(): number { return this.t.synWs[this.i]; }
+  set synWs(v: number) { this.t.synWs[this.i] = v; }
+  get sentFin(): boolean { return this.flag(FLOW_SENT_FIN); }
+  set sentFin(v: boolean) { this.setFlag(FLOW_SENT_FIN, v); }
 }
 
 class Conversation {
-  readonly a: Flow = new Flow();
-  readonly b: Flow = new Flow();
+  readonly a: Flow;
+  readonly b: Flow;
   app: StreamProtocol | null = null;
-  firstSynTime = -1;
-  irtt = 0;
-  finSeen = false;
-  finPassive = false;
   constructor(
+    t: FlowStore,
     readonly stream: number,
-    /** Endpoint that spoke first (address:port key), to tell the directions apart. */
-    readonly aKey: string | number,
-  ) {}
+    /**
+     * Whether the endpoint that spoke first (flow a) is the lower one of the pair (IPv4: address,
+     * then port; IPv6: key text), to tell the directions apart.
+     */
+    readonly aLow: boolean,
+  ) {
+    const i = t.pair();
+    this.a = new Flow(t, i);
+    this.b = new Flow(t, i + 1);
+  }
+  private get t(): FlowStore {
+    return this.a.t;
+  }
+  get finSeen(): boolean { return (this.t.convBits[this.a.i >> 1] & CONV_FIN_SEEN) !== 0; }
+  set finSeen(v: boolean) { this.setBit(CONV_FIN_SEEN, v); }
+  get finPassive(): boolean { return (this.t.convBits[this.a.i >> 1] & CONV_FIN_PASSIVE) !== 0; }
+  set finPassive(v: boolean) { this.setBit(CONV_FIN_PASSIVE, v); }
+  private setBit(bit: number, on: boolean): void {
+    const b = this.t.convBits;
+    const k = this.a.i >> 1;
+    b[k] = on ? b[k] | bit : b[k] & ~bit;
+  }
 }
 
 /**
@@ -181,6 +323,10 @@ interface TcpState {
   /** IPv4 conversations by their endpoint pair (numbers only: no key objects per segment). */
   convs4: Conversations4;
   next: number;
+  /** Numbers of the kept conversations' flows. */
+  flows: FlowStore;
+  /** Flows of a conversation seen only inside an ICMP error (never kept): reused each time. */
+  scratch: FlowStore;
 }
 
 /**
@@ -189,10 +335,16 @@ interface TcpState {
  */
 class Conversations4 {
   private slots = new Int32Array(1 << 12); // entry index + 1, 0 = empty
-  private loAddr = new Uint32Array(1 << 11);
-  private hiAddr = new Uint32Array(1 << 11);
+  // addresses as int32 (a uint32 above 2^31 passed to a call would be boxed)
+  private loAddr = new Int32Array(1 << 11);
+  private hiAddr = new Int32Array(1 << 11);
   private ports = new Uint32Array(1 << 11); // low port << 16 | high port
   private convs: Conversation[] = [];
+  /** The last endpoint pair looked up (segments of one conversation mostly come in runs). */
+  private lastLo = 0;
+  private lastHi = 0;
+  private lastPorts = -1; // no pair yet (ports are a uint32)
+  private lastConv: Conversation | undefined;
 
   private slot(loA: number, loP: number, hiA: number, hiP: number): number {
     const mask = this.slots.length - 1;
@@ -205,12 +357,22 @@ class Conversations4 {
   }
 
   get(loA: number, loP: number, hiA: number, hiP: number): Conversation | undefined {
+    const ports = ((loP << 16) | hiP) >>> 0;
+    if (loA === this.lastLo && hiA === this.lastHi && ports === this.lastPorts) return this.lastConv;
     const e = this.slots[this.slot(loA, loP, hiA, hiP)] - 1;
-    return e < 0 ? undefined : this.convs[e];
+    if (e < 0) return undefined;
+    this.lastLo = loA;
+    this.lastHi = hiA;
+    this.lastPorts = ports;
+    return (this.lastConv = this.convs[e]);
   }
 
   /** Adds or replaces (port reuse) the conversation of the endpoint pair. */
   set(loA: number, loP: number, hiA: number, hiP: number, conv: Conversation): void {
+    this.lastLo = loA;
+    this.lastHi = hiA;
+    this.lastPorts = ((loP << 16) | hiP) >>> 0;
+    this.lastConv = conv;
     const i = this.slot(loA, loP, hiA, hiP);
     const e = this.slots[i] - 1;
     if (e >= 0) {
@@ -219,9 +381,9 @@ class Conversations4 {
     }
     const n = this.convs.length;
     if (n === this.loAddr.length) {
-      this.loAddr = grow(this.loAddr);
-      this.hiAddr = grow(this.hiAddr);
-      this.ports = grow(this.ports);
+      this.loAddr = grow(this.loAddr, new Int32Array(n * 2));
+      this.hiAddr = grow(this.hiAddr, new Int32Array(n * 2));
+      this.ports = grow(this.ports, new Uint32Array(n * 2));
     }
     this.loAddr[n] = loA;
     this.hiAddr[n] = hiA;
@@ -246,10 +408,9 @@ class Conversations4 {
   }
 }
 
-function grow(a: Uint32Array<ArrayBuffer>): Uint32Array<ArrayBuffer> {
-  const b = new Uint32Array(a.length * 2);
-  b.set(a);
-  return b;
+function grow<T extends Int32Array<ArrayBuffer> | Uint32Array<ArrayBuffer>>(a: T, bigger: T): T {
+  bigger.set(a);
+  return bigger;
 }
 
 // Sequence-space comparisons (mod 2^32)
@@ -264,11 +425,17 @@ function gt(a: number, b: number): boolean {
 // (tcpColumnsFast) so both leave the same state behind.
 
 function newTcpState(): TcpState {
-  return { convs: new Map(), convs4: new Conversations4(), next: 0, pending: new PendingPdus() };
+  return { convs: new Map(), convs4: new Conversations4(), next: 0, pending: new PendingPdus(), flows: new FlowStore(), scratch: new FlowStore() };
 }
 
 function tcpState(s: DissectSession): TcpState {
   return s.get<TcpState>('tcp', newTcpState);
+}
+
+/** The session's TCP state, for tcpColumnsFast (fetched once by the caller, not per segment). */
+export type TcpFastState = TcpState;
+export function tcpFastState(s: DissectSession): TcpFastState {
+  return tcpState(s);
 }
 
 /** What findConversation found besides the conversation (scratch, overwritten per call). */
@@ -276,42 +443,43 @@ const found = { reused: false, fwd: null as unknown as Flow, rev: null as unknow
 
 /** The segment's conversation (created on first sight; a new one when a SYN reuses the ports). */
 function findConversation(st: TcpState, net: DissectSession['net'], sport: number, dport: number, seq: number, flags: number, inError: boolean): Conversation {
-  let srcKey: string | number;
   let conv: Conversation | undefined;
   let key = '';
   const v4 = net.ipVersion === 4;
   // IPv4: the lower endpoint (address, then port) first, as numbers.
   const srcLow = net.src4 < net.dst4 || (net.src4 === net.dst4 && sport < dport);
-  const loA = srcLow ? net.src4 : net.dst4;
+  const loA = (srcLow ? net.src4 : net.dst4) | 0;
   const loP = srcLow ? sport : dport;
-  const hiA = srcLow ? net.dst4 : net.src4;
+  const hiA = (srcLow ? net.dst4 : net.src4) | 0;
   const hiP = srcLow ? dport : sport;
+  let low = srcLow;
   if (v4) {
-    srcKey = net.src4 * 65536 + sport;
     conv = st.convs4.get(loA, loP, hiA, hiP);
   } else {
     const pair = net.addrKey().split('>');
-    srcKey = `${pair[0]}:${sport}`;
+    const srcKey = `${pair[0]}:${sport}`;
     const dstKey = `${pair[1]}:${dport}`;
-    key = srcKey < dstKey ? srcKey + '|' + dstKey : dstKey + '|' + srcKey;
+    low = srcKey < dstKey;
+    key = low ? srcKey + '|' + dstKey : dstKey + '|' + srcKey;
     conv = st.convs.get(key);
   }
   found.reused = false;
   if (conv && !inError && (flags & (SYN | ACK)) === SYN) {
-    const f = conv.aKey === srcKey ? conv.a : conv.b;
-    if (f.baseSet && f.base !== seq) {
+    const f = conv.aLow === low ? conv.a : conv.b;
+    if (f.baseSet && f.base !== seq >>> 0) {
       conv = undefined; // port reuse: a new connection, a new stream
       found.reused = true;
     }
   }
   if (!conv) {
-    conv = new Conversation(st.next++, srcKey);
+    if (inError) st.scratch.clear();
+    conv = new Conversation(inError ? st.scratch : st.flows, st.next++, low);
     if (!inError) {
       if (v4) st.convs4.set(loA, loP, hiA, hiP, conv);
       else st.convs.set(key, conv);
     }
   }
-  if (conv.aKey === srcKey) {
+  if (conv.aLow === low) {
     found.fwd = conv.a;
     found.rev = conv.b;
   } else {
@@ -321,15 +489,20 @@ function findConversation(st: TcpState, net: DissectSession['net'], sport: numbe
   return conv;
 }
 
-/** Relative sequence numbers: base is the ISN (SYN) or the first sequence number seen minus one. */
+/**
+ * Relative sequence numbers: base is the ISN (SYN) or the first sequence number seen minus one.
+ * (`seq`, `ack` uint32 or int32: the typed array stores them modulo 2^32.)
+ */
 function setBases(fwd: Flow, rev: Flow, seq: number, ack: number, flags: number): void {
-  if (!fwd.baseSet) {
-    fwd.base = flags & SYN ? seq : (seq - 1) >>> 0;
-    fwd.baseSet = true;
+  const t = fwd.t;
+  const bits = t.bits;
+  if (!(bits[fwd.i] & FLOW_BASE_SET)) {
+    t.base[fwd.i] = flags & SYN ? seq >>> 0 : (seq - 1) >>> 0;
+    bits[fwd.i] |= FLOW_BASE_SET;
   }
-  if (flags & ACK && !rev.baseSet) {
-    rev.base = (ack - 1) >>> 0;
-    rev.baseSet = true;
+  if (flags & ACK && !(bits[rev.i] & FLOW_BASE_SET)) {
+    t.base[rev.i] = (ack - 1) >>> 0;
+    bits[rev.i] |= FLOW_BASE_SET;
   }
 }
 
@@ -362,15 +535,8 @@ function windowScaleOnSyn(fwd: Flow, rev: Flow, flags: number, ws: number): void
 }
 
 function scaledWindow(fwd: Flow, flags: number, win: number): number {
-  return !(flags & SYN) && fwd.winScale >= 0 ? win * (1 << fwd.winScale) : win;
-}
-
-function analyzeSegment(conv: Conversation, fwd: Flow, rev: Flow, seq: number, ack: number, seglen: number, flags: number, win: number, now: number, frame: number, reused: boolean): number {
-  if (flags & SYN && !(flags & ACK)) conv.firstSynTime = now;
-  if (flags & ACK && !(flags & SYN) && conv.irtt === 0 && conv.firstSynTime >= 0 && fwd === conv.a) conv.irtt = now - conv.firstSynTime;
-  let a = analyze(fwd, rev, seq, ack, seglen, flags, win, now, conv.irtt, frame);
-  if (reused) a |= A_REUSED_PORTS;
-  return a;
+  const shift = fwd.t.winScale[fwd.i];
+  return !(flags & SYN) && shift >= 0 ? win * (1 << shift) : win;
 }
 
 /** `SYN, ACK` as the Info column lists the flags. */
@@ -414,7 +580,6 @@ export function dissectTcp(p: Packet, s: DissectSession, buf: Uint8Array, off: n
   const inError = net.inError;
   const captured = Math.min(end, buf.length);
   const seglen = Math.max(0, end - off - hl);
-  const now = p.absSec + p.absNs / 1e9;
 
   // Conversation and direction
   const st = tcpState(s);
@@ -492,7 +657,7 @@ export function dissectTcp(p: Packet, s: DissectSession, buf: Uint8Array, off: n
   let dupNum = 0;
   let dupFrame = 0;
   if (!inError) {
-    aflags = analyzeSegment(conv, fwd, rev, seq, ack, seglen, flags, win, now, p.number, reused);
+    aflags = analyzeSegment(conv, fwd, rev, seq, ack, seglen, flags, win, p.absSec, p.absNs, p.number, reused);
     if (aflags & A_DUPLICATE_ACK) {
       dupNum = fwd.dupAckNum;
       dupFrame = fwd.lastNonDupAck;
@@ -605,80 +770,115 @@ function dissectOptions(p: Packet, buf: Uint8Array, off: number, end: number, re
   return info;
 }
 
-/** Wireshark's tcp_analyze_sequence_number, reduced to the flags it shows. */
-function analyze(fwd: Flow, rev: Flow, seq: number, ack: number, seglen: number, flags: number, win: number, now: number, irtt: number, frame: number): number {
+/**
+ * Wireshark's tcp_analyze_sequence_number, reduced to the flags it shows (plus port reuse), and
+ * the initial RTT. The capture time comes as seconds and nanoseconds (small integers: a double
+ * argument would be boxed per call).
+ */
+function analyzeSegment(conv: Conversation, fwd: Flow, rev: Flow, seq32: number, ack32: number, seglen: number, flags: number, win: number, tsSec: number, tsNs: number, frame: number, reused: boolean): number {
+  // (sequence numbers may come as int32: a uint32 above 2^31 passed to a call would be boxed)
+  const seq = seq32 >>> 0;
+  const ack = ack32 >>> 0;
+  const now = tsSec + tsNs / 1e9;
+  // The flows' numbers are read once into locals (typed-array loads are not merged across the
+  // stores in between) and the changed ones written back at the end.
+  const t = fwd.t;
+  const f = fwd.i;
+  const r = rev.i;
+  const k = conv.a.i >> 1;
+  if (flags & SYN && !(flags & ACK)) t.firstSynTime[k] = now;
+  let irtt = t.irtt[k];
+  if (flags & ACK && !(flags & SYN) && irtt === 0 && t.firstSynTime[k] >= 0 && f === conv.a.i) irtt = t.irtt[k] = now - t.firstSynTime[k];
+  const bits = t.bits;
+  const fBits = bits[f];
+  const rBits = bits[r];
+  const fNextSeqSet = (fBits & FLOW_NEXT_SEQ_SET) !== 0;
+  let fNextSeq = t.nextSeq[f];
+  const fWindow = t.window[f];
+  const fLastAckSet = (fBits & FLOW_LAST_ACK_SET) !== 0;
+  const fLastAck = t.lastAck[f];
+  let fDupAckNum = t.dupAckNum[f];
+  const rLastAckSet = (rBits & FLOW_LAST_ACK_SET) !== 0;
+  const rLastAck = t.lastAck[r];
+  const rWindow = t.window[r];
+  const rWinScale = t.winScale[r];
+  const rLastSegFlags = t.lastSegFlags[r];
   let a = 0;
   const noCtl = (flags & (SYN | FIN | RST)) === 0;
   let skipToFinished = false;
-  if (seglen === 1 && fwd.nextSeqSet && seq === fwd.nextSeq && rev.window === 0) {
+  if (seglen === 1 && fNextSeqSet && seq === fNextSeq && rWindow === 0) {
     a |= A_ZERO_WINDOW_PROBE;
     skipToFinished = true;
   }
   if (!skipToFinished) {
     if (win === 0 && noCtl) a |= A_ZERO_WINDOW;
-    if (fwd.nextSeqSet && gt(seq, fwd.nextSeq) && !(flags & RST)) a |= A_LOST_PACKET;
-    if (seglen <= 1 && noCtl && fwd.nextSeqSet && seq === ((fwd.nextSeq - 1) >>> 0)) a |= A_KEEP_ALIVE;
-    const sameAck = fwd.lastAckSet && ack === fwd.lastAck;
-    if (seglen === 0 && win !== 0 && win !== fwd.window && fwd.nextSeqSet && seq === fwd.nextSeq && sameAck && noCtl) a |= A_WINDOW_UPDATE;
-    if (seglen > 0 && rev.winScale !== -1 && rev.lastAckSet && noCtl) {
-      const shift = rev.winScale === -2 ? 0 : rev.winScale;
-      if (((seq + seglen) >>> 0) === ((rev.lastAck + rev.window * (1 << shift)) >>> 0)) a |= A_WINDOW_FULL;
+    if (fNextSeqSet && gt(seq, fNextSeq) && !(flags & RST)) a |= A_LOST_PACKET;
+    if (seglen <= 1 && noCtl && fNextSeqSet && seq === ((fNextSeq - 1) >>> 0)) a |= A_KEEP_ALIVE;
+    const sameAck = fLastAckSet && ack === fLastAck;
+    if (seglen === 0 && win !== 0 && win !== fWindow && fNextSeqSet && seq === fNextSeq && sameAck && noCtl) a |= A_WINDOW_UPDATE;
+    if (seglen > 0 && rWinScale !== -1 && rLastAckSet && noCtl) {
+      const shift = rWinScale === -2 ? 0 : rWinScale;
+      if (((seq + seglen) >>> 0) === ((rLastAck + rWindow * (1 << shift)) >>> 0)) a |= A_WINDOW_FULL;
     }
-    if (seglen === 0 && win !== 0 && win === fwd.window && fwd.nextSeqSet && seq === fwd.nextSeq && sameAck && rev.lastSegFlags & A_KEEP_ALIVE && noCtl) {
+    if (seglen === 0 && win !== 0 && win === fWindow && fNextSeqSet && seq === fNextSeq && sameAck && rLastSegFlags & A_KEEP_ALIVE && noCtl) {
       a |= A_KEEP_ALIVE_ACK;
       skipToFinished = true;
-    } else if (seglen === 0 && win === 0 && win === fwd.window && fwd.nextSeqSet && seq === fwd.nextSeq && sameAck && rev.lastSegFlags & A_ZERO_WINDOW_PROBE && noCtl) {
+    } else if (seglen === 0 && win === 0 && win === fWindow && fNextSeqSet && seq === fNextSeq && sameAck && rLastSegFlags & A_ZERO_WINDOW_PROBE && noCtl) {
       a |= A_ZERO_WINDOW_PROBE_ACK;
       skipToFinished = true;
-    } else if (seglen === 0 && win !== 0 && win === fwd.window && fwd.nextSeqSet && seq === fwd.nextSeq && sameAck && noCtl) {
-      fwd.dupAckNum++;
+    } else if (seglen === 0 && win !== 0 && win === fWindow && fNextSeqSet && seq === fNextSeq && sameAck && noCtl) {
+      fDupAckNum++;
       a |= A_DUPLICATE_ACK;
     }
   }
   // The dup ACK count lasts while the ACK number stays (data segments carrying the same ACK do
   // not reset it), so a segment answering two dup ACKs is a fast retransmission.
-  if (ack !== fwd.lastAck) {
-    fwd.lastNonDupAck = frame;
-    fwd.dupAckNum = 0;
+  if (ack !== fLastAck) {
+    t.lastNonDupAck[f] = frame;
+    fDupAckNum = 0;
   }
+  t.dupAckNum[f] = fDupAckNum;
   if (!skipToFinished) {
-    if (flags & ACK && rev.maxSet && gt(ack, rev.maxSeqToBeAcked)) {
+    if (flags & ACK && rBits & FLOW_MAX_SET && gt(ack, t.maxSeqToBeAcked[r])) {
       a |= A_ACK_LOST_PACKET;
-      rev.maxSeqToBeAcked = rev.nextSeq;
+      t.maxSeqToBeAcked[r] = t.nextSeq[r];
     }
-    if ((seglen > 0 || flags & (SYN | FIN)) && fwd.nextSeqSet && lt(seq, fwd.nextSeq)) {
-      if (now - rev.lastAckTime < 0.02 && rev.dupAckNum >= 2 && rev.lastAck === seq) a |= A_FAST_RETRANSMISSION;
+    if ((seglen > 0 || flags & (SYN | FIN)) && fNextSeqSet && lt(seq, fNextSeq)) {
+      if (now - t.lastAckTime[r] < 0.02 && t.dupAckNum[r] >= 2 && rLastAck === seq) a |= A_FAST_RETRANSMISSION;
       else {
         // Out-of-order: close in time to the highest segment and not merely a copy of it (a SYN
         // or FIN counts one: the same SYN seen again at a second capture point is a retransmission).
         const thres = irtt > 0 ? irtt : 0.003;
         const end = (seq + seglen + (flags & (SYN | FIN) ? 1 : 0)) >>> 0;
-        if (now - fwd.nextSeqTime < thres && fwd.nextSeq !== end) a |= A_OUT_OF_ORDER;
-        else if (seglen > 0 && rev.lastAckSet && !gt((seq + seglen) >>> 0, rev.lastAck)) a |= A_SPURIOUS;
+        if (now - t.nextSeqTime[f] < thres && fNextSeq !== end) a |= A_OUT_OF_ORDER;
+        else if (seglen > 0 && rLastAckSet && !gt((seq + seglen) >>> 0, rLastAck)) a |= A_SPURIOUS;
         else a |= A_RETRANSMISSION;
       }
     }
   }
+  let nb = fBits;
   const nextSeq = (seq + seglen + (flags & (SYN | FIN) ? 1 : 0)) >>> 0;
-  if (!fwd.nextSeqSet || gt(nextSeq, fwd.nextSeq)) {
+  if (!fNextSeqSet || gt(nextSeq, fNextSeq)) {
     if (!(a & A_ZERO_WINDOW_PROBE)) {
-      fwd.nextSeq = nextSeq;
-      fwd.nextSeqSet = true;
-      fwd.nextSeqTime = now;
+      fNextSeq = nextSeq;
+      t.nextSeq[f] = nextSeq;
+      nb |= FLOW_NEXT_SEQ_SET;
+      t.nextSeqTime[f] = now;
     }
   }
-  if (!fwd.maxSet || seq === fwd.maxSeqToBeAcked) {
+  if (!(fBits & FLOW_MAX_SET) || seq === t.maxSeqToBeAcked[f]) {
     if (!(a & A_ZERO_WINDOW_PROBE)) {
-      fwd.maxSeqToBeAcked = fwd.nextSeq;
-      fwd.maxSet = true;
+      t.maxSeqToBeAcked[f] = fNextSeq;
+      nb |= FLOW_MAX_SET;
     }
   }
-  fwd.window = win;
-  fwd.lastAck = ack;
-  fwd.lastAckSet = (flags & ACK) !== 0 || fwd.lastAckSet;
-  fwd.lastAckTime = now;
-  fwd.lastSegFlags = a;
-  return a;
+  t.window[f] = win;
+  t.lastAck[f] = ack;
+  if (flags & ACK) nb |= FLOW_LAST_ACK_SET;
+  bits[f] = nb;
+  t.lastAckTime[f] = now;
+  t.lastSegFlags[f] = a;
+  return reused ? a | A_REUSED_PORTS : a;
 }
 
 /**
@@ -725,26 +925,37 @@ function addAnalysis(p: Packet, a: number, dupNum: number, dupFrame: number): vo
   p.close();
 }
 
+/**
+ * The Info prefixes in the order tshark's col_prepend_fence calls leave them (each prepended, so
+ * the last flag tested comes first); the dup ACK's text is built with its numbers.
+ */
+const PREFIX_TABLE: [number, string][] = [
+  [A_SPURIOUS, '[TCP Spurious Retransmission] '],
+  [A_FAST_RETRANSMISSION, '[TCP Fast Retransmission] '],
+  [A_OUT_OF_ORDER, '[TCP Out-Of-Order] '],
+  [A_ZERO_WINDOW, '[TCP ZeroWindow] '],
+  [A_ZERO_WINDOW_PROBE_ACK, '[TCP ZeroWindowProbeAck] '],
+  [A_ZERO_WINDOW_PROBE, '[TCP ZeroWindowProbe] '],
+  [A_DUPLICATE_ACK, ''],
+  [A_KEEP_ALIVE_ACK, '[TCP Keep-Alive ACK] '],
+  [A_WINDOW_FULL, '[TCP Window Full] '],
+  [A_WINDOW_UPDATE, '[TCP Window Update] '],
+  [A_KEEP_ALIVE, '[TCP Keep-Alive] '],
+  [A_ACK_LOST_PACKET, '[TCP ACKed unseen segment] '],
+  [A_LOST_PACKET, '[TCP Previous segment not captured] '],
+  [A_RETRANSMISSION, '[TCP Retransmission] '],
+  [A_REUSED_PORTS, '[TCP Port numbers reused] '],
+];
+const PREFIX_BITS = PREFIX_TABLE.map(([bit]) => bit);
+const PREFIXES = PREFIX_TABLE.map(([, text]) => encodeAscii(text));
+
 /** The Info prefixes, in the order tshark's col_prepend_fence calls leave them. */
 function analysisPrefix(a: number, dupNum: number, dupFrame: number): string {
-  if (!a) return '';
-  const parts: string[] = [];
-  if (a & A_REUSED_PORTS) parts.push('[TCP Port numbers reused] ');
-  if (a & A_RETRANSMISSION) parts.push('[TCP Retransmission] ');
-  if (a & A_LOST_PACKET) parts.push('[TCP Previous segment not captured] ');
-  if (a & A_ACK_LOST_PACKET) parts.push('[TCP ACKed unseen segment] ');
-  if (a & A_KEEP_ALIVE) parts.push('[TCP Keep-Alive] ');
-  if (a & A_WINDOW_UPDATE) parts.push('[TCP Window Update] ');
-  if (a & A_WINDOW_FULL) parts.push('[TCP Window Full] ');
-  if (a & A_KEEP_ALIVE_ACK) parts.push('[TCP Keep-Alive ACK] ');
-  if (a & A_DUPLICATE_ACK) parts.push(`[TCP Dup ACK ${dupFrame}#${dupNum}] `);
-  if (a & A_ZERO_WINDOW_PROBE) parts.push('[TCP ZeroWindowProbe] ');
-  if (a & A_ZERO_WINDOW_PROBE_ACK) parts.push('[TCP ZeroWindowProbeAck] ');
-  if (a & A_ZERO_WINDOW) parts.push('[TCP ZeroWindow] ');
-  if (a & A_OUT_OF_ORDER) parts.push('[TCP Out-Of-Order] ');
-  if (a & A_FAST_RETRANSMISSION) parts.push('[TCP Fast Retransmission] ');
-  if (a & A_SPURIOUS) parts.push('[TCP Spurious Retransmission] ');
-  return parts.reverse().join('');
+  let out = '';
+  for (const [bit, text] of PREFIX_TABLE) {
+    if (a & bit) out += bit === A_DUPLICATE_ACK ? `[TCP Dup ACK ${dupFrame}#${dupNum}] ` : text;
+  }
+  return out;
 }
 
 /** Picks the protocol for a conversation: Decode As / port (low port first), then heuristics. */
@@ -894,8 +1105,12 @@ export interface FramePacketSource {
   readonly frameStart: number;
 }
 
-/** Window scale shift of a SYN's options, -1 without one; -2 when the options are malformed. */
-function scanOptions(b: Uint8Array, off: number, end: number): number {
+/**
+ * Walks the options of a header: returns the window scale shift (-1 without one) or -2 when the
+ * options are malformed; with a writer, also writes the option part of the Info column as
+ * dissectOptions builds it (SACK edges relative to `rev`'s base).
+ */
+function walkOptions(w: TextWriter | null, b: Uint8Array, off: number, end: number, rev: Flow | null): number {
   let ws = -1;
   let o = off;
   let guard = 0;
@@ -910,47 +1125,38 @@ function scanOptions(b: Uint8Array, off: number, end: number): number {
     const len = b[o + 1];
     if (len < 2 || o + len > end) return -2;
     if (kind === 3 && len === 3) ws = Math.min(b[o + 2], 14);
+    if (w) {
+      if (kind === 2 && len === 4) {
+        w.ascii(MSS_EQ);
+        w.uint(u16(b, o + 2));
+      } else if (kind === 3 && len === 3) {
+        w.ascii(WS_EQ);
+        w.uint(1 << ws);
+      } else if (kind === 4 && len === 2) {
+        w.ascii(SACK_PERM);
+      } else if (kind === 5) {
+        const base = rev ? rev.base : 0;
+        for (let e = o + 2; e + 8 <= o + len; e += 8) {
+          w.ascii(SLE_EQ);
+          w.uint((u32(b, e) - base) >>> 0);
+          w.ascii(SRE_EQ);
+          w.uint((u32(b, e + 4) - base) >>> 0);
+        }
+      } else if (kind === 8 && len === 10) {
+        w.ascii(TSVAL_EQ);
+        w.uint(u32(b, o + 2));
+        w.ascii(TSECR_EQ);
+        w.uint(u32(b, o + 6));
+      }
+    }
     o += len;
   }
   return ws;
 }
 
-/** The option part of the Info column, as dissectOptions builds it. */
-function writeOptionInfo(w: TextWriter, b: Uint8Array, off: number, end: number, rev: Flow): void {
-  let o = off;
-  let guard = 0;
-  while (o < end && guard++ < 40) {
-    const kind = b[o];
-    if (kind === 0) break;
-    if (kind === 1) {
-      o++;
-      continue;
-    }
-    if (o + 1 >= end) break;
-    const len = b[o + 1];
-    if (kind === 2 && len === 4) {
-      w.text(' MSS=');
-      w.uint(u16(b, o + 2));
-    } else if (kind === 3 && len === 3) {
-      w.text(' WS=');
-      w.uint(1 << Math.min(b[o + 2], 14));
-    } else if (kind === 4 && len === 2) {
-      w.text(' SACK_PERM');
-    } else if (kind === 5) {
-      for (let e = o + 2; e + 8 <= o + len; e += 8) {
-        w.text(' SLE=');
-        w.uint((u32(b, e) - rev.base) >>> 0);
-        w.text(' SRE=');
-        w.uint((u32(b, e + 4) - rev.base) >>> 0);
-      }
-    } else if (kind === 8 && len === 10) {
-      w.ascii(TSVAL_EQ);
-      w.uint(u32(b, o + 2));
-      w.ascii(TSECR_EQ);
-      w.uint(u32(b, o + 6));
-    }
-    o += len;
-  }
+/** NOP, NOP, Timestamps: the options of nearly every segment after the handshake (Linux). */
+function timestampsOnly(b: Uint8Array, off: number, hl: number): boolean {
+  return hl === 32 && b[off + 20] === 1 && b[off + 21] === 1 && b[off + 22] === 8 && b[off + 23] === 10;
 }
 
 const FLAG_TEXT: string[] = [];
@@ -964,23 +1170,24 @@ function flagText(flags: number): string {
  * `PROTO LEN INFO` — or false, with no state touched, when the segment needs dissectTcp (bad
  * header or options). [off, end) is the segment within `b`, entirely captured.
  */
-export function tcpColumnsFast(s: DissectSession, src: FramePacketSource, w: TextWriter, b: Uint8Array, off: number, end: number, frameLen: number, number: number, now: number): boolean {
+export function tcpColumnsFast(s: DissectSession, st: TcpFastState, src: FramePacketSource, w: TextWriter, b: Uint8Array, off: number, end: number, frameLen: number, number: number, tsSec: number, tsNs: number): boolean {
   if (end - off < 20) return false;
   const hf = u16(b, off + 12);
   const hl = (hf >> 12) * 4;
   if (hl < 20 || off + hl > end) return false;
-  const ws = hl > 20 ? scanOptions(b, off + 20, off + hl) : -1;
+  const tsOnly = timestampsOnly(b, off, hl);
+  const ws = hl > 20 && !tsOnly ? walkOptions(null, b, off + 20, off + hl, null) : -1;
   if (ws === -2) return false;
   const flags = hf & 0x0fff;
   const net = s.net;
   const sport = u16(b, off);
   const dport = u16(b, off + 2);
-  const seq = u32(b, off + 4);
-  const ack = u32(b, off + 8);
+  // int32 (see analyzeSegment); relative numbers are taken modulo 2^32 all the same
+  const seq = i32(b, off + 4);
+  const ack = i32(b, off + 8);
   const win = u16(b, off + 14);
   net.srcPort = sport;
   net.dstPort = dport;
-  const st = tcpState(s);
   const conv = findConversation(st, net, sport, dport, seq, flags, false);
   const reused = found.reused;
   const fwd = found.fwd;
@@ -992,20 +1199,24 @@ export function tcpColumnsFast(s: DissectSession, src: FramePacketSource, w: Tex
   if (flags & SYN) windowScaleOnSyn(fwd, rev, flags, ws);
   const scaled = scaledWindow(fwd, flags, win);
   const seglen = end - off - hl;
-  const aflags = analyzeSegment(conv, fwd, rev, seq, ack, seglen, flags, win, now, number, reused);
+  const aflags = analyzeSegment(conv, fwd, rev, seq, ack, seglen, flags, win, tsSec, tsNs, number, reused);
   const dupNum = aflags & A_DUPLICATE_ACK ? fwd.dupAckNum : 0;
   const dupFrame = aflags & A_DUPLICATE_ACK ? fwd.lastNonDupAck : 0;
-  const prefix = aflags ? analysisPrefix(aflags, dupNum, dupFrame) : '';
   const start = off + hl;
   const payload = seglen > 0 && !skipsPayload(aflags, fwd);
   if (!payload) {
-    w.text('TCP ');
-    w.uint(frameLen);
-    w.byte(32);
-    if (prefix) w.text(prefix);
-    writeTcpInfo(w, b, off, hl, sport, dport, flags, relSeq, relAck, scaled, seglen, rev);
+    // A bounded line (LINE_ROOM after begin()): written without room checks.
+    const o = w.buf;
+    w.view.setInt32(w.pos, W_TCP_SP, true);
+    let p = w.pos + 4;
+    p = putUint(o, p, frameLen);
+    o[p++] = 32;
+    if (aflags) p = putAnalysisPrefix(o, p, aflags, dupNum, dupFrame);
+    w.pos = p;
+    writeTcpInfo(w, b, off, hl, sport, dport, flags, relSeq, relAck, scaled, seglen, rev, tsOnly);
     return true;
   }
+  const prefix = aflags ? analysisPrefix(aflags, dupNum, dupFrame) : '';
   // The protocol above decides the columns: run it on the frame's Packet, with a marker standing
   // for TCP's Info (written here as bytes, not built as a string) unless it replaces the Info.
   const p = src.framePacket();
@@ -1017,7 +1228,7 @@ export function tcpColumnsFast(s: DissectSession, src: FramePacketSource, w: Tex
   const depth = p.depth;
   p.buf = data;
   try {
-    deliver(p, s, st, conv, fwd, data, start - fs, end - fs, seq, sport, dport);
+    deliver(p, s, st, conv, fwd, data, start - fs, end - fs, seq >>> 0, sport, dport);
   } catch (e) {
     // what the session's guard around dissectTcp does
     p.closeTo(depth);
@@ -1031,8 +1242,8 @@ export function tcpColumnsFast(s: DissectSession, src: FramePacketSource, w: Tex
   const info = p.info;
   if (info.charCodeAt(0) === 1) {
     if (prefix) w.text(prefix);
-    writeTcpInfo(w, b, off, hl, sport, dport, flags, relSeq, relAck, scaled, seglen, rev);
-    if (info.length > 1) w.text(info.slice(1));
+    writeTcpInfo(w, b, off, hl, sport, dport, flags, relSeq, relAck, scaled, seglen, rev, tsOnly);
+    if (info.length > 1) w.text(info, 1);
   } else w.text(info);
   return true;
 }
@@ -1040,36 +1251,106 @@ export function tcpColumnsFast(s: DissectSession, src: FramePacketSource, w: Tex
 /** Stands for TCP's own Info text while the protocol above runs (it only appends to it or replaces it). */
 const TCP_INFO_MARK = '\u0001';
 
-function writeTcpInfo(w: TextWriter, b: Uint8Array, off: number, hl: number, sport: number, dport: number, flags: number, relSeq: number, relAck: number, scaled: number, seglen: number, rev: Flow): void {
-  w.uint(sport);
-  w.arrow();
-  w.uint(dport);
-  w.ascii(flagBytes(flags));
-  w.uint(relSeq);
+/** TCP's Info (after any analysis prefix); the options are walked only when not `tsOnly`. */
+function writeTcpInfo(w: TextWriter, b: Uint8Array, off: number, hl: number, sport: number, dport: number, flags: number, relSeq: number, relAck: number, scaled: number, seglen: number, rev: Flow, tsOnly: boolean): void {
+  // At most ~170 bytes up to and with the timestamps: one room check, then unchecked writes.
+  // The constant texts go out as 32-bit words (a word may run past its text: what follows
+  // overwrites the rest), written here rather than by a call per item.
+  w.room(200);
+  const o = w.buf;
+  const v = w.view;
+  let p = putUint(o, w.pos, sport);
+  p = putArrow(o, p);
+  p = putUint(o, p, dport);
+  // ` [ACK] Seq=`
+  const key = flags & 0x1ff;
+  if (FLAG_LEN[key] === 0) fillFlagWords(key);
+  const n = FLAG_LEN[key];
+  for (let k = 0, at = key * FLAG_WORDS_EACH; k < n; k += 4, at++) v.setInt32(p + k, FLAG_WORDS[at], true);
+  p += n;
+  p = putUint(o, p, relSeq);
   if (flags & ACK) {
-    w.ascii(ACK_EQ);
-    w.uint(relAck);
+    v.setInt32(p, W_ACK, true);
+    o[p + 4] = 61; // =
+    p = putUint(o, p + 5, relAck);
   }
-  w.ascii(WIN_EQ);
-  w.uint(scaled);
-  w.ascii(LEN_EQ);
-  w.uint(seglen);
+  v.setInt32(p, W_WIN, true);
+  o[p + 4] = 61;
+  p = putUint(o, p + 5, scaled);
+  v.setInt32(p, W_LEN, true);
+  o[p + 4] = 61;
+  p = putUint(o, p + 5, seglen);
   if (flags & URG) {
-    w.text(' Urg=');
-    w.uint(u16(b, off + 18));
+    v.setInt32(p, W_URG, true);
+    o[p + 4] = 61;
+    p = putUint(o, p + 5, u16(b, off + 18));
   }
-  if (hl > 20) writeOptionInfo(w, b, off + 20, off + hl, rev);
+  if (tsOnly) {
+    v.setInt32(p, W_TSV, true);
+    v.setInt32(p + 4, W_AL_EQ, true);
+    p = putUint32(o, p + 7, i32(b, off + 24));
+    v.setInt32(p, W_TSE, true);
+    v.setInt32(p + 4, W_CR_EQ, true);
+    w.pos = putUint32(o, p + 7, i32(b, off + 28));
+    return;
+  }
+  w.pos = p;
+  if (hl > 20) walkOptions(w, b, off + 20, off + hl, rev);
 }
 
-const ACK_EQ = encodeAscii(' Ack=');
-const WIN_EQ = encodeAscii(' Win=');
-const LEN_EQ = encodeAscii(' Len=');
+/** Four ASCII characters as the int32 a little-endian 32-bit store writes them with. */
+function word(s: string): number {
+  return s.charCodeAt(0) | (s.charCodeAt(1) << 8) | (s.charCodeAt(2) << 16) | (s.charCodeAt(3) << 24);
+}
+const W_TCP_SP = word('TCP ');
+const W_ACK = word(' Ack');
+const W_WIN = word(' Win');
+const W_LEN = word(' Len');
+const W_URG = word(' Urg');
+const W_TSV = word(' TSv');
+const W_AL_EQ = word('al= '); // 3 used
+const W_TSE = word(' TSe');
+const W_CR_EQ = word('cr= '); // 3 used
+
+/** ` [SYN, ACK] Seq=` per flag combination as words (filled on first use) and its length. */
+const FLAG_WORDS_EACH = 16; // 64 bytes: the longest, all nine flags, is 52
+const FLAG_WORDS = new Int32Array(512 * FLAG_WORDS_EACH);
+const FLAG_LEN = new Uint8Array(512);
+function fillFlagWords(key: number): void {
+  const text = ` [${flagNames(key)}] Seq=`.padEnd(FLAG_WORDS_EACH * 4, ' ');
+  for (let k = 0; k < FLAG_WORDS_EACH; k++) FLAG_WORDS[key * FLAG_WORDS_EACH + k] = word(text.slice(4 * k, 4 * k + 4));
+  FLAG_LEN[key] = ` [${flagNames(key)}] Seq=`.length;
+}
+
+/** The Info prefixes of `analysisPrefix`, written as bytes. */
+function putAnalysisPrefix(o: Uint8Array, p: number, a: number, dupNum: number, dupFrame: number): number {
+  for (let i = 0; i < PREFIXES.length; i++) {
+    const bit = PREFIX_BITS[i];
+    if (!(a & bit)) continue;
+    if (bit === A_DUPLICATE_ACK) {
+      p = putAscii(o, p, DUP_ACK);
+      p = putUint(o, p, dupFrame);
+      o[p++] = 35; // #
+      p = putUint(o, p, dupNum);
+      o[p++] = 93; // ]
+      o[p++] = 32;
+    } else p = putAscii(o, p, PREFIXES[i]);
+  }
+  return p;
+}
+
+/** 4 bytes at b[o] as an int32 (always a small integer to V8: never boxed when passed on). */
+function i32(b: Uint8Array, o: number): number {
+  return (b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3];
+}
+
+const MSS_EQ = encodeAscii(' MSS=');
+const WS_EQ = encodeAscii(' WS=');
+const SACK_PERM = encodeAscii(' SACK_PERM');
+const SLE_EQ = encodeAscii(' SLE=');
+const SRE_EQ = encodeAscii(' SRE=');
+const DUP_ACK = encodeAscii('[TCP Dup ACK ');
 const TSVAL_EQ = encodeAscii(' TSval=');
 const TSECR_EQ = encodeAscii(' TSecr=');
 
-/** ` [SYN, ACK] Seq=` per flag combination, encoded once. */
-const FLAG_BYTES: Uint8Array[] = [];
-function flagBytes(flags: number): Uint8Array {
-  const key = flags & 0x1ff;
-  return (FLAG_BYTES[key] ??= encodeAscii(` [${flagNames(key)}] Seq=`));
-}
+
