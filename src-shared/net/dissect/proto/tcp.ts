@@ -11,6 +11,7 @@ import { hex } from '../format';
 import { dissectData } from './link';
 import { CHECKSUM_STATUS } from './ip';
 import { pseudoSum } from './udp';
+import { addAckItems, addRtoItems, trackAcks } from './tcp-acks';
 
 const TCP_OPTS: Record<number, string> = {
   0: 'End of Option List (EOL)',
@@ -497,7 +498,7 @@ export function dissectTcp(p: Packet, s: DissectSession, buf: Uint8Array, off: n
       dupNum = fwd.dupAckNum;
       dupFrame = fwd.lastNonDupAck;
     }
-    if (aflags) addAnalysis(p, aflags, dupNum, dupFrame);
+    if (trackAcks(s, conv.stream, fwd === conv.a ? 0 : 1, fwd.base, seq, ack, seglen, flags, aflags, p.number, p.absSec, p.absNs, buf, off + 20, off + hl)) addAnalysis(p, aflags, dupNum, dupFrame);
   }
   p.close();
 
@@ -713,8 +714,13 @@ const EXPERTS: [number, string, 'note' | 'warn' | 'chat', string][] = [
 
 function addAnalysis(p: Packet, a: number, dupNum: number, dupFrame: number): void {
   p.open('tcp.analysis', 0, 0, '[SEQ/ACK analysis]');
+  addAckItems(p);
+  if (!a) return p.close();
   p.open('tcp.analysis.flags', 0, 0, '[TCP Analysis Flags]');
-  for (const [bit, name, sev, msg] of EXPERTS) if (a & bit) p.expert(name, 0, 0, sev, 'sequence', msg);
+  for (const [bit, name, sev, msg] of EXPERTS) {
+    if (a & bit) p.expert(name, 0, 0, sev, 'sequence', msg);
+    if (bit === A_RETRANSMISSION && a & bit) addRtoItems(p);
+  }
   // Fast and spurious retransmissions are retransmissions too (both items, as in Wireshark).
   if (a & (A_FAST_RETRANSMISSION | A_SPURIOUS) && !(a & A_RETRANSMISSION)) p.expert('tcp.analysis.retransmission', 0, 0, 'note', 'sequence', 'This frame is a (suspected) retransmission');
   // A dup ACK is an item in the flags and an expert info under the frame it duplicates: two
@@ -900,6 +906,9 @@ export interface FramePacketSource {
   /** The frame's Packet, reset and ready (columns on); `frameStart` maps buffer offsets onto it. */
   framePacket(): Packet;
   readonly frameStart: number;
+  /** The frame's capture time. */
+  readonly tsSec: number;
+  readonly tsNs: number;
 }
 
 /** Window scale shift of a SYN's options, -1 without one; -2 when the options are malformed. */
@@ -1001,6 +1010,7 @@ export function tcpColumnsFast(s: DissectSession, src: FramePacketSource, w: Tex
   const scaled = scaledWindow(fwd, flags, win);
   const seglen = end - off - hl;
   const aflags = analyzeSegment(conv, fwd, rev, seq, ack, seglen, flags, win, now, number, reused);
+  trackAcks(s, conv.stream, fwd === conv.a ? 0 : 1, fwd.base, seq, ack, seglen, flags, aflags, number, src.tsSec, src.tsNs, b, off + 20, off + hl);
   const dupNum = aflags & A_DUPLICATE_ACK ? fwd.dupAckNum : 0;
   const dupFrame = aflags & A_DUPLICATE_ACK ? fwd.lastNonDupAck : 0;
   const prefix = aflags ? analysisPrefix(aflags, dupNum, dupFrame) : '';
