@@ -34,68 +34,103 @@ const A_ZERO_WINDOW_PROBE = 64;
 
 /** packet-tcp.c's TCP_MAX_UNACKED_SEGMENTS. */
 export const MAX_UNACKED = 10000;
-const FIRST_CAPACITY = 8;
 const STRIDE = 4; // seq, end seq, frame, time (ns since the session's first frame)
 
 // Per-flow bits
 const PUSH_SET_LAST = 1;
 const BIF_INVALID = 2;
-// Per-stream bits
-const SYN_SEEN = 1;
+const SYN_SEEN = 4; // (in the stream's first flow) a SYN was seen
 
-/** The unACKed segments of one direction, oldest first. */
-class Ring {
-  d = new Float64Array(FIRST_CAPACITY * STRIDE);
-  n = 0;
-  /** Smallest seq and largest end seq relative to the flow's base (unsigned), for bytes in flight. */
-  minRel = 0;
-  maxRel = 0;
-  /** Entries [0, scanned) have been through an ACK pass with `scannedAck` and stayed. */
-  scanned = 0;
-  scannedAck = 0;
-  /** Raw ISN of the flow (relative numbers start there). */
-  base = 0;
-
-  reset(): void {
-    this.n = 0;
-    this.scanned = 0;
-  }
-}
+// The unACKed segments of a direction live in one list: a header, then [seq, end seq, frame,
+// time] entries, oldest first. Lists of up to SMALL entries are chunks of one shared array (no
+// objects per flow); longer ones (bulk transfers) move to an array of their own that doubles up
+// to MAX_UNACKED entries. An emptied list gives its chunk back.
+const N = 0; // entries
+const MIN = 1; // smallest seq relative to the flow's base (unsigned), for bytes in flight
+const MAX = 2; // largest end seq relative to the base
+const SCANNED = 3; // entries [0, SCANNED) went through an ACK pass with SCAN_ACK and stayed
+const SCAN_ACK = 4;
+const BASE = 5; // raw ISN of the flow
+const CAP = 6; // room for entries
+const HDR = 7;
+const SMALL = 8;
+const CHUNK = HDR + SMALL * STRIDE;
 
 class AckState {
   readonly baseSec: number;
+  /** Small lists, CHUNK numbers each. */
+  heap = new Float64Array(CHUNK * 256);
+  /** Offsets of chunks given back; `used` chunks handed out from the start so far. */
+  free: number[] = [];
+  used = 0;
+  /** Lists of more than SMALL entries. */
+  bigs: (Float64Array | null)[] = [];
+  bigFree: number[] = [];
   // per flow (stream * 2 + direction)
-  rings: (Ring | undefined)[] = [];
+  /** Its list: 0 none, > 0 heap offset + 1, < 0 -(index in bigs + 1). */
+  where = new Int32Array(64);
   flowBits = new Uint8Array(64);
-  pushBytes = new Uint32Array(64);
-  sackDelivered = new Uint32Array(64);
-  nextSeq = new Uint32Array(64);
-  nextSeqFrame = new Uint32Array(64);
-  nextSeqTime = new Float64Array(64);
-  // per stream
-  streamBits = new Uint8Array(32);
-  mruSyn = new Float64Array(32);
-  irtt = new Float64Array(32);
-  /** Emptied small rings, reused by the next flow that needs one. */
-  pool: Ring[] = [];
+  /** Per flow: bytes since PSH, bytes its latest segment SACKed, next seq, the frame that set it. */
+  u32 = new Uint32Array(64 * 4);
+  /** Per flow: the time next seq was set, then (first direction) the latest SYN's time or (second) the iRTT. */
+  f64 = new Float64Array(64 * 2);
 
   constructor(baseSec: number) {
     this.baseSec = baseSec;
   }
 
-  ensure(stream: number): void {
-    if (stream < this.streamBits.length) return;
-    let n = this.streamBits.length;
-    while (n <= stream) n *= 2;
-    this.streamBits = grow8(this.streamBits, n);
-    this.mruSyn = grow64(this.mruSyn, n);
-    this.irtt = grow64(this.irtt, n);
-    this.flowBits = grow8(this.flowBits, n * 2);
-    this.pushBytes = grow32(this.pushBytes, n * 2);
-    this.sackDelivered = grow32(this.sackDelivered, n * 2);
-    this.nextSeq = grow32(this.nextSeq, n * 2);
-    this.nextSeqFrame = grow32(this.nextSeqFrame, n * 2);
-    this.nextSeqTime = grow64(this.nextSeqTime, n * 2);
+  grow(stream: number): void {
+    let n = this.where.length;
+    while (n <= stream * 2 + 1) n *= 2;
+    this.where = grow32i(this.where, n);
+    this.flowBits = grow8(this.flowBits, n);
+    this.u32 = grow32(this.u32, n * 4);
+    this.f64 = grow64(this.f64, n * 2);
+  }
+
+  /** A new empty small list; returns its offset in `heap` (which may have been replaced). */
+  newChunk(base: number): number {
+    let o = this.free.pop();
+    if (o === undefined) {
+      o = this.used++ * CHUNK;
+      if (o + CHUNK > this.heap.length) this.heap = grow64(this.heap, this.heap.length * 2);
+    }
+    const d = this.heap;
+    d[o + N] = 0;
+    d[o + SCANNED] = 0;
+    d[o + BASE] = base;
+    d[o + CAP] = SMALL;
+    return o;
+  }
+
+  /** Moves a full list to an array twice its size; returns the new array (offset 0). */
+  enlarge(flow: number, d: Float64Array, o: number): Float64Array {
+    const cap = Math.min(d[o + CAP] * 2, MAX_UNACKED);
+    const nd = new Float64Array(HDR + cap * STRIDE);
+    nd.set(d.subarray(o, o + HDR + d[o + N] * STRIDE));
+    nd[CAP] = cap;
+    const w = this.where[flow];
+    if (w > 0) {
+      this.free.push(w - 1);
+      let i = this.bigFree.pop();
+      if (i === undefined) {
+        i = this.bigs.length;
+        this.bigs.push(nd);
+      } else this.bigs[i] = nd;
+      this.where[flow] = -(i + 1);
+    } else this.bigs[-w - 1] = nd;
+    return nd;
+  }
+
+  /** Gives an emptied list back. */
+  release(flow: number): void {
+    const w = this.where[flow];
+    if (w > 0) this.free.push(w - 1);
+    else {
+      this.bigs[-w - 1] = null;
+      this.bigFree.push(-w - 1);
+    }
+    this.where[flow] = 0;
   }
 }
 
@@ -106,6 +141,11 @@ function grow8(a: Uint8Array<ArrayBuffer>, n: number): Uint8Array<ArrayBuffer> {
 }
 function grow32(a: Uint32Array<ArrayBuffer>, n: number): Uint32Array<ArrayBuffer> {
   const b = new Uint32Array(n);
+  b.set(a);
+  return b;
+}
+function grow32i(a: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(n);
   b.set(a);
   return b;
 }
@@ -134,8 +174,14 @@ export const acked = {
   rtoFrame: 0,
 };
 
+// The last session's state, so a segment costs no Map lookup
+let lastSession: DissectSession | null = null;
+let lastState: AckState | null = null;
+
 function ackState(s: DissectSession): AckState {
-  return s.get<AckState>('tcp-acks', () => new AckState(s.firstSec));
+  if (s === lastSession) return lastState!;
+  lastSession = s;
+  return (lastState = s.get<AckState>('tcp-acks', () => new AckState(s.firstSec)));
 }
 
 /**
@@ -162,12 +208,15 @@ export function trackAcks(
   optOff: number,
   optEnd: number,
 ): boolean {
-  const st = ackState(s);
-  st.ensure(stream);
+  const st = s === lastSession ? lastState! : ackState(s);
+  if (stream * 2 + 1 >= st.where.length) st.grow(stream);
   const fwd = stream * 2 + dir;
   const rev = fwd ^ 1;
   const now = (sec - st.baseSec) * 1e9 + ns;
   const r = acked;
+  const u32 = st.u32;
+  const f64 = st.f64;
+  const bits = st.flowBits;
   r.ta = aflags !== 0;
   r.frame = 0;
   r.rtt = 0;
@@ -177,110 +226,102 @@ export function trackAcks(
 
   // iRTT: from the latest SYN to the first pure ACK (either direction), as dissect_tcp does.
   if ((flags & (SYN | ACK)) === SYN) {
-    st.mruSyn[stream] = now;
-    st.streamBits[stream] |= SYN_SEEN;
-  } else if ((flags & (SYN | ACK)) === ACK && st.streamBits[stream] & SYN_SEEN && st.irtt[stream] === 0) {
-    st.irtt[stream] = now - st.mruSyn[stream];
+    f64[stream * 4 + 1] = now;
+    bits[stream * 2] |= SYN_SEEN;
+  } else if ((flags & (SYN | ACK)) === ACK && bits[stream * 2] & SYN_SEEN && f64[stream * 4 + 3] === 0) {
+    f64[stream * 4 + 3] = now - f64[stream * 4 + 1];
   }
-  r.irtt = st.irtt[stream];
+  r.irtt = f64[stream * 4 + 3];
 
-  const bits = st.flowBits;
   if (flags & ACK) bits[rev] &= ~BIF_INVALID;
   if (aflags & A_LOST_PACKET) bits[fwd] |= BIF_INVALID;
 
-  let ring = st.rings[fwd];
+  const where = st.where;
+  const wf = where[fwd];
+  let d = wf > 0 ? st.heap : wf < 0 ? st.bigs[-wf - 1]! : null;
+  let o = wf > 0 ? wf - 1 : 0;
   if (aflags & A_RETRANSMISSION) {
     // The eldest unACKed segment is likely the one sent again; without one, the last advance.
-    if (ring && ring.n > 0) {
-      r.rto = now - ring.d[3];
-      r.rtoFrame = ring.d[2];
+    if (d && d[o + N] > 0) {
+      r.rto = now - d[o + HDR + 3];
+      r.rtoFrame = d[o + HDR + 2];
     } else {
-      r.rto = now - st.nextSeqTime[fwd];
-      r.rtoFrame = st.nextSeqFrame[fwd];
+      r.rto = now - f64[fwd * 2];
+      r.rtoFrame = u32[fwd * 4 + 3];
     }
   }
 
   let nextSeq = (seq + seglen) >>> 0;
   if (seglen > 0 || flags & (SYN | FIN)) {
     if (flags & (SYN | FIN)) nextSeq = (nextSeq + 1) >>> 0;
-    if (!ring) ring = st.rings[fwd] = takeRing(st);
-    if (ring.n < MAX_UNACKED) addSegment(ring, base, seq, nextSeq, frame, now);
+    if (!d) {
+      o = st.newChunk(base);
+      d = st.heap;
+      where[fwd] = o + 1;
+    }
+    const n = d[o + N];
+    if (n === d[o + CAP] && n < MAX_UNACKED) {
+      d = st.enlarge(fwd, d, o);
+      o = 0;
+    }
+    if (n < MAX_UNACKED) addSegment(d, o, seq, nextSeq, frame, now);
   }
   // tshark's "!nextseq" means zero, not unset
-  if (gt(nextSeq, st.nextSeq[fwd]) || st.nextSeq[fwd] === 0) {
-    if (!(aflags & A_ZERO_WINDOW_PROBE)) {
-      st.nextSeq[fwd] = nextSeq;
-      st.nextSeqFrame[fwd] = frame;
-      st.nextSeqTime[fwd] = now;
-    }
+  const prevNext = u32[fwd * 4 + 2];
+  if ((gt(nextSeq, prevNext) || prevNext === 0) && !(aflags & A_ZERO_WINDOW_PROBE)) {
+    u32[fwd * 4 + 2] = nextSeq;
+    u32[fwd * 4 + 3] = frame;
+    f64[fwd * 2] = now;
   }
 
-  const other = st.rings[rev];
-  if (other && other.n > 0) {
-    ackPass(other, ack, now);
-    if (other.n === 0) {
-      st.rings[rev] = undefined;
-      giveRing(st, other);
-    }
+  const wr = where[rev];
+  if (wr !== 0) {
+    const od = wr > 0 ? st.heap : st.bigs[-wr - 1]!;
+    const oo = wr > 0 ? wr - 1 : 0;
+    ackPass(od, oo, ack, now);
+    if (od[oo + N] === 0) st.release(rev);
   }
 
-  if (seglen !== 0 && ring && ring.n > 0 && !(bits[fwd] & BIF_INVALID)) {
-    let inFlight = (ring.maxRel - ring.minRel) >>> 0;
-    inFlight = (inFlight - st.sackDelivered[rev]) >>> 0;
+  if (seglen !== 0 && d && d[o + N] > 0 && !(bits[fwd] & BIF_INVALID)) {
+    let inFlight = (d[o + MAX] - d[o + MIN]) >>> 0;
+    inFlight = (inFlight - u32[rev * 4 + 1]) >>> 0;
     if (inFlight > 0 && inFlight < 2000000000) {
       r.bytesInFlight = flags & (SYN | FIN) ? inFlight - 1 : inFlight;
     }
     const b = bits[fwd];
     if (flags & PSH) {
-      st.pushBytes[fwd] = b & PUSH_SET_LAST ? seglen : st.pushBytes[fwd] + seglen;
+      u32[fwd * 4] = b & PUSH_SET_LAST ? seglen : u32[fwd * 4] + seglen;
       bits[fwd] = b | PUSH_SET_LAST;
     } else if (b & PUSH_SET_LAST) {
-      st.pushBytes[fwd] = seglen;
+      u32[fwd * 4] = seglen;
       bits[fwd] = b & ~PUSH_SET_LAST;
-    } else st.pushBytes[fwd] += seglen;
-    r.pushBytes = st.pushBytes[fwd];
+    } else u32[fwd * 4] += seglen;
+    r.pushBytes = u32[fwd * 4];
     r.ta = true;
   }
 
   // SACK blocks of this segment: what the other side need not count in flight (only the flow's latest segment counts)
-  st.sackDelivered[fwd] = optEnd - optOff > 2 && !(optEnd - optOff === 12 && buf[optOff] === 1 && buf[optOff + 1] === 1 && buf[optOff + 2] === 8) ? sackDelivered(buf, optOff, optEnd) : 0;
+  u32[fwd * 4 + 1] = optEnd - optOff > 2 && !(optEnd - optOff === 12 && buf[optOff] === 1 && buf[optOff + 1] === 1 && buf[optOff + 2] === 8) ? sackDelivered(buf, optOff, optEnd) : 0;
   return r.ta;
 }
 
-function takeRing(st: AckState): Ring {
-  const ring = st.pool.pop();
-  if (ring) return ring;
-  return new Ring();
-}
-
-/** An emptied ring goes back to the pool (small ones only: big ones were a bulk flow's). */
-function giveRing(st: AckState, ring: Ring): void {
-  ring.reset();
-  if (ring.d.length <= 64 * STRIDE && st.pool.length < 1024) st.pool.push(ring);
-}
-
-function addSegment(ring: Ring, base: number, seq: number, end: number, frame: number, now: number): void {
-  const n = ring.n;
-  if ((n + 1) * STRIDE > ring.d.length) {
-    const d = new Float64Array(Math.min(ring.d.length * 2, MAX_UNACKED * STRIDE));
-    d.set(ring.d);
-    ring.d = d;
-  }
-  const i = n * STRIDE;
-  ring.d[i] = seq;
-  ring.d[i + 1] = end;
-  ring.d[i + 2] = frame;
-  ring.d[i + 3] = now;
-  ring.n = n + 1;
-  ring.base = base;
+function addSegment(d: Float64Array, o: number, seq: number, end: number, frame: number, now: number): void {
+  const n = d[o + N];
+  const i = o + HDR + n * STRIDE;
+  d[i] = seq;
+  d[i + 1] = end;
+  d[i + 2] = frame;
+  d[i + 3] = now;
+  d[o + N] = n + 1;
+  const base = d[o + BASE];
   const relSeq = (seq - base) >>> 0;
   const relEnd = (end - base) >>> 0;
   if (n === 0) {
-    ring.minRel = relSeq;
-    ring.maxRel = relEnd;
+    d[o + MIN] = relSeq;
+    d[o + MAX] = relEnd;
   } else {
-    if (relSeq < ring.minRel) ring.minRel = relSeq;
-    if (relEnd > ring.maxRel) ring.maxRel = relEnd;
+    if (relSeq < d[o + MIN]) d[o + MIN] = relSeq;
+    if (relEnd > d[o + MAX]) d[o + MAX] = relEnd;
   }
 }
 
@@ -290,14 +331,15 @@ function addSegment(ring: Ring, base: number, seq: number, end: number, frame: n
  * it), segments ending at or before it go, a segment it cuts into starts at it. Entries that
  * stayed under the same ACK number are not walked again (they would stay again).
  */
-function ackPass(ring: Ring, ack: number, now: number): void {
-  const d = ring.d;
-  const n = ring.n;
-  const from = ring.scanned > 0 && ring.scannedAck === ack ? ring.scanned : 0;
-  let w = from * STRIDE;
+function ackPass(d: Float64Array, o: number, ack: number, now: number): void {
+  const n = d[o + N];
+  const first = o + HDR;
+  const from = d[o + SCANNED] > 0 && d[o + SCAN_ACK] === ack ? d[o + SCANNED] : 0;
+  const stop = first + n * STRIDE;
+  let w = first + from * STRIDE;
   let changed = false;
   let matched = false;
-  for (let i = from * STRIDE; i < n * STRIDE; i += STRIDE) {
+  for (let i = w; i < stop; i += STRIDE) {
     const seq = d[i];
     const end = d[i + 1];
     if (ack === end) {
@@ -310,32 +352,40 @@ function ackPass(ring: Ring, ack: number, now: number): void {
     } else if (gt(ack, seq) && !gt(ack, end)) {
       d[i] = ack; // partly ACKed: what remains starts at the ACK
       changed = true;
-      if (w !== i) d.copyWithin(w, i, i + STRIDE);
+      if (w !== i) move(d, w, i);
       w += STRIDE;
       continue;
     } else if (gt(end, ack)) {
-      if (w !== i) d.copyWithin(w, i, i + STRIDE);
+      if (w !== i) move(d, w, i);
       w += STRIDE;
       continue;
     }
     changed = true; // ACKed: removed
   }
-  ring.n = w / STRIDE;
-  ring.scanned = ring.n;
-  ring.scannedAck = ack;
-  if (changed && ring.n > 0) {
-    const base = ring.base;
-    let min = (d[0] - base) >>> 0;
-    let max = (d[1] - base) >>> 0;
-    for (let i = STRIDE; i < ring.n * STRIDE; i += STRIDE) {
+  const left = (w - first) / STRIDE;
+  d[o + N] = left;
+  d[o + SCANNED] = left;
+  d[o + SCAN_ACK] = ack;
+  if (changed && left > 0) {
+    const base = d[o + BASE];
+    let min = (d[first] - base) >>> 0;
+    let max = (d[first + 1] - base) >>> 0;
+    for (let i = first + STRIDE; i < w; i += STRIDE) {
       const a = (d[i] - base) >>> 0;
       const b = (d[i + 1] - base) >>> 0;
       if (a < min) min = a;
       if (b > max) max = b;
     }
-    ring.minRel = min;
-    ring.maxRel = max;
+    d[o + MIN] = min;
+    d[o + MAX] = max;
   }
+}
+
+function move(d: Float64Array, to: number, from: number): void {
+  d[to] = d[from];
+  d[to + 1] = d[from + 1];
+  d[to + 2] = d[from + 2];
+  d[to + 3] = d[from + 3];
 }
 
 /** Bytes covered by a segment's SACK blocks (the first three, as tshark stores them). */
