@@ -12,6 +12,7 @@ import { dissectData } from './link';
 import { CHECKSUM_STATUS } from './ip';
 import { pseudoSum } from './udp';
 import { addAckItems, addRtoItems, trackAcks } from './tcp-acks';
+import { tcpOptionField } from './tcp-options';
 
 const TCP_OPTS: Record<number, string> = {
   0: 'End of Option List (EOL)',
@@ -63,7 +64,6 @@ export const TCP_FIELDS: FieldInfo[] = [
   uintField('tcp.options.mss_val', 'MSS Value', 16),
   uintField('tcp.options.wscale.shift', 'Shift count', 8),
   uintField('tcp.options.wscale.multiplier', 'Multiplier', 16),
-  field('tcp.options.sack_perm', 'TCP SACK Permitted Option', 'none'),
   uintField('tcp.options.sack_le', 'left edge', 32),
   uintField('tcp.options.sack_re', 'right edge', 32),
   uintField('tcp.options.timestamp.tsval', 'Timestamp value', 32),
@@ -557,12 +557,11 @@ function dissectOptions(p: Packet, buf: Uint8Array, off: number, end: number, re
   let guard = 0;
   while (o < end && guard++ < 40) {
     const kind = buf[o];
-    if (kind === 0) {
+    if (kind <= 1) {
+      optionItem(p, buf, o, 1, kind);
       p.add('tcp.option_kind', o, 1, kind);
-      break;
-    }
-    if (kind === 1) {
-      p.add('tcp.option_kind', o, 1, kind);
+      p.close();
+      if (kind === 0) break;
       o++;
       continue;
     }
@@ -572,7 +571,7 @@ function dissectOptions(p: Packet, buf: Uint8Array, off: number, end: number, re
       p.malformedAt('tcp', o);
       break;
     }
-    p.open('tcp.option', o, len, `TCP Option - ${TCP_OPTS[kind] ?? 'Unknown'}`);
+    optionItem(p, buf, o, len, kind);
     p.add('tcp.option_kind', o, 1, kind);
     p.add('tcp.option_len', o + 1, 1, len);
     if (kind === 2 && len === 4) {
@@ -587,7 +586,6 @@ function dissectOptions(p: Packet, buf: Uint8Array, off: number, end: number, re
       info += ` WS=${mult}`;
       onWs(Math.min(shift, 14));
     } else if (kind === 4 && len === 2) {
-      p.add('tcp.options.sack_perm', o, 2);
       info += ' SACK_PERM';
     } else if (kind === 5) {
       for (let e = o + 2; e + 8 <= o + len; e += 8) {
@@ -608,6 +606,12 @@ function dissectOptions(p: Packet, buf: Uint8Array, off: number, end: number, re
     o += len;
   }
   return info;
+}
+
+/** Opens an option's item (tcp.options.mss, …): its value is the option's bytes. */
+function optionItem(p: Packet, buf: Uint8Array, o: number, len: number, kind: number): void {
+  const name = tcpOptionField(kind);
+  p.open(name, o, len, `TCP Option - ${TCP_OPTS[kind] ?? 'Unknown'}`, p.want(name) ? buf.slice(o, o + len) : undefined);
 }
 
 /** Wireshark's tcp_analyze_sequence_number, reduced to the flags it shows. */
