@@ -57,7 +57,8 @@ const SMALL = 8;
 const CHUNK = HDR + SMALL * STRIDE;
 
 class AckState {
-  readonly baseSec: number;
+  /** Times are kept in ns since this second (the first segment's): exact in a double for 104 days. */
+  baseSec = -1;
   /** Small lists, CHUNK numbers each. */
   heap = new Float64Array(CHUNK * 256);
   /** Offsets of chunks given back; `used` chunks handed out from the start so far. */
@@ -74,10 +75,6 @@ class AckState {
   u32 = new Uint32Array(64 * 4);
   /** Per flow: the time next seq was set, then (first direction) the latest SYN's time or (second) the iRTT. */
   f64 = new Float64Array(64 * 2);
-
-  constructor(baseSec: number) {
-    this.baseSec = baseSec;
-  }
 
   grow(stream: number): void {
     let n = this.where.length;
@@ -174,15 +171,7 @@ export const acked = {
   rtoFrame: 0,
 };
 
-// The last session's state, so a segment costs no Map lookup
-let lastSession: DissectSession | null = null;
-let lastState: AckState | null = null;
-
-function ackState(s: DissectSession): AckState {
-  if (s === lastSession) return lastState!;
-  lastSession = s;
-  return (lastState = s.get<AckState>('tcp-acks', () => new AckState(s.firstSec)));
-}
+const newAckState = (): AckState => new AckState();
 
 /**
  * The segment's unACKed-list bookkeeping, in packet-tcp.c's order: RTO of a retransmission, the
@@ -208,7 +197,8 @@ export function trackAcks(
   optOff: number,
   optEnd: number,
 ): boolean {
-  const st = s === lastSession ? lastState! : ackState(s);
+  const st = s.get<AckState>('tcp-acks', newAckState);
+  if (st.baseSec < 0) st.baseSec = sec;
   if (stream * 2 + 1 >= st.where.length) st.grow(stream);
   const fwd = stream * 2 + dir;
   const rev = fwd ^ 1;
