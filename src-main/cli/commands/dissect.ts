@@ -231,7 +231,9 @@ export async function runDissect(args: string[], io: DissectIO): Promise<number>
   } catch {
     io.err(`packetlab dissect: cannot read the TLS key log file "${o.keyLogFile}"\n`); // tshark too goes on without it
   }
-  const session = createSession({ decodeAs: o.decodeAs, checkChecksums: o.checksums, keyLog });
+  // RTT, bytes in flight and ACKed frames cost per-segment state: kept only when read.
+  const ackAnalysis = wanted === null || [...wanted].some((f) => f === 'tcp.analysis' || f.startsWith('tcp.analysis.'));
+  const session = createSession({ decodeAs: o.decodeAs, checkChecksums: o.checksums, keyLog, ackAnalysis });
   const columns = fieldColumns(o.fields);
   // Output goes out as bytes in large pieces; a CLI without a byte channel gets text.
   const utf8 = new TextDecoder();

@@ -31,7 +31,10 @@ dhcp.id dhcp.option.subnet_mask dhcp.option.hostname dhcp.hw.mac_addr http.conte
 tls.record.version tls.handshake.version tls.handshake.extensions.supported_version tls.handshake.extensions_alpn_str
 tls.record.opaque_type tls.handshake.ciphersuite tls.handshake.sig_hash_alg tls.handshake.extensions_key_share_group ipv6.fraghdr.offset ipv6.fraghdr.more icmpv6.nd.ns.target_address
 icmpv6.opt.linkaddr icmpv6.echo.sequence_number icmpv6.checksum.status ip.opt.type ip.frag_offset ip.flags.mf data.len
-_ws.expert.message _ws.expert.severity _ws.expert.group`.split(/\s+/);
+_ws.expert.message _ws.expert.severity _ws.expert.group tcp.analysis tcp.analysis.acks_frame tcp.analysis.ack_rtt
+tcp.analysis.initial_rtt tcp.analysis.bytes_in_flight tcp.analysis.push_bytes_sent tcp.analysis.rto tcp.analysis.rto_frame
+tcp.options tcp.option_kind tcp.option_len tcp.options.sack_perm tcp.options.mss tcp.options.nop tcp.options.timestamp
+tcp.options.wscale tcp.options.sack tcp.options.eol tcp.options.sack_le tcp.options.sack_re`.split(/\s+/);
 
 /** Differences we know of and accept for now, each with its reason (checked, not skipped, elsewhere). */
 const KNOWN_GAPS: { file: string; field: string; why: string }[] = [];
@@ -76,6 +79,10 @@ const FILTERS = [
   'tcp.analysis.duplicate_ack',
   'tcp.analysis.out_of_order',
   'tcp.analysis.flags',
+  'tcp.analysis.ack_rtt > 0.00003',
+  'tcp.analysis.bytes_in_flight > 1000',
+  'tcp.analysis.acks_frame',
+  'tcp.options.sack_perm',
   'icmp.type == 3',
   'eth.dst == ff:ff:ff:ff:ff:ff',
   'arp.opcode == 2',

@@ -137,4 +137,22 @@ describe('dissection framework', () => {
       { numRuns: 3000 },
     );
   });
+
+  it('a session without SEQ/ACK state (ackAnalysis: false) gives the same columns and flags, and no RTT items', () => {
+    const run = (ackAnalysis: boolean) => {
+      const session = createSession({ decodeAs: DNS_ON_HIGH_PORTS, ackAnalysis });
+      const p = createPacket({ tree: false, columns: true, wanted: new Set(['tcp.analysis.flags', 'tcp.analysis.ack_rtt', 'tcp.analysis.bytes_in_flight']) });
+      return frames.map((d, i) => {
+        session.dissect(p, d, i + 1, d.length, 1_700_000_000 + i, i * 1000);
+        return { line: `${p.protocol} ${p.info}`, flags: p.values('tcp.analysis.flags').length, rtt: p.values('tcp.analysis.ack_rtt').length + p.values('tcp.analysis.bytes_in_flight').length };
+      });
+    };
+    const on = run(true);
+    const off = run(false);
+    expect(off.map((r) => r.line)).toEqual(on.map((r) => r.line));
+    expect(off.map((r) => r.flags)).toEqual(on.map((r) => r.flags));
+    // the reference captures' TCP segments do carry RTTs and bytes in flight with the state kept
+    expect(on.filter((r) => r.rtt > 0).length).toBeGreaterThan(50);
+    expect(off.filter((r) => r.rtt > 0).length).toBe(0);
+  });
 });

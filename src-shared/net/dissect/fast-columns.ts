@@ -17,8 +17,8 @@ export class FastColumns implements FramePacketSource {
   private b: Uint8Array = new Uint8Array(0);
   private capLen = 0;
   private number = 0;
-  private tsSec = 0;
-  private tsNs = 0;
+  tsSec = 0;
+  tsNs = 0;
   /** What the last frame written held, for presence-only filters (see `has`). */
   private transport = 0;
   private dns = false;

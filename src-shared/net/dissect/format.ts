@@ -93,8 +93,9 @@ export function formatFieldValue(info: FieldInfo | undefined, value: FieldValue)
     case 'none':
       return '1'; // tshark 4.0 -T fields prints a present FT_NONE item (tcp.analysis.flags, tls.record) as 1
     case 'float':
+      return String(value);
     case 'reltime':
-      return typeof value === 'number' ? String(value) : String(value);
+      return typeof value === 'number' ? value.toFixed(9) : String(value); // seconds, nanosecond digits
     default:
       return String(value);
   }

@@ -77,6 +77,13 @@ export interface SessionOptions {
   decodeAs?: readonly DecodeAsEntry[];
   /** Verify IP/UDP/TCP checksums (tshark: -o ip.check_checksum:TRUE …). Off by default, like tshark. */
   checkChecksums?: boolean;
+  /**
+   * Keep the per-segment state behind tcp.analysis.acks_frame, ack_rtt, initial_rtt,
+   * bytes_in_flight and push_bytes_sent (default true). Each value builds on every earlier
+   * segment, so this holds for the whole session: turn it off only when no frame's tree, field
+   * or filter will read `tcp.analysis` (summary lines, `-e` of other fields).
+   */
+  ackAnalysis?: boolean;
 }
 
 export interface Registries {
@@ -97,6 +104,7 @@ export interface Registries {
 export class DissectSession {
   readonly net = new NetInfo();
   readonly checkChecksums: boolean;
+  readonly ackAnalysis: boolean;
   readonly ethertype: Map<number, Dissector>;
   readonly ipProto: Map<number, Dissector>;
   readonly udpPort: Map<number, DatagramProtocol>;
@@ -113,6 +121,7 @@ export class DissectSession {
 
   constructor(reg: Registries, options: SessionOptions = {}) {
     this.checkChecksums = options.checkChecksums ?? false;
+    this.ackAnalysis = options.ackAnalysis ?? true;
     this.ethertype = reg.ethertype;
     this.ipProto = reg.ipProto;
     this.linkType = reg.linkType;

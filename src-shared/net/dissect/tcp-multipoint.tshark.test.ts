@@ -1,8 +1,9 @@
 // TCP sequence analysis (and ICMP echo matching) on multi-point captures: PacketLab exports one interface per capture
 // point, so one segment appears once per link it crosses, microseconds to milliseconds apart.
 // Wireshark labels those copies by packet-tcp.c's rules (retransmission, out-of-order, spurious,
-// dup ACK, keep-alive, …); our summary lines and tcp.analysis.* fields must equal tshark's on
-// every frame of every sample lab scenario. A missing tshark fails.
+// dup ACK, keep-alive, …) and ACKs them (acks_frame, ack_rtt, iRTT, bytes in flight, RTO); our
+// summary lines and tcp.analysis.* fields must equal tshark's on every frame of every sample lab
+// scenario. A missing tshark fails.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +13,7 @@ import { runCli } from '../../../src-main/cli/main';
 import { exportPcapng } from '../../../src-main/engine/export/pcapng';
 import { loadSample, runScenario, sampleFiles } from '../../../src-main/engine/testing/samples';
 
-const FIELDS = ['frame.number', 'frame.protocols', 'echo.data', 'echo.request', 'echo.response', 'tcp.stream', 'tcp.analysis.flags', 'tcp.analysis.retransmission', 'tcp.analysis.out_of_order', 'tcp.analysis.duplicate_ack', 'tcp.analysis.spurious_retransmission', 'tcp.analysis.fast_retransmission', 'tcp.analysis.duplicate_ack_num', 'tcp.analysis.duplicate_ack_frame', 'tcp.analysis.keep_alive', 'tcp.analysis.window_update', 'tcp.analysis.lost_segment', 'tcp.analysis.ack_lost_segment'].flatMap((f) => ['-e', f]);
+const FIELDS = ['frame.number', 'frame.protocols', 'echo.data', 'echo.request', 'echo.response', 'tcp.stream', 'tcp.analysis.flags', 'tcp.analysis.retransmission', 'tcp.analysis.out_of_order', 'tcp.analysis.duplicate_ack', 'tcp.analysis.spurious_retransmission', 'tcp.analysis.fast_retransmission', 'tcp.analysis.duplicate_ack_num', 'tcp.analysis.duplicate_ack_frame', 'tcp.analysis.keep_alive', 'tcp.analysis.window_update', 'tcp.analysis.lost_segment', 'tcp.analysis.ack_lost_segment', 'tcp.analysis', 'tcp.analysis.acks_frame', 'tcp.analysis.ack_rtt', 'tcp.analysis.initial_rtt', 'tcp.analysis.bytes_in_flight', 'tcp.analysis.push_bytes_sent', 'tcp.analysis.rto', 'tcp.analysis.rto_frame'].flatMap((f) => ['-e', f]);
 
 let tmp = '';
 beforeAll(() => {

@@ -157,16 +157,17 @@ function dissectMessage(p: Packet, s: DissectSession, b: Uint8Array, off: number
     p.setInfo('');
   }
   if (tcpLen >= 0) p.add('dns.length', start, 2, tcpLen);
-  need(b, off, 12, end);
+  // ID and flags first: tshark's Info names the message before it reads the counts.
+  need(b, off, 4, end);
   const id = u16(b, off);
   const flags = u16(b, off + 2);
   const isResp = (flags & 0x8000) !== 0;
   const opcode = (flags >> 11) & 15;
   const rcode = flags & 15;
-  const qd = u16(b, off + 4);
-  const an = u16(b, off + 6);
-  const ns = u16(b, off + 8);
-  const ar = u16(b, off + 10);
+  let info = cols ? `${OPCODES[opcode] ?? 'Unknown operation'}${isResp ? ' response' : ''} 0x${hex(id, 4)}` : '';
+  if (cols && isResp && rcode !== 0) info += ' ' + (RCODES[rcode] ?? 'Unknown error');
+  // Info grows as records are read, so a message cut short keeps what was read (as tshark).
+  if (showProgress) p.setInfo(info);
   p.add('dns.id', off, 2, id);
   if (p.wantAny('dns.flags')) {
     const flagsText = `${OPCODES[opcode] ?? 'Unknown operation'}${isResp ? ` response, ${RCODES[rcode] ?? 'Unknown error'}` : ''}`;
@@ -183,14 +184,19 @@ function dissectMessage(p: Packet, s: DissectSession, b: Uint8Array, off: number
     if (isResp) p.add('dns.flags.rcode', off + 2, 2, rcode);
     p.close();
   }
+  // each count as far as the capture goes (tshark adds them one by one)
+  need(b, off + 4, 2, end);
+  const qd = u16(b, off + 4);
   p.add('dns.count.queries', off + 4, 2, qd);
+  need(b, off + 6, 2, end);
+  const an = u16(b, off + 6);
   p.add('dns.count.answers', off + 6, 2, an);
+  need(b, off + 8, 2, end);
+  const ns = u16(b, off + 8);
   p.add('dns.count.auth_rr', off + 8, 2, ns);
+  need(b, off + 10, 2, end);
+  const ar = u16(b, off + 10);
   p.add('dns.count.add_rr', off + 10, 2, ar);
-  let info = cols ? `${OPCODES[opcode] ?? 'Unknown operation'}${isResp ? ' response' : ''} 0x${hex(id, 4)}` : '';
-  if (cols && isResp && rcode !== 0) info += ' ' + (RCODES[rcode] ?? 'Unknown error');
-  // Info grows as records are read, so a message cut short keeps what was read (as tshark).
-  if (showProgress) p.setInfo(info);
 
   let o = off + 12;
   if (qd) p.open('dns.qry', o, 0, 'Queries');
@@ -234,6 +240,7 @@ function dissectMessage(p: Packet, s: DissectSession, b: Uint8Array, off: number
     }
   }
 
+  const treeLike = p.tree || p.wantAny('dns');
   const sections: [number, string][] = [
     [an, 'Answers'],
     [ns, 'Authoritative nameservers'],
@@ -246,14 +253,20 @@ function dissectMessage(p: Packet, s: DissectSession, b: Uint8Array, off: number
     for (let i = 0; i < count && i < 4096; i++) {
       const name = readName(b, off, o, end);
       need(b, name.end, 10, end);
+      // tshark names the record's type in Info once its fixed part is read: a record cut short in
+      // its data still shows its type.
       const type = u16(b, name.end);
       const cls = u16(b, name.end + 2);
+      const typeName = DNS_TYPES[type] ?? `Unknown (${type})`;
+      if (cols) info += ` ${typeName}`;
+      if (showProgress) p.setInfo(info);
       const ttl = u32(b, name.end + 4);
       const rdlen = u16(b, name.end + 8);
       const rd = name.end + 10;
-      need(b, rd, rdlen, end);
       const rdEnd = rd + rdlen;
-      const typeName = DNS_TYPES[type] ?? `Unknown (${type})`;
+      // With a tree, tshark's record item spans the data, so a record cut short ends here; without
+      // one (summary lines) it reads what it can of the data first: a cut SOA names its server.
+      if (treeLike) need(b, rd, rdlen, end);
       if (p.tree) p.open('dns.rr', o, rdEnd - o, `${name.text}: type ${typeName}, class ${CLASSES[cls] ?? cls}`);
       p.add('dns.resp.name', o, name.end - o, name.text);
       p.add('dns.resp.type', name.end, 2, type);
@@ -278,6 +291,7 @@ function dissectMessage(p: Packet, s: DissectSession, b: Uint8Array, off: number
           break;
         case 28:
           if (rdlen === 16) {
+            need(b, rd, 16, end);
             if (p.want('dns.aaaa')) p.add('dns.aaaa', rd, 16, b.slice(rd, rd + 16));
             if (cols) summary = ipv6ToString(b, rd);
           }
@@ -301,6 +315,9 @@ function dissectMessage(p: Packet, s: DissectSession, b: Uint8Array, off: number
         }
         case 6: {
           const m = readName(b, off, rd, end);
+          // Info gets the primary name as soon as it is read (tshark: before the rest of the record)
+          if (cols) info += ` ${m.text}`;
+          if (showProgress) p.setInfo(info);
           const r = readName(b, off, m.end, end);
           p.add('dns.soa.mname', rd, m.end - rd, m.text);
           p.add('dns.soa.rname', m.end, r.end - m.end, r.text);
@@ -310,7 +327,6 @@ function dissectMessage(p: Packet, s: DissectSession, b: Uint8Array, off: number
           p.add('dns.soa.retry_interval', r.end + 8, 4, u32(b, r.end + 8));
           p.add('dns.soa.expire_limit', r.end + 12, 4, u32(b, r.end + 12));
           p.add('dns.soa.minimum_ttl', r.end + 16, 4, u32(b, r.end + 16));
-          summary = m.text;
           break;
         }
         case 16: {
@@ -338,8 +354,9 @@ function dissectMessage(p: Packet, s: DissectSession, b: Uint8Array, off: number
           break;
         }
       }
+      need(b, rd, rdlen, end);
       if (p.tree) p.close();
-      if (cols) info += summary ? ` ${typeName} ${summary}` : ` ${typeName}`;
+      if (cols && summary) info += ` ${summary}`;
       if (showProgress) p.setInfo(info);
       o = rdEnd;
     }

@@ -12,6 +12,8 @@ import { dissectData } from './link';
 import { CHECKSUM_STATUS } from './ip';
 import { pseudoSum } from './udp';
 import { MAX_PIECES, PendingPdu, PendingPdus } from './tcp-reassembly';
+import { addAckItems, addRtoItems, noAcks, trackAcks } from './tcp-acks';
+import { tcpOptionField } from './tcp-options';
 
 const TCP_OPTS: Record<number, string> = {
   0: 'End of Option List (EOL)',
@@ -63,7 +65,6 @@ export const TCP_FIELDS: FieldInfo[] = [
   uintField('tcp.options.mss_val', 'MSS Value', 16),
   uintField('tcp.options.wscale.shift', 'Shift count', 8),
   uintField('tcp.options.wscale.multiplier', 'Multiplier', 16),
-  field('tcp.options.sack_perm', 'TCP SACK Permitted Option', 'none'),
   uintField('tcp.options.sack_le', 'left edge', 32),
   uintField('tcp.options.sack_re', 'right edge', 32),
   uintField('tcp.options.timestamp.tsval', 'Timestamp value', 32),
@@ -662,7 +663,8 @@ export function dissectTcp(p: Packet, s: DissectSession, buf: Uint8Array, off: n
       dupNum = fwd.dupAckNum;
       dupFrame = fwd.lastNonDupAck;
     }
-    if (aflags) addAnalysis(p, aflags, dupNum, dupFrame);
+    const shown = s.ackAnalysis ? trackAcks(s, conv.stream, fwd === conv.a ? 0 : 1, fwd.base, seq, ack, seglen, flags, aflags, p.number, p.absSec, p.absNs, buf, off + 20, off + hl) : noAcks(aflags);
+    if (shown) addAnalysis(p, aflags, dupNum, dupFrame);
   }
   p.close();
 
@@ -717,12 +719,11 @@ function dissectOptions(p: Packet, buf: Uint8Array, off: number, end: number, re
   let guard = 0;
   while (o < end && guard++ < 40) {
     const kind = buf[o];
-    if (kind === 0) {
+    if (kind <= 1) {
+      optionItem(p, buf, o, 1, kind);
       p.add('tcp.option_kind', o, 1, kind);
-      break;
-    }
-    if (kind === 1) {
-      p.add('tcp.option_kind', o, 1, kind);
+      p.close();
+      if (kind === 0) break;
       o++;
       continue;
     }
@@ -732,7 +733,7 @@ function dissectOptions(p: Packet, buf: Uint8Array, off: number, end: number, re
       p.malformedAt('tcp', o);
       break;
     }
-    p.open('tcp.option', o, len, `TCP Option - ${TCP_OPTS[kind] ?? 'Unknown'}`);
+    optionItem(p, buf, o, len, kind);
     p.add('tcp.option_kind', o, 1, kind);
     p.add('tcp.option_len', o + 1, 1, len);
     if (kind === 2 && len === 4) {
@@ -747,7 +748,6 @@ function dissectOptions(p: Packet, buf: Uint8Array, off: number, end: number, re
       info += ` WS=${mult}`;
       onWs(Math.min(shift, 14));
     } else if (kind === 4 && len === 2) {
-      p.add('tcp.options.sack_perm', o, 2);
       info += ' SACK_PERM';
     } else if (kind === 5) {
       for (let e = o + 2; e + 8 <= o + len; e += 8) {
@@ -768,6 +768,12 @@ function dissectOptions(p: Packet, buf: Uint8Array, off: number, end: number, re
     o += len;
   }
   return info;
+}
+
+/** Opens an option's item (tcp.options.mss, …): its value is the option's bytes. */
+function optionItem(p: Packet, buf: Uint8Array, o: number, len: number, kind: number): void {
+  const name = tcpOptionField(kind);
+  p.open(name, o, len, `TCP Option - ${TCP_OPTS[kind] ?? 'Unknown'}`, p.want(name) ? buf.slice(o, o + len) : undefined);
 }
 
 /**
@@ -909,8 +915,13 @@ const EXPERTS: [number, string, 'note' | 'warn' | 'chat', string][] = [
 
 function addAnalysis(p: Packet, a: number, dupNum: number, dupFrame: number): void {
   p.open('tcp.analysis', 0, 0, '[SEQ/ACK analysis]');
+  addAckItems(p);
+  if (!a) return p.close();
   p.open('tcp.analysis.flags', 0, 0, '[TCP Analysis Flags]');
-  for (const [bit, name, sev, msg] of EXPERTS) if (a & bit) p.expert(name, 0, 0, sev, 'sequence', msg);
+  for (const [bit, name, sev, msg] of EXPERTS) {
+    if (a & bit) p.expert(name, 0, 0, sev, 'sequence', msg);
+    if (bit === A_RETRANSMISSION && a & bit) addRtoItems(p);
+  }
   // Fast and spurious retransmissions are retransmissions too (both items, as in Wireshark).
   if (a & (A_FAST_RETRANSMISSION | A_SPURIOUS) && !(a & A_RETRANSMISSION)) p.expert('tcp.analysis.retransmission', 0, 0, 'note', 'sequence', 'This frame is a (suspected) retransmission');
   // A dup ACK is an item in the flags and an expert info under the frame it duplicates: two
@@ -1103,6 +1114,9 @@ export interface FramePacketSource {
   /** The frame's Packet, reset and ready (columns on); `frameStart` maps buffer offsets onto it. */
   framePacket(): Packet;
   readonly frameStart: number;
+  /** The frame's capture time. */
+  readonly tsSec: number;
+  readonly tsNs: number;
 }
 
 /**
@@ -1200,6 +1214,7 @@ export function tcpColumnsFast(s: DissectSession, st: TcpFastState, src: FramePa
   const scaled = scaledWindow(fwd, flags, win);
   const seglen = end - off - hl;
   const aflags = analyzeSegment(conv, fwd, rev, seq, ack, seglen, flags, win, tsSec, tsNs, number, reused);
+  if (s.ackAnalysis) trackAcks(s, conv.stream, fwd === conv.a ? 0 : 1, fwd.base, seq, ack, seglen, flags, aflags, number, tsSec, tsNs, b, off + 20, off + hl);
   const dupNum = aflags & A_DUPLICATE_ACK ? fwd.dupAckNum : 0;
   const dupFrame = aflags & A_DUPLICATE_ACK ? fwd.lastNonDupAck : 0;
   const start = off + hl;

@@ -133,7 +133,12 @@ export function dissectUdp(p: Packet, s: DissectSession, buf: Uint8Array, off: n
     if (p.needProto(app.name)) s.guard(app.name, p, buf, start, payloadEnd, app.dissect);
   }
   else if (start >= buf.length && !net.inError) throw new CaptureLimited(); // the snaplen left no payload: tshark's "[Packet size limited during capture]"
-  else if (buf.length - start < 4 && payloadEnd - start >= 4 && !net.inError) {
+  else if (buf.length - start < 6 && payloadEnd - start >= 102 && !net.inError) {
+    // tshark's Wake-on-LAN heuristic (packet-wol.c, tried before WireGuard's) takes a payload of
+    // 102 bytes or more and reads its first 6 unguarded: fewer captured end the frame there.
+    p.layers.push('wol');
+    throw new CaptureLimited();
+  } else if (buf.length - start < 4 && payloadEnd - start >= 4 && !net.inError) {
     // tshark's WireGuard heuristic reads 4 bytes unguarded: 1–3 captured bytes end the frame there.
     p.layers.push('wg');
     throw new CaptureLimited();
