@@ -13,6 +13,7 @@ import { DHCP_FIELDS, dhcpDatagram } from './proto/dhcp';
 import { ECHO_FIELDS, ECHO_PORT, echoDatagram, echoStream } from './proto/echo';
 import { HTTP_FIELDS, httpStream } from './proto/http';
 import { TLS_FIELDS, tlsStream, addKeyLog } from './proto/tls';
+import { HTTP2_FIELDS } from './proto/http2';
 
 export { Packet, type PacketMode, type DataSource } from './packet';
 export { addKeyLog, addDecryptionSecrets, tlsKeyLog } from './proto/tls';
@@ -34,6 +35,7 @@ registerFields(DHCP_FIELDS);
 registerFields(ECHO_FIELDS);
 registerFields(HTTP_FIELDS);
 registerFields(TLS_FIELDS);
+registerFields(HTTP2_FIELDS);
 
 /** Protocols that Decode As (`-d tcp.port==N,PROTO`) can name. */
 export const DECODE_AS_PROTOCOLS = ['dns', 'http', 'tls', 'dhcp', 'echo', 'data'];

@@ -880,7 +880,8 @@ function runApp(p: Packet, s: DissectSession, st: TcpState, conv: Conversation, 
       fwd.msp = { start: (seq + (startPdu - off)) >>> 0, want, parts: [[0, piece(buf, startPdu, end)]] };
       account(st, fwd, have);
       p.desegmentLen = 0;
-      if (p.columns) {
+      // tshark adds nothing after TLS records that were complete (a record cut at the end of the segment)
+      if (p.columns && p.segmentSuffix && !(startPdu > off && app.name === 'tls')) {
         p.appendInfo(' [TCP segment of a reassembled PDU]');
       }
       return;
