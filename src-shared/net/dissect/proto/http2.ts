@@ -174,8 +174,9 @@ interface H2Stream {
 }
 
 interface H2Dir {
-  /** Bytes of a frame that started in an earlier record. */
-  pending: Uint8Array | null;
+  /** Pieces of a frame that started in an earlier record (joined once it is complete). */
+  pending: Uint8Array[] | null;
+  pendingLength: number;
   hpack: HpackDecoder;
   /** Start of a header cut at the end of a HEADERS/PUSH_PROMISE fragment, for its CONTINUATION. */
   headerTail: Uint8Array | null;
@@ -194,7 +195,7 @@ export interface Http2Conn {
 }
 
 function newDir(): H2Dir {
-  return { pending: null, hpack: new HpackDecoder(), headerTail: null };
+  return { pending: null, pendingLength: 0, hpack: new HpackDecoder(), headerTail: null };
 }
 
 export function newHttp2Conn(scheme = 'https'): Http2Conn {
@@ -237,22 +238,27 @@ export function dissectHttp2Record(p: Packet, s: DissectSession, c: Http2Conn, c
   const outer = p.buf;
   const prevSource = p.enterSource(-1);
   if (dir.pending) {
-    const joined = new Uint8Array(dir.pending.length + data.length);
-    joined.set(dir.pending, 0);
-    joined.set(data, dir.pending.length);
-    dir.pending = null;
-    const need = pduLength(joined, 0, joined.length);
-    if (need > 0 && need <= joined.length) {
+    const pieces = dir.pending;
+    const have = dir.pendingLength + data.length;
+    // The frame header is in the first 24 bytes: join only those until the frame is complete
+    const head = join(pieces, data, Math.min(have, MAGIC.length));
+    const need = pduLength(head, 0, head.length);
+    if (need === 0 || need > have) {
+      if (have <= PENDING_LIMIT) {
+        pieces.push(data);
+        dir.pendingLength = have;
+      } else dir.pending = null;
+      start = data.length;
+    } else {
+      dir.pending = null;
+      const joined = join(pieces, data, have);
       // The frame that spanned records completes here: one call for it, then a fence (TLS does
       // this when another PDU follows in the record) and a call for the rest.
       const pdu = joined.subarray(0, need);
-      const src = p.addSource(`Reassembled TLS (${need} bytes)`, joined.slice(0, need));
+      const src = p.addSource(`Reassembled TLS (${need} bytes)`, pdu);
       callHttp2(p, s, c, client, pdu, 0, src, true);
       start = data.length - (joined.length - need);
       if (start < data.length) c.fence = c.info.length;
-    } else {
-      if (joined.length <= PENDING_LIMIT) dir.pending = joined;
-      start = data.length;
     }
   }
   if (start < data.length) callHttp2(p, s, c, client, data, start, source, false);
@@ -265,6 +271,19 @@ export function dissectHttp2Record(p: Packet, s: DissectSession, c: Http2Conn, c
     }
     p.setInfo(c.info);
   }
+}
+
+/** The first `length` bytes of pieces followed by `last`. */
+function join(pieces: Uint8Array[], last: Uint8Array, length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const piece of [...pieces, last]) {
+    if (at >= length) break;
+    const n = Math.min(piece.length, length - at);
+    out.set(piece.subarray(0, n), at);
+    at += n;
+  }
+  return out;
 }
 
 /** Length of the PDU at `o` (preface or frame), or 0 when not even a frame header is there. */
@@ -295,7 +314,8 @@ function callHttp2(p: Packet, s: DissectSession, c: Http2Conn, client: boolean, 
   }
   if (pdus > 0) c.dissected = true;
   if (o < b.length && !whole) {
-    dir.pending = b.length - o <= PENDING_LIMIT ? b.slice(o) : null;
+    dir.pending = b.length - o <= PENDING_LIMIT ? [b.slice(o)] : null;
+    dir.pendingLength = b.length - o;
     if (pdus === 0) {
       // TLS: "It couldn't dissect any of it": the column shows the segment text (after the fence)
       c.info = c.info.slice(0, c.fence) + TLS_SEGMENT;
