@@ -114,4 +114,7 @@ describe('HTTP/2 in TLS vs tshark 4.0', () => {
   // A POST with a JSON body, then a GET whose 20 kB header needs HEADERS + CONTINUATION.
   it('curl --http2: POST with JSON, and a request header block in HEADERS + CONTINUATION', () => compare('h2-post-dsb.pcapng'));
   it('without the keys nothing is HTTP/2, as in tshark', () => compare('h2-get.pcapng'));
+  // h2c with prior knowledge (curl --http2-prior-knowledge) on a port of no protocol: tshark 4.0's
+  // HTTP/2 heuristic over TCP is off by default, so it shows TCP only — and so do we.
+  it('h2c (prior knowledge, cleartext) on another port stays TCP, as in tshark', () => compare('h2c-prior.pcapng'));
 });

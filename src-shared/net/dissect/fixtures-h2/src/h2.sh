@@ -4,7 +4,8 @@
 #                    table reuse, Huffman-coded headers), a 60 kB body in many DATA frames/records,
 #                    a 404, a response header block split into HEADERS + CONTINUATION
 #  h2-post.pcapng    curl --http2: a POST with a JSON body, then a GET with a large request header
-#  h2c-prior.pcapng  curl --http2-prior-knowledge over cleartext TCP (h2c)
+#  h2c-prior.pcapng  curl --http2-prior-knowledge over cleartext TCP (h2c); the committed one was
+#                    captured with `dumpcap -a duration:6` by hand (dumpcap sometimes ignores SIGINT)
 # Each TLS capture gets its key log (SSLKEYLOGFILE, curl writes it) as NAME.keys and a copy with
 # the keys in a Decryption Secrets Block (editcap --inject-secrets) as NAME-dsb.pcapng.
 # Server: h2-server.mjs (node http2, self-signed cert). Captured on lo with dumpcap.
