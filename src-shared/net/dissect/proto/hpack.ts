@@ -36,6 +36,9 @@ export interface HpackHeader {
   repr: string;
   /** Table index used (indexed field or indexed name); -1 for a new name. */
   index: number;
+  /** Where its representation is in the block (offset in the decoded buffer, length). */
+  offset: number;
+  length: number;
 }
 
 export interface HpackResult {
@@ -97,7 +100,7 @@ export class HpackDecoder {
           if (index === 0) throw new Error('index 0');
           const entry = this.entry(index);
           if (!entry) throw new Error(`invalid index ${index}`);
-          this.push(headers, entry[0], entry[1], REPR_INDEXED, index);
+          this.push(headers, entry[0], entry[1], REPR_INDEXED, index, start, o - start);
         } else if ((first & 0xe0) === 0x20) {
           const [size, next] = readInt(b, o, end, 5);
           o = next;
@@ -125,7 +128,7 @@ export class HpackDecoder {
           }
           const v = readString(b, o, end);
           o = v.next;
-          this.push(headers, name, v.text, repr + (index > 0 ? ' - Indexed Name' : ' - New Name'), index > 0 ? index : -1, nameLength, v.length);
+          this.push(headers, name, v.text, repr + (index > 0 ? ' - Indexed Name' : ' - New Name'), index > 0 ? index : -1, start, o - start, nameLength, v.length);
           if (incremental) this.insert(name, v.text, nameLength + v.length + 32);
         }
       } catch (e) {
@@ -143,8 +146,8 @@ export class HpackDecoder {
     return { headers, sizeUpdates, used: o - off, error };
   }
 
-  private push(list: HpackHeader[], name: string, value: string, repr: string, index: number, nameLength = name.length, valueLength = value.length): void {
-    list.push({ name, value, nameLength, valueLength, repr, index });
+  private push(list: HpackHeader[], name: string, value: string, repr: string, index: number, offset: number, length: number, nameLength = name.length, valueLength = value.length): void {
+    list.push({ name, value, nameLength, valueLength, repr, index, offset, length });
   }
 
   private entry(index: number): readonly [string, string] | null {

@@ -400,7 +400,7 @@ function u32(b: Uint8Array, o: number): number {
 
 function flagFields(p: Packet, type: number, flags: number, o: number): void {
   if (!p.wantAny('http2.flags')) return;
-  p.open('http2.flags', o, 1, undefined, flags);
+  p.open('http2.flags', o, 1, p.tree ? flagsLabel(type, flags) : undefined, flags);
   const bit = (name: string, mask: number): void => p.add(name, o, 1, (flags & mask) !== 0);
   switch (type) {
     case 0:
@@ -437,6 +437,18 @@ function flagFields(p: Packet, type: number, flags: number, o: number): void {
       p.add('http2.flags.unused', o, 1, flags);
   }
   p.close();
+}
+
+/** "Flags: 0x05, End Headers, End Stream" as tshark labels the flags item. */
+function flagsLabel(type: number, flags: number): string {
+  const names: string[] = [];
+  const ackTypes = type === 4 || type === 6;
+  if (flags & 0x01) names.push(ackTypes ? 'ACK' : type === 0 || type === 1 ? 'End Stream' : '');
+  if (flags & 0x04 && (type === 1 || type === 5 || type === 9)) names.push('End Headers');
+  if (flags & 0x08 && (type <= 1 || type === 5 || type === 9)) names.push('Padded');
+  if (flags & 0x20 && type === 1) names.push('Priority');
+  const list = names.filter((n) => n !== '');
+  return `Flags: 0x${flags.toString(16).padStart(2, '0')}${list.length ? ', ' + list.join(', ') : ''}`;
 }
 
 /** The Pad Length byte when PADDED is set (else tshark shows a generated 0); returns [padding, next]. */
@@ -514,7 +526,12 @@ function headerFrame(p: Packet, c: Http2Conn, client: boolean, b: Uint8Array, d:
     for (const h of r.headers) total += h.nameLength + h.valueLength + 8;
     p.gen('http2.header.length', total, `[Header Length: ${total}]`);
     p.gen('http2.header.count', r.headers.length, `[Header Count: ${r.headers.length}]`);
-    for (const h of r.headers) headerItems(p, h, o, blockEnd - o);
+    // offsets: the block may start with the tail carried over from the previous fragment
+    const shift = o - bo - (block === b ? 0 : block.length - (blockEnd - o));
+    for (const h of r.headers) {
+      const ho = Math.max(o, h.offset + shift);
+      headerItems(p, h, ho, Math.max(0, Math.min(blockEnd, h.offset + shift + h.length) - ho));
+    }
   }
   if (r.error !== null) p.expert('http2.decompression_error', o, blockEnd - o, 'warn', 'protocol', `HPACK decompression failed: ${r.error}`);
   if (type === 5) return info;
