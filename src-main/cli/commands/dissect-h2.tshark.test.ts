@@ -46,4 +46,11 @@ describe('packetlab dissect: HTTP/2 in TLS vs tshark 4.0', () => {
       }
     });
   }
+  it('h2c-prior.pcapng with -d tcp.port==18473,http2: summary lines and fields', async () => {
+    const f = path.join(DIR, 'h2c-prior.pcapng');
+    const d = ['-d', 'tcp.port==18473,http2'];
+    expect((await ours(['-r', f, ...d])).map((l) => l.trim())).toEqual(tshark(['-r', f, ...d]).map((l) => l.trim()));
+    const e = FIELDS.flatMap((x) => ['-e', x]);
+    expect(await ours(['-r', f, ...d, '-T', 'fields', ...e])).toEqual(tshark(['-r', f, ...d, '-T', 'fields', ...e]));
+  });
 });

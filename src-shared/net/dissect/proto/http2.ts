@@ -5,7 +5,7 @@
 // records are reassembled as tshark does, and the Info column follows tshark's rules (a
 // "dissect_http2" call clears it back to the fence, each frame appends "TYPE[stream]").
 import type { Packet } from '../packet';
-import type { DissectSession } from '../session';
+import type { DissectSession, StreamProtocol } from '../session';
 import type { FieldInfo } from '../types';
 import { field, hexField, protoField, uintField } from '../registry';
 import { dissectData } from './link';
@@ -665,3 +665,62 @@ function finishBody(p: Packet, st: H2Stream, client: boolean, info: string): str
   p.enterSource(prevSource);
   return info + suffix;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Cleartext HTTP/2 over TCP (h2c), by Decode As (`-d tcp.port==N,http2`): TCP reassembles frames
+// spanning segments (desegmentLen); the client is the side that sent the preface.
+
+interface H2cConn {
+  conn: Http2Conn;
+  clientPort: number;
+}
+
+function h2cConn(s: DissectSession): H2cConn {
+  const net = s.net;
+  const key = `${net.ipVersion === 4 ? Math.min(net.src4, net.dst4) + ':' + Math.max(net.src4, net.dst4) : net.addrKey()}:${Math.min(net.srcPort, net.dstPort)}:${Math.max(net.srcPort, net.dstPort)}`;
+  const map = s.get('http2.h2c', () => new Map<string, H2cConn>());
+  let c = map.get(key);
+  if (!c) {
+    if (map.size >= 4096) map.delete(map.keys().next().value!);
+    c = { conn: newHttp2Conn('http'), clientPort: -1 };
+    map.set(key, c);
+  }
+  return c;
+}
+
+function dissectH2c(p: Packet, s: DissectSession, b: Uint8Array, off: number, end: number): number {
+  const h = h2cConn(s);
+  const c = h.conn;
+  if (h.clientPort < 0 && startsWithPreface(b, off, end)) h.clientPort = s.net.srcPort;
+  const client = h.clientPort >= 0 ? s.net.srcPort === h.clientPort : s.net.srcPort > s.net.dstPort;
+  if (c.frame !== p.number) {
+    c.frame = p.number;
+    c.info = '';
+    c.fence = 0;
+    c.dissected = false;
+  }
+  c.info = c.info.slice(0, c.fence);
+  let o = off;
+  let pdus = 0;
+  for (let rounds = 0; o < end && rounds < 100000; rounds++) {
+    const len = pduLength(b, o, end);
+    if (len === 0 || o + len > end) {
+      // wait for the rest of the frame (its header first)
+      p.desegmentLen = len === 0 ? 9 - (end - o) : o + len - end;
+      break;
+    }
+    if (pdus === 0) p.layers.push('http2');
+    p.open('http2', o, len, 'HyperText Transfer Protocol 2', p.want('http2') ? b.subarray(o, o + len) : undefined);
+    dissectPdu(p, s, c, client, b, o, len);
+    p.close();
+    pdus++;
+    o += len;
+  }
+  if (pdus > 0 && p.columns && !s.net.inError) {
+    p.setProtocol(p.protocol.startsWith('HTTP2') ? p.protocol : 'HTTP2');
+    p.setInfo(c.info);
+  }
+  return o - off;
+}
+
+export const http2Stream: StreamProtocol = { name: 'http2', dissect: dissectH2c };

@@ -36,10 +36,10 @@ function tshark(args: string[]): string[] {
     .filter((l) => l !== '');
 }
 
-function ours(file: string): { rows: string[]; lines: string[]; selected: Map<string, number[]> } {
+function ours(file: string, decodeAs: { table: 'tcp.port'; port: number; protocol: string }[] = []): { rows: string[]; lines: string[]; selected: Map<string, number[]> } {
   const capture = readCapture(new Uint8Array(readFileSync(path.join(DIR, file))));
   const run = (mode: { tree: boolean; columns: boolean; wanted: Set<string> | null }, each: (p: ReturnType<typeof createPacket>, n: number) => void): void => {
-    const session = createSession({});
+    const session = createSession({ decodeAs });
     addDecryptionSecrets(session, capture.secrets);
     const packet = createPacket(mode);
     capture.packets.forEach((pk, i) => {
@@ -82,10 +82,11 @@ function short(v: string): string {
   return v.length <= 200 ? v : `${v.length} chars [${v.split(',').map((x) => x.length).join(' ')}] ${v.slice(0, 60)}…`;
 }
 
-function compare(file: string): void {
+function compare(file: string, decodeAsPort = 0): void {
   const f = path.join(DIR, file);
-  const expected = tshark(['-r', f, '-T', 'fields', ...FIELDS.flatMap((x) => ['-e', x])]);
-  const got = ours(file);
+  const d = decodeAsPort ? ['-d', `tcp.port==${decodeAsPort},http2`] : [];
+  const expected = tshark(['-r', f, ...d, '-T', 'fields', ...FIELDS.flatMap((x) => ['-e', x])]);
+  const got = ours(file, decodeAsPort ? [{ table: 'tcp.port', port: decodeAsPort, protocol: 'http2' }] : []);
   const problems: string[] = [];
   if (expected.length !== got.rows.length) problems.push(`tshark printed ${expected.length} rows, we printed ${got.rows.length}`);
   expected.forEach((row, i) => {
@@ -96,12 +97,12 @@ function compare(file: string): void {
       if ((e[j] ?? '') !== (a[j] ?? '')) problems.push(`frame ${i + 1} ${name}: tshark "${short(e[j] ?? '')}" ours "${short(a[j] ?? '')}"`);
     });
   });
-  const lines = tshark(['-r', f]);
+  const lines = tshark(['-r', f, ...d]);
   lines.forEach((line, i) => {
     if (line.trim() !== (got.lines[i] ?? '').trim()) problems.push(`frame ${i + 1} summary:\n  tshark ${line.trim()}\n  ours   ${(got.lines[i] ?? '').trim()}`);
   });
   for (const filter of FILTERS) {
-    const frames = tshark(['-r', f, '-Y', filter, '-T', 'fields', '-e', 'frame.number']).map(Number);
+    const frames = tshark(['-r', f, ...d, '-Y', filter, '-T', 'fields', '-e', 'frame.number']).map(Number);
     if (frames.join(',') !== got.selected.get(filter)!.join(',')) problems.push(`-Y '${filter}': tshark ${frames.join(',')} ours ${got.selected.get(filter)!.join(',')}`);
   }
   expect(problems).toEqual([]);
@@ -117,4 +118,5 @@ describe('HTTP/2 in TLS vs tshark 4.0', () => {
   // h2c with prior knowledge (curl --http2-prior-knowledge) on a port of no protocol: tshark 4.0's
   // HTTP/2 heuristic over TCP is off by default, so it shows TCP only — and so do we.
   it('h2c (prior knowledge, cleartext) on another port stays TCP, as in tshark', () => compare('h2c-prior.pcapng'));
+  it('h2c with Decode As (-d tcp.port==18473,http2)', () => compare('h2c-prior.pcapng', 18473));
 });
