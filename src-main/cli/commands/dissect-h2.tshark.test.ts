@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { runCli } from '../main';
 
 const DIR = fileURLToPath(new URL('../../../src-shared/net/dissect/fixtures-h2', import.meta.url));
-const FILES = ['h2-get-dsb.pcapng', 'h2-post-dsb.pcapng'];
+const FILES = ['h2-get-dsb.pcapng', 'h2-post-dsb.pcapng', 'h2-frames-dsb.pcapng'];
 const FIELDS = ['frame.number', 'http2.type', 'http2.streamid', 'http2.headers.method', 'http2.headers.path', 'http2.headers.authority', 'http2.headers.scheme', 'http2.headers.status', 'http2.settings.id', 'http2.window_update.window_size_increment', 'http2.header.name', 'http2.request.full_uri'];
 const FILTERS = ['http2', 'http2.type == 1', 'http2.headers.method == "GET"', 'http2.headers.method == "POST"', 'tls && !http2', 'http2.flags.end_stream == 1'];
 

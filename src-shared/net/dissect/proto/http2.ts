@@ -441,12 +441,13 @@ function flagFields(p: Packet, type: number, flags: number, o: number): void {
 
 /** "Flags: 0x05, End Headers, End Stream" as tshark labels the flags item. */
 function flagsLabel(type: number, flags: number): string {
+  // highest bit first, as tshark lists them ("Flags: 0x0c, Padded, End Headers")
   const names: string[] = [];
   const ackTypes = type === 4 || type === 6;
-  if (flags & 0x01) names.push(ackTypes ? 'ACK' : type === 0 || type === 1 ? 'End Stream' : '');
-  if (flags & 0x04 && (type === 1 || type === 5 || type === 9)) names.push('End Headers');
-  if (flags & 0x08 && (type <= 1 || type === 5 || type === 9)) names.push('Padded');
   if (flags & 0x20 && type === 1) names.push('Priority');
+  if (flags & 0x08 && (type <= 1 || type === 5 || type === 9)) names.push('Padded');
+  if (flags & 0x04 && (type === 1 || type === 5 || type === 9)) names.push('End Headers');
+  if (flags & 0x01) names.push(ackTypes ? 'ACK' : type === 0 || type === 1 ? 'End Stream' : '');
   const list = names.filter((n) => n !== '');
   return `Flags: 0x${flags.toString(16).padStart(2, '0')}${list.length ? ', ' + list.join(', ') : ''}`;
 }
@@ -455,6 +456,7 @@ function flagsLabel(type: number, flags: number): string {
 function padding(p: Packet, b: Uint8Array, d: number, end: number, flags: number): [number, number] {
   if (flags & 0x08 && end > d) {
     p.add('http2.padding', d, 1, b[d]);
+    p.gen('http2.pad_length', b[d], `[Pad Length: ${b[d]}]`, d, 1);
     return [b[d], d + 1];
   }
   p.gen('http2.pad_length', 0, '[Pad Length: 0]');
@@ -501,6 +503,10 @@ function headerFrame(p: Packet, c: Http2Conn, client: boolean, b: Uint8Array, d:
   const blockEnd = Math.max(o, end - pad);
   const blockField = type === 1 ? 'http2.headers' : type === 5 ? 'http2.push_promise.header' : 'http2.continuation.header';
   if (p.want(blockField)) p.add(blockField, o, blockEnd - o, type === 9 ? ascii(b, o, blockEnd) : b.slice(o, blockEnd));
+  if (pad > 0) {
+    const padField = type === 1 ? 'http2.headers.padding' : type === 5 ? 'http2.push_promise.padding' : 'http2.continuation.padding';
+    if (p.want(padField)) p.add(padField, blockEnd, end - blockEnd, b.slice(blockEnd, end));
+  }
   // HPACK: a header cut by the end of the fragment continues in the CONTINUATION
   let block = b;
   let bo = o;
@@ -522,10 +528,12 @@ function headerFrame(p: Packet, c: Http2Conn, client: boolean, b: Uint8Array, d:
     p.close();
   }
   if (r.headers.length > 0) {
+    // tshark counts a table size update as a header (adding nothing to the length)
     let total = 0;
     for (const h of r.headers) total += h.nameLength + h.valueLength + 8;
+    const count = r.headers.length + r.sizeUpdates.length;
     p.gen('http2.header.length', total, `[Header Length: ${total}]`);
-    p.gen('http2.header.count', r.headers.length, `[Header Count: ${r.headers.length}]`);
+    p.gen('http2.header.count', count, `[Header Count: ${count}]`);
     // offsets: the block may start with the tail carried over from the previous fragment
     const shift = o - bo - (block === b ? 0 : block.length - (blockEnd - o));
     for (const h of r.headers) {
@@ -534,10 +542,9 @@ function headerFrame(p: Packet, c: Http2Conn, client: boolean, b: Uint8Array, d:
     }
   }
   if (r.error !== null) p.expert('http2.decompression_error', o, blockEnd - o, 'warn', 'protocol', `HPACK decompression failed: ${r.error}`);
-  if (type === 5) return info;
-  // Request/response details, per stream and direction
+  // Request/response details, per stream and direction (a push promise is the promised request)
   const st = stream(c, streamId);
-  const side = st.sides[client ? 0 : 1];
+  const side = type === 5 ? newSide() : st.sides[client ? 0 : 1];
   let method = '';
   let path = '';
   let status = -1;
@@ -552,7 +559,7 @@ function headerFrame(p: Packet, c: Http2Conn, client: boolean, b: Uint8Array, d:
     else if (h.name === 'content-type') side.contentType = h.value;
   }
   if (method && authority && p.want('http2.request.full_uri')) p.gen('http2.request.full_uri', `${scheme || c.scheme}://${authority}${path}`, undefined);
-  if (type !== 1) return info;
+  if (type === 9) return info;
   if (method) info += `: ${method} ${path}`;
   else if (status >= 0) info += `: ${status} ${PHRASES[status] ?? ''}`.trimEnd();
   return info;
@@ -593,7 +600,8 @@ function dataFrame(p: Packet, c: Http2Conn, client: boolean, b: Uint8Array, d: n
   const side = st.sides[client ? 0 : 1];
   // The last DATA frame of a body in several frames shows the whole reassembled body as its data
   const whole = flags & 0x01 && side.body.length > 0 && dataEnd > o;
-  if (dataEnd > o && p.want('http2.data.data')) p.add('http2.data.data', o, dataEnd - o, whole ? concat(side.body, b.subarray(o, dataEnd)) : b.slice(o, dataEnd));
+  // tshark 4.0's Data item runs to the end of the frame: padding included
+  if (end > o && p.want('http2.data.data')) p.add('http2.data.data', o, end - o, whole ? concat(side.body, b.subarray(o, end)) : b.slice(o, end));
   if (pad > 0 && p.want('http2.data.padding')) p.add('http2.data.padding', dataEnd, end - dataEnd, b.slice(dataEnd, end));
   if (dataEnd > o && side.bodyLength + (dataEnd - o) <= BODY_LIMIT) {
     side.body.push(b.slice(o, dataEnd));

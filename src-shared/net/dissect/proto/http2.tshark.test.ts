@@ -24,7 +24,9 @@ http2.header.name.length http2.header.name http2.header.value.length http2.heade
 http2.header.index http2.headers.method http2.headers.path http2.headers.authority http2.headers.scheme http2.headers.status
 http2.headers.content_type http2.headers.content_length http2.headers.user_agent http2.headers.accept http2.headers.date
 http2.headers.cache_control http2.request.full_uri http2.data.data http2.continuation.header http2.rst_stream.error
-http2.goaway.error http2.goaway.last_stream_id http2.ping http2.pong http2.body.fragment http2.body.fragment.count
+http2.goaway.error http2.goaway.last_stream_id http2.ping http2.pong http2.push_promise.promised_stream_id http2.push_promise.header
+http2.flags.unused_push_promise http2.flags.unused_ping http2.exclusive http2.stream_dependency http2.headers.weight http2.headers.weight_real
+http2.data.padding http2.headers.padding http2.push_promise.padding http2.settings.unknown http2.body.fragment http2.body.fragment.count
 http2.body.reassembled.length tls.app_data_proto frame.protocols`.split(/\s+/);
 
 const FILTERS = ['http2', 'http2.type == 1', 'http2.headers.method == "GET"', 'http2.headers.status == 200', 'http2.type == 0 && http2.flags.end_stream', 'http2.header.name == "x-large"', 'json', 'tls && !http2'];
@@ -114,6 +116,9 @@ describe('HTTP/2 in TLS vs tshark 4.0', () => {
   it('curl --http2: GETs on one connection (key log in a DSB)', () => compare('h2-get-dsb.pcapng'));
   // A POST with a JSON body, then a GET whose 20 kB header needs HEADERS + CONTINUATION.
   it('curl --http2: POST with JSON, and a request header block in HEADERS + CONTINUATION', () => compare('h2-post-dsb.pcapng'));
+  // node's http2 client and a server padding every frame: PING, priority, PRIORITY, server push
+  // (PUSH_PROMISE and the promised stream), GOAWAY from both sides.
+  it('node http2: PING, PRIORITY, PUSH_PROMISE, padding, GOAWAY', () => compare('h2-frames-dsb.pcapng'));
   it('without the keys nothing is HTTP/2, as in tshark', () => compare('h2-get.pcapng'));
   // h2c with prior knowledge (curl --http2-prior-knowledge) on a port of no protocol: tshark 4.0's
   // HTTP/2 heuristic over TCP is off by default, so it shows TCP only — and so do we.

@@ -19,6 +19,17 @@ function handle(stream, headers) {
     });
     return;
   }
+  if (path === '/push' && stream.pushAllowed) {
+    // A server push: PUSH_PROMISE, then the promised stream's HEADERS and DATA
+    stream.pushStream({ ':path': '/pushed.css' }, (err, push) => {
+      if (err) return;
+      push.respond({ ':status': 200, 'content-type': 'text/css' });
+      push.end('body { color: teal; }\n');
+    });
+    stream.respond({ ':status': 200, 'content-type': 'text/html' });
+    stream.end('<html><head><link rel="stylesheet" href="/pushed.css"></head></html>\n');
+    return;
+  }
   if (path === '/big') {
     stream.respond({ ':status': 200, 'content-type': 'text/plain', 'content-length': big.length });
     stream.end(big);
@@ -37,9 +48,11 @@ function handle(stream, headers) {
   }
 }
 
+// PADDING=1: pad every frame that can be padded (DATA, HEADERS, PUSH_PROMISE)
+const padding = process.env.PADDING ? { paddingStrategy: http2.constants.PADDING_STRATEGY_MAX } : {};
 const server = cert
-  ? http2.createSecureServer({ cert: fs.readFileSync(cert), key: fs.readFileSync(key), allowHTTP1: false })
-  : http2.createServer();
+  ? http2.createSecureServer({ cert: fs.readFileSync(cert), key: fs.readFileSync(key), allowHTTP1: false, ...padding })
+  : http2.createServer(padding);
 server.on('stream', handle);
 server.listen(Number(port), '127.0.0.1', () => console.log('listening'));
 setTimeout(() => server.close(() => process.exit(0)), 15000).unref();

@@ -4,6 +4,9 @@
 #                    table reuse, Huffman-coded headers), a 60 kB body in many DATA frames/records,
 #                    a 404, a response header block split into HEADERS + CONTINUATION
 #  h2-post.pcapng    curl --http2: a POST with a JSON body, then a GET with a large request header
+#  h2-frames.pcapng  node's http2 client (h2-client.mjs, key log from the 'keylog' event) and a
+#                    server padding every frame: PING, priority, PRIORITY, server push
+#                    (PUSH_PROMISE), GOAWAY
 #  h2c-prior.pcapng  curl --http2-prior-knowledge over cleartext TCP (h2c); the committed one was
 #                    captured with `dumpcap -a duration:6` by hand (dumpcap sometimes ignores SIGINT)
 # Each TLS capture gets its key log (SSLKEYLOGFILE, curl writes it) as NAME.keys and a copy with
@@ -19,14 +22,12 @@ openssl req -x509 -newkey rsa:2048 -nodes -keyout "$DIR/key.pem" -out "$DIR/cert
 capture() { # port name command...
   local port=$1 name=$2; shift 2
   rm -f "$OUT/$name.keys" "$OUT/$name.pcapng" "$OUT/$name-dsb.pcapng"
-  dumpcap -q -i lo -f "tcp port $port" -w "$DIR/$name.pcapng" 2>/dev/null &
+  dumpcap -q -i lo -f "tcp port $port" -a duration:${DURATION:-8} -w "$DIR/$name.pcapng" 2>/dev/null &
   local cap=$!
   sleep 2
   "$@"
   sleep 1
-  kill -INT "$cap"
-  # dumpcap on lo sometimes misses the first SIGINT while idle: ask again
-  for _ in 1 2 3 4 5; do sleep 1; kill -0 "$cap" 2>/dev/null && kill -INT "$cap" 2>/dev/null || break; done
+  # dumpcap stops by itself (-a duration): on lo it sometimes ignores SIGINT while idle
   wait "$cap" || true
   cp "$DIR/$name.pcapng" "$OUT/$name.pcapng"
 }
@@ -48,6 +49,12 @@ post() {
     --next -s --http2 -k --resolve h2.example.test:18472:127.0.0.1 -H "x-large: $big" "$u/with-large-header" >/dev/null
   kill "$SRV" 2>/dev/null || true
 }
+frames() {
+  PADDING=1 node "$HERE/h2-server.mjs" 18474 "$DIR/cert.pem" "$DIR/key.pem" >/dev/null & SRV=$!; sleep 1
+  rm -f "$OUT/h2-frames.keys"
+  timeout 10 node "$HERE/h2-client.mjs" 18474 "$OUT/h2-frames.keys" || true
+  kill "$SRV" 2>/dev/null || true
+}
 h2c() {
   node "$HERE/h2-server.mjs" 18473 >/dev/null & SRV=$!; sleep 1
   curl -s --http2-prior-knowledge "http://127.0.0.1:18473/" "http://127.0.0.1:18473/h2c?x=1" >/dev/null
@@ -57,6 +64,8 @@ h2c() {
 [ -z "${ONLY:-}" ] || [ "$ONLY" = h2-get ] && capture 18471 h2-get get
 [ -z "${ONLY:-}" ] || [ "$ONLY" = h2-post ] && capture 18472 h2-post post
 [ -z "${ONLY:-}" ] || [ "$ONLY" = h2c-prior ] && capture 18473 h2c-prior h2c
-for n in h2-get h2-post; do
+[ -z "${ONLY:-}" ] || [ "$ONLY" = h2-frames ] && capture 18474 h2-frames frames
+for n in h2-get h2-post h2-frames; do
+  [ -f "$OUT/$n.keys" ] || continue
   editcap --inject-secrets "tls,$OUT/$n.keys" "$OUT/$n.pcapng" "$OUT/$n-dsb.pcapng"
 done
