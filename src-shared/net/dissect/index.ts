@@ -15,6 +15,7 @@ import { DHCP_FIELDS, dhcpDatagram } from './proto/dhcp';
 import { ECHO_FIELDS, ECHO_PORT, echoDatagram, echoStream } from './proto/echo';
 import { HTTP_FIELDS, httpStream } from './proto/http';
 import { TLS_FIELDS, tlsStream, addKeyLog } from './proto/tls';
+import { HTTP2_FIELDS, http2Stream } from './proto/http2';
 
 export { Packet, type PacketMode, type DataSource } from './packet';
 export { addKeyLog, addDecryptionSecrets, tlsKeyLog } from './proto/tls';
@@ -38,9 +39,10 @@ registerFields(DHCP_FIELDS);
 registerFields(ECHO_FIELDS);
 registerFields(HTTP_FIELDS);
 registerFields(TLS_FIELDS);
+registerFields(HTTP2_FIELDS);
 
 /** Protocols that Decode As (`-d tcp.port==N,PROTO`) can name. */
-export const DECODE_AS_PROTOCOLS = ['dns', 'http', 'tls', 'dhcp', 'echo', 'data'];
+export const DECODE_AS_PROTOCOLS = ['dns', 'http', 'http2', 'tls', 'dhcp', 'echo', 'data'];
 
 function registries(): Registries {
   const dataDatagram: DatagramProtocol = { name: 'data', dissect: (p, _s, b, o, e) => dissectData(p, b, o, e) };
@@ -93,6 +95,7 @@ function registries(): Registries {
     streamByName: new Map([
       ['dns', dnsStream],
       ['http', httpStream],
+      ['http2', http2Stream],
       ['tls', tlsStream],
       ['ssl', tlsStream],
       ['echo', echoStream],

@@ -18,7 +18,7 @@ export interface DataSource {
 }
 
 /** Protocols carried inside TLS: asking for them means TLS must run (to decrypt). */
-const INSIDE_TLS = ['http', 'data-text-lines', 'json', 'x509af', 'x509sat', 'x509ce', 'pkcs-1'];
+const INSIDE_TLS = ['http', 'http2', 'data-text-lines', 'json', 'x509af', 'x509sat', 'x509ce', 'pkcs-1'];
 
 export interface PacketMode {
   /** Build ProtoNode trees (details pane, --json). Implies collecting every field. */
@@ -161,6 +161,7 @@ export class Packet {
     this.malformed = false;
     this.limited = false;
     this.fence = '';
+    this.segmentSuffix = true;
     this.desegmentLen = 0;
     this.desegmentSkip = 0;
     this.elidedAt = -1;
@@ -313,6 +314,9 @@ export class Packet {
   setProtocol(name: string): void {
     this.protocol = name;
   }
+
+  /** False when a protocol inside TLS wrote Info that tshark keeps as is (HTTP/2): TCP adds no "[TCP segment…]". */
+  segmentSuffix = true;
 
   /** Info text kept in front of whatever upper layers write (tshark's column fence): TCP analysis flags. */
   fence = '';

@@ -1095,7 +1095,8 @@ function runApp(p: Packet, s: DissectSession, st: TcpState, conv: Conversation, 
       p.desegmentLen = 0;
       p.desegmentSkip = 0;
       // The note only where nothing before the unfinished PDU was dissected (tshark: desegment_offset 0).
-      if (p.columns && startPdu === off) p.appendInfo(SEGMENT_NOTE);
+      // (after complete TLS records tshark adds none either; nor after HTTP/2's own Info)
+      if (p.columns && startPdu === off && p.segmentSuffix) p.appendInfo(SEGMENT_NOTE);
       return;
     }
     if (used === 0) break;

@@ -12,6 +12,7 @@ import { field, hexField, protoField, uintField } from '../registry';
 import { ascii, u16, u24, u32 } from '../bytes';
 import { dissectData } from './link';
 import { httpContext, httpStream, looksLikeHttp } from './http';
+import { dissectHttp2Record, newHttp2Conn, startsWithPreface, type Http2Conn } from './http2';
 import { TlsKeyLog, type ConnectionSecrets, type KeyLogLabel } from './tls-keylog';
 import { Tls12GcmDecoder, Tls13Decoder, tls13SuiteSupported, type RecordDecoder } from './tls-decrypt';
 import { dissectCertificate, X509_FIELDS } from './x509';
@@ -162,6 +163,8 @@ interface TlsConv {
   server: TlsDir;
   /** Whether HTTP runs inside (decided on the first decrypted application data). */
   http: boolean | null;
+  /** HTTP/2 state when ALPN chose h2 (or the data starts with the HTTP/2 preface). */
+  h2?: Http2Conn;
 }
 
 function newDir(): TlsDir {
@@ -589,7 +592,9 @@ function dissectTls(p: Packet, s: DissectSession, b: Uint8Array, off: number, en
       if (p.want('tls.app_data')) p.add('tls.app_data', d, len, b.slice(d, d + len));
       names.push('Application Data');
       if (opened && opened.data.length > 0 && (apps ??= []).length < 64) {
-        if (c.http === null) c.http = c.alpn === 'http/1.1' || looksLikeHttp(opened.data, 0, opened.data.length);
+        if (c.http === null && !c.h2 && (c.alpn === 'h2' || startsWithPreface(opened.data, 0, opened.data.length))) c.h2 = newHttp2Conn();
+        if (c.h2) p.gen('tls.app_data_proto', 'HyperText Transfer Protocol 2', '[Application Data Protocol: HyperText Transfer Protocol 2]', d, len);
+        else if (c.http === null) c.http = c.alpn === 'http/1.1' || looksLikeHttp(opened.data, 0, opened.data.length);
         // tshark names the protocol when ALPN chose it (not when its heuristics found HTTP)
         if (c.http && c.alpn === 'http/1.1') p.gen('tls.app_data_proto', 'Hypertext Transfer Protocol', '[Application Data Protocol: Hypertext Transfer Protocol]', d, len);
         apps.push({ dir, data: opened.data, source });
@@ -615,7 +620,9 @@ function dissectTls(p: Packet, s: DissectSession, b: Uint8Array, off: number, en
       p.setInfo((p.fence ? ', ' : '') + names.join(', '));
     }
   }
-  if (apps && c.http && p.needProto('http')) {
+  if (apps && c.h2) {
+    if (p.needProto('http2')) for (const a of apps) dissectHttp2Record(p, s, c.h2, a.dir === c.client, a.data, a.source);
+  } else if (apps && c.http && p.needProto('http')) {
     let completed = false;
     let waiting = false;
     for (const a of apps) {
