@@ -103,6 +103,12 @@ export class Packet {
    */
   elidedAt = -1;
   elidedLen = 0;
+  /**
+   * Where a TCP-carried dissector stopped reading a message it asked more bytes for, in its own
+   * encoding (-1: none): TCP hands it back with the grown PDU, which starts with the same bytes,
+   * so the dissector goes on from there (HTTP's chunk parser) instead of reading it all again.
+   */
+  resume = -1;
   /** PacketMode.keepBodies. */
   readonly keepBodies: boolean;
 
@@ -164,6 +170,7 @@ export class Packet {
     this.desegmentLen = 0;
     this.desegmentSkip = 0;
     this.elidedAt = -1;
+    this.resume = -1;
     this.reassembled = false;
     if (this.dataSources.length) this.dataSources = [];
     this.sourceIndex = -1;
@@ -215,6 +222,23 @@ export class Packet {
       if (value !== undefined) node.value = value;
       if (generated) node.generated = true;
       this.attach(node);
+    }
+  }
+
+  /**
+   * Takes back the last value of `field` recorded in this frame, and its node when it is the last
+   * one added under the open subtree (TCP's reassembled length for a PDU that grew again instead).
+   */
+  retract(field: string): void {
+    const e = this.store.get(field);
+    if (e !== undefined && e.stamp === this.stamp && e.list.length > 0) {
+      e.list.pop();
+      if (e.list.length === 0) e.stamp = -1;
+    }
+    if (this.tree) {
+      const parent = this.stack[this.stack.length - 1];
+      const siblings = parent ? parent.children! : this.roots;
+      if (siblings.length > 0 && siblings[siblings.length - 1].field === field) siblings.pop();
     }
   }
 

@@ -321,12 +321,23 @@ export function includesChunked(b: Uint8Array, off: number, end: number): boolea
 }
 const CHUNKED = [99, 104, 117, 110, 107, 101, 100]; // 'chunked' (b | 0x20 equals a lower-case letter only for that letter in either case)
 
-/** Length of a chunked body starting at `off`, or -1 if incomplete. */
-function chunkedLength(b: Uint8Array, off: number, end: number): number {
-  let o = off;
+/** Work done reading messages (chunk-size lines read, header bytes scanned): a test hook for its cost. */
+export const httpWork = { chunkLines: 0, headScanned: 0 };
+
+/** Where chunkedLength stopped when it returned -1: the size line of the chunk that is not whole yet. */
+let chunkStop = 0;
+
+/**
+ * Length of a chunked body starting at `off`, or -1 if incomplete (chunkStop says where it
+ * stopped). `from`: the size line to start at, when [off, from) was read before (whole chunks).
+ */
+function chunkedLength(b: Uint8Array, off: number, end: number, from = off): number {
+  let o = from;
   for (let guard = 0; guard < 100000; guard++) {
     const le = lineEnd(b, o, end);
+    chunkStop = o;
     if (le >= end) return -1;
+    httpWork.chunkLines++;
     const size = chunkSize(b, o, le);
     if (!Number.isFinite(size) || size < 0) return end - off;
     o = le + 1;
@@ -375,11 +386,19 @@ function dissectHttp(p: Packet, s: DissectSession, b: Uint8Array, off: number, e
     throw new CaptureLimited();
   }
   const firstLine = internAscii(b, off, firstEnd > off && b[firstEnd - 1] === 13 ? firstEnd - 1 : firstEnd);
-  const hdrEnd = findCrlfCrlf(b, off, end);
+  // A message read before up to a point (TCP grew its PDU, the bytes before are the same): go on
+  // from there. Encoded 2 × offset from the message start, + 1 in a chunked body.
+  const resume = httpContext.insideTls ? -1 : p.resume;
+  p.resume = -1;
+  const headFrom = resume > 0 && resume % 2 === 0 ? off + resume / 2 : off;
+  const chunkFrom = resume > 0 && resume % 2 === 1 ? off + (resume - 1) / 2 : -1;
+  httpWork.headScanned += end - headFrom;
+  const hdrEnd = findCrlfCrlf(b, headFrom, end);
   if (hdrEnd < 0) {
     // tshark shows a whole first line while the headers are still coming
     if (p.columns && firstEnd < end) p.setInfo(infoText(firstLine, ''));
     p.desegmentLen = Infinity;
+    if (!httpContext.insideTls) p.resume = 2 * Math.max(0, end - off - 3);
     return 0;
   }
   const bodyStart = hdrEnd + 4;
@@ -424,10 +443,11 @@ function dissectHttp(p: Packet, s: DissectSession, b: Uint8Array, off: number, e
   const noBody = isResponse && (code === 204 || code === 304 || (code >= 100 && code < 200));
   if (!noBody) {
     if (chunked) {
-      const n = chunkedLength(b, bodyStart, end);
+      const n = chunkedLength(b, bodyStart, end, chunkFrom >= bodyStart ? chunkFrom : bodyStart);
       if (n < 0) {
         if (p.columns) p.setInfo(infoText(firstLine, ''));
         p.desegmentLen = Infinity;
+        if (!httpContext.insideTls) p.resume = 2 * (chunkStop - off) + 1;
         return 0;
       }
       bodyLen = n;

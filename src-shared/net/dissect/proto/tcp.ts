@@ -799,25 +799,34 @@ function deliver(p: Packet, s: DissectSession, st: TcpState, conv: Conversation,
     p.gen('tcp.reassembled.length', length);
     const frameSource = p.enterSource(p.tree ? p.addSource(`Reassembled TCP (${length} bytes)`, whole) : -1); // Wireshark's tab
     p.reassembled = true;
-    runApp(p, s, st, conv, fwd, whole, 0, whole.length, msp.start, sport, dport, true, msp.skipFrom, msp.elided);
+    const grown = runApp(p, s, st, conv, fwd, whole, 0, whole.length, msp.start, sport, dport, msp.sparse ? null : msp, msp.skipFrom, msp.elided);
     p.reassembled = false;
     p.enterSource(frameSource);
+    if (grown) {
+      // The same message wants more (tshark extends the PDU): nothing was reassembled yet here.
+      p.retract('tcp.reassembled.length');
+      if (p.tree) p.dataSources.pop();
+      return;
+    }
     msp.release(); // after the protocol above is done with `whole` (which may be a kept piece)
     return;
   }
-  runApp(p, s, st, conv, fwd, buf, off, end, seq, sport, dport, false, -1, 0);
+  runApp(p, s, st, conv, fwd, buf, off, end, seq, sport, dport, null, -1, 0);
 }
 
 /**
  * Runs the protocol above over buf[off, end) (raw sequence number `seq` at `off`), message after
  * message. `elided` bytes of a sparse PDU, not kept, belong at `elidedAt` (see Packet.elidedAt).
+ * `pdu`: the completed PDU buf is (reassembled, all bytes kept), reopened when its message wants
+ * more (returns true then).
  */
-function runApp(p: Packet, s: DissectSession, st: TcpState, conv: Conversation, fwd: Flow, buf: Uint8Array, off: number, end: number, seq: number, sport: number, dport: number, reassembled: boolean, elidedAt: number, elided: number): void {
+function runApp(p: Packet, s: DissectSession, st: TcpState, conv: Conversation, fwd: Flow, buf: Uint8Array, off: number, end: number, seq: number, sport: number, dport: number, pdu: PendingPdu | null, elidedAt: number, elided: number): boolean {
+  const reassembled = p.reassembled;
   const app = chooseApp(s, conv, buf, off, end, sport, dport);
-  if (app && !p.needProto(app.name)) return;
+  if (app && !p.needProto(app.name)) return false;
   if (!app) {
     dissectData(p, buf, off, end);
-    return;
+    return false;
   }
   let o = off;
   let rounds = 0;
@@ -829,6 +838,7 @@ function runApp(p: Packet, s: DissectSession, st: TcpState, conv: Conversation, 
     p.desegmentSkip = 0;
     p.elidedAt = pendingElided ? elidedAt : -1;
     p.elidedLen = elided;
+    p.resume = o === off && pdu !== null ? pdu.cursor : -1;
     let used: number;
     const depth = p.depth;
     try {
@@ -838,7 +848,7 @@ function runApp(p: Packet, s: DissectSession, st: TcpState, conv: Conversation, 
       p.elidedAt = -1;
       p.closeTo(depth);
       p.malformedAt(app.name, o);
-      return;
+      return false;
     }
     if (pendingElided) {
       if (p.elidedAt < 0) {
@@ -848,12 +858,12 @@ function runApp(p: Packet, s: DissectSession, st: TcpState, conv: Conversation, 
         // The protocol did not take the bytes it said it would not read (a Packet that reads
         // them now): nothing after them can be placed.
         p.elidedAt = -1;
-        return;
+        return false;
       }
     }
     if (used < 0) {
       if (o === off) dissectData(p, buf, o, end);
-      return;
+      return false;
     }
     if (p.desegmentLen > 0) {
       // Keep the unfinished PDU's bytes (or just which arrived, where they will not be read) and wait for the rest.
@@ -866,20 +876,27 @@ function runApp(p: Packet, s: DissectSession, st: TcpState, conv: Conversation, 
         skipFrom = p.desegmentSkipAt - startPdu;
         skipTo = want;
       }
-      const msp = new PendingPdu(fwd, (seq + (startPdu - off) + shift) >>> 0, want, skipFrom, skipTo);
-      msp.add(0, buf, startPdu, end);
+      // The whole PDU again, from its start: it grows (no byte copied again), and the protocol
+      // above will go on from where it stopped (p.resume).
+      const grows = pdu !== null && startPdu === off && shift === 0 && skipFrom === Infinity;
+      const msp = grows ? pdu : new PendingPdu(fwd, (seq + (startPdu - off) + shift) >>> 0, want, skipFrom, skipTo);
+      if (grows) pdu.reopen(buf.subarray(off, end), want);
+      else msp.add(0, buf, startPdu, end);
+      msp.cursor = used === 0 ? p.resume : -1;
       fwd.msp = msp;
       account(st, msp, have);
       p.desegmentLen = 0;
       p.desegmentSkip = 0;
+      p.resume = -1;
       // The note only where nothing before the unfinished PDU was dissected (tshark: desegment_offset 0).
       if (p.columns && startPdu === off) p.appendInfo(SEGMENT_NOTE);
-      return;
+      return grows;
     }
     if (used === 0) break;
     o += used;
   }
   p.elidedAt = -1;
+  return false;
 }
 
 // ---------------------------------------------------------------------------------------------
