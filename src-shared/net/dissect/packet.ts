@@ -136,7 +136,8 @@ export class Packet {
         if (f === 'frame.protocols' || f === '_ws.expert' || f === '_ws.malformed') everyProto = true;
         const proto = f.split('.')[0];
         protos.add(proto);
-        max = Math.max(max, LAYER_RANK[proto] ?? 4);
+        // (reassembled PDUs end where the protocol above says: it must run)
+        max = Math.max(max, f.startsWith('tcp.reassembled') ? 4 : LAYER_RANK[proto] ?? 4);
       }
       if (INSIDE_TLS.some((name) => protos.has(name))) protos.add('tls');
       this.maxLayer = everyProto ? 4 : max;

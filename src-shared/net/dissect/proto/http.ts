@@ -392,8 +392,8 @@ function dissectHttp(p: Packet, s: DissectSession, b: Uint8Array, off: number, e
   p.resume = -1;
   const headFrom = resume > 0 && resume % 2 === 0 ? off + resume / 2 : off;
   const chunkFrom = resume > 0 && resume % 2 === 1 ? off + (resume - 1) / 2 : -1;
-  httpWork.headScanned += end - headFrom;
   const hdrEnd = findCrlfCrlf(b, headFrom, end);
+  httpWork.headScanned += (hdrEnd < 0 ? end : hdrEnd + 4) - headFrom;
   if (hdrEnd < 0) {
     // tshark shows a whole first line while the headers are still coming
     if (p.columns && firstEnd < end) p.setInfo(infoText(firstLine, ''));

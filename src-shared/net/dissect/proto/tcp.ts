@@ -823,7 +823,8 @@ function deliver(p: Packet, s: DissectSession, st: TcpState, conv: Conversation,
 function runApp(p: Packet, s: DissectSession, st: TcpState, conv: Conversation, fwd: Flow, buf: Uint8Array, off: number, end: number, seq: number, sport: number, dport: number, pdu: PendingPdu | null, elidedAt: number, elided: number): boolean {
   const reassembled = p.reassembled;
   const app = chooseApp(s, conv, buf, off, end, sport, dport);
-  if (app && !p.needProto(app.name)) return false;
+  // (where PDUs end is the protocol's to say: TCP's reassembly fields need it to run)
+  if (app && !p.needProto(app.name) && !p.wantAny('tcp.reassembled')) return false;
   if (!app) {
     dissectData(p, buf, off, end);
     return false;
