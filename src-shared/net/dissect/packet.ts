@@ -33,6 +33,12 @@ export interface PacketMode {
    * does read them (a columns-only warm-up before a details-pane tree).
    */
   keepBodies?: boolean;
+  /**
+   * Wanted names whose values nobody reads, only whether they are there (a filter's `http`, not
+   * `http contains "x"`: CompiledFilter.valueFields): recorded as present, without their bytes, so
+   * a protocol whose value would be a message body need not keep it.
+   */
+  presenceOnly?: ReadonlySet<string>;
 }
 
 const EMPTY: readonly FieldValue[] = [];
@@ -69,6 +75,7 @@ export class Packet {
   readonly columns: boolean;
   private readonly all: boolean;
   private readonly wanted: ReadonlySet<string> | null;
+  private readonly presence: ReadonlySet<string> | null;
 
   /** Top-level nodes of the tree (one per protocol layer). */
   roots: ProtoNode[] = [];
@@ -123,6 +130,7 @@ export class Packet {
     this.tree = mode.tree;
     this.columns = mode.columns || mode.tree;
     this.wanted = mode.wanted;
+    this.presence = this.all || !mode.presenceOnly || mode.presenceOnly.size === 0 ? null : mode.presenceOnly;
     this.keepBodies = mode.keepBodies === true;
     this.all = mode.tree || mode.wanted === null;
     if (this.all || this.columns) {
@@ -180,6 +188,18 @@ export class Packet {
   /** True when the value of `field` is needed (tree, all fields, or in the wanted set). */
   want(field: string): boolean {
     return this.all || this.wanted!.has(field);
+  }
+
+  /** True when the value of `field` is read, not only its presence (see PacketMode.presenceOnly). */
+  wantValue(field: string): boolean {
+    return this.all || (this.wanted!.has(field) && (this.presence === null || !this.presence.has(field)));
+  }
+
+  /** True when the value of `prefix` or of any field under it is read (wantAny, presence-only names aside). */
+  wantAnyValue(prefix: string): boolean {
+    if (this.all) return true;
+    for (const f of this.wanted!) if ((f === prefix && (this.presence === null || !this.presence.has(f))) || f.startsWith(prefix + '.')) return true;
+    return false;
   }
 
   private readonly prefixCache = new Map<string, boolean>();
@@ -271,7 +291,7 @@ export class Packet {
    */
   proto(name: string, offset: number, length: number, label?: string, valueEnd?: number): void {
     this.layers.push(name);
-    const wanted = this.all || this.wanted!.has(name);
+    const wanted = this.all || (this.wanted!.has(name) && (this.presence === null || !this.presence.has(name)));
     const end = valueEnd ?? offset + Math.max(0, length || this.buf.length - offset);
     this.open(name, offset, length, label, wanted ? this.buf.subarray(offset, Math.min(end, this.buf.length)) : undefined);
   }

@@ -111,9 +111,10 @@ function headerIs(b: Uint8Array, o: number, end: number, name: string): boolean 
 }
 
 /**
- * Protocols whose values are a message body's bytes (the message's own, `http`, included), or
- * whose layers are listed (frame.protocols): while none is wanted and no tree is built, nothing
- * reads a body of known length — the columns need only the head (first line, Content-Type).
+ * Protocols whose values are a message body's bytes (the message's own, `http`, included, unless
+ * only its presence is read), or whose layers are listed (frame.protocols): while none is wanted
+ * and no tree is built, nothing reads a body of known length — the columns need only the head
+ * (first line, Content-Type).
  */
 const BODY_READERS = ['json', 'data-text-lines', 'png', 'data', 'media'];
 
@@ -146,7 +147,7 @@ function wantsOf(p: Packet): HttpWants {
       fields: p.tree || p.wantAny('http'),
       chat: p.tree || p.want('http.chat') || p.wantAny('_ws.expert'),
       track: p.tree || p.want('http.request_in'),
-      bodiesUnread: !p.tree && !p.keepBodies && !p.want('http') && !p.want('frame.protocols') && !BODY_READERS.some((name) => p.wantAny(name)),
+      bodiesUnread: !p.tree && !p.keepBodies && !p.wantValue('http') && !p.want('frame.protocols') && !BODY_READERS.some((name) => p.wantAnyValue(name)),
     };
   }
   return wants;
