@@ -130,9 +130,9 @@ export class Packet {
     this.tree = mode.tree;
     this.columns = mode.columns || mode.tree;
     this.wanted = mode.wanted;
-    this.presence = this.all || !mode.presenceOnly || mode.presenceOnly.size === 0 ? null : mode.presenceOnly;
     this.keepBodies = mode.keepBodies === true;
     this.all = mode.tree || mode.wanted === null;
+    this.presence = this.all || !mode.presenceOnly || mode.presenceOnly.size === 0 ? null : mode.presenceOnly;
     if (this.all || this.columns) {
       this.maxLayer = 4;
       this.protos = null;
