@@ -111,11 +111,11 @@ export class Packet {
   elidedAt = -1;
   elidedLen = 0;
   /**
-   * Where a TCP-carried dissector stopped reading a message it asked more bytes for, in its own
-   * encoding (-1: none): TCP hands it back with the grown PDU, which starts with the same bytes,
-   * so the dissector goes on from there (HTTP's chunk parser) instead of reading it all again.
+   * What a TCP-carried dissector knows of a message it asked more bytes for (its own object, null:
+   * nothing): TCP hands it back with the grown PDU, which starts with the same bytes, so the
+   * dissector goes on from where it stopped (HTTP's chunk parser) instead of reading it all again.
    */
-  resume = -1;
+  resume: unknown = null;
   /** PacketMode.keepBodies. */
   readonly keepBodies: boolean;
 
@@ -179,7 +179,7 @@ export class Packet {
     this.desegmentLen = 0;
     this.desegmentSkip = 0;
     this.elidedAt = -1;
-    this.resume = -1;
+    this.resume = null;
     this.reassembled = false;
     if (this.dataSources.length) this.dataSources = [];
     this.sourceIndex = -1;

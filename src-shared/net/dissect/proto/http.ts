@@ -322,6 +322,27 @@ export function includesChunked(b: Uint8Array, off: number, end: number): boolea
 }
 const CHUNKED = [99, 104, 117, 110, 107, 101, 100]; // 'chunked' (b | 0x20 equals a lower-case letter only for that letter in either case)
 
+/**
+ * What HTTP knows of a message it asked TCP more bytes for (offsets from the message start), kept
+ * with the growing PDU (Packet.resume) and updated in place: scans go on where they stopped, and
+ * a chunked body is read from the chunk that was not whole, without reading the head again.
+ */
+interface HttpResume {
+  /** The first line's LF (-1: not yet; the search goes on at lfFrom) and its text. */
+  firstEnd: number;
+  lfFrom: number;
+  firstLine: string;
+  /** Where the CR LF CR LF scan goes on. */
+  headFrom: number;
+  /** Body start once the head is whole (-1 before); the size line of the chunk not yet whole. */
+  bodyStart: number;
+  chunkFrom: number;
+}
+
+function newResume(): HttpResume {
+  return { firstEnd: -1, lfFrom: 0, firstLine: '', headFrom: 0, bodyStart: -1, chunkFrom: 0 };
+}
+
 /** Work done reading messages (chunk-size lines read, header bytes scanned): a test hook for its cost. */
 export const httpWork = { chunkLines: 0, headScanned: 0 };
 
@@ -376,7 +397,21 @@ function dissectHttp(p: Packet, s: DissectSession, b: Uint8Array, off: number, e
     if (limited) throw new CaptureLimited();
     return end - off;
   }
-  const firstEnd = lineEnd(b, off, capEnd);
+  // A message read before up to a point (TCP grew its PDU: the bytes before are the same).
+  const r = httpContext.insideTls ? null : (p.resume as HttpResume | null);
+  p.resume = null;
+  if (r !== null && r.bodyStart >= 0) {
+    // A chunked body read up to a chunk that was not whole: only the chunks from there.
+    const n = chunkedLength(b, off + r.bodyStart, end, off + r.chunkFrom);
+    if (n < 0) {
+      r.chunkFrom = chunkStop - off;
+      if (p.columns) p.setInfo(infoText(r.firstLine, ''));
+      p.desegmentLen = Infinity;
+      p.resume = r;
+      return 0;
+    }
+  }
+  const firstEnd = r !== null && r.firstEnd >= 0 ? off + r.firstEnd : lineEnd(b, r !== null ? off + r.lfFrom : off, capEnd);
   if (limited && findCrlfCrlf(b, off, capEnd) < 0) {
     const line = ascii(b, off, firstEnd > off && b[firstEnd - 1] === 13 ? firstEnd - 1 : firstEnd);
     p.proto('http', off, end - off);
@@ -386,20 +421,24 @@ function dissectHttp(p: Packet, s: DissectSession, b: Uint8Array, off: number, e
     }
     throw new CaptureLimited();
   }
-  const firstLine = internAscii(b, off, firstEnd > off && b[firstEnd - 1] === 13 ? firstEnd - 1 : firstEnd);
-  // A message read before up to a point (TCP grew its PDU, the bytes before are the same): go on
-  // from there. Encoded 2 × offset from the message start, + 1 in a chunked body.
-  const resume = httpContext.insideTls ? -1 : p.resume;
-  p.resume = -1;
-  const headFrom = resume > 0 && resume % 2 === 0 ? off + resume / 2 : off;
-  const chunkFrom = resume > 0 && resume % 2 === 1 ? off + (resume - 1) / 2 : -1;
+  const firstLine = r !== null && r.firstEnd >= 0 ? r.firstLine : internAscii(b, off, firstEnd > off && b[firstEnd - 1] === 13 ? firstEnd - 1 : firstEnd);
+  const headFrom = r === null ? off : r.bodyStart >= 0 ? off + r.bodyStart - 4 : off + r.headFrom;
   const hdrEnd = findCrlfCrlf(b, headFrom, end);
   httpWork.headScanned += (hdrEnd < 0 ? end : hdrEnd + 4) - headFrom;
   if (hdrEnd < 0) {
     // tshark shows a whole first line while the headers are still coming
     if (p.columns && firstEnd < end) p.setInfo(infoText(firstLine, ''));
     p.desegmentLen = Infinity;
-    if (!httpContext.insideTls) p.resume = 2 * Math.max(0, end - off - 3);
+    if (!httpContext.insideTls) {
+      const next = r ?? newResume();
+      next.headFrom = Math.max(0, end - off - 3);
+      next.lfFrom = end - off;
+      if (firstEnd < end) {
+        next.firstEnd = firstEnd - off;
+        next.firstLine = firstLine;
+      }
+      p.resume = next;
+    }
     return 0;
   }
   const bodyStart = hdrEnd + 4;
@@ -444,11 +483,18 @@ function dissectHttp(p: Packet, s: DissectSession, b: Uint8Array, off: number, e
   const noBody = isResponse && (code === 204 || code === 304 || (code >= 100 && code < 200));
   if (!noBody) {
     if (chunked) {
-      const n = chunkedLength(b, bodyStart, end, chunkFrom >= bodyStart ? chunkFrom : bodyStart);
+      const n = chunkedLength(b, bodyStart, end, r !== null && r.bodyStart >= 0 ? off + r.chunkFrom : bodyStart);
       if (n < 0) {
         if (p.columns) p.setInfo(infoText(firstLine, ''));
         p.desegmentLen = Infinity;
-        if (!httpContext.insideTls) p.resume = 2 * (chunkStop - off) + 1;
+        if (!httpContext.insideTls) {
+          const next = r ?? newResume();
+          next.firstEnd = firstEnd - off;
+          next.firstLine = firstLine;
+          next.bodyStart = bodyStart - off;
+          next.chunkFrom = chunkStop - off;
+          p.resume = next;
+        }
         return 0;
       }
       bodyLen = n;

@@ -63,10 +63,10 @@ export class PendingPdu {
   private flat: Uint8Array | null = null;
   private flatLen = 0;
   /**
-   * Where the protocol above stopped reading this PDU's message last time (its own encoding, -1
-   * none): handed back through Packet.resume when the PDU, reopened, completes again.
+   * What the protocol above knows of this PDU's message from reading it last time (its own
+   * object, null: nothing): handed back through Packet.resume when the PDU completes again.
    */
-  cursor = -1;
+  cursor: unknown = null;
 
   constructor(
     /** Whose PDU this is (a TCP flow). */

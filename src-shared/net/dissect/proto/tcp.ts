@@ -839,7 +839,7 @@ function runApp(p: Packet, s: DissectSession, st: TcpState, conv: Conversation, 
     p.desegmentSkip = 0;
     p.elidedAt = pendingElided ? elidedAt : -1;
     p.elidedLen = elided;
-    p.resume = o === off && pdu !== null ? pdu.cursor : -1;
+    p.resume = o === off && pdu !== null ? pdu.cursor : null;
     let used: number;
     const depth = p.depth;
     try {
@@ -883,12 +883,12 @@ function runApp(p: Packet, s: DissectSession, st: TcpState, conv: Conversation, 
       const msp = grows ? pdu : new PendingPdu(fwd, (seq + (startPdu - off) + shift) >>> 0, want, skipFrom, skipTo);
       if (grows) pdu.reopen(buf.subarray(off, end), want);
       else msp.add(0, buf, startPdu, end);
-      msp.cursor = used === 0 ? p.resume : -1;
+      msp.cursor = used === 0 ? p.resume : null;
       fwd.msp = msp;
       account(st, msp, have);
       p.desegmentLen = 0;
       p.desegmentSkip = 0;
-      p.resume = -1;
+      p.resume = null;
       // The note only where nothing before the unfinished PDU was dissected (tshark: desegment_offset 0).
       if (p.columns && startPdu === off) p.appendInfo(SEGMENT_NOTE);
       return grows;
