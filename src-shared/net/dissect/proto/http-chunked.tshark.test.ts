@@ -43,6 +43,12 @@ function fieldRows(frames: Frame[], fields: string[]): string[] {
   });
 }
 
+function tsharkFields(frames: Frame[], name: string): string[] {
+  const file = path.join(tmp, `${name}.pcap`);
+  writeFileSync(file, pcapOf(frames));
+  return tshark(file, ['-T', 'fields', ...FIELDS.flatMap((f) => ['-e', f])]);
+}
+
 function isSyn(f: Uint8Array): boolean {
   return tcpOf(f) !== null && (f[14 + (f[14] & 15) * 4 + 13] & 0x12) === 0x02;
 }
@@ -69,6 +75,13 @@ describe('a real chunked download against tshark', () => {
     expect(lines.filter((l) => / HTTP \d+ HTTP\/1\.1 200 OK {2}\(text\/plain\)$/.test(l))).toHaveLength(1);
     expect(lines.filter((l) => / TCP \d+ HTTP\/1\.1 200 OK {2}\[TCP segment of a reassembled PDU\]$/.test(l)).length).toBeGreaterThan(400);
     for (const n of [7, 60, 200, 450, second - 30]) sameLines(`cut-${n}`, frames.slice(0, n));
+  });
+
+  it('segments lost in the middle of the body: what follows the gap is continuation data, as in tshark', () => {
+    const lines = sameLines('lost', [...frames.slice(0, 200), ...frames.slice(230)]);
+    expect(lines.filter((l) => / HTTP \d+ (\[TCP Previous segment not captured\] )?Continuation$/.test(l)).length).toBeGreaterThan(100);
+    const lost = [...frames.slice(0, 200), ...frames.slice(230)];
+    expect(fieldRows(lost, FIELDS)).toEqual(tsharkFields(lost, 'lost-fields'));
   });
 
   it('reassembly and HTTP fields of every frame (tcp.reassembled.length only where the message completes)', () => {

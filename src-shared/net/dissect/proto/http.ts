@@ -387,8 +387,9 @@ function dissectHttp(p: Packet, s: DissectSession, b: Uint8Array, off: number, e
   const capEnd = limited ? b.length : end;
   const isResponse = startsWith(b, off, capEnd, 'HTTP/');
   if (!isResponse && !looksLikeHttp(b, off, capEnd)) {
-    // Continuation data in an HTTP conversation
+    // Continuation data in an HTTP conversation (tshark: its bytes as data inside HTTP)
     p.proto('http', off, end - off);
+    if (!limited) dissectData(p, b, off, end);
     p.close();
     if (p.columns) {
       p.setProtocol('HTTP');

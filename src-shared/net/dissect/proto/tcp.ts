@@ -778,8 +778,18 @@ function deliver(p: Packet, s: DissectSession, st: TcpState, conv: Conversation,
       from -= rel;
       rel = 0;
     }
+    if (from < end && rel >= msp.want) {
+      // Wholly past the PDU's end (bytes missing before it): not part of it, dissected on its own
+      // as tshark does (a PDU growing a segment at a time after a loss: "Continuation").
+      runApp(p, s, st, conv, fwd, buf, off, end, seq, sport, dport, null, -1, 0);
+      if (fwd.msp !== msp && msp.listed) {
+        st.pending.remove(msp); // (one pending PDU per direction: a new one replaced it)
+        msp.release();
+      }
+      return;
+    }
     // Bounded: pieces must fall inside the PDU (plus what may start the next one), 4096 at most.
-    if (from < end && rel < msp.want && msp.pieces < MAX_PIECES) {
+    if (from < end && msp.pieces < MAX_PIECES) {
       msp.add(rel, buf, from, end);
       account(st, msp, end - from);
     }
