@@ -412,7 +412,9 @@ function dissectHttp(p: Packet, s: DissectSession, b: Uint8Array, off: number, e
       return 0;
     }
   }
-  const firstEnd = r !== null && r.firstEnd >= 0 ? off + r.firstEnd : lineEnd(b, r !== null ? off + r.lfFrom : off, capEnd);
+  const lfFrom = r !== null ? off + r.lfFrom : off;
+  const firstEnd = r !== null && r.firstEnd >= 0 ? off + r.firstEnd : lineEnd(b, lfFrom, capEnd);
+  if (r === null || r.firstEnd < 0) httpWork.headScanned += firstEnd - lfFrom;
   if (limited && findCrlfCrlf(b, off, capEnd) < 0) {
     const line = ascii(b, off, firstEnd > off && b[firstEnd - 1] === 13 ? firstEnd - 1 : firstEnd);
     p.proto('http', off, end - off);
