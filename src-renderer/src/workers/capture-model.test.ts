@@ -7,7 +7,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CaptureModel, type Job } from './capture-model';
-import { DEFAULT_COLOR_RULES } from './color-rules';
+import { colorOf, compileColorRules, DEFAULT_COLOR_RULES } from './color-rules';
+import { FAST_SOURCE_FIELDS } from './fast-fields';
+import { addDecryptionSecrets, createPacket, createSession } from '../../../src-shared/net/dissect';
+import { indexCapture } from '../../../src-shared/capture';
+import { reassemblyWork } from '../../../src-shared/net/dissect/proto/tcp-reassembly';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 const FILES = ['dhcp-arp-icmp', 'dns-udp-queries', 'http-keepalive-3req', 'https-tls13', 'routing-icmp-errors', 'tcp-retransmissions', 'dns-tcp'];
@@ -286,6 +290,45 @@ describe('stepping through displayed frames', () => {
         `reading the shown rows (old stepping) ${(t3 - t2).toFixed(0)} ms; nextShown ${(((t5 - t4) / 10_000) * 1000).toFixed(2)} µs per step`,
     );
   }, 120_000);
+});
+
+describe('first pass without HTTP bodies (the colour rules test `http` for presence only)', () => {
+  it('records http and data as present, without their values; fields compared by value keep them', () => {
+    const presence = open('dns-udp-queries').passPresence;
+    expect(presence.has('http')).toBe(true);
+    expect(presence.has('data')).toBe(true);
+    for (const f of ['tcp.port', 'ip.ttl', 'ip.dst', 'icmp.type', 'tcp.flags']) expect(presence.has(f), f).toBe(false);
+  });
+
+  for (const name of [...FILES, 'https-tls13-dsb']) {
+    it(`${name}: columns and colours equal those of a pass that keeps every body`, () => {
+      const bytes = new Uint8Array(readFileSync(path.join(FIXTURES, `${name}.pcapng`)));
+      const model = open(name);
+      const ix = indexCapture(bytes);
+      const colors = compileColorRules();
+      const session = createSession();
+      addDecryptionSecrets(session, ix.secrets);
+      const p = createPacket({ tree: false, columns: true, wanted: new Set([...FAST_SOURCE_FIELDS, ...colors.fields]), keepBodies: true });
+      const kept = [];
+      for (let i = 0; i < ix.count; i++) {
+        const start = ix.dataOffset[i];
+        session.dissect(p, bytes.subarray(start, start + ix.capturedLength[i]), i + 1, ix.originalLength[i], ix.seconds[i], ix.nanoseconds[i], ix.interfaces[ix.interfaceId ? ix.interfaceId[i] : 0].linkType);
+        kept.push([p.protocol, p.info, colorOf(colors, p)].join('|'));
+      }
+      expect(model.rows(0, model.count).map((r) => [r.protocol, r.info, r.color].join('|'))).toEqual(kept);
+    });
+  }
+
+  it('the 200 kB download: the pass copies none of the body, the details pane then shows all of it', () => {
+    reassemblyWork.copied = 0;
+    const model = open('tcp-retransmissions');
+    // (the head, and the few segments after the body; keeping the body would copy its 204800 bytes)
+    expect(reassemblyWork.copied).toBeLessThan(20000);
+    expect(model.rows(214, 215)[0].info).toBe('HTTP/1.1 200 OK ');
+    const d = model.details(214);
+    expect(d.sources.map((s) => s.label)).toEqual(['Reassembled TCP (205058 bytes)']);
+    expect(d.tree.find((n) => n.field === 'http')!.children!.find((n) => n.field === 'data')!.length).toBe(204800);
+  });
 });
 
 describe('details', () => {

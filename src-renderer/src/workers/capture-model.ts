@@ -8,7 +8,7 @@ import { indexCapture, PcapngWriter, SECRETS_TLS_KEY_LOG, type CaptureIndex } fr
 import { addDecryptionSecrets, addKeyLog, createPacket, createSession, lookupField, tlsKeyLog, type DissectSession, type Packet, type ProtoNode } from '../../../src-shared/net/dissect';
 import { compileFilter, type CompiledFilter, type FilterError } from '../../../src-shared/net/filter';
 import { colorOf, compileColorRules, type CompiledColorRules } from './color-rules';
-import { canRunFast, FAST_SOURCE_FIELDS, FastFields } from './fast-fields';
+import { canRunFast, FAST_SOURCE_FIELDS, FastFields, PRESENCE } from './fast-fields';
 import { followTcp, type FollowFrame, type FollowResult } from './follow';
 import { sortFramesByKey, sortFramesByText, type SortKeys, type TextColumn } from './chunked-sort';
 import { SummaryStore } from './summary-store';
@@ -102,6 +102,8 @@ export class CaptureModel {
   private sortKey: { column: SortColumn; descending: boolean } | null = null;
   private readonly passSession: DissectSession;
   private readonly passPacket: Packet;
+  /** Wanted by the first pass for their presence only (see PacketMode.presenceOnly). */
+  readonly passPresence: ReadonlySet<string>;
   private readonly timeDigits: number;
   private detailSession: DissectSession | null = null;
   private detailCursor = -1;
@@ -122,7 +124,13 @@ export class CaptureModel {
     this.summaries = new SummaryStore(this.count);
     this.fast = new FastFields(this.count);
     this.passSession = this.newSession();
-    this.passPacket = createPacket({ tree: false, columns: true, wanted: new Set([...FAST_SOURCE_FIELDS, ...this.colors.fields]) });
+    // (the colour rules and the fast filter store test `http` for presence only: its value, the
+    // message with its body, is never read)
+    const valued = new Set<string>(FAST_SOURCE_FIELDS.filter((name) => !(PRESENCE as readonly string[]).includes(name)));
+    for (const f of this.colors.filters) for (const name of f.valueFields ?? f.fields) valued.add(name);
+    const wanted = new Set([...FAST_SOURCE_FIELDS, ...this.colors.fields]);
+    this.passPresence = new Set([...wanted].filter((name) => !valued.has(name)));
+    this.passPacket = createPacket({ tree: false, columns: true, wanted, presenceOnly: this.passPresence });
     const units = this.index.interfaces[0]?.tsUnitsPerSecond ?? 1e6;
     this.timeDigits = Math.max(0, Math.min(9, Math.round(Math.log10(units))));
   }
@@ -267,7 +275,7 @@ export class CaptureModel {
         out.push({ ...base, ...this.summaries.get(i) });
       } else {
         // Before the pass gets here: dissect this frame alone (no earlier TCP state).
-        scratch ??= { session: this.newSession(), packet: createPacket({ tree: false, columns: true, wanted: this.colors.fields }) };
+        scratch ??= { session: this.newSession(), packet: createPacket({ tree: false, columns: true, wanted: this.colors.fields, presenceOnly: this.passPresence }) };
         this.dissect(scratch.session, scratch.packet, i);
         const p = scratch.packet;
         out.push({ ...base, src: sourceColumn(p), dst: destinationColumn(p), protocol: p.protocol, info: p.info, color: colorOf(this.colors, p), provisional: true });

@@ -33,6 +33,12 @@ export interface PacketMode {
    * does read them (a columns-only warm-up before a details-pane tree).
    */
   keepBodies?: boolean;
+  /**
+   * Wanted names whose values nobody reads, only whether they are there (a filter's `http`, not
+   * `http contains "x"`: CompiledFilter.valueFields): recorded as present, without their bytes, so
+   * a protocol whose value would be a message body need not keep it.
+   */
+  presenceOnly?: ReadonlySet<string>;
 }
 
 const EMPTY: readonly FieldValue[] = [];
@@ -69,6 +75,7 @@ export class Packet {
   readonly columns: boolean;
   private readonly all: boolean;
   private readonly wanted: ReadonlySet<string> | null;
+  private readonly presence: ReadonlySet<string> | null;
 
   /** Top-level nodes of the tree (one per protocol layer). */
   roots: ProtoNode[] = [];
@@ -103,6 +110,12 @@ export class Packet {
    */
   elidedAt = -1;
   elidedLen = 0;
+  /**
+   * What a TCP-carried dissector knows of a message it asked more bytes for (its own object, null:
+   * nothing): TCP hands it back with the grown PDU, which starts with the same bytes, so the
+   * dissector goes on from where it stopped (HTTP's chunk parser) instead of reading it all again.
+   */
+  resume: unknown = null;
   /** PacketMode.keepBodies. */
   readonly keepBodies: boolean;
 
@@ -119,6 +132,7 @@ export class Packet {
     this.wanted = mode.wanted;
     this.keepBodies = mode.keepBodies === true;
     this.all = mode.tree || mode.wanted === null;
+    this.presence = this.all || !mode.presenceOnly || mode.presenceOnly.size === 0 ? null : mode.presenceOnly;
     if (this.all || this.columns) {
       this.maxLayer = 4;
       this.protos = null;
@@ -130,7 +144,8 @@ export class Packet {
         if (f === 'frame.protocols' || f === '_ws.expert' || f === '_ws.malformed') everyProto = true;
         const proto = f.split('.')[0];
         protos.add(proto);
-        max = Math.max(max, LAYER_RANK[proto] ?? 4);
+        // (reassembled PDUs end where the protocol above says: it must run)
+        max = Math.max(max, f.startsWith('tcp.reassembled') ? 4 : LAYER_RANK[proto] ?? 4);
       }
       if (INSIDE_TLS.some((name) => protos.has(name))) protos.add('tls');
       this.maxLayer = everyProto ? 4 : max;
@@ -165,6 +180,7 @@ export class Packet {
     this.desegmentLen = 0;
     this.desegmentSkip = 0;
     this.elidedAt = -1;
+    this.resume = null;
     this.reassembled = false;
     if (this.dataSources.length) this.dataSources = [];
     this.sourceIndex = -1;
@@ -173,6 +189,18 @@ export class Packet {
   /** True when the value of `field` is needed (tree, all fields, or in the wanted set). */
   want(field: string): boolean {
     return this.all || this.wanted!.has(field);
+  }
+
+  /** True when the value of `field` is read, not only its presence (see PacketMode.presenceOnly). */
+  wantValue(field: string): boolean {
+    return this.all || (this.wanted!.has(field) && (this.presence === null || !this.presence.has(field)));
+  }
+
+  /** True when the value of `prefix` or of any field under it is read (wantAny, presence-only names aside). */
+  wantAnyValue(prefix: string): boolean {
+    if (this.all) return true;
+    for (const f of this.wanted!) if ((f === prefix && (this.presence === null || !this.presence.has(f))) || f.startsWith(prefix + '.')) return true;
+    return false;
   }
 
   private readonly prefixCache = new Map<string, boolean>();
@@ -219,6 +247,23 @@ export class Packet {
     }
   }
 
+  /**
+   * Takes back the last value of `field` recorded in this frame, and its node when it is the last
+   * one added under the open subtree (TCP's reassembled length for a PDU that grew again instead).
+   */
+  retract(field: string): void {
+    const e = this.store.get(field);
+    if (e !== undefined && e.stamp === this.stamp && e.list.length > 0) {
+      e.list.pop();
+      if (e.list.length === 0) e.stamp = -1;
+    }
+    if (this.tree) {
+      const parent = this.stack[this.stack.length - 1];
+      const siblings = parent ? parent.children! : this.roots;
+      if (siblings.length > 0 && siblings[siblings.length - 1].field === field) siblings.pop();
+    }
+  }
+
   /** A generated item (computed, not on the wire): stream index, relative numbers, status. */
   gen(field: string, value: FieldValue, label?: string, offset = 0, length = 0): void {
     this.add(field, offset, length, value, label, true);
@@ -247,7 +292,7 @@ export class Packet {
    */
   proto(name: string, offset: number, length: number, label?: string, valueEnd?: number): void {
     this.layers.push(name);
-    const wanted = this.all || this.wanted!.has(name);
+    const wanted = this.all || (this.wanted!.has(name) && (this.presence === null || !this.presence.has(name)));
     const end = valueEnd ?? offset + Math.max(0, length || this.buf.length - offset);
     this.open(name, offset, length, label, wanted ? this.buf.subarray(offset, Math.min(end, this.buf.length)) : undefined);
   }

@@ -364,6 +364,13 @@ describe('API', () => {
     const r = compileFilter('dns.qry.name contains "x" or ip.addr == 10.0.0.0/8 and not tcp.port in {80, 443} or eth.src[0:3] == 00:00:00', lookupField);
     expect(r.ok && [...r.filter.fields].sort()).toEqual(['dns.qry.name', 'eth.src', 'ip.addr', 'tcp.port']);
   });
+  it('tells the fields whose values it reads from those it only tests for presence', () => {
+    const r = compileFilter('http || tcp.port == 80 || (dns && dns contains "x") || tls[0:1] == 16 || !udp || ip.ttl > 20', lookupField);
+    if (!r.ok) throw new Error(r.error.message);
+    expect([...r.filter.fields].sort()).toEqual(['dns', 'http', 'ip.ttl', 'tcp.port', 'tls', 'udp']);
+    // read for their values: compared, searched, sliced; `http` and `udp` only tested for presence
+    expect([...r.filter.valueFields!].sort()).toEqual(['dns', 'ip.ttl', 'tcp.port', 'tls']);
+  });
   it('checkFilter accepts good filters', () => {
     expect(checkFilter('tcp.port == 80', lookupField)).toEqual({ ok: true });
     expect(checkFilter('', lookupField)).toEqual({ ok: true });

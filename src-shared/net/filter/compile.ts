@@ -32,6 +32,12 @@ export interface FilterFrame {
 export interface CompiledFilter {
   /** Every field and protocol name the predicate reads: the dissector need extract only these. */
   readonly fields: ReadonlySet<string>;
+  /**
+   * The fields whose values the predicate reads; the others it only tests for presence (`http`,
+   * not `http contains "x"`), so a dissector may record them without their values (an HTTP
+   * message's bytes). Absent: every field's value is read.
+   */
+  readonly valueFields?: ReadonlySet<string>;
   matches(frame: FilterFrame): boolean;
 }
 
@@ -54,9 +60,10 @@ export function compileFilter(text: string, lookupField: LookupField): CompileRe
     const parsed = parse(text);
     if (!parsed.ok) return parsed;
     const fields = new Set<string>();
-    if (parsed.tree === null) return { ok: true, filter: { fields, matches: () => true } };
-    const pred = new Compiler(lookupField, fields).node(parsed.tree);
-    return { ok: true, filter: { fields, matches: pred } };
+    const valueFields = new Set<string>();
+    if (parsed.tree === null) return { ok: true, filter: { fields, valueFields, matches: () => true } };
+    const pred = new Compiler(lookupField, fields, valueFields).node(parsed.tree);
+    return { ok: true, filter: { fields, valueFields, matches: pred } };
   } catch (e) {
     if (e instanceof CompileError) return { ok: false, error: e.error };
     // A bug of ours must not take the UI down: report it at the whole text.
@@ -95,6 +102,7 @@ class Compiler {
   constructor(
     private readonly lookup: LookupField,
     private readonly fields: Set<string>,
+    private readonly valueFields: Set<string>,
   ) {}
 
   node(n: FilterNode): Pred {
@@ -132,7 +140,7 @@ class Compiler {
         return (f) => !a(f);
       }
       case 'exists': {
-        const ref = this.fieldRef(n.operand);
+        const ref = this.fieldRef(n.operand, true);
         const get = ref.get;
         return (f) => get(f).length > 0;
       }
@@ -149,10 +157,12 @@ class Compiler {
     return op.kind === 'word' && FIELD_NAME.test(op.text) && this.lookup(op.text) !== undefined;
   }
 
-  private fieldRef(op: Operand): FieldRef {
+  /** `presence`: only whether the field is there is read (an existence test), unless sliced. */
+  private fieldRef(op: Operand, presence = false): FieldRef {
     const field = op.kind === 'word' ? this.lookup(op.text) : undefined;
     if (!field) fail(`${shown(op)} is neither a field nor a protocol name.`, op.start, op.end);
     this.fields.add(field.name);
+    if (!presence || op.slice) this.valueFields.add(field.name);
     const name = field.name;
     const plain: Getter = (f) => f.values(name);
     if (!op.slice) return { name, field, type: field.type, get: plain };

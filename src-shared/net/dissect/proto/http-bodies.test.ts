@@ -73,6 +73,10 @@ describe('HTTP bodies nobody reads', () => {
     for (const f of ['http', 'json', 'data-text-lines', 'data', 'data.data', 'data.len', 'png', 'frame.protocols']) {
       expect(bodiesUnreadBy(createPacket({ tree: false, columns: true, wanted: new Set([f]) })), f).toBe(false);
     }
+    // wanted for their presence only (a filter's `http`, `data`): no value, so no body, is read
+    expect(bodiesUnreadBy(createPacket({ tree: false, columns: true, wanted: new Set(['http', 'data', 'tcp.port']), presenceOnly: new Set(['http', 'data']) }))).toBe(true);
+    expect(bodiesUnreadBy(createPacket({ tree: false, columns: true, wanted: new Set(['http', 'data']), presenceOnly: new Set(['http']) }))).toBe(false);
+    expect(bodiesUnreadBy(createPacket({ tree: false, columns: true, wanted: new Set(['http', 'data.data']), presenceOnly: new Set(['http', 'data']) }))).toBe(false);
   });
 
   it('are not kept, yet every line equals the bytes-keeping path: the 200 kB download with lost, fast-retransmitted and out-of-order segments', () => {

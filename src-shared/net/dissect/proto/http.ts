@@ -111,9 +111,10 @@ function headerIs(b: Uint8Array, o: number, end: number, name: string): boolean 
 }
 
 /**
- * Protocols whose values are a message body's bytes (the message's own, `http`, included), or
- * whose layers are listed (frame.protocols): while none is wanted and no tree is built, nothing
- * reads a body of known length — the columns need only the head (first line, Content-Type).
+ * Protocols whose values are a message body's bytes (the message's own, `http`, included, unless
+ * only its presence is read), or whose layers are listed (frame.protocols): while none is wanted
+ * and no tree is built, nothing reads a body of known length — the columns need only the head
+ * (first line, Content-Type).
  */
 const BODY_READERS = ['json', 'data-text-lines', 'png', 'data', 'media'];
 
@@ -146,7 +147,7 @@ function wantsOf(p: Packet): HttpWants {
       fields: p.tree || p.wantAny('http'),
       chat: p.tree || p.want('http.chat') || p.wantAny('_ws.expert'),
       track: p.tree || p.want('http.request_in'),
-      bodiesUnread: !p.tree && !p.keepBodies && !p.want('http') && !p.want('frame.protocols') && !BODY_READERS.some((name) => p.wantAny(name)),
+      bodiesUnread: !p.tree && !p.keepBodies && !p.wantValue('http') && !p.want('frame.protocols') && !BODY_READERS.some((name) => p.wantAnyValue(name)),
     };
   }
   return wants;
@@ -321,12 +322,44 @@ export function includesChunked(b: Uint8Array, off: number, end: number): boolea
 }
 const CHUNKED = [99, 104, 117, 110, 107, 101, 100]; // 'chunked' (b | 0x20 equals a lower-case letter only for that letter in either case)
 
-/** Length of a chunked body starting at `off`, or -1 if incomplete. */
-function chunkedLength(b: Uint8Array, off: number, end: number): number {
-  let o = off;
+/**
+ * What HTTP knows of a message it asked TCP more bytes for (offsets from the message start), kept
+ * with the growing PDU (Packet.resume) and updated in place: scans go on where they stopped, and
+ * a chunked body is read from the chunk that was not whole, without reading the head again.
+ */
+interface HttpResume {
+  /** The first line's LF (-1: not yet; the search goes on at lfFrom) and its text. */
+  firstEnd: number;
+  lfFrom: number;
+  firstLine: string;
+  /** Where the CR LF CR LF scan goes on. */
+  headFrom: number;
+  /** Body start once the head is whole (-1 before); the size line of the chunk not yet whole. */
+  bodyStart: number;
+  chunkFrom: number;
+}
+
+function newResume(): HttpResume {
+  return { firstEnd: -1, lfFrom: 0, firstLine: '', headFrom: 0, bodyStart: -1, chunkFrom: 0 };
+}
+
+/** Work done reading messages (chunk-size lines read, header bytes scanned): a test hook for its cost. */
+export const httpWork = { chunkLines: 0, headScanned: 0 };
+
+/** Where chunkedLength stopped when it returned -1: the size line of the chunk that is not whole yet. */
+let chunkStop = 0;
+
+/**
+ * Length of a chunked body starting at `off`, or -1 if incomplete (chunkStop says where it
+ * stopped). `from`: the size line to start at, when [off, from) was read before (whole chunks).
+ */
+function chunkedLength(b: Uint8Array, off: number, end: number, from = off): number {
+  let o = from;
   for (let guard = 0; guard < 100000; guard++) {
     const le = lineEnd(b, o, end);
+    chunkStop = o;
     if (le >= end) return -1;
+    httpWork.chunkLines++;
     const size = chunkSize(b, o, le);
     if (!Number.isFinite(size) || size < 0) return end - off;
     o = le + 1;
@@ -354,8 +387,9 @@ function dissectHttp(p: Packet, s: DissectSession, b: Uint8Array, off: number, e
   const capEnd = limited ? b.length : end;
   const isResponse = startsWith(b, off, capEnd, 'HTTP/');
   if (!isResponse && !looksLikeHttp(b, off, capEnd)) {
-    // Continuation data in an HTTP conversation
+    // Continuation data in an HTTP conversation (tshark: its bytes as data inside HTTP)
     p.proto('http', off, end - off);
+    if (!limited) dissectData(p, b, off, end);
     p.close();
     if (p.columns) {
       p.setProtocol('HTTP');
@@ -364,7 +398,23 @@ function dissectHttp(p: Packet, s: DissectSession, b: Uint8Array, off: number, e
     if (limited) throw new CaptureLimited();
     return end - off;
   }
-  const firstEnd = lineEnd(b, off, capEnd);
+  // A message read before up to a point (TCP grew its PDU: the bytes before are the same).
+  const r = httpContext.insideTls ? null : (p.resume as HttpResume | null);
+  p.resume = null;
+  if (r !== null && r.bodyStart >= 0) {
+    // A chunked body read up to a chunk that was not whole: only the chunks from there.
+    const n = chunkedLength(b, off + r.bodyStart, end, off + r.chunkFrom);
+    if (n < 0) {
+      r.chunkFrom = chunkStop - off;
+      if (p.columns) p.setInfo(infoText(r.firstLine, ''));
+      p.desegmentLen = Infinity;
+      p.resume = r;
+      return 0;
+    }
+  }
+  const lfFrom = r !== null ? off + r.lfFrom : off;
+  const firstEnd = r !== null && r.firstEnd >= 0 ? off + r.firstEnd : lineEnd(b, lfFrom, capEnd);
+  if (r === null || r.firstEnd < 0) httpWork.headScanned += firstEnd - lfFrom;
   if (limited && findCrlfCrlf(b, off, capEnd) < 0) {
     const line = ascii(b, off, firstEnd > off && b[firstEnd - 1] === 13 ? firstEnd - 1 : firstEnd);
     p.proto('http', off, end - off);
@@ -374,12 +424,24 @@ function dissectHttp(p: Packet, s: DissectSession, b: Uint8Array, off: number, e
     }
     throw new CaptureLimited();
   }
-  const firstLine = internAscii(b, off, firstEnd > off && b[firstEnd - 1] === 13 ? firstEnd - 1 : firstEnd);
-  const hdrEnd = findCrlfCrlf(b, off, end);
+  const firstLine = r !== null && r.firstEnd >= 0 ? r.firstLine : internAscii(b, off, firstEnd > off && b[firstEnd - 1] === 13 ? firstEnd - 1 : firstEnd);
+  const headFrom = r === null ? off : r.bodyStart >= 0 ? off + r.bodyStart - 4 : off + r.headFrom;
+  const hdrEnd = findCrlfCrlf(b, headFrom, end);
+  httpWork.headScanned += (hdrEnd < 0 ? end : hdrEnd + 4) - headFrom;
   if (hdrEnd < 0) {
     // tshark shows a whole first line while the headers are still coming
     if (p.columns && firstEnd < end) p.setInfo(infoText(firstLine, ''));
     p.desegmentLen = Infinity;
+    if (!httpContext.insideTls) {
+      const next = r ?? newResume();
+      next.headFrom = Math.max(0, end - off - 3);
+      next.lfFrom = end - off;
+      if (firstEnd < end) {
+        next.firstEnd = firstEnd - off;
+        next.firstLine = firstLine;
+      }
+      p.resume = next;
+    }
     return 0;
   }
   const bodyStart = hdrEnd + 4;
@@ -424,10 +486,18 @@ function dissectHttp(p: Packet, s: DissectSession, b: Uint8Array, off: number, e
   const noBody = isResponse && (code === 204 || code === 304 || (code >= 100 && code < 200));
   if (!noBody) {
     if (chunked) {
-      const n = chunkedLength(b, bodyStart, end);
+      const n = chunkedLength(b, bodyStart, end, r !== null && r.bodyStart >= 0 ? off + r.chunkFrom : bodyStart);
       if (n < 0) {
         if (p.columns) p.setInfo(infoText(firstLine, ''));
         p.desegmentLen = Infinity;
+        if (!httpContext.insideTls) {
+          const next = r ?? newResume();
+          next.firstEnd = firstEnd - off;
+          next.firstLine = firstLine;
+          next.bodyStart = bodyStart - off;
+          next.chunkFrom = chunkStop - off;
+          p.resume = next;
+        }
         return 0;
       }
       bodyLen = n;

@@ -14,9 +14,13 @@ export const MAX_PIECES = 4096;
 const PIECE = 1536; // an Ethernet MSS (1460) and a little more
 const freePieces: ArrayBuffer[] = [];
 
+/** Bytes copied by reassembly (pieces, growing PDUs, assembled buffers): a test hook for its cost. */
+export const reassemblyWork = { copied: 0 };
+
 /** A copy of buf[from, to): a pooled block, or an exact copy when `exact` (long-lived) or large. */
 function copyPiece(buf: Uint8Array, from: number, to: number, exact: boolean): Uint8Array {
   const n = to - from;
+  reassemblyWork.copied += n;
   if (n > PIECE || (exact && n !== PIECE)) return buf.slice(from, to);
   const out = new Uint8Array(freePieces.pop() ?? new ArrayBuffer(PIECE), 0, n);
   out.set(buf.subarray(from, to));
@@ -51,14 +55,26 @@ export class PendingPdu {
   private readonly keys: number[] = [];
   private readonly ats: number[] = [];
   private readonly parts: Uint8Array[] = [];
+  /**
+   * A growing PDU (see reopen): [0, flatLen) of the bytes, contiguous, in a buffer with room to
+   * grow. In-order pieces are appended to it; pieces beyond a gap wait in the parts above and are
+   * laid in when the PDU completes. Bytes already in it are never overwritten (first copy wins).
+   */
+  private flat: Uint8Array | null = null;
+  private flatLen = 0;
+  /**
+   * What the protocol above knows of this PDU's message from reading it last time (its own
+   * object, null: nothing): handed back through Packet.resume when the PDU completes again.
+   */
+  cursor: unknown = null;
 
   constructor(
     /** Whose PDU this is (a TCP flow). */
     readonly owner: PduOwner | null,
     /** Raw sequence number of the PDU's first byte. */
     readonly start: number,
-    /** Bytes from the start the PDU needs to be complete. */
-    readonly want: number,
+    /** Bytes from the start the PDU needs to be complete (grows when reopened). */
+    public want: number,
     /** [skipFrom, skipTo): bytes nobody reads, not kept (both Infinity: every byte kept). */
     readonly skipFrom = Infinity,
     readonly skipTo = Infinity,
@@ -75,6 +91,13 @@ export class PendingPdu {
     this.pieces++;
     this.held += end - from;
     this.cover(rel, to);
+    if (this.flat !== null) {
+      const have = this.flatLen;
+      if (to <= have) return; // bytes it already holds (a retransmission)
+      if (rel <= have && this.parts.length === 0) this.append(buf, from + (have - rel), end);
+      else this.keep(rel, rel, copyPiece(buf, from, end, false));
+      return;
+    }
     const skipFrom = this.skipFrom;
     const skipTo = this.skipTo;
     if (rel < skipFrom) {
@@ -171,23 +194,99 @@ export class PendingPdu {
     return this.sparse ? this.skipTo - this.skipFrom : 0;
   }
 
+  /** Appends buf[from, end) to the growing PDU's bytes (the buffer doubles when full). */
+  private append(buf: Uint8Array, from: number, end: number): void {
+    const n = end - from;
+    let flat = this.flat!;
+    if (this.flatLen + n > flat.length) {
+      const bigger = new Uint8Array(Math.max(flat.length * 2, this.flatLen + n));
+      bigger.set(flat.subarray(0, this.flatLen));
+      reassemblyWork.copied += this.flatLen;
+      this.flat = flat = bigger;
+    }
+    flat.set(buf.subarray(from, end), this.flatLen);
+    reassemblyWork.copied += n;
+    this.flatLen += n;
+  }
+
   /**
    * The complete PDU's kept bytes, contiguous: the whole PDU, or for a sparse one what precedes
    * the unkept range followed by what comes after it. Call once, when complete().
    */
   assemble(): Uint8Array {
+    if (this.flat !== null) return this.assembleFlat();
     const parts = this.parts;
     const elided = this.elided;
     const n = this.covered - elided;
     // A sparse PDU ending with its unkept range: its head is the buffer (no copy).
     if (parts.length === 1 && this.ats[0] === 0 && parts[0].length === n) return parts[0];
     const out = new Uint8Array(n);
+    reassemblyWork.copied += n;
     const skipTo = this.skipTo;
     for (let i = 0; i < parts.length; i++) {
       const at = this.ats[i];
       out.set(parts[i], at >= skipTo ? at - elided : at);
     }
     return out;
+  }
+
+  /** A growing PDU's bytes: the pieces beyond what it held laid in (their bytes past it only). */
+  private assembleFlat(): Uint8Array {
+    const parts = this.parts;
+    if (parts.length > 0) {
+      const have = this.flatLen;
+      let extent = have;
+      for (let i = 0; i < parts.length; i++) {
+        const at = this.ats[i];
+        const part = parts[i];
+        const skip = at < have ? have - at : 0;
+        if (skip >= part.length) continue;
+        const to = at + part.length;
+        if (to > this.flat!.length) {
+          const bigger = new Uint8Array(Math.max(this.flat!.length * 2, to));
+          bigger.set(this.flat!.subarray(0, extent));
+          reassemblyWork.copied += extent;
+          this.flat = bigger;
+        }
+        this.flat!.set(skip > 0 ? part.subarray(skip) : part, at + skip);
+        reassemblyWork.copied += part.length - skip;
+        if (to > extent) extent = to;
+      }
+      this.flatLen = extent;
+      this.release();
+      this.clearParts();
+    }
+    return this.flat!.subarray(0, this.flatLen);
+  }
+
+  private clearParts(): void {
+    this.keys.length = 0;
+    this.ats.length = 0;
+    this.parts.length = 0;
+  }
+
+  /**
+   * Reopens a completed PDU (not sparse) whose protocol wants more bytes of the same message
+   * (Wireshark extends its multi-segment PDU): `whole`, what assemble() returned, becomes the
+   * growing bytes, and later pieces are appended to them — no segment's bytes are copied again
+   * (a chunked HTTP body over thousands of segments costs its length, not its length squared).
+   * Counts as one piece of `whole.length` bytes, as a new PDU holding them would.
+   */
+  reopen(whole: Uint8Array, want: number): void {
+    if (this.flat === null || whole.buffer !== this.flat.buffer) {
+      const flat = new Uint8Array(Math.max(2 * whole.length, PIECE));
+      flat.set(whole);
+      reassemblyWork.copied += whole.length;
+      this.release();
+      this.clearParts();
+      this.flat = flat;
+    }
+    this.flatLen = whole.length;
+    this.covered = whole.length;
+    this.islands = null;
+    this.want = want;
+    this.pieces = 1;
+    this.held = whole.length;
   }
 
   /** Gives the pooled blocks back (once: the PDU is done, completed or dropped). */

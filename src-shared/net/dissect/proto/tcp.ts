@@ -1000,8 +1000,18 @@ function deliver(p: Packet, s: DissectSession, st: TcpState, conv: Conversation,
       from -= rel;
       rel = 0;
     }
+    if (from < end && rel >= msp.want) {
+      // Wholly past the PDU's end (bytes missing before it): not part of it, dissected on its own
+      // as tshark does (a PDU growing a segment at a time after a loss: "Continuation").
+      runApp(p, s, st, conv, fwd, buf, off, end, seq, sport, dport, null, -1, 0);
+      if (fwd.msp !== msp && msp.listed) {
+        st.pending.remove(msp); // (one pending PDU per direction: a new one replaced it)
+        msp.release();
+      }
+      return;
+    }
     // Bounded: pieces must fall inside the PDU (plus what may start the next one), 4096 at most.
-    if (from < end && rel < msp.want && msp.pieces < MAX_PIECES) {
+    if (from < end && msp.pieces < MAX_PIECES) {
       msp.add(rel, buf, from, end);
       account(st, msp, end - from);
     }
@@ -1021,25 +1031,35 @@ function deliver(p: Packet, s: DissectSession, st: TcpState, conv: Conversation,
     p.gen('tcp.reassembled.length', length);
     const frameSource = p.enterSource(p.tree ? p.addSource(`Reassembled TCP (${length} bytes)`, whole) : -1); // Wireshark's tab
     p.reassembled = true;
-    runApp(p, s, st, conv, fwd, whole, 0, whole.length, msp.start, sport, dport, true, msp.skipFrom, msp.elided);
+    const grown = runApp(p, s, st, conv, fwd, whole, 0, whole.length, msp.start, sport, dport, msp.sparse ? null : msp, msp.skipFrom, msp.elided);
     p.reassembled = false;
     p.enterSource(frameSource);
+    if (grown) {
+      // The same message wants more (tshark extends the PDU): nothing was reassembled yet here.
+      p.retract('tcp.reassembled.length');
+      if (p.tree) p.dataSources.pop();
+      return;
+    }
     msp.release(); // after the protocol above is done with `whole` (which may be a kept piece)
     return;
   }
-  runApp(p, s, st, conv, fwd, buf, off, end, seq, sport, dport, false, -1, 0);
+  runApp(p, s, st, conv, fwd, buf, off, end, seq, sport, dport, null, -1, 0);
 }
 
 /**
  * Runs the protocol above over buf[off, end) (raw sequence number `seq` at `off`), message after
  * message. `elided` bytes of a sparse PDU, not kept, belong at `elidedAt` (see Packet.elidedAt).
+ * `pdu`: the completed PDU buf is (reassembled, all bytes kept), reopened when its message wants
+ * more (returns true then).
  */
-function runApp(p: Packet, s: DissectSession, st: TcpState, conv: Conversation, fwd: Flow, buf: Uint8Array, off: number, end: number, seq: number, sport: number, dport: number, reassembled: boolean, elidedAt: number, elided: number): void {
+function runApp(p: Packet, s: DissectSession, st: TcpState, conv: Conversation, fwd: Flow, buf: Uint8Array, off: number, end: number, seq: number, sport: number, dport: number, pdu: PendingPdu | null, elidedAt: number, elided: number): boolean {
+  const reassembled = p.reassembled;
   const app = chooseApp(s, conv, buf, off, end, sport, dport);
-  if (app && !p.needProto(app.name)) return;
+  // (where PDUs end is the protocol's to say: TCP's reassembly fields need it to run)
+  if (app && !p.needProto(app.name) && !p.wantAny('tcp.reassembled')) return false;
   if (!app) {
     dissectData(p, buf, off, end);
-    return;
+    return false;
   }
   let o = off;
   let rounds = 0;
@@ -1051,6 +1071,7 @@ function runApp(p: Packet, s: DissectSession, st: TcpState, conv: Conversation, 
     p.desegmentSkip = 0;
     p.elidedAt = pendingElided ? elidedAt : -1;
     p.elidedLen = elided;
+    p.resume = o === off && pdu !== null ? pdu.cursor : null;
     let used: number;
     const depth = p.depth;
     try {
@@ -1060,7 +1081,7 @@ function runApp(p: Packet, s: DissectSession, st: TcpState, conv: Conversation, 
       p.elidedAt = -1;
       p.closeTo(depth);
       p.malformedAt(app.name, o);
-      return;
+      return false;
     }
     if (pendingElided) {
       if (p.elidedAt < 0) {
@@ -1070,12 +1091,12 @@ function runApp(p: Packet, s: DissectSession, st: TcpState, conv: Conversation, 
         // The protocol did not take the bytes it said it would not read (a Packet that reads
         // them now): nothing after them can be placed.
         p.elidedAt = -1;
-        return;
+        return false;
       }
     }
     if (used < 0) {
       if (o === off) dissectData(p, buf, o, end);
-      return;
+      return false;
     }
     if (p.desegmentLen > 0) {
       // Keep the unfinished PDU's bytes (or just which arrived, where they will not be read) and wait for the rest.
@@ -1088,21 +1109,28 @@ function runApp(p: Packet, s: DissectSession, st: TcpState, conv: Conversation, 
         skipFrom = p.desegmentSkipAt - startPdu;
         skipTo = want;
       }
-      const msp = new PendingPdu(fwd, (seq + (startPdu - off) + shift) >>> 0, want, skipFrom, skipTo);
-      msp.add(0, buf, startPdu, end);
+      // The whole PDU again, from its start: it grows (no byte copied again), and the protocol
+      // above will go on from where it stopped (p.resume).
+      const grows = pdu !== null && startPdu === off && shift === 0 && skipFrom === Infinity;
+      const msp = grows ? pdu : new PendingPdu(fwd, (seq + (startPdu - off) + shift) >>> 0, want, skipFrom, skipTo);
+      if (grows) pdu.reopen(buf.subarray(off, end), want);
+      else msp.add(0, buf, startPdu, end);
+      msp.cursor = used === 0 ? p.resume : null;
       fwd.msp = msp;
       account(st, msp, have);
       p.desegmentLen = 0;
       p.desegmentSkip = 0;
+      p.resume = null;
       // The note only where nothing before the unfinished PDU was dissected (tshark: desegment_offset 0).
       // (after complete TLS records tshark adds none either; nor after HTTP/2's own Info)
       if (p.columns && startPdu === off && p.segmentSuffix) p.appendInfo(SEGMENT_NOTE);
-      return;
+      return grows;
     }
     if (used === 0) break;
     o += used;
   }
   p.elidedAt = -1;
+  return false;
 }
 
 // ---------------------------------------------------------------------------------------------
