@@ -9,6 +9,7 @@ import type { DissectSession, StreamProtocol } from '../session';
 import type { FieldInfo } from '../types';
 import { field, hexField, protoField, uintField } from '../registry';
 import { dissectData } from './link';
+import { concatBytes } from '../../../bytes';
 import { HpackDecoder, type HpackHeader } from './hpack';
 
 const TYPES: Record<number, string> = {
@@ -398,44 +399,31 @@ function u32(b: Uint8Array, o: number): number {
   return ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
 }
 
+/**
+ * The flag bits each frame type shows (name, mask) and its field for the unused bits with their
+ * mask, as packet-http2.c has them (CONTINUATION shows PADDED yet counts it among the unused).
+ */
+const FRAME_FLAGS: Record<number, { bits: [string, number][]; unused: string; unusedMask: number }> = {
+  0: { bits: [['http2.flags.end_stream', 0x01], ['http2.flags.padded', 0x08]], unused: 'http2.flags.unused_data', unusedMask: 0xf6 },
+  1: {
+    bits: [['http2.flags.end_stream', 0x01], ['http2.flags.eh', 0x04], ['http2.flags.padded', 0x08], ['http2.flags.priority', 0x20]],
+    unused: 'http2.flags.unused_headers',
+    unusedMask: 0xd2,
+  },
+  4: { bits: [['http2.flags.ack.settings', 0x01]], unused: 'http2.flags.unused_settings', unusedMask: 0xfe },
+  5: { bits: [['http2.flags.eh', 0x04], ['http2.flags.padded', 0x08]], unused: 'http2.flags.unused_push_promise', unusedMask: 0xf3 },
+  6: { bits: [['http2.flags.ack.ping', 0x01]], unused: 'http2.flags.unused_ping', unusedMask: 0xfe },
+  9: { bits: [['http2.flags.eh', 0x04], ['http2.flags.padded', 0x08]], unused: 'http2.flags.unused_continuation', unusedMask: 0xfb },
+};
+
 function flagFields(p: Packet, type: number, flags: number, o: number): void {
   if (!p.wantAny('http2.flags')) return;
   p.open('http2.flags', o, 1, p.tree ? flagsLabel(type, flags) : undefined, flags);
-  const bit = (name: string, mask: number): void => p.add(name, o, 1, (flags & mask) !== 0);
-  switch (type) {
-    case 0:
-      bit('http2.flags.end_stream', 0x01);
-      bit('http2.flags.padded', 0x08);
-      p.add('http2.flags.unused_data', o, 1, flags & 0xf6);
-      break;
-    case 1:
-      bit('http2.flags.end_stream', 0x01);
-      bit('http2.flags.eh', 0x04);
-      bit('http2.flags.padded', 0x08);
-      bit('http2.flags.priority', 0x20);
-      p.add('http2.flags.unused_headers', o, 1, flags & 0xd2);
-      break;
-    case 4:
-      bit('http2.flags.ack.settings', 0x01);
-      p.add('http2.flags.unused_settings', o, 1, flags & 0xfe);
-      break;
-    case 5:
-      bit('http2.flags.eh', 0x04);
-      bit('http2.flags.padded', 0x08);
-      p.add('http2.flags.unused_push_promise', o, 1, flags & 0xf3);
-      break;
-    case 6:
-      bit('http2.flags.ack.ping', 0x01);
-      p.add('http2.flags.unused_ping', o, 1, flags & 0xfe);
-      break;
-    case 9:
-      bit('http2.flags.eh', 0x04);
-      bit('http2.flags.padded', 0x08);
-      p.add('http2.flags.unused_continuation', o, 1, flags & 0xfb);
-      break;
-    default:
-      p.add('http2.flags.unused', o, 1, flags);
-  }
+  const known = FRAME_FLAGS[type];
+  if (known) {
+    for (const [name, mask] of known.bits) p.add(name, o, 1, (flags & mask) !== 0);
+    p.add(known.unused, o, 1, flags & known.unusedMask);
+  } else p.add('http2.flags.unused', o, 1, flags);
   p.close();
 }
 
@@ -601,26 +589,13 @@ function dataFrame(p: Packet, c: Http2Conn, client: boolean, b: Uint8Array, d: n
   // The last DATA frame of a body in several frames shows the whole reassembled body as its data
   const whole = flags & 0x01 && side.body.length > 0 && dataEnd > o;
   // tshark 4.0's Data item runs to the end of the frame: padding included
-  if (end > o && p.want('http2.data.data')) p.add('http2.data.data', o, end - o, whole ? concat(side.body, b.subarray(o, end)) : b.slice(o, end));
+  if (end > o && p.want('http2.data.data')) p.add('http2.data.data', o, end - o, whole ? concatBytes([...side.body, b.subarray(o, end)]) : b.slice(o, end));
   if (pad > 0 && p.want('http2.data.padding')) p.add('http2.data.padding', dataEnd, end - dataEnd, b.slice(dataEnd, end));
   if (dataEnd > o && side.bodyLength + (dataEnd - o) <= BODY_LIMIT) {
     side.body.push(b.slice(o, dataEnd));
     side.bodyLength += dataEnd - o;
     side.frames.push(p.number);
   }
-}
-
-function concat(parts: Uint8Array[], last: Uint8Array): Uint8Array {
-  let total = last.length;
-  for (const part of parts) total += part.length;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  out.set(last, at);
-  return out;
 }
 
 /**
