@@ -526,26 +526,23 @@ const RECORD_ROOM = 64 + NAME_ROOM;
 const DNS_ = encodeAscii('DNS ');
 const RESPONSE_0X = encodeAscii(' response 0x');
 const SPACE_0X = encodeAscii(' 0x');
-const OPCODE_BYTES: Uint8Array[] = [];
-/** Types below 256 (all the common ones), filled on first use. */
-const TYPE_BYTES = new Array<Uint8Array | undefined>(256).fill(undefined);
+/**
+ * Texts of opcodes, rcodes (after a space) and record types (` TYPE`, types below 256: all the
+ * common ones), encoded at load: the hot path only indexes arrays (no encoding code for the
+ * optimizing compiler to inline there).
+ */
+const OPCODE_BYTES = Array.from({ length: 16 }, (_, i) => encodeAscii(OPCODES[i] ?? 'Unknown operation'));
+const RCODE_BYTES = Array.from({ length: 16 }, (_, i) => encodeAscii(' ' + (RCODES[i] ?? 'Unknown error')));
+const TYPE_BYTES = Array.from({ length: 256 }, (_, i) => typeText(i));
 
-/** The opcode's name as Info shows it, encoded once. */
-function opcodeBytes(opcode: number): Uint8Array {
-  return (OPCODE_BYTES[opcode] ??= encodeAscii(OPCODES[opcode] ?? 'Unknown operation'));
+function typeText(type: number): Uint8Array {
+  return encodeAscii(' ' + (DNS_TYPES[type] ?? `Unknown (${type})`));
 }
 
-/** ` TYPE` (a space and the record type's name) as Info shows it, encoded once per type (≤ 17 bytes). */
+/** ` TYPE` (a space and the record type's name) as Info shows it (≤ 17 bytes). */
 function typeBytes(type: number): Uint8Array {
-  if (type >= 256) return encodeAscii(' ' + (DNS_TYPES[type] ?? `Unknown (${type})`));
-  return (TYPE_BYTES[type] ??= encodeAscii(' ' + (DNS_TYPES[type] ?? `Unknown (${type})`)));
+  return type < 256 ? TYPE_BYTES[type] : typeText(type);
 }
-
-/** The rcode's name as Info shows it after a space, encoded once. */
-function rcodeBytes(rcode: number): Uint8Array {
-  return (RCODE_BYTES[rcode] ??= encodeAscii(' ' + (RCODES[rcode] ?? 'Unknown error')));
-}
-const RCODE_BYTES: Uint8Array[] = [];
 
 /**
  * `DNS LEN INFO` of a DNS message over UDP in [off, end), as dissectMessage shows it; false to
@@ -565,10 +562,10 @@ export function dnsColumnsFast(w: TextWriter, b: Uint8Array, off: number, end: n
   let p = putAscii(out, w.pos, DNS_);
   p = putUint(out, p, frameLen);
   out[p++] = 32;
-  p = putAscii(out, p, opcodeBytes((flags >> 11) & 15));
+  p = putAscii(out, p, OPCODE_BYTES[(flags >> 11) & 15]);
   p = putAscii(out, p, isResp ? RESPONSE_0X : SPACE_0X);
   p = putHex16(out, p, id);
-  if (isResp && rcode !== 0) p = putAscii(out, p, rcodeBytes(rcode));
+  if (isResp && rcode !== 0) p = putAscii(out, p, RCODE_BYTES[rcode]);
   // A name known to be valid (the first question's) and the pointers it took: an owner name that
   // is just a pointer to it needs no walk (skipName would return o + 2 after the same checks).
   let knownAt = -1;
