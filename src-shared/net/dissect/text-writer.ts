@@ -414,20 +414,21 @@ export function encodeAscii(s: string): Uint8Array {
 
 export function decimalDigits(n: number): number {
   if (n < 10) return 1;
-  if (n < 100) return 2;
-  if (n < 1000) return 3;
-  if (n < 10000) return 4;
-  if (n < 100000) return 5;
-  if (n < 1000000) return 6;
-  // sequence numbers and timestamps are often this long: comparisons, not divisions
-  if (n < 1e7) return 7;
-  if (n < 1e8) return 8;
-  if (n < 1e9) return 9;
+  if (n < 4294967296) {
+    // from the bit length, with one comparison whatever the size: the optimized code then has
+    // seen every comparison it runs (a first 7-digit frame number did send a chain of `n < 1e6`
+    // tests back to the interpreter, and its callers with it)
+    const t = ((32 - Math.clz32(n)) * 1233) >> 12;
+    return n >= POWERS_OF_TEN[t] ? t + 1 : t;
+  }
   if (n < 1e10) return 10;
   let len = 11;
   for (n = Math.floor(n / 1e11); n > 0; n = Math.floor(n / 10)) len++;
   return len;
 }
+
+/** 10^0 … 10^10. */
+const POWERS_OF_TEN = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10];
 
 /** Length of a dotted IPv4 address's text. */
 export function ipv4TextLength(a: number): number {
