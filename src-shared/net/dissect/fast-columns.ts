@@ -271,10 +271,11 @@ export class FastColumns implements FramePacketSource {
    * 10) at o[p]; returns the end.
    */
   private relTime(o: Uint8Array, p: number, sec: number, ns: number, digits: number): number {
-    if (ns < 0) {
-      ns += 1e9;
-      sec -= 1;
-    }
+    // a negative ns borrows a second, without a branch (one taken first late in the run sent
+    // the optimized code back for recompilation)
+    const borrow = ns >> 31;
+    ns += borrow & 1000000000;
+    sec += borrow;
     const secLen = decimalDigits(sec);
     const len = digits <= 0 ? secLen : secLen + 1 + digits;
     for (let i = len; i < 10; i++) o[p++] = 32;

@@ -1,7 +1,7 @@
 // The byte writer must print numbers and addresses exactly as the string formatters do.
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { LINE_ROOM, TextWriter, decimalDigits, encodeAscii, ipv4TextLength, putArrow, putAscii, putFraction, putIpv4, putUint, putUint32, putWords } from './text-writer';
+import { IPV6_ROOM, LINE_ROOM, TextWriter, decimalDigits, encodeAscii, ipv4TextLength, putArrow, putAscii, putFraction, putHex16, putIpv4, putIpv4Bytes, putIpv6, putUint, putUint32, putWords } from './text-writer';
 import { ipv4ToString, ipv6ToString } from './format';
 
 function written(f: (w: TextWriter) => void): string {
@@ -61,6 +61,38 @@ describe('TextWriter', () => {
       });
       expect(written((w) => w.ipv6(b, 0))).toBe(ipv6ToString(b, 0));
     }), { numRuns: 2000 });
+  });
+
+  it('putIpv6 writes like ipv6ToString within IPV6_ROOM, whatever the buffer held before', () => {
+    // words drawn to make zero runs of every length and place, ties, and IPv4-mapped forms likely
+    const word = fc.oneof(fc.constant(0), fc.constant(0), fc.constant(0xffff), fc.integer({ min: 0, max: 0xffff }), fc.integer({ min: 0, max: 0xff }));
+    const out = new Uint8Array(8 + IPV6_ROOM);
+    fc.assert(fc.property(fc.array(word, { minLength: 8, maxLength: 8 }), fc.nat(8), fc.nat(255), (words, p, junk) => {
+      const b = new Uint8Array(20);
+      words.forEach((v, i) => {
+        b[2 + 2 * i] = v >> 8;
+        b[3 + 2 * i] = v & 255;
+      });
+      out.fill(junk);
+      const end = putIpv6(out, p, b, 2);
+      expect(new TextDecoder().decode(out.subarray(p, end))).toBe(ipv6ToString(b, 2));
+      expect(end - p).toBeLessThanOrEqual(39);
+    }), { numRuns: 5000 });
+    const mapped = Uint8Array.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 192, 0, 2, 1]);
+    expect(new TextDecoder().decode(out.subarray(0, putIpv6(out, 0, mapped, 0)))).toBe('::ffff:192.0.2.1');
+    expect(new TextDecoder().decode(out.subarray(0, putIpv6(out, 0, new Uint8Array(16), 0)))).toBe('::');
+  });
+
+  it('putIpv4Bytes and putHex16 write like ipv4ToString and toString(16).padStart(4)', () => {
+    const out = new Uint8Array(40);
+    const at = (p: number, end: number): string => new TextDecoder().decode(out.subarray(p, end));
+    fc.assert(fc.property(fc.uint8Array({ minLength: 6, maxLength: 6 }), fc.nat(10), (bytes, p) => {
+      const a = ((bytes[1] << 24) | (bytes[2] << 16) | (bytes[3] << 8) | bytes[4]) >>> 0;
+      expect(at(p, putIpv4Bytes(out, p, bytes, 1))).toBe(ipv4ToString(a));
+    }), { numRuns: 3000 });
+    fc.assert(fc.property(fc.integer({ min: 0, max: 0xffff }), fc.nat(10), (n, p) => {
+      expect(at(p, putHex16(out, p, n))).toBe(n.toString(16).padStart(4, '0'));
+    }), { numRuns: 3000 });
   });
 
   it('put* writers give the same text as String() and return the end', () => {

@@ -187,47 +187,9 @@ export class TextWriter {
 
   /** IPv6 address at b[off] as format.ts's ipv6ToString prints it (RFC 5952). */
   ipv6(b: Uint8Array, off: number): void {
-    let bestStart = -1;
-    let bestLen = 0;
-    for (let i = 0; i < 8; ) {
-      if ((b[off + 2 * i] | b[off + 2 * i + 1]) !== 0) {
-        i++;
-        continue;
-      }
-      let j = i;
-      while (j < 8 && (b[off + 2 * j] | b[off + 2 * j + 1]) === 0) j++;
-      if (j - i > bestLen && j - i >= 2) {
-        bestStart = i;
-        bestLen = j - i;
-      }
-      i = j;
-    }
-    if (bestStart === 0 && bestLen === 5 && b[off + 10] === 0xff && b[off + 11] === 0xff) {
-      this.text('::ffff:');
-      this.ipv4(((b[off + 12] << 24) | (b[off + 13] << 16) | (b[off + 14] << 8) | b[off + 15]) >>> 0);
-      return;
-    }
-    // the parts ipv6ToString joins with ':' (the elided run is an empty part, or ':' at the start)
-    let first = true;
-    for (let i = 0; i < 8; i++) {
-      if (!first) this.byte(58);
-      first = false;
-      if (i === bestStart) {
-        if (i === 0) this.byte(58);
-        i += bestLen - 1;
-        if (i === 7) this.byte(58);
-        continue;
-      }
-      this.hexWord((b[off + 2 * i] << 8) | b[off + 2 * i + 1]);
-    }
+    this.room(IPV6_ROOM);
+    this.pos = putIpv6(this.buf, this.pos, b, off);
   }
-
-  /** `n` (0…0xffff) in lower-case hex without leading zeros. */
-  private hexWord(n: number): void {
-    const width = n >= 0x1000 ? 4 : n >= 0x100 ? 3 : n >= 0x10 ? 2 : 1;
-    this.hex(n, width);
-  }
-
 }
 
 /** Bytes a line may use after `begin()` without room checks (see the `put*` functions). */
@@ -304,6 +266,82 @@ export function putWords(to: DataView, p: number, from: DataView, at: number, le
   return p + len;
 }
 
+/** Bytes `putIpv6` may write (39 at most, and up to three digits beyond an IPv4 octet). */
+export const IPV6_ROOM = 48;
+
+/**
+ * IPv6 address at b[off] as format.ts's ipv6ToString prints it (RFC 5952: the longest run of two
+ * or more zero words, the first of equals, as `::`; `::ffff:a.b.c.d` for IPv4-mapped).
+ */
+export function putIpv6(o: Uint8Array, p: number, b: Uint8Array, off: number): number {
+  let bestStart = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8; ) {
+    if ((b[off + 2 * i] | b[off + 2 * i + 1]) !== 0) {
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    while (j < 8 && (b[off + 2 * j] | b[off + 2 * j + 1]) === 0) j++;
+    if (j - i > bestLen) {
+      bestStart = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  if (bestStart === 0 && bestLen === 5 && b[off + 10] === 0xff && b[off + 11] === 0xff) {
+    for (let k = 0; k < 7; k++) o[p + k] = FFFF_PREFIX[k];
+    p += 7;
+    p = octet(o, p, b[off + 12]);
+    o[p++] = 46;
+    p = octet(o, p, b[off + 13]);
+    o[p++] = 46;
+    p = octet(o, p, b[off + 14]);
+    o[p++] = 46;
+    return octet(o, p, b[off + 15]);
+  }
+  const bestEnd = bestStart + bestLen;
+  for (let i = 0; i < 8; i++) {
+    if (i === bestStart) {
+      // `::` in place of the run; the word after it takes no separator
+      o[p] = 58;
+      o[p + 1] = 58;
+      p += 2;
+      i = bestEnd - 1;
+      continue;
+    }
+    if (i > 0 && i !== bestEnd) o[p++] = 58;
+    p = putHexWord(o, p, b[off + 2 * i], b[off + 2 * i + 1]);
+  }
+  return p;
+}
+
+/** The 16-bit word hi:lo in lower-case hex without leading zeros (4 bytes of room). */
+function putHexWord(o: Uint8Array, p: number, hi: number, lo: number): number {
+  if (hi !== 0) {
+    if (hi >= 16) o[p++] = HEX_DIGITS[hi >> 4];
+    o[p++] = HEX_DIGITS[hi & 15];
+    o[p] = HEX_DIGITS[lo >> 4];
+    o[p + 1] = HEX_DIGITS[lo & 15];
+    return p + 2;
+  }
+  if (lo >= 16) o[p++] = HEX_DIGITS[lo >> 4];
+  o[p] = HEX_DIGITS[lo & 15];
+  return p + 1;
+}
+
+/** `n` (0…0xffff) as four lower-case hex digits (4 bytes of room). */
+export function putHex16(o: Uint8Array, p: number, n: number): number {
+  o[p] = HEX_DIGITS[(n >> 12) & 15];
+  o[p + 1] = HEX_DIGITS[(n >> 8) & 15];
+  o[p + 2] = HEX_DIGITS[(n >> 4) & 15];
+  o[p + 3] = HEX_DIGITS[n & 15];
+  return p + 4;
+}
+
+const HEX_DIGITS = encodeAscii('0123456789abcdef');
+const FFFF_PREFIX = encodeAscii('::ffff:');
+
 /** A short constant (see `encodeAscii`). */
 export function putAscii(b: Uint8Array, p: number, a: Uint8Array): number {
   const n = a.length;
@@ -319,6 +357,17 @@ export function putArrow(b: Uint8Array, p: number): number {
   b[p + 3] = 0x92;
   b[p + 4] = 32;
   return p + 5;
+}
+
+/** Dotted IPv4 address of the four bytes at b[off] (16 bytes of room). */
+export function putIpv4Bytes(o: Uint8Array, p: number, b: Uint8Array, off: number): number {
+  p = octet(o, p, b[off]);
+  o[p++] = 46;
+  p = octet(o, p, b[off + 1]);
+  o[p++] = 46;
+  p = octet(o, p, b[off + 2]);
+  o[p++] = 46;
+  return octet(o, p, b[off + 3]);
 }
 
 /** Dotted IPv4 address of a uint32 or its int32 bit pattern (16 bytes of room). */
@@ -365,20 +414,21 @@ export function encodeAscii(s: string): Uint8Array {
 
 export function decimalDigits(n: number): number {
   if (n < 10) return 1;
-  if (n < 100) return 2;
-  if (n < 1000) return 3;
-  if (n < 10000) return 4;
-  if (n < 100000) return 5;
-  if (n < 1000000) return 6;
-  // sequence numbers and timestamps are often this long: comparisons, not divisions
-  if (n < 1e7) return 7;
-  if (n < 1e8) return 8;
-  if (n < 1e9) return 9;
+  if (n < 4294967296) {
+    // from the bit length, with one comparison whatever the size: the optimized code then has
+    // seen every comparison it runs (a first 7-digit frame number did send a chain of `n < 1e6`
+    // tests back to the interpreter, and its callers with it)
+    const t = ((32 - Math.clz32(n)) * 1233) >> 12;
+    return n >= POWERS_OF_TEN[t] ? t + 1 : t;
+  }
   if (n < 1e10) return 10;
   let len = 11;
   for (n = Math.floor(n / 1e11); n > 0; n = Math.floor(n / 10)) len++;
   return len;
 }
+
+/** 10^0 … 10^10. */
+const POWERS_OF_TEN = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10];
 
 /** Length of a dotted IPv4 address's text. */
 export function ipv4TextLength(a: number): number {
