@@ -251,6 +251,8 @@ export async function runDissect(args: string[], io: DissectIO): Promise<number>
   // -e rows of plain header fields come straight from the bytes when the frame is ordinary.
   const fastFields = !o.json && !filter && o.fields.length ? FastFields.for(o.fields) : null;
   const fastFrame: FilterFrame = { values: (name) => fast!.values(name) };
+  // A filter naming one protocol (`-Y dns`) is answered by the fast path's own presence test.
+  const onlyProtocol = fast && presence && /^\s*[a-z0-9-]+\s*$/.test(o.filter!) && lookupField(o.filter!.trim())?.type === 'protocol' ? o.filter!.trim() : null;
   const decoder = new CaptureDecoder({ packetOptions: false });
   const digits: number[] = [];
   const timeDigits = (iface: number): number => {
@@ -269,7 +271,7 @@ export async function runDissect(args: string[], io: DissectIO): Promise<number>
     if (decoder.secrets.length) addDecryptionSecrets(session, decoder.secrets); // pcapng DSBs: TLS key logs (taken once each)
     if (fastFields && fastFields.row(w, b, start, capLen, origLen, number, linkType)) return;
     if (fast && fast.line(b, start, capLen, origLen, number, sec, ns, linkType, timeDigits(iface))) {
-      if (!fast.skipped && filter && !filter.matches(fastFrame)) w.rollback();
+      if (!fast.skipped && filter && !(onlyProtocol ? fast.has(onlyProtocol) : filter.matches(fastFrame))) w.rollback();
       return;
     }
     session.dissect(packet, b.subarray(start, start + capLen), number, origLen, sec, ns, linkType);
