@@ -13,18 +13,22 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
 
 function run(cmd, args) {
-  // Peak RSS from /usr/bin/time (KiB); stdout discarded like a pipe to /dev/null.
+  // Peak RSS from /usr/bin/time (KiB). CPU from bash's `time` with milliseconds: /usr/bin/time
+  // prints centiseconds, too coarse for a 0.3 s run (it also counts /usr/bin/time's own ~1 ms,
+  // the same for both tools). stdout is discarded like a pipe to /dev/null.
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn('/usr/bin/time', ['-f', '@@time %M %U %S', cmd, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const script = 'TIMEFORMAT="@@cpu %3U %3S"; time /usr/bin/time -f "@@time %M %U %S" "$@"';
+    const child = spawn('bash', ['-c', script, 'bench', cmd, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     child.stderr.on('data', (d) => (err += d));
     child.on('error', reject);
     child.on('close', (code) => {
       const seconds = (performance.now() - t0) / 1000;
       const m = /@@time (\d+) ([\d.]+) ([\d.]+)/.exec(err);
+      const cpu = /@@cpu ([\d.]+) ([\d.]+)/.exec(err);
       if (code !== 0) reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${err.slice(0, 500)}`));
-      else resolve({ seconds, cpuSeconds: m ? Number(m[2]) + Number(m[3]) : NaN, maxRSSKiB: m ? Number(m[1]) : NaN });
+      else resolve({ seconds, cpuSeconds: cpu ? Number(cpu[1]) + Number(cpu[2]) : NaN, maxRSSKiB: m ? Number(m[1]) : NaN });
     });
   });
 }
@@ -105,7 +109,7 @@ export async function runDissectBench({ frames = 1_000_000, repeat = 3, outDir =
     results.push(r);
     log(
       `${c.name.padEnd(34)} ours ${r.oursSeconds.toFixed(2)} s (${Math.round(r.oursFps / 1000)}k fr/s)  tshark ${r.tsharkSeconds.toFixed(2)} s (${Math.round(r.tsharkFps / 1000)}k fr/s)  ` +
-        `speedup ${r.speedup.toFixed(1)}× (CPU ${r.oursCpuSeconds.toFixed(2)} s [${r.oursCpuRange.map((x) => x.toFixed(2)).join('–')}] vs ${r.tsharkCpuSeconds.toFixed(2)} s [${r.tsharkCpuRange.map((x) => x.toFixed(2)).join('–')}]: ${r.cpuSpeedup.toFixed(1)}×)  memory per frame: ours ${r.oursBytesPerFrame.toFixed(0)} B, tshark ${r.tsharkBytesPerFrame.toFixed(0)} B (peak RSS ${Math.round(r.oursMaxRSSKiB / 1024)} / ${Math.round(r.tsharkMaxRSSKiB / 1024)} MiB)`,
+        `speedup ${r.speedup.toFixed(1)}× (CPU ${r.oursCpuSeconds.toFixed(3)} s [${r.oursCpuRange.map((x) => x.toFixed(3)).join('–')}] vs ${r.tsharkCpuSeconds.toFixed(3)} s [${r.tsharkCpuRange.map((x) => x.toFixed(3)).join('–')}]: ${r.cpuSpeedup.toFixed(1)}×)  memory per frame: ours ${r.oursBytesPerFrame.toFixed(0)} B, tshark ${r.tsharkBytesPerFrame.toFixed(0)} B (peak RSS ${Math.round(r.oursMaxRSSKiB / 1024)} / ${Math.round(r.tsharkMaxRSSKiB / 1024)} MiB)`,
     );
   }
   log(`${repeat} alternated run(s) per command: medians, [min–max] of CPU; memory from the highest peak`);
