@@ -5,3 +5,5 @@ export { hmac, hkdfExtract, hkdfExpand, hkdfExpandLabel } from './hmac';
 export { Aes } from './aes';
 export { AesGcm, GCM_TAG_LENGTH } from './gcm';
 export { ChaCha20Poly1305, Poly1305, chacha20Block } from './chacha20poly1305';
+export { aesCbcDecrypt } from './cbc';
+export { Sha1, sha1 } from './sha1';

@@ -1,17 +1,13 @@
 // SHA-256, SHA-384 and SHA-512 (FIPS 180-4) in pure TypeScript, incremental (update/digest) so
 // HMAC and TLS transcripts can feed them piece by piece. 64-bit words are kept as hi/lo uint32 pairs.
+// createHash also gives SHA-1 (sha1.ts), for HMAC-SHA1 in TLS CBC suites.
 
-export interface Hash {
-  /** Output length in bytes. */
-  readonly outputLen: number;
-  /** Block length in bytes (HMAC pads keys to it). */
-  readonly blockLen: number;
-  update(data: Uint8Array): this;
-  /** Finishes the hash; the object must not be updated afterwards. */
-  digest(): Uint8Array;
-}
+import { BlockHash, type Hash } from './block-hash';
+import { Sha1 } from './sha1';
 
-export type HashName = 'sha256' | 'sha384' | 'sha512';
+export type { Hash };
+
+export type HashName = 'sha1' | 'sha256' | 'sha384' | 'sha512';
 
 const K256 = new Uint32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
@@ -21,75 +17,6 @@ const K256 = new Uint32Array([
   0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
   0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 ]);
-
-/** Shared buffering: collects input into blocks and pads the last one (length in bits, big endian). */
-abstract class BlockHash implements Hash {
-  abstract readonly outputLen: number;
-  readonly blockLen: number;
-  private readonly block: Uint8Array;
-  private filled = 0;
-  /** Total bytes hashed (JS numbers are exact to 2^53, far beyond any capture). */
-  private total = 0;
-  private done = false;
-
-  constructor(blockLen: number) {
-    this.blockLen = blockLen;
-    this.block = new Uint8Array(blockLen);
-  }
-
-  protected abstract compress(b: Uint8Array, off: number): void;
-  protected abstract output(): Uint8Array;
-
-  update(data: Uint8Array): this {
-    if (this.done) throw new Error('hash already finished');
-    let i = 0;
-    const n = data.length;
-    this.total += n;
-    if (this.filled > 0) {
-      const take = Math.min(n, this.blockLen - this.filled);
-      this.block.set(data.subarray(0, take), this.filled);
-      this.filled += take;
-      i = take;
-      if (this.filled < this.blockLen) return this;
-      this.compress(this.block, 0);
-      this.filled = 0;
-    }
-    for (; i + this.blockLen <= n; i += this.blockLen) this.compress(data, i);
-    if (i < n) {
-      this.block.set(data.subarray(i), 0);
-      this.filled = n - i;
-    }
-    return this;
-  }
-
-  digest(): Uint8Array {
-    if (this.done) throw new Error('hash already finished');
-    this.done = true;
-    const lenBytes = this.blockLen === 64 ? 8 : 16;
-    const b = this.block;
-    b[this.filled++] = 0x80;
-    if (this.filled > this.blockLen - lenBytes) {
-      b.fill(0, this.filled);
-      this.compress(b, 0);
-      this.filled = 0;
-    }
-    b.fill(0, this.filled);
-    const bits = this.total * 8;
-    const hi = Math.floor(bits / 0x100000000);
-    const lo = bits >>> 0;
-    const e = this.blockLen;
-    b[e - 8] = hi >>> 24;
-    b[e - 7] = hi >>> 16;
-    b[e - 6] = hi >>> 8;
-    b[e - 5] = hi;
-    b[e - 4] = lo >>> 24;
-    b[e - 3] = lo >>> 16;
-    b[e - 2] = lo >>> 8;
-    b[e - 1] = lo;
-    this.compress(b, 0);
-    return this.output();
-  }
-}
 
 export class Sha256 extends BlockHash {
   readonly outputLen = 32;
@@ -267,6 +194,7 @@ function add64(h: Uint32Array, i: number, xh: number, xl: number): void {
 
 export function createHash(name: HashName): Hash {
   if (name === 'sha256') return new Sha256();
+  if (name === 'sha1') return new Sha1();
   return new Sha512(name === 'sha384' ? 48 : 64);
 }
 
@@ -283,5 +211,5 @@ export function sha512(data: Uint8Array): Uint8Array {
 }
 
 export function hashLength(name: HashName): number {
-  return name === 'sha256' ? 32 : name === 'sha384' ? 48 : 64;
+  return name === 'sha1' ? 20 : name === 'sha256' ? 32 : name === 'sha384' ? 48 : 64;
 }
