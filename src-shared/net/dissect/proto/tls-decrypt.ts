@@ -1,9 +1,10 @@
 // Record decryption for the TLS dissector, as Wireshark does it from a key log: TLS 1.3 traffic
 // keys from the handshake/application traffic secrets (RFC 8446 §7.3, nonce = IV ⊕ sequence
 // number, TLSInnerPlaintext with its content type and zero padding), and TLS 1.2 AES-GCM suites
-// from the master secret (RFC 5246 PRF key block, RFC 5288 explicit nonces). Pure TypeScript
+// from the master secret (RFC 5246 PRF key block, RFC 5288 explicit nonces), and TLS 1.2 AES-CBC
+// suites with MAC-then-encrypt (RFC 5246 §6.2.3.2: explicit IV, HMAC over the plaintext). Pure TypeScript
 // (src-shared/crypto), synchronous, never throws on record bytes.
-import { AesGcm, ChaCha20Poly1305, hkdfExpandLabel, hmac, type HashName } from '../../../crypto';
+import { Aes, AesGcm, ChaCha20Poly1305, aesCbcDecrypt, createHash, hkdfExpandLabel, hmac, type HashName } from '../../../crypto';
 
 interface SuiteInfo {
   hash: HashName;
@@ -58,8 +59,48 @@ export function tls13SuiteSupported(suite: number): boolean {
   return suite in TLS13_SUITES;
 }
 
+/** TLS 1.2 AES-CBC suites: the record MAC's hash and the PRF's (SHA-256 unless the suite names SHA-384). */
+interface CbcSuiteInfo {
+  mac: HashName;
+  prf: HashName;
+  keyLen: number;
+}
+
+const CBC_SHA128: CbcSuiteInfo = { mac: 'sha1', prf: 'sha256', keyLen: 16 };
+const CBC_SHA256: CbcSuiteInfo = { mac: 'sha1', prf: 'sha256', keyLen: 32 };
+const CBC_SHA256_128: CbcSuiteInfo = { mac: 'sha256', prf: 'sha256', keyLen: 16 };
+const CBC_SHA256_256: CbcSuiteInfo = { mac: 'sha256', prf: 'sha256', keyLen: 32 };
+const CBC_SHA384_256: CbcSuiteInfo = { mac: 'sha384', prf: 'sha384', keyLen: 32 };
+
+const TLS12_CBC_SUITES: Record<number, CbcSuiteInfo> = {
+  0x002f: CBC_SHA128, // TLS_RSA_WITH_AES_128_CBC_SHA
+  0x0033: CBC_SHA128, // TLS_DHE_RSA_WITH_AES_128_CBC_SHA
+  0xc009: CBC_SHA128, // TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA
+  0xc013: CBC_SHA128, // TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA
+  0x0035: CBC_SHA256, // TLS_RSA_WITH_AES_256_CBC_SHA
+  0x0039: CBC_SHA256, // TLS_DHE_RSA_WITH_AES_256_CBC_SHA
+  0xc00a: CBC_SHA256, // TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA
+  0xc014: CBC_SHA256, // TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA
+  0x003c: CBC_SHA256_128, // TLS_RSA_WITH_AES_128_CBC_SHA256
+  0x0067: CBC_SHA256_128, // TLS_DHE_RSA_WITH_AES_128_CBC_SHA256
+  0xc023: CBC_SHA256_128, // TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256
+  0xc027: CBC_SHA256_128, // TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256
+  0x003d: CBC_SHA256_256, // TLS_RSA_WITH_AES_256_CBC_SHA256
+  0x006b: CBC_SHA256_256, // TLS_DHE_RSA_WITH_AES_256_CBC_SHA256
+  0xc024: CBC_SHA384_256, // TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384
+  0xc028: CBC_SHA384_256, // TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384
+};
+
 export function tls12SuiteSupported(suite: number): boolean {
-  return suite in TLS12_GCM_SUITES;
+  return suite in TLS12_GCM_SUITES || suite in TLS12_CBC_SUITES;
+}
+
+/** The TLS 1.2 key block's seed: server random ‖ client random. */
+function keyExpansionSeed(clientRandom: Uint8Array, serverRandom: Uint8Array): Uint8Array {
+  const seed = new Uint8Array(64);
+  seed.set(serverRandom, 0);
+  seed.set(clientRandom, 32);
+  return seed;
 }
 
 const EMPTY = new Uint8Array(0);
@@ -142,13 +183,14 @@ export class Tls12GcmDecoder implements RecordDecoder {
     this.chacha = info.chacha === true;
   }
 
-  /** Both directions' decoders from the master secret (CLIENT_RANDOM line of the key log). */
-  static pair(suite: number, master: Uint8Array, clientRandom: Uint8Array, serverRandom: Uint8Array): { client: Tls12GcmDecoder; server: Tls12GcmDecoder } | null {
+  /**
+   * Both directions' decoders from the master secret (CLIENT_RANDOM line of the key log), for any
+   * TLS 1.2 suite PacketLab opens (AEAD here, CBC through Tls12CbcDecoder).
+   */
+  static pair(suite: number, master: Uint8Array, clientRandom: Uint8Array, serverRandom: Uint8Array): { client: RecordDecoder; server: RecordDecoder } | null {
     const info = TLS12_GCM_SUITES[suite];
-    if (!info) return null;
-    const seed = new Uint8Array(64);
-    seed.set(serverRandom, 0);
-    seed.set(clientRandom, 32);
+    if (!info) return Tls12CbcDecoder.pair(suite, master, clientRandom, serverRandom);
+    const seed = keyExpansionSeed(clientRandom, serverRandom);
     const k = info.keyLen;
     const iv = info.chacha ? 12 : 4;
     const block = tls12Prf(info.hash, master, 'key expansion', seed, 2 * k + 2 * iv);
@@ -183,6 +225,68 @@ export class Tls12GcmDecoder implements RecordDecoder {
     const data = this.gcm.open(this.nonce, a, b, off + 5 + explicit, off + 5 + len);
     if (!data) return null;
     this.seq++;
+    return { type: b[off], data };
+  }
+}
+
+/**
+ * One direction of a TLS 1.2 AES-CBC connection (RFC 5246 §6.2.3.2): each record is an explicit
+ * 16-byte IV and CBC(plaintext ‖ HMAC ‖ padding ‖ padding length); the HMAC covers
+ * seq_num ‖ type ‖ version ‖ length ‖ plaintext. As in Wireshark, the sequence number advances once
+ * the MAC is checked, matching or not, so a damaged record does not stop the next ones from
+ * opening; a record whose MAC fails is not decrypted (tls.ignore_ssl_mac_failed is off).
+ */
+export class Tls12CbcDecoder implements RecordDecoder {
+  private readonly aes: Aes;
+  private readonly macLen: number;
+  private readonly header = new Uint8Array(13);
+  seq = 0;
+
+  constructor(
+    private readonly mac: HashName,
+    private readonly macKey: Uint8Array,
+    key: Uint8Array,
+  ) {
+    this.aes = new Aes(key);
+    this.macLen = createHash(mac).outputLen;
+  }
+
+  static pair(suite: number, master: Uint8Array, clientRandom: Uint8Array, serverRandom: Uint8Array): { client: Tls12CbcDecoder; server: Tls12CbcDecoder } | null {
+    const info = TLS12_CBC_SUITES[suite];
+    if (!info) return null;
+    const m = createHash(info.mac).outputLen;
+    const k = info.keyLen;
+    // client MAC key, server MAC key, client key, server key (no IVs: TLS 1.2 CBC IVs are explicit).
+    const block = tls12Prf(info.prf, master, 'key expansion', keyExpansionSeed(clientRandom, serverRandom), 2 * m + 2 * k);
+    return {
+      client: new Tls12CbcDecoder(info.mac, block.subarray(0, m), block.subarray(2 * m, 2 * m + k)),
+      server: new Tls12CbcDecoder(info.mac, block.subarray(m, 2 * m), block.subarray(2 * m + k, 2 * m + 2 * k)),
+    };
+  }
+
+  open(b: Uint8Array, off: number, len: number): OpenedRecord | null {
+    // IV plus at least one block, whole blocks only, room for the MAC and the padding length byte.
+    if (off + 5 + len > b.length || len < 32 || len % 16 !== 0) return null;
+    const body = off + 5;
+    const plain = aesCbcDecrypt(this.aes, b.subarray(body, body + 16), b, body + 16, body + len);
+    if (!plain) return null;
+    const pad = plain[plain.length - 1];
+    const dataLen = plain.length - pad - 1 - this.macLen;
+    if (dataLen < 0) return null;
+    const h = this.header;
+    let s = this.seq++;
+    for (let i = 7; i >= 0; i--) {
+      h[i] = s % 256;
+      s = Math.floor(s / 256);
+    }
+    h[8] = b[off];
+    h[9] = b[off + 1];
+    h[10] = b[off + 2];
+    h[11] = dataLen >> 8;
+    h[12] = dataLen & 0xff;
+    const data = plain.subarray(0, dataLen);
+    const expected = hmac(this.mac, this.macKey, h, data);
+    for (let i = 0; i < this.macLen; i++) if (expected[i] !== plain[dataLen + i]) return null;
     return { type: b[off], data };
   }
 }

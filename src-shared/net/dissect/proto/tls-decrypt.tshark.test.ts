@@ -86,6 +86,10 @@ describe('TLS decryption vs tshark 4.0', () => {
   // over several records (tshark keeps reassembling it: "[TLS segment of a reassembled PDU]").
   it('TLS 1.3 TLS_CHACHA20_POLY1305_SHA256 (openssl) with -o tls.keylog_file', () => compare('tls13-chacha.pcapng', 'tls13-chacha.keys'));
   it('TLS 1.2 ECDHE-RSA-CHACHA20-POLY1305 (openssl) with its Decryption Secrets Block', () => compare('tls12-chacha-dsb.pcapng', undefined));
+  // openssl s_server -www -no_etm: TLS 1.2 CBC suites, MAC-then-encrypt (RFC 5246 §6.2.3.2).
+  it('TLS 1.2 AES128-SHA (RSA key exchange, HMAC-SHA1) with -o tls.keylog_file', () => compare('tls12-cbc-sha.pcapng', 'tls12-cbc-sha.keys'));
+  it('TLS 1.2 ECDHE-RSA-AES128-SHA256 (HMAC-SHA256) with -o tls.keylog_file', () => compare('tls12-cbc-sha256.pcapng', 'tls12-cbc-sha256.keys'));
+  it('TLS 1.2 ECDHE-RSA-AES256-SHA384 (HMAC-SHA384, SHA-384 PRF) with -o tls.keylog_file', () => compare('tls12-cbc-sha384.pcapng', 'tls12-cbc-sha384.keys'));
   // openssl s_server -rev: KeyUpdate from the client, then one with update_requested (both sides
   // move to the next secret); the plaintext of an unknown protocol is data.
   it('TLS 1.3 KeyUpdate (both directions) and plaintext as data', () => compare('tls13-keyupdate.pcapng', 'tls13-keyupdate.keys'));

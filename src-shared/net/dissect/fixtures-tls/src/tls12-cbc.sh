@@ -1,0 +1,31 @@
+#!/bin/bash
+# Makes the TLS 1.2 CBC (MAC-then-encrypt) fixtures: tls12-cbc-sha.pcapng + .keys (AES128-SHA, RSA
+# key exchange, 0x002f), tls12-cbc-sha256.pcapng + .keys (ECDHE-RSA-AES128-SHA256, 0xc027) and
+# tls12-cbc-sha384.pcapng + .keys (ECDHE-RSA-AES256-SHA384, 0xc028, SHA-384 PRF): openssl s_server
+# -www answers one HTTP/1.0 GET from openssl s_client, which writes the NSS key log (-keylogfile).
+# -no_etm: plain RFC 5246 MAC-then-encrypt (openssl offers encrypt-then-MAC by default).
+# Captured on lo with tshark, ports 18447-18449. Run as root.
+set -eu
+OUT=${1:-.}
+DIR=$(mktemp -d)
+trap 'rm -rf "$DIR"' EXIT
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$DIR/key.pem" -out "$DIR/cert.pem" -days 365 \
+  -subj "/C=NL/O=PacketLab Test/CN=cbc.example.test" -addext "subjectAltName=DNS:cbc.example.test" 2>/dev/null
+run() { # port file cipher
+  rm -f "$OUT/$2.keys"
+  tshark -q -i lo -f "tcp port $1" -w "$OUT/$2.pcapng" 2>/dev/null &
+  local cap=$!
+  sleep 2
+  openssl s_server -accept "$1" -cert "$DIR/cert.pem" -key "$DIR/key.pem" -tls1_2 -cipher "$3" -no_etm -www -naccept 1 >/dev/null 2>&1 &
+  local srv=$!
+  sleep 1
+  printf 'GET /index.html HTTP/1.0\r\nHost: cbc.example.test\r\n\r\n' |
+    timeout 5 openssl s_client -connect "127.0.0.1:$1" -servername cbc.example.test -tls1_2 -cipher "$3" -no_etm -keylogfile "$OUT/$2.keys" -ign_eof >/dev/null 2>&1 || true
+  sleep 1
+  kill "$srv" 2>/dev/null || true
+  kill -INT "$cap"
+  wait "$cap" || true
+}
+run 18447 tls12-cbc-sha AES128-SHA
+run 18448 tls12-cbc-sha256 ECDHE-RSA-AES128-SHA256
+run 18449 tls12-cbc-sha384 ECDHE-RSA-AES256-SHA384
