@@ -5,7 +5,8 @@
 import { describe, it, expect } from 'vitest';
 import * as fc from 'fast-check';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readCapture } from '../../../capture';
@@ -33,7 +34,7 @@ function tshark(args: string[]): string[] {
 
 /** Our rows for `fields` and the frame numbers each filter selects. */
 function ours(file: string, keyLog: string | undefined, fields: string[]): { rows: string[]; selected: Map<string, number[]> } {
-  const capture = readCapture(new Uint8Array(readFileSync(path.join(DIR, file))));
+  const capture = readCapture(new Uint8Array(readFileSync(path.resolve(DIR, file))));
   const session = createSession({ keyLog });
   const filters = FILTERS.map((f) => {
     const c = compileFilter(f, lookupField);
@@ -58,7 +59,7 @@ function ours(file: string, keyLog: string | undefined, fields: string[]): { row
 function compare(file: string, keyFile: string | undefined): void {
   const keyArgs = keyFile ? ['-o', `tls.keylog_file:${path.join(DIR, keyFile)}`] : [];
   const keyLog = keyFile ? readFileSync(path.join(DIR, keyFile), 'utf8') : undefined;
-  const expected = tshark(['-r', path.join(DIR, file), ...keyArgs, '-T', 'fields', ...FIELDS.flatMap((f) => ['-e', f])]);
+  const expected = tshark(['-r', path.resolve(DIR, file), ...keyArgs, '-T', 'fields', ...FIELDS.flatMap((f) => ['-e', f])]);
   const got = ours(file, keyLog, FIELDS);
   const problems: string[] = [];
   if (expected.length !== got.rows.length) problems.push(`tshark printed ${expected.length} rows, we printed ${got.rows.length}`);
@@ -70,7 +71,7 @@ function compare(file: string, keyFile: string | undefined): void {
     });
   });
   for (const f of FILTERS) {
-    const frames = tshark(['-r', path.join(DIR, file), ...keyArgs, '-Y', f, '-T', 'fields', '-e', 'frame.number']).map(Number);
+    const frames = tshark(['-r', path.resolve(DIR, file), ...keyArgs, '-Y', f, '-T', 'fields', '-e', 'frame.number']).map(Number);
     if (frames.join(',') !== got.selected.get(f)!.join(',')) problems.push(`-Y '${f}': tshark ${frames.join(',')} ours ${got.selected.get(f)!.join(',')}`);
   }
   expect(problems).toEqual([]);
@@ -90,6 +91,7 @@ describe('TLS decryption vs tshark 4.0', () => {
   it('TLS 1.2 AES128-SHA (RSA key exchange, HMAC-SHA1) with -o tls.keylog_file', () => compare('tls12-cbc-sha.pcapng', 'tls12-cbc-sha.keys'));
   it('TLS 1.2 ECDHE-RSA-AES128-SHA256 (HMAC-SHA256) with -o tls.keylog_file', () => compare('tls12-cbc-sha256.pcapng', 'tls12-cbc-sha256.keys'));
   it('TLS 1.2 ECDHE-RSA-AES256-SHA384 (HMAC-SHA384, SHA-384 PRF) with -o tls.keylog_file', () => compare('tls12-cbc-sha384.pcapng', 'tls12-cbc-sha384.keys'));
+  it('TLS 1.2 ECDHE-RSA-AES256-SHA384 with its Decryption Secrets Block', () => compare('tls12-cbc-sha384-dsb.pcapng', undefined));
   // openssl s_server -rev: KeyUpdate from the client, then one with update_requested (both sides
   // move to the next secret); the plaintext of an unknown protocol is data.
   it('TLS 1.3 KeyUpdate (both directions) and plaintext as data', () => compare('tls13-keyupdate.pcapng', 'tls13-keyupdate.keys'));
@@ -116,7 +118,7 @@ describe('TLS decryption vs tshark 4.0', () => {
   });
 
   it('decrypted and reassembled handshake bytes are extra data sources, as tshark -x prints them ("Decrypted TLS (N bytes)"), and tree items point inside them', () => {
-    for (const file of ['https-tls13-dsb.pcapng', 'https-tls12-dsb.pcapng', 'tls13-chacha-dsb.pcapng', '../fixtures/tls12-small-records.pcapng']) {
+    for (const file of ['https-tls13-dsb.pcapng', 'https-tls12-dsb.pcapng', 'tls13-chacha-dsb.pcapng', 'tls12-cbc-sha384-dsb.pcapng', '../fixtures/tls12-small-records.pcapng']) {
       // tshark -x: after each frame's own hex dump come its other data sources, each "Label (N bytes):" + hex lines.
       const expected = new Map<number, string[]>();
       let frame = 0;
@@ -204,4 +206,46 @@ describe('TLS decryption on damaged records', () => {
       { numRuns: 60 },
     );
   });
+});
+
+describe('TLS 1.2 CBC records with a flipped byte, as tshark 4.0 reads them', () => {
+  // The MAC fails: the record is not decrypted (tls.ignore_ssl_mac_failed is off) and, as in
+  // Wireshark, its sequence number is spent, so the later records of that direction still open.
+  // Frame 9: the server's encrypted Finished; 10: the client's GET; 11: the response records.
+  for (const [frame, where] of [
+    [9, 'the last block (padding, MAC)'],
+    [10, 'the explicit IV'],
+    [10, 'the first ciphertext block'],
+    [11, 'the middle of the first record'],
+  ] as const) {
+    it(`frame ${frame}, ${where}`, () => {
+      const file = path.join(DIR, 'tls12-cbc-sha.pcapng');
+      const bytes = new Uint8Array(readFileSync(file));
+      const pk = readCapture(bytes).packets[frame - 1].data;
+      // the frame's bytes inside the file (captured unchanged in its Enhanced Packet Block)
+      let at = -1;
+      for (let i = 0; at < 0 && i + pk.length <= bytes.length; i++) if (pk.every((x, j) => bytes[i + j] === x)) at = i;
+      expect(at).toBeGreaterThan(0);
+      // first encrypted record of the frame: after the 66 bytes of Ethernet/IPv4/TCP (with timestamps)
+      let rec = 66;
+      while (rec + 5 <= pk.length && pk[rec] === 22 && frame === 9) rec += 5 + ((pk[rec + 3] << 8) | pk[rec + 4]);
+      while (rec + 5 <= pk.length && pk[rec] === 20) rec += 5 + ((pk[rec + 3] << 8) | pk[rec + 4]);
+      const len = (pk[rec + 3] << 8) | pk[rec + 4];
+      const offset = where === 'the explicit IV' ? 5 + 3 : where === 'the first ciphertext block' ? 5 + 16 + 2 : where.startsWith('the last') ? 5 + len - 1 : 5 + (len >> 1);
+      const damaged = bytes.slice();
+      damaged[at + rec + offset] ^= 0x40;
+      const tmp = mkdtempSync(path.join(os.tmpdir(), 'packetlab-cbc-'));
+      try {
+        const out = path.join(tmp, 'damaged.pcapng');
+        writeFileSync(out, damaged);
+        // the damage is visible to tshark: that frame loses a decrypted record ("Decrypted TLS" in -x)
+        const keyArgs = ['-o', `tls.keylog_file:${path.join(DIR, 'tls12-cbc-sha.keys')}`, '-Y', `frame.number == ${frame}`, '-x'];
+        const decrypted = (lines: string[]) => lines.filter((l) => l.startsWith('Decrypted TLS')).length;
+        expect(decrypted(tshark(['-r', out, ...keyArgs]))).toBeLessThan(decrypted(tshark(['-r', file, ...keyArgs])));
+        compare(out, 'tls12-cbc-sha.keys');
+      } finally {
+        rmSync(tmp, { recursive: true, force: true });
+      }
+    });
+  }
 });

@@ -29,3 +29,4 @@ run() { # port file cipher
 run 18447 tls12-cbc-sha AES128-SHA
 run 18448 tls12-cbc-sha256 ECDHE-RSA-AES128-SHA256
 run 18449 tls12-cbc-sha384 ECDHE-RSA-AES256-SHA384
+editcap --inject-secrets tls,tls12-cbc-sha384.keys tls12-cbc-sha384.pcapng tls12-cbc-sha384-dsb.pcapng
