@@ -2,7 +2,8 @@
 // keys from the handshake/application traffic secrets (RFC 8446 §7.3, nonce = IV ⊕ sequence
 // number, TLSInnerPlaintext with its content type and zero padding), and TLS 1.2 AES-GCM suites
 // from the master secret (RFC 5246 PRF key block, RFC 5288 explicit nonces), and TLS 1.2 AES-CBC
-// suites with MAC-then-encrypt (RFC 5246 §6.2.3.2: explicit IV, HMAC over the plaintext). Pure TypeScript
+// suites (RFC 5246 §6.2.3.2 MAC-then-encrypt: explicit IV, HMAC over the plaintext; RFC 7366
+// encrypt-then-MAC). Pure TypeScript
 // (src-shared/crypto), synchronous, never throws on record bytes.
 import { Aes, AesGcm, ChaCha20Poly1305, aesCbcDecrypt, createHash, hkdfExpandLabel, hmac, type HashName } from '../../../crypto';
 
@@ -187,9 +188,9 @@ export class Tls12GcmDecoder implements RecordDecoder {
    * Both directions' decoders from the master secret (CLIENT_RANDOM line of the key log), for any
    * TLS 1.2 suite PacketLab opens (AEAD here, CBC through Tls12CbcDecoder).
    */
-  static pair(suite: number, master: Uint8Array, clientRandom: Uint8Array, serverRandom: Uint8Array): { client: RecordDecoder; server: RecordDecoder } | null {
+  static pair(suite: number, master: Uint8Array, clientRandom: Uint8Array, serverRandom: Uint8Array, encryptThenMac = false): { client: RecordDecoder; server: RecordDecoder } | null {
     const info = TLS12_GCM_SUITES[suite];
-    if (!info) return Tls12CbcDecoder.pair(suite, master, clientRandom, serverRandom);
+    if (!info) return Tls12CbcDecoder.pair(suite, master, clientRandom, serverRandom, encryptThenMac);
     const seed = keyExpansionSeed(clientRandom, serverRandom);
     const k = info.keyLen;
     const iv = info.chacha ? 12 : 4;
@@ -233,8 +234,10 @@ export class Tls12GcmDecoder implements RecordDecoder {
  * One direction of a TLS 1.2 AES-CBC connection (RFC 5246 §6.2.3.2): each record is an explicit
  * 16-byte IV and CBC(plaintext ‖ HMAC ‖ padding ‖ padding length); the HMAC covers
  * seq_num ‖ type ‖ version ‖ length ‖ plaintext. As in Wireshark, the sequence number advances once
- * the MAC is checked, matching or not, so a damaged record does not stop the next ones from
- * opening; a record whose MAC fails is not decrypted (tls.ignore_ssl_mac_failed is off).
+ * the MAC is checked, matching or not (a record rejected earlier, for its length or an impossible
+ * padding length, does not advance it); a record whose MAC fails is not decrypted
+ * (tls.ignore_ssl_mac_failed is off).
+ * Encrypt-then-MAC records (RFC 7366) are opened too.
  */
 export class Tls12CbcDecoder implements RecordDecoder {
   private readonly aes: Aes;
@@ -246,12 +249,14 @@ export class Tls12CbcDecoder implements RecordDecoder {
     private readonly mac: HashName,
     private readonly macKey: Uint8Array,
     key: Uint8Array,
+    /** Encrypt-then-MAC (RFC 7366): the ServerHello carried the encrypt_then_mac extension. */
+    private readonly etm = false,
   ) {
     this.aes = new Aes(key);
     this.macLen = createHash(mac).outputLen;
   }
 
-  static pair(suite: number, master: Uint8Array, clientRandom: Uint8Array, serverRandom: Uint8Array): { client: Tls12CbcDecoder; server: Tls12CbcDecoder } | null {
+  static pair(suite: number, master: Uint8Array, clientRandom: Uint8Array, serverRandom: Uint8Array, encryptThenMac: boolean): { client: Tls12CbcDecoder; server: Tls12CbcDecoder } | null {
     const info = TLS12_CBC_SUITES[suite];
     if (!info) return null;
     const m = createHash(info.mac).outputLen;
@@ -259,34 +264,66 @@ export class Tls12CbcDecoder implements RecordDecoder {
     // client MAC key, server MAC key, client key, server key (no IVs: TLS 1.2 CBC IVs are explicit).
     const block = tls12Prf(info.prf, master, 'key expansion', keyExpansionSeed(clientRandom, serverRandom), 2 * m + 2 * k);
     return {
-      client: new Tls12CbcDecoder(info.mac, block.subarray(0, m), block.subarray(2 * m, 2 * m + k)),
-      server: new Tls12CbcDecoder(info.mac, block.subarray(m, 2 * m), block.subarray(2 * m + k, 2 * m + 2 * k)),
+      client: new Tls12CbcDecoder(info.mac, block.subarray(0, m), block.subarray(2 * m, 2 * m + k), encryptThenMac),
+      server: new Tls12CbcDecoder(info.mac, block.subarray(m, 2 * m), block.subarray(2 * m + k, 2 * m + 2 * k), encryptThenMac),
     };
   }
 
   open(b: Uint8Array, off: number, len: number): OpenedRecord | null {
-    // IV plus at least one block, whole blocks only, room for the MAC and the padding length byte.
-    if (off + 5 + len > b.length || len < 32 || len % 16 !== 0) return null;
-    const body = off + 5;
-    const plain = aesCbcDecrypt(this.aes, b.subarray(body, body + 16), b, body + 16, body + len);
-    if (!plain) return null;
-    const pad = plain[plain.length - 1];
-    const dataLen = plain.length - pad - 1 - this.macLen;
-    if (dataLen < 0) return null;
+    if (off + 5 + len > b.length) return null;
+    return this.etm ? this.openEtm(b, off, len) : this.openMte(b, off, len);
+  }
+
+  /** Writes seq_num ‖ type ‖ version ‖ length into the MAC header. */
+  private macHeader(b: Uint8Array, off: number, length: number): Uint8Array {
     const h = this.header;
-    let s = this.seq++;
+    let seq = this.seq;
     for (let i = 7; i >= 0; i--) {
-      h[i] = s % 256;
-      s = Math.floor(s / 256);
+      h[i] = seq % 256;
+      seq = Math.floor(seq / 256);
     }
     h[8] = b[off];
     h[9] = b[off + 1];
     h[10] = b[off + 2];
-    h[11] = dataLen >> 8;
-    h[12] = dataLen & 0xff;
+    h[11] = length >> 8;
+    h[12] = length & 0xff;
+    return h;
+  }
+
+  /** Compares the MAC; the sequence number is spent either way, as in Wireshark's tls_check_mac. */
+  private macMatches(expected: Uint8Array, b: Uint8Array, at: number): boolean {
+    this.seq++;
+    for (let i = 0; i < this.macLen; i++) if (expected[i] !== b[at + i]) return false;
+    return true;
+  }
+
+  /** RFC 5246 MAC-then-encrypt: IV ‖ CBC(plaintext ‖ MAC ‖ padding ‖ padding length). */
+  private openMte(b: Uint8Array, off: number, len: number): OpenedRecord | null {
+    // IV plus at least one block, whole blocks only.
+    if (len < 32 || len % 16 !== 0) return null;
+    const body = off + 5;
+    const plain = aesCbcDecrypt(this.aes, b.subarray(body, body + 16), b, body + 16, body + len);
+    if (!plain) return null;
+    const dataLen = plain.length - plain[plain.length - 1] - 1 - this.macLen;
+    if (dataLen < 0) return null;
     const data = plain.subarray(0, dataLen);
-    const expected = hmac(this.mac, this.macKey, h, data);
-    for (let i = 0; i < this.macLen; i++) if (expected[i] !== plain[dataLen + i]) return null;
-    return { type: b[off], data };
+    const expected = hmac(this.mac, this.macKey, this.macHeader(b, off, dataLen), data);
+    return this.macMatches(expected, plain, dataLen) ? { type: b[off], data } : null;
+  }
+
+  /**
+   * RFC 7366 encrypt-then-MAC: IV ‖ CBC(plaintext ‖ padding ‖ padding length) ‖ MAC, the MAC over
+   * the header and IV ‖ ciphertext, checked before decrypting.
+   */
+  private openEtm(b: Uint8Array, off: number, len: number): OpenedRecord | null {
+    const cipherLen = len - this.macLen;
+    if (cipherLen < 32 || cipherLen % 16 !== 0) return null;
+    const body = off + 5;
+    const expected = hmac(this.mac, this.macKey, this.macHeader(b, off, cipherLen), b.subarray(body, body + cipherLen));
+    if (!this.macMatches(expected, b, body + cipherLen)) return null;
+    const plain = aesCbcDecrypt(this.aes, b.subarray(body, body + 16), b, body + 16, body + cipherLen);
+    if (!plain) return null;
+    const dataLen = plain.length - plain[plain.length - 1] - 1;
+    return dataLen < 0 ? null : { type: b[off], data: plain.subarray(0, dataLen) };
   }
 }

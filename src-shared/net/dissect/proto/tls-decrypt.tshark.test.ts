@@ -91,6 +91,7 @@ describe('TLS decryption vs tshark 4.0', () => {
   it('TLS 1.2 AES128-SHA (RSA key exchange, HMAC-SHA1) with -o tls.keylog_file', () => compare('tls12-cbc-sha.pcapng', 'tls12-cbc-sha.keys'));
   it('TLS 1.2 ECDHE-RSA-AES128-SHA256 (HMAC-SHA256) with -o tls.keylog_file', () => compare('tls12-cbc-sha256.pcapng', 'tls12-cbc-sha256.keys'));
   it('TLS 1.2 ECDHE-RSA-AES256-SHA384 (HMAC-SHA384, SHA-384 PRF) with -o tls.keylog_file', () => compare('tls12-cbc-sha384.pcapng', 'tls12-cbc-sha384.keys'));
+  it('TLS 1.2 ECDHE-RSA-AES128-SHA with encrypt-then-MAC (RFC 7366, openssl default)', () => compare('tls12-cbc-etm.pcapng', 'tls12-cbc-etm.keys'));
   it('TLS 1.2 ECDHE-RSA-AES256-SHA384 with its Decryption Secrets Block', () => compare('tls12-cbc-sha384-dsb.pcapng', undefined));
   // openssl s_server -rev: KeyUpdate from the client, then one with update_requested (both sides
   // move to the next secret); the plaintext of an unknown protocol is data.
@@ -209,17 +210,21 @@ describe('TLS decryption on damaged records', () => {
 });
 
 describe('TLS 1.2 CBC records with a flipped byte, as tshark 4.0 reads them', () => {
-  // The MAC fails: the record is not decrypted (tls.ignore_ssl_mac_failed is off) and, as in
+  // MAC-then-encrypt and encrypt-then-MAC. The MAC fails: the record is not decrypted (tls.ignore_ssl_mac_failed is off) and, as in
   // Wireshark, its sequence number is spent, so the later records of that direction still open.
   // Frame 9: the server's encrypted Finished; 10: the client's GET; 11: the response records.
-  for (const [frame, where] of [
-    [9, 'the last block (padding, MAC)'],
-    [10, 'the explicit IV'],
-    [10, 'the first ciphertext block'],
-    [11, 'the middle of the first record'],
+  for (const [name, frame, where] of [
+    ['sha', 9, 'the last block (padding, MAC)'],
+    ['sha', 10, 'the explicit IV'],
+    ['sha', 10, 'the first ciphertext block'],
+    ['sha', 11, 'the middle of the first record'],
+    ['etm', 9, 'the last block (padding, MAC)'],
+    ['etm', 10, 'the first ciphertext block'],
+    ['etm', 11, 'the middle of the first record'],
   ] as const) {
-    it(`frame ${frame}, ${where}`, () => {
-      const file = path.join(DIR, 'tls12-cbc-sha.pcapng');
+    it(`tls12-cbc-${name} frame ${frame}, ${where}`, () => {
+      const keys = `tls12-cbc-${name}.keys`;
+      const file = path.join(DIR, `tls12-cbc-${name}.pcapng`);
       const bytes = new Uint8Array(readFileSync(file));
       const pk = readCapture(bytes).packets[frame - 1].data;
       // the frame's bytes inside the file (captured unchanged in its Enhanced Packet Block)
@@ -239,10 +244,10 @@ describe('TLS 1.2 CBC records with a flipped byte, as tshark 4.0 reads them', ()
         const out = path.join(tmp, 'damaged.pcapng');
         writeFileSync(out, damaged);
         // the damage is visible to tshark: that frame loses a decrypted record ("Decrypted TLS" in -x)
-        const keyArgs = ['-o', `tls.keylog_file:${path.join(DIR, 'tls12-cbc-sha.keys')}`, '-Y', `frame.number == ${frame}`, '-x'];
+        const keyArgs = ['-o', `tls.keylog_file:${path.join(DIR, keys)}`, '-Y', `frame.number == ${frame}`, '-x'];
         const decrypted = (lines: string[]) => lines.filter((l) => l.startsWith('Decrypted TLS')).length;
         expect(decrypted(tshark(['-r', out, ...keyArgs]))).toBeLessThan(decrypted(tshark(['-r', file, ...keyArgs])));
-        compare(out, 'tls12-cbc-sha.keys');
+        compare(out, keys);
       } finally {
         rmSync(tmp, { recursive: true, force: true });
       }

@@ -159,6 +159,8 @@ interface TlsConv {
   serverRandom: Uint8Array | null;
   suite: number;
   alpn: string;
+  /** The ServerHello's encrypt_then_mac extension (RFC 7366): CBC records are MAC'd after encryption. */
+  etm: boolean;
   client: TlsDir;
   server: TlsDir;
   /** Whether HTTP runs inside (decided on the first decrypted application data). */
@@ -177,7 +179,7 @@ function conv(s: DissectSession): TlsConv {
   const map = s.get('tls.convs', () => new Map<string, TlsConv>());
   let c = map.get(key);
   if (!c) {
-    c = { version: 0, clientPort: -1, clientRandom: null, serverRandom: null, suite: 0, alpn: '', client: newDir(), server: newDir(), http: null };
+    c = { version: 0, clientPort: -1, clientRandom: null, serverRandom: null, suite: 0, alpn: '', etm: false, client: newDir(), server: newDir(), http: null };
     map.set(key, c);
   }
   return c;
@@ -198,7 +200,7 @@ function decoderFor(s: DissectSession, c: TlsConv, dir: TlsDir, client: boolean)
     const secret = secrets?.[tls13Label(client, dir.appKeys)];
     if (secret && tls13SuiteSupported(c.suite)) dir.decoder = new Tls13Decoder(c.suite, secret);
   } else if (secrets?.CLIENT_RANDOM && c.serverRandom) {
-    const pair = Tls12GcmDecoder.pair(c.suite, secrets.CLIENT_RANDOM, c.clientRandom, c.serverRandom);
+    const pair = Tls12GcmDecoder.pair(c.suite, secrets.CLIENT_RANDOM, c.clientRandom, c.serverRandom, c.etm);
     if (pair) {
       c.client.decoder = pair.client;
       c.server.decoder = pair.server;
@@ -260,6 +262,8 @@ function dissectExtensions(p: Packet, b: Uint8Array, o: number, end: number, typ
         if (p.want('tls.handshake.extensions_server_name')) p.add('tls.handshake.extensions_server_name', q + 3, nl, ascii(b, q + 3, Math.min(de, q + 3 + nl)));
         q += 3 + nl;
       }
+    } else if (et === 22) {
+      if (type === 2) c.etm = true;
     } else if (et === 16 && de - d >= 2) {
       p.add('tls.handshake.extensions_alpn_len', d, 2, u16(b, d));
       let q = d + 2;
