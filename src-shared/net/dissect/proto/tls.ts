@@ -2,8 +2,8 @@
 // key_share, signature_algorithms; Certificate, CertificateVerify, Finished, NewSessionTicket,
 // EncryptedExtensions; ChangeCipherSpec, Alert, ApplicationData. Records spanning TCP segments
 // are reassembled through TCP. With secrets from a key log (session's TLS key log: DSBs,
-// `-o tls.keylog_file`), records are decrypted as Wireshark does (TLS 1.3 AES-GCM suites,
-// TLS 1.2 AES-GCM suites): the plaintext becomes a "Decrypted TLS" data source, handshake
+// `-o tls.keylog_file`), records are decrypted as Wireshark does (TLS 1.3 AEAD suites,
+// TLS 1.2 AEAD and AES-CBC suites, see tls-decrypt.ts): the plaintext becomes a "Decrypted TLS" data source, handshake
 // messages are dissected from it and application data goes to HTTP.
 import type { FieldInfo } from '../types';
 import type { DissectSession, StreamProtocol } from '../session';
