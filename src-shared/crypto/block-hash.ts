@@ -1,5 +1,5 @@
 // The Merkle–Damgård buffering shared by SHA-1 and SHA-2: input collected into blocks, the last one
-// padded with 0x80, zeros and the message length in bits (big endian).
+// padded with 0x80, zeros and the message length in bits (big endian; little endian for MD5).
 
 export interface Hash {
   /** Output length in bytes. */
@@ -21,8 +21,12 @@ export abstract class BlockHash implements Hash {
   private total = 0;
   private done = false;
 
-  constructor(blockLen: number) {
+  /** MD5 writes the message length little endian; SHA-1 and SHA-2 big endian. */
+  protected readonly littleEndian: boolean;
+
+  constructor(blockLen: number, littleEndian = false) {
     this.blockLen = blockLen;
+    this.littleEndian = littleEndian;
     this.block = new Uint8Array(blockLen);
   }
 
@@ -67,14 +71,21 @@ export abstract class BlockHash implements Hash {
     const hi = Math.floor(bits / 0x100000000);
     const lo = bits >>> 0;
     const e = this.blockLen;
-    b[e - 8] = hi >>> 24;
-    b[e - 7] = hi >>> 16;
-    b[e - 6] = hi >>> 8;
-    b[e - 5] = hi;
-    b[e - 4] = lo >>> 24;
-    b[e - 3] = lo >>> 16;
-    b[e - 2] = lo >>> 8;
-    b[e - 1] = lo;
+    if (this.littleEndian) {
+      for (let i = 0; i < 4; i++) {
+        b[e - 8 + i] = lo >>> (8 * i);
+        b[e - 4 + i] = hi >>> (8 * i);
+      }
+    } else {
+      b[e - 8] = hi >>> 24;
+      b[e - 7] = hi >>> 16;
+      b[e - 6] = hi >>> 8;
+      b[e - 5] = hi;
+      b[e - 4] = lo >>> 24;
+      b[e - 3] = lo >>> 16;
+      b[e - 2] = lo >>> 8;
+      b[e - 1] = lo;
+    }
     this.compress(b, 0);
     return this.output();
   }

@@ -4,6 +4,7 @@ import { createCipheriv, createHash as nodeHash, createHmac } from 'node:crypto'
 import { Aes } from './aes';
 import { aesCbcDecrypt } from './cbc';
 import { sha1 } from './sha1';
+import { md5 } from './md5';
 import { createHash } from './sha2';
 import { hmac } from './hmac';
 
@@ -27,6 +28,23 @@ describe('SHA-1 (FIPS 180-4 examples)', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 300 }), (data) => {
         expect(toHex(sha1(data))).toBe(nodeHash('sha1').update(data).digest('hex'));
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('MD5 (RFC 1321 §A.5)', () => {
+  it('the test suite', () => {
+    expect(toHex(md5(ascii('')))).toBe('d41d8cd98f00b204e9800998ecf8427e');
+    expect(toHex(md5(ascii('abc')))).toBe('900150983cd24fb0d6963f7d28e17f72');
+    expect(toHex(md5(ascii('message digest')))).toBe('f96b697d7cb7938d525a2f31aaf161d0');
+    expect(toHex(md5(ascii('12345678901234567890123456789012345678901234567890123456789012345678901234567890')))).toBe('57edf4a22be3c955ac49da2e2107b67a');
+  });
+  it('matches node:crypto on random inputs', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), (data) => {
+        expect(toHex(md5(data))).toBe(nodeHash('md5').update(data).digest('hex'));
       }),
       { numRuns: 200 },
     );

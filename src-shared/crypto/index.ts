@@ -7,3 +7,4 @@ export { AesGcm, GCM_TAG_LENGTH } from './gcm';
 export { ChaCha20Poly1305, Poly1305, chacha20Block } from './chacha20poly1305';
 export { aesCbcDecrypt } from './cbc';
 export { Sha1, sha1 } from './sha1';
+export { Md5, md5 } from './md5';

@@ -1,13 +1,14 @@
 // SHA-256, SHA-384 and SHA-512 (FIPS 180-4) in pure TypeScript, incremental (update/digest) so
 // HMAC and TLS transcripts can feed them piece by piece. 64-bit words are kept as hi/lo uint32 pairs.
-// createHash also gives SHA-1 (sha1.ts), for HMAC-SHA1 in TLS CBC suites.
+// createHash also gives SHA-1 (sha1.ts, HMAC-SHA1 in TLS CBC suites) and MD5 (md5.ts, TLS 1.0/1.1 PRF).
 
 import { BlockHash, type Hash } from './block-hash';
+import { Md5 } from './md5';
 import { Sha1 } from './sha1';
 
 export type { Hash };
 
-export type HashName = 'sha1' | 'sha256' | 'sha384' | 'sha512';
+export type HashName = 'md5' | 'sha1' | 'sha256' | 'sha384' | 'sha512';
 
 const K256 = new Uint32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
@@ -195,6 +196,7 @@ function add64(h: Uint32Array, i: number, xh: number, xl: number): void {
 export function createHash(name: HashName): Hash {
   if (name === 'sha256') return new Sha256();
   if (name === 'sha1') return new Sha1();
+  if (name === 'md5') return new Md5();
   return new Sha512(name === 'sha384' ? 48 : 64);
 }
 
@@ -211,5 +213,5 @@ export function sha512(data: Uint8Array): Uint8Array {
 }
 
 export function hashLength(name: HashName): number {
-  return name === 'sha1' ? 20 : name === 'sha256' ? 32 : name === 'sha384' ? 48 : 64;
+  return name === 'md5' ? 16 : name === 'sha1' ? 20 : name === 'sha256' ? 32 : name === 'sha384' ? 48 : 64;
 }
