@@ -62,8 +62,8 @@ describe('dissect decrypts TLS like tshark', () => {
     await same('tls13-chacha-dsb.pcapng', [], TLS_FIXTURES);
     await same('tls12-chacha.pcapng', ['-o', 'tls.keylog_file:tls12-chacha.keys'], TLS_FIXTURES);
   }, 60_000);
-  it('TLS 1.2 AES-CBC suites (openssl, MAC-then-encrypt): HMAC-SHA1 with RSA key exchange, HMAC-SHA256, HMAC-SHA384 with the SHA-384 PRF, encrypt-then-MAC', async () => {
-    for (const name of ['tls12-cbc-sha', 'tls12-cbc-sha256', 'tls12-cbc-sha384', 'tls12-cbc-etm']) await same(`${name}.pcapng`, ['-o', `tls.keylog_file:${name}.keys`], TLS_FIXTURES);
+  it('TLS 1.2 AES-CBC suites (openssl, MAC-then-encrypt): HMAC-SHA1 with RSA key exchange, HMAC-SHA256, HMAC-SHA384 with the SHA-384 PRF, encrypt-then-MAC; TLS 1.0 and 1.1', async () => {
+    for (const name of ['tls12-cbc-sha', 'tls12-cbc-sha256', 'tls12-cbc-sha384', 'tls12-cbc-etm', 'tls10-cbc', 'tls11-cbc']) await same(`${name}.pcapng`, ['-o', `tls.keylog_file:${name}.keys`], TLS_FIXTURES);
   }, 60_000);
 
   it('the engine URL journey (TLS 1.3 through NAT and a CDN edge), exported with its secrets', async () => {

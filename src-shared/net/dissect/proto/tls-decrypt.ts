@@ -149,7 +149,7 @@ export class Tls13Decoder implements RecordDecoder {
   }
 }
 
-/** TLS 1.2 PRF (RFC 5246 §5): P_hash(secret, label ‖ seed). */
+/** TLS 1.2 PRF (RFC 5246 §5): P_hash(secret, label ‖ seed); also the halves of the TLS 1.0/1.1 PRF. */
 export function tls12Prf(hash: HashName, secret: Uint8Array, label: string, seed: Uint8Array, length: number): Uint8Array {
   const labelSeed = new Uint8Array(label.length + seed.length);
   for (let i = 0; i < label.length; i++) labelSeed[i] = label.charCodeAt(i);
@@ -162,6 +162,15 @@ export function tls12Prf(hash: HashName, secret: Uint8Array, label: string, seed
     out.set(chunk.subarray(0, Math.min(chunk.length, length - o)), o);
     o += chunk.length;
   }
+  return out;
+}
+
+/** TLS 1.0/1.1 PRF (RFC 4346 §5): P_MD5(S1, …) ⊕ P_SHA1(S2, …) over the secret's two halves. */
+export function tls10Prf(secret: Uint8Array, label: string, seed: Uint8Array, length: number): Uint8Array {
+  const half = Math.ceil(secret.length / 2);
+  const out = tls12Prf('md5', secret.subarray(0, half), label, seed, length);
+  const sha = tls12Prf('sha1', secret.subarray(secret.length - half), label, seed, length);
+  for (let i = 0; i < length; i++) out[i] ^= sha[i];
   return out;
 }
 
@@ -188,9 +197,17 @@ export class Tls12GcmDecoder implements RecordDecoder {
    * Both directions' decoders from the master secret (CLIENT_RANDOM line of the key log), for any
    * TLS 1.2 suite PacketLab opens (AEAD here, CBC through Tls12CbcDecoder).
    */
-  static pair(suite: number, master: Uint8Array, clientRandom: Uint8Array, serverRandom: Uint8Array, encryptThenMac = false): { client: RecordDecoder; server: RecordDecoder } | null {
+  static pair(
+    suite: number,
+    master: Uint8Array,
+    clientRandom: Uint8Array,
+    serverRandom: Uint8Array,
+    encryptThenMac = false,
+    version = 0x0303,
+  ): { client: RecordDecoder; server: RecordDecoder } | null {
     const info = TLS12_GCM_SUITES[suite];
-    if (!info) return Tls12CbcDecoder.pair(suite, master, clientRandom, serverRandom, encryptThenMac);
+    if (!info) return Tls12CbcDecoder.pair(suite, master, clientRandom, serverRandom, encryptThenMac, version);
+    if (version !== 0x0303) return null;
     const seed = keyExpansionSeed(clientRandom, serverRandom);
     const k = info.keyLen;
     const iv = info.chacha ? 12 : 4;
@@ -251,22 +268,40 @@ export class Tls12CbcDecoder implements RecordDecoder {
     key: Uint8Array,
     /** Encrypt-then-MAC (RFC 7366): the ServerHello carried the encrypt_then_mac extension. */
     private readonly etm = false,
+    /** TLS 1.0's implicit IV: the key block's, then the last ciphertext block of the previous record. */
+    private readonly chainIv: Uint8Array | null = null,
   ) {
     this.aes = new Aes(key);
     this.macLen = createHash(mac).outputLen;
   }
 
-  static pair(suite: number, master: Uint8Array, clientRandom: Uint8Array, serverRandom: Uint8Array, encryptThenMac: boolean): { client: Tls12CbcDecoder; server: Tls12CbcDecoder } | null {
+  /** Both directions from the master secret; TLS 1.0 (0x0301) and 1.1 (0x0302) take the SHA-1 suites with their own PRF. */
+  static pair(suite: number, master: Uint8Array, clientRandom: Uint8Array, serverRandom: Uint8Array, encryptThenMac: boolean, version = 0x0303): { client: Tls12CbcDecoder; server: Tls12CbcDecoder } | null {
     const info = TLS12_CBC_SUITES[suite];
-    if (!info) return null;
+    if (!info || (version !== 0x0303 && (version < 0x0301 || version > 0x0302 || info.mac !== 'sha1'))) return null;
     const m = createHash(info.mac).outputLen;
     const k = info.keyLen;
-    // client MAC key, server MAC key, client key, server key (no IVs: TLS 1.2 CBC IVs are explicit).
-    const block = tls12Prf(info.prf, master, 'key expansion', keyExpansionSeed(clientRandom, serverRandom), 2 * m + 2 * k);
+    // client MAC key, server MAC key, client key, server key, client IV, server IV (the IVs only
+    // matter to TLS 1.0; TLS 1.1 and 1.2 records carry explicit IVs).
+    const seed = keyExpansionSeed(clientRandom, serverRandom);
+    const length = 2 * m + 2 * k + 32;
+    const block = version === 0x0303 ? tls12Prf(info.prf, master, 'key expansion', seed, length) : tls10Prf(master, 'key expansion', seed, length);
+    const iv = 2 * m + 2 * k;
+    const tls10 = version === 0x0301;
     return {
-      client: new Tls12CbcDecoder(info.mac, block.subarray(0, m), block.subarray(2 * m, 2 * m + k), encryptThenMac),
-      server: new Tls12CbcDecoder(info.mac, block.subarray(m, 2 * m), block.subarray(2 * m + k, 2 * m + 2 * k), encryptThenMac),
+      client: new Tls12CbcDecoder(info.mac, block.subarray(0, m), block.subarray(2 * m, 2 * m + k), encryptThenMac, tls10 ? block.slice(iv, iv + 16) : null),
+      server: new Tls12CbcDecoder(info.mac, block.subarray(m, 2 * m), block.subarray(2 * m + k, 2 * m + 2 * k), encryptThenMac, tls10 ? block.slice(iv + 16, iv + 32) : null),
     };
+  }
+
+  /** Decrypts `b[from, to)`: TLS 1.1+ take the first block as the IV, TLS 1.0 chains from the previous record's last block. */
+  private decrypt(b: Uint8Array, from: number, to: number): Uint8Array | null {
+    const iv = this.chainIv;
+    if (!iv) return to - from >= 32 ? aesCbcDecrypt(this.aes, b.subarray(from, from + 16), b, from + 16, to) : null;
+    if (to - from < 16) return null;
+    const plain = aesCbcDecrypt(this.aes, iv, b, from, to);
+    if (plain) iv.set(b.subarray(to - 16, to));
+    return plain;
   }
 
   open(b: Uint8Array, off: number, len: number): OpenedRecord | null {
@@ -299,10 +334,8 @@ export class Tls12CbcDecoder implements RecordDecoder {
 
   /** RFC 5246 MAC-then-encrypt: IV ‖ CBC(plaintext ‖ MAC ‖ padding ‖ padding length). */
   private openMte(b: Uint8Array, off: number, len: number): OpenedRecord | null {
-    // IV plus at least one block, whole blocks only.
-    if (len < 32 || len % 16 !== 0) return null;
     const body = off + 5;
-    const plain = aesCbcDecrypt(this.aes, b.subarray(body, body + 16), b, body + 16, body + len);
+    const plain = this.decrypt(b, body, body + len);
     if (!plain) return null;
     const dataLen = plain.length - plain[plain.length - 1] - 1 - this.macLen;
     if (dataLen < 0) return null;
@@ -317,11 +350,11 @@ export class Tls12CbcDecoder implements RecordDecoder {
    */
   private openEtm(b: Uint8Array, off: number, len: number): OpenedRecord | null {
     const cipherLen = len - this.macLen;
-    if (cipherLen < 32 || cipherLen % 16 !== 0) return null;
+    if (cipherLen < (this.chainIv ? 16 : 32) || cipherLen % 16 !== 0) return null;
     const body = off + 5;
     const expected = hmac(this.mac, this.macKey, this.macHeader(b, off, cipherLen), b.subarray(body, body + cipherLen));
     if (!this.macMatches(expected, b, body + cipherLen)) return null;
-    const plain = aesCbcDecrypt(this.aes, b.subarray(body, body + 16), b, body + 16, body + cipherLen);
+    const plain = this.decrypt(b, body, body + cipherLen);
     if (!plain) return null;
     const dataLen = plain.length - plain[plain.length - 1] - 1;
     return dataLen < 0 ? null : { type: b[off], data: plain.subarray(0, dataLen) };

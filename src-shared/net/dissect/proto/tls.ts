@@ -200,7 +200,7 @@ function decoderFor(s: DissectSession, c: TlsConv, dir: TlsDir, client: boolean)
     const secret = secrets?.[tls13Label(client, dir.appKeys)];
     if (secret && tls13SuiteSupported(c.suite)) dir.decoder = new Tls13Decoder(c.suite, secret);
   } else if (secrets?.CLIENT_RANDOM && c.serverRandom) {
-    const pair = Tls12GcmDecoder.pair(c.suite, secrets.CLIENT_RANDOM, c.clientRandom, c.serverRandom, c.etm);
+    const pair = Tls12GcmDecoder.pair(c.suite, secrets.CLIENT_RANDOM, c.clientRandom, c.serverRandom, c.etm, c.version);
     if (pair) {
       c.client.decoder = pair.client;
       c.server.decoder = pair.server;
@@ -404,7 +404,8 @@ function dissectHandshakeBody(p: Packet, s: DissectSession, b: Uint8Array, o: nu
       dissectCertificateMessage(p, s, b, o, end, tls13);
       break;
     case 12:
-      dissectServerKeyExchange(p, b, o, end);
+      // TLS 1.0/1.1 signatures carry no SignatureAndHashAlgorithm (RFC 5246 §7.4.1.4.1 is new in 1.2)
+      if (c.version >= 0x0303) dissectServerKeyExchange(p, b, o, end);
       break;
     case 15:
       if (o + 4 <= end) {
