@@ -1,9 +1,9 @@
 // Record decryption for the TLS dissector, as Wireshark does it from a key log: TLS 1.3 traffic
 // keys from the handshake/application traffic secrets (RFC 8446 §7.3, nonce = IV ⊕ sequence
 // number, TLSInnerPlaintext with its content type and zero padding), and TLS 1.2 AES-GCM suites
-// from the master secret (RFC 5246 PRF key block, RFC 5288 explicit nonces), and TLS 1.2 AES-CBC
-// suites (RFC 5246 §6.2.3.2 MAC-then-encrypt: explicit IV, HMAC over the plaintext; RFC 7366
-// encrypt-then-MAC). Pure TypeScript
+// from the master secret (RFC 5246 PRF key block, RFC 5288 explicit nonces), and AES-CBC suites
+// (RFC 5246 §6.2.3.2 MAC-then-encrypt: explicit IV, HMAC over the plaintext; RFC 7366
+// encrypt-then-MAC; TLS 1.1/1.0 with the MD5 ⊕ SHA-1 PRF, TLS 1.0 with chained IVs). Pure TypeScript
 // (src-shared/crypto), synchronous, never throws on record bytes.
 import { Aes, AesGcm, ChaCha20Poly1305, aesCbcDecrypt, createHash, hkdfExpandLabel, hmac, type HashName } from '../../../crypto';
 
