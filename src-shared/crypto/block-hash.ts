@@ -91,3 +91,12 @@ export abstract class BlockHash implements Hash {
   }
 }
 
+/** The first `length` bytes of 32-bit words, big endian (SHA-1, SHA-2) or little endian (MD5). */
+export function wordBytes(words: ArrayLike<number>, length: number, littleEndian = false): Uint8Array {
+  const out = new Uint8Array(length);
+  for (let i = 0; i < length; i++) {
+    const shift = littleEndian ? 8 * (i & 3) : 24 - 8 * (i & 3);
+    out[i] = words[i >> 2] >>> shift;
+  }
+  return out;
+}

@@ -1,6 +1,6 @@
 // MD5 (RFC 1321), only for the TLS 1.0/1.1 PRF (P_MD5 ⊕ P_SHA1, RFC 4346 §5) when decrypting
 // old CBC connections; never used for anything that needs collision resistance.
-import { BlockHash } from './block-hash';
+import { BlockHash, wordBytes } from './block-hash';
 
 const S = [7, 12, 17, 22, 5, 9, 14, 20, 4, 11, 16, 23, 6, 10, 15, 21];
 const K = new Uint32Array(64);
@@ -50,15 +50,7 @@ export class Md5 extends BlockHash {
   }
 
   protected output(): Uint8Array {
-    const out = new Uint8Array(16);
-    for (let i = 0; i < 4; i++) {
-      const v = this.h[i];
-      out[4 * i] = v;
-      out[4 * i + 1] = v >>> 8;
-      out[4 * i + 2] = v >>> 16;
-      out[4 * i + 3] = v >>> 24;
-    }
-    return out;
+    return wordBytes(this.h, 16, true);
   }
 }
 

@@ -1,6 +1,6 @@
 // SHA-1 (FIPS 180-4 §6.1), only for HMAC-SHA1 record MACs of TLS CBC suites (its collision
 // weakness does not matter to HMAC, nor to reading captures).
-import { BlockHash } from './block-hash';
+import { BlockHash, wordBytes } from './block-hash';
 
 export class Sha1 extends BlockHash {
   readonly outputLen = 20;
@@ -51,15 +51,7 @@ export class Sha1 extends BlockHash {
   }
 
   protected output(): Uint8Array {
-    const out = new Uint8Array(20);
-    for (let i = 0; i < 5; i++) {
-      const v = this.h[i];
-      out[4 * i] = v >>> 24;
-      out[4 * i + 1] = v >>> 16;
-      out[4 * i + 2] = v >>> 8;
-      out[4 * i + 3] = v;
-    }
-    return out;
+    return wordBytes(this.h, 20);
   }
 }
 

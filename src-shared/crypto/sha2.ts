@@ -2,7 +2,7 @@
 // HMAC and TLS transcripts can feed them piece by piece. 64-bit words are kept as hi/lo uint32 pairs.
 // createHash also gives SHA-1 (sha1.ts, HMAC-SHA1 in TLS CBC suites) and MD5 (md5.ts, TLS 1.0/1.1 PRF).
 
-import { BlockHash, type Hash } from './block-hash';
+import { BlockHash, wordBytes, type Hash } from './block-hash';
 import { Md5 } from './md5';
 import { Sha1 } from './sha1';
 
@@ -65,15 +65,7 @@ export class Sha256 extends BlockHash {
   }
 
   protected output(): Uint8Array {
-    const out = new Uint8Array(32);
-    for (let i = 0; i < 8; i++) {
-      const v = this.h[i];
-      out[4 * i] = v >>> 24;
-      out[4 * i + 1] = v >>> 16;
-      out[4 * i + 2] = v >>> 8;
-      out[4 * i + 3] = v;
-    }
-    return out;
+    return wordBytes(this.h, 32);
   }
 }
 
@@ -175,15 +167,7 @@ export class Sha512 extends BlockHash {
   }
 
   protected output(): Uint8Array {
-    const out = new Uint8Array(this.outputLen);
-    for (let i = 0; i < this.outputLen / 4; i++) {
-      const v = this.h[i];
-      out[4 * i] = v >>> 24;
-      out[4 * i + 1] = v >>> 16;
-      out[4 * i + 2] = v >>> 8;
-      out[4 * i + 3] = v;
-    }
-    return out;
+    return wordBytes(this.h, this.outputLen);
   }
 }
 
