@@ -3,31 +3,17 @@
 // lines (the fast column path), -e fields and -Y selections (including presence filters) must
 // equal tshark's. A missing tshark fails.
 import { describe, it, expect } from 'vitest';
-import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runCli } from '../main';
+import { dissectLines, tsharkLines } from '../testing/dissect-vs-tshark';
 
 const DIR = fileURLToPath(new URL('../../../src-shared/net/dissect/fixtures-h2', import.meta.url));
 const FILES = ['h2-get-dsb.pcapng', 'h2-post-dsb.pcapng', 'h2-frames-dsb.pcapng'];
 const FIELDS = ['frame.number', 'http2.type', 'http2.streamid', 'http2.headers.method', 'http2.headers.path', 'http2.headers.authority', 'http2.headers.scheme', 'http2.headers.status', 'http2.settings.id', 'http2.window_update.window_size_increment', 'http2.header.name', 'http2.request.full_uri'];
 const FILTERS = ['http2', 'http2.type == 1', 'http2.headers.method == "GET"', 'http2.headers.method == "POST"', 'tls && !http2', 'http2.flags.end_stream == 1'];
 
-function tshark(args: string[]): string[] {
-  // No try/catch: without tshark this throws and the test fails, as it must.
-  return execFileSync('tshark', args, { encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'ignore'] })
-    .split('\n')
-    .filter((l) => l !== '');
-}
-
-async function ours(args: string[]): Promise<string[]> {
-  let out = '';
-  let err = '';
-  const code = await runCli(['dissect', ...args], { out: (t) => (out += t), err: (t) => (err += t), cwd: DIR });
-  expect(err).toBe('');
-  expect(code).toBe(0);
-  return out.split('\n').filter((l) => l !== '');
-}
+const tshark = (args: string[]): string[] => tsharkLines(args);
+const ours = (args: string[]): Promise<string[]> => dissectLines(args, DIR);
 
 describe('packetlab dissect: HTTP/2 in TLS vs tshark 4.0', () => {
   for (const file of FILES) {

@@ -3,12 +3,12 @@
 // our own engine (URL-journey lab: browser → NAT → CDN edge → origin, TLS 1.3, with its secrets).
 // Fields (-e), summary lines and -Y selections must equal tshark's. A missing tshark fails.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCli } from '../main';
+import { dissectLines, tsharkLines } from '../testing/dissect-vs-tshark';
 import { exportPcapng } from '../../engine/export/pcapng';
 import { loadSample, runScenario } from '../../engine/testing/samples';
 
@@ -23,21 +23,8 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function tshark(args: string[], cwd?: string): string[] {
-  // No try/catch: without tshark this throws and the test fails, as it must.
-  return execFileSync('tshark', args, { cwd, encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'ignore'] })
-    .split('\n')
-    .filter((l) => l !== '');
-}
-
-async function ours(args: string[], cwd: string): Promise<string[]> {
-  let out = '';
-  let err = '';
-  const code = await runCli(['dissect', ...args], { out: (t) => (out += t), err: (t) => (err += t), cwd });
-  expect(err).toBe('');
-  expect(code).toBe(0);
-  return out.split('\n').filter((l) => l !== '');
-}
+const tshark = tsharkLines;
+const ours = dissectLines;
 
 /**
  * Fields, -Y selections and summary lines equal tshark's. `summaryFilter` limits the summary

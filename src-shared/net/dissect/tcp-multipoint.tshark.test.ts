@@ -5,11 +5,10 @@
 // summary lines and tcp.analysis.* fields must equal tshark's on every frame of every sample lab
 // scenario. A missing tshark fails.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runCli } from '../../../src-main/cli/main';
+import { dissectLines, tsharkLines } from '../../../src-main/cli/testing/dissect-vs-tshark';
 import { exportPcapng } from '../../../src-main/engine/export/pcapng';
 import { loadSample, runScenario, sampleFiles } from '../../../src-main/engine/testing/samples';
 
@@ -21,21 +20,8 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function tshark(args: string[]): string[] {
-  // No try/catch: without tshark this throws and the test fails, as it must.
-  return execFileSync('tshark', args, { encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'ignore'] })
-    .split('\n')
-    .filter((l) => l !== '');
-}
-
-async function ours(args: string[]): Promise<string[]> {
-  let out = '';
-  let err = '';
-  const code = await runCli(['dissect', ...args], { out: (t) => (out += t), err: (t) => (err += t), cwd: tmp });
-  expect(err).toBe('');
-  expect(code).toBe(0);
-  return out.split('\n').filter((l) => l !== '');
-}
+const tshark = (args: string[]): string[] => tsharkLines(args);
+const ours = (args: string[]): Promise<string[]> => dissectLines(args, tmp);
 
 const labs = sampleFiles.map((file) => ({ file, scenarios: (loadSample(file).scenarios ?? []).map((s) => s.name) }));
 
