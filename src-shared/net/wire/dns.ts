@@ -677,6 +677,29 @@ export function splitDnsTcp(stream: Uint8Array): DnsTcpSplit {
   return { messages, consumed: off };
 }
 
+/**
+ * One direction of a DNS-over-TCP connection: bytes in as they arrive, whole messages out (RFC 7766
+ * length prefixes); an incomplete message waits for the rest.
+ */
+export class DnsTcpReader {
+  private pending = new Uint8Array(0);
+
+  /** The messages completed by `chunk` (copies: they outlive the next push). */
+  push(chunk: Uint8Array): Uint8Array[] {
+    const stream = new Uint8Array(this.pending.length + chunk.length);
+    stream.set(this.pending);
+    stream.set(chunk, this.pending.length);
+    const { messages, consumed } = splitDnsTcp(stream);
+    this.pending = stream.slice(consumed);
+    return messages.map((m) => m.message.slice());
+  }
+
+  /** Bytes of an incomplete message still waiting for the rest. */
+  get buffered(): number {
+    return this.pending.length;
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Presentation of RDATA (zone-file / dig style)
 

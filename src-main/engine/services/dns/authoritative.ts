@@ -5,7 +5,7 @@
 // transport rules: UDP answers over 512 bytes (or the client's EDNS size) lose the additional
 // section first and are then truncated with TC set so the client retries over TCP (RFC 1035 §4.2.1,
 // RFC 6891 §7); as BIND 9 does, a client without EDNS keeps the answer records that fit.
-import { canonicalName, DnsRcode, DnsType, emitDns, frameDnsTcp, parseDns, rcodeName, splitDnsTcp, typeName, type DnsMessage, type DnsRecord } from '../../../../src-shared/net/wire/dns';
+import { canonicalName, DnsRcode, DnsType, emitDns, frameDnsTcp, parseDns, rcodeName, typeName, DnsTcpReader, type DnsMessage, type DnsRecord } from '../../../../src-shared/net/wire/dns';
 import { ZoneIndex, type Zone } from '../../../../src-shared/lab/tables/zone';
 import { answerQuery, LAB_EDNS_UDP_SIZE } from '../../../../src-shared/lab/tables/zone-answer';
 import type { InboundDatagram, Micros, OutboundDatagram, ServiceStep } from '../types';
@@ -165,19 +165,14 @@ export function questionText(name: string, type: number): string {
  * The engine's TCP socket feeds `push` with whatever arrived; no size limit applies (no TC).
  */
 export class DnsTcpConnection {
-  private pending = new Uint8Array(0);
+  private readonly reader = new DnsTcpReader();
 
   constructor(private readonly server: DnsAuthoritativeServer) {}
 
   push(chunk: Uint8Array): { bytes: Uint8Array; cause: string }[] {
-    const stream = new Uint8Array(this.pending.length + chunk.length);
-    stream.set(this.pending);
-    stream.set(chunk, this.pending.length);
-    const { messages, consumed } = splitDnsTcp(stream);
-    this.pending = stream.slice(consumed);
     const out: { bytes: Uint8Array; cause: string }[] = [];
-    for (const m of messages) {
-      const parsed = parseDns(m.message);
+    for (const message of this.reader.push(chunk)) {
+      const parsed = parseDns(message);
       if (!parsed.ok || parsed.value.message.qr) continue;
       const r = this.server.answer(parsed.value.message, false);
       out.push({ bytes: frameDnsTcp(r.bytes), cause: `${r.cause} (over TCP)` });
@@ -187,6 +182,6 @@ export class DnsTcpConnection {
 
   /** Bytes of an incomplete message still waiting for the rest. */
   get buffered(): number {
-    return this.pending.length;
+    return this.reader.buffered;
   }
 }

@@ -3,7 +3,7 @@
 // BIND's resolver does after a truncated UDP answer), the server side answers every query on
 // port 53 with an authoritative server and closes when the client does.
 import { formatIpv4 } from '../../../../src-shared/net/addr';
-import { frameDnsTcp, splitDnsTcp } from '../../../../src-shared/net/wire/dns';
+import { DnsTcpReader, frameDnsTcp } from '../../../../src-shared/net/wire/dns';
 import type { TcpConnection, TcpStack } from '../../stack/tcp-stack';
 import type { OutboundTcpQuery, ServiceStep, TcpReply } from '../types';
 import { DNS_PORT, DnsTcpConnection, type DnsAuthoritativeServer } from './authoritative';
@@ -24,7 +24,7 @@ export class DnsTcpClient {
   }
 
   run(q: OutboundTcpQuery): void {
-    let buffer = new Uint8Array(0);
+    const reader = new DnsTcpReader();
     let finished = false;
     const finish = (reply: Uint8Array | undefined, failure?: string) => {
       if (finished) return;
@@ -38,14 +38,10 @@ export class DnsTcpClient {
       {
         onConnected: (conn) => conn.send(frameDnsTcp(q.payload)),
         onData: (conn, data) => {
-          const joined = new Uint8Array(buffer.length + data.length);
-          joined.set(buffer);
-          joined.set(data, buffer.length);
-          const { messages, consumed } = splitDnsTcp(joined);
-          buffer = joined.slice(consumed);
+          const messages = reader.push(data);
           if (!messages.length) return;
           conn.close(); // one query per connection: the client closes first, as BIND's resolver does
-          finish(messages[0].message.slice());
+          finish(messages[0]);
         },
         onPeerClosed: (conn) => {
           conn.close();
@@ -78,18 +74,14 @@ export class DnsTcpResolverServer {
       const token = this.nextToken++;
       this.connections.set(token, c);
       c.context = `DNS over TCP (${name})`;
-      let buffer = new Uint8Array(0);
+      const reader = new DnsTcpReader();
       return {
         onData: (conn, data) => {
-          const joined = new Uint8Array(buffer.length + data.length);
-          joined.set(buffer);
-          joined.set(data, buffer.length);
-          const { messages, consumed } = splitDnsTcp(joined);
-          buffer = joined.slice(consumed);
+          const messages = reader.push(data);
           const r = conn.socket.remote;
           const l = conn.socket.local;
           const from = { src: typeof r?.addr === 'number' ? r.addr : 0, srcPort: r?.port ?? 0, dst: typeof l?.addr === 'number' ? l.addr : 0, dstPort: DNS_PORT };
-          for (const m of messages) ask(token, from, m.message.slice());
+          for (const message of messages) ask(token, from, message);
         },
         onPeerClosed: (conn) => conn.close(),
         onClosed: () => this.connections.delete(token),
