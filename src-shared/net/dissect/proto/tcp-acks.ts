@@ -13,6 +13,7 @@ import type { DissectSession } from '../session';
 import type { Packet } from '../packet';
 import type { FieldInfo } from '../types';
 import { field, uintField } from '../registry';
+import { optionSpan } from './tcp-options';
 
 export const TCP_ACK_FIELDS: FieldInfo[] = [
   field('tcp.analysis.acks_frame', 'This is an ACK to the segment in frame', 'framenum'),
@@ -399,15 +400,9 @@ function sackDelivered(b: Uint8Array, off: number, end: number): number {
   let o = off;
   let guard = 0;
   while (o < end && guard++ < 40) {
+    const len = optionSpan(b, o, end);
+    if (len <= 0) break;
     const kind = b[o];
-    if (kind === 0) break;
-    if (kind === 1) {
-      o++;
-      continue;
-    }
-    if (o + 1 >= end) break;
-    const len = b[o + 1];
-    if (len < 2 || o + len > end) break;
     if (kind === 5) {
       let sum = 0;
       let blocks = 0;

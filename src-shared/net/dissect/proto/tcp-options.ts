@@ -26,3 +26,16 @@ export const TCP_OPTION_FIELDS: FieldInfo[] = [
 export function tcpOptionField(kind: number): string {
   return OPTION_ITEMS[kind]?.[0] ?? 'tcp.options.unknown';
 }
+
+/**
+ * Bytes the option at b[o] takes within [o, end): 1 for a NOP, its length field otherwise; 0 at the
+ * End of Option List or where the header ends (the walk stops), -1 for a bad length (malformed).
+ */
+export function optionSpan(b: Uint8Array, o: number, end: number): number {
+  const kind = b[o];
+  if (kind === 0) return 0;
+  if (kind === 1) return 1;
+  if (o + 1 >= end) return 0;
+  const len = b[o + 1];
+  return len < 2 || o + len > end ? -1 : len;
+}

@@ -13,7 +13,7 @@ import { CHECKSUM_STATUS } from './ip';
 import { pseudoSum } from './udp';
 import { MAX_PIECES, PendingPdu, PendingPdus } from './tcp-reassembly';
 import { addAckItems, addRtoItems, noAcks, trackAcks } from './tcp-acks';
-import { tcpOptionField } from './tcp-options';
+import { optionSpan, tcpOptionField } from './tcp-options';
 
 const TCP_OPTS: Record<number, string> = {
   0: 'End of Option List (EOL)',
@@ -1158,15 +1158,10 @@ function walkOptions(w: TextWriter | null, b: Uint8Array, off: number, end: numb
   let o = off;
   let guard = 0;
   while (o < end && guard++ < 40) {
-    const kind = b[o];
-    if (kind === 0) break;
-    if (kind === 1) {
-      o++;
-      continue;
-    }
-    if (o + 1 >= end) break;
-    const len = b[o + 1];
-    if (len < 2 || o + len > end) return -2;
+    const len = optionSpan(b, o, end);
+    if (len === 0) break;
+    if (len < 0) return -2;
+    const kind = b[o]; // (a NOP, len 1, matches none of the kinds below)
     if (kind === 3 && len === 3) ws = Math.min(b[o + 2], 14);
     if (w) {
       if (kind === 2 && len === 4) {
